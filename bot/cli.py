@@ -1,0 +1,76 @@
+"""Command line: ``python -m bot [run|migrate|try]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+
+logger = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Growth-mindset journaling assistant for Telegram.",
+        epilog="Settings come from the environment or .env: BOT_TOKEN, DATABASE_URL "
+        "(embedded PostgreSQL in ./data/postgres when unset), WEBHOOK_URL (webhook mode "
+        "when set), LOG_LEVEL. See README.md.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="migrate the database, then run the bot (the default)")
+    sub.add_parser("migrate", help="only bring the database schema up to date")
+    tryout = sub.add_parser(
+        "try", help="chat with the bot in this terminal, offline, against a local fake Telegram"
+    )
+    tryout.add_argument("--files", default="tryout-files", help="where sent photos/documents go")
+    return parser
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # httpx logs every request URL, and Telegram URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+async def _migrate(settings: Settings) -> None:
+    from db.database import open_database
+
+    db = await open_database(settings.database_url, embedded_dir=settings.embedded_pg_dir)
+    await db.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_level)
+        if command == "migrate":
+            asyncio.run(_migrate(settings))
+            print("Database is up to date.")
+            return 0
+        if command == "try":
+            from bot.tryout import run_tryout
+
+            asyncio.run(run_tryout(settings, files_dir=args.files))
+            return 0
+        settings.token()  # fail fast, before starting a database
+        from bot.runner import run_bot
+
+        asyncio.run(run_bot(settings))
+        return 0
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

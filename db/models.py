@@ -1,0 +1,327 @@
+"""Tables of the design document (shared with the Drizzle app) and the bot's own tables.
+
+The first eight classes mirror ``shared/seed/data-models.md`` column for column: same
+names, PostgreSQL types, nullability, ``now()`` / ``gen_random_uuid()`` defaults,
+unique keys, foreign keys (Drizzle's default ``NO ACTION``) and named indexes.
+Timestamps are ``TIMESTAMP WITHOUT TIME ZONE`` as Drizzle's ``timestamp()`` creates
+them; the bot always stores UTC in them (connections run with ``timezone=UTC``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    # Drizzle's names, so both tools agree on constraint names.
+    "pk": "%(table_name)s_pkey",
+    "uq": "%(table_name)s_%(column_0_name)s_unique",
+    "fk": "%(table_name)s_%(column_0_name)s_%(referred_table_name)s_%(referred_column_0_name)s_fk",
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+}
+
+DEFAULT_NOTIFICATION_PREFERENCES: dict[str, Any] = {
+    "emailNotifications": False,
+    "pushNotifications": False,
+    "reminderFrequency": "daily",
+}
+DEFAULT_THEME_PREFERENCES: dict[str, Any] = {
+    "darkMode": False,
+    "fontSize": "medium",
+    "colorScheme": "default",
+}
+DEFAULT_PRIVACY_SETTINGS: dict[str, Any] = {
+    "journalVisibility": "private",
+    "shareAnalytics": False,
+}
+DEFAULT_AI_INTERACTION_SETTINGS: dict[str, Any] = {
+    "enableAiInsights": True,
+    "enableSentimentAnalysis": True,
+    "enableGrowthSuggestions": True,
+}
+DEFAULT_GROWTH_GOALS: dict[str, list[str]] = {"shortTerm": [], "longTerm": []}
+
+
+def _jsonb_default(value: dict[str, Any]) -> Any:
+    import json
+
+    literal = json.dumps(value, separators=(",", ":")).replace("'", "''")
+    # text() reads ":name" as a bind parameter; the JSON's colons must be escaped.
+    return text(f"'{literal}'::jsonb".replace(":", r"\:"))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _uuid_pk() -> Mapped[uuid.UUID]:
+    return mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=func.gen_random_uuid()
+    )
+
+
+def _created_at() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=False), nullable=False, server_default=func.now())
+
+
+def _updated_at() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=False), nullable=False, server_default=func.now())
+
+
+def _owner(table: str = "users") -> Mapped[uuid.UUID]:
+    return mapped_column(UUID(as_uuid=True), ForeignKey(f"{table}.id"), nullable=False)
+
+
+# --- the design document's tables -------------------------------------------------
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (Index("idx_users_email", "email"),)
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    email: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    password_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+
+class Journal(Base):
+    __tablename__ = "journals"
+    __table_args__ = (Index("idx_journals_user_id", "user_id"),)
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    user_id: Mapped[uuid.UUID] = _owner()
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+
+class Entry(Base):
+    __tablename__ = "entries"
+    __table_args__ = (
+        Index("idx_entries_journal_id", "journal_id"),
+        # The bot's additions: newest-first listing per journal, and full-text search.
+        Index("idx_entries_journal_created", "journal_id", "created_at"),
+        Index(
+            "idx_entries_content_fts",
+            text("to_tsvector('english'::regconfig, content)"),
+            postgresql_using="gin",
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    journal_id: Mapped[uuid.UUID] = _owner("journals")
+    content: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+
+class UserSettings(Base):
+    __tablename__ = "user_settings"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    user_id: Mapped[uuid.UUID] = _owner()
+    notification_preferences: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, nullable=False, server_default=_jsonb_default(DEFAULT_NOTIFICATION_PREFERENCES)
+    )
+    theme_preferences: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, nullable=False, server_default=_jsonb_default(DEFAULT_THEME_PREFERENCES)
+    )
+    privacy_settings: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, nullable=False, server_default=_jsonb_default(DEFAULT_PRIVACY_SETTINGS)
+    )
+    ai_interaction_settings: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, nullable=False, server_default=_jsonb_default(DEFAULT_AI_INTERACTION_SETTINGS)
+    )
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+
+class Metric(Base):
+    __tablename__ = "metrics"
+    __table_args__ = (Index("idx_metrics_user_created", "user_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    user_id: Mapped[uuid.UUID] = _owner()
+    type: Mapped[str] = mapped_column(Text, nullable=False)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class Session(Base):
+    __tablename__ = "sessions"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    user_id: Mapped[uuid.UUID] = _owner()
+    token: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=False), nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+
+class UserInfo(Base):
+    __tablename__ = "user_info"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id"), nullable=False, unique=True
+    )
+    first_name: Mapped[str] = mapped_column(Text, nullable=False)
+    last_name: Mapped[str] = mapped_column(Text, nullable=False)
+    bio: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'UTC'"))
+    growth_goals: Mapped[dict[str, list[str]] | None] = mapped_column(
+        JSONB, server_default=_jsonb_default(DEFAULT_GROWTH_GOALS)
+    )
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+
+class Goal(Base):
+    __tablename__ = "goals"
+    __table_args__ = (Index("idx_goals_user_id", "user_id"),)
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    user_id: Mapped[uuid.UUID] = _owner()
+    journal_entry_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("entries.id")
+    )
+    content: Mapped[str] = mapped_column(Text, nullable=False)
+    suggested_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=False), nullable=False, server_default=func.now()
+    )
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    target_date: Mapped[date | None] = mapped_column(Date)
+    related_metric_type: Mapped[str | None] = mapped_column(Text)
+    source_type: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+
+# --- the bot's own tables ---------------------------------------------------------
+
+
+class TelegramAccount(Base):
+    """A Telegram user as the bot knows them, and the session linking them to a user.
+
+    One row per Telegram account, so an account is linked to at most one user at a
+    time; several accounts may point at the same user.
+    """
+
+    __tablename__ = "telegram_accounts"
+    __table_args__ = (Index("idx_telegram_accounts_user_id", "user_id"),)
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    session_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("sessions.id", ondelete="SET NULL")
+    )
+    active_journal_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("journals.id", ondelete="SET NULL")
+    )
+    first_name: Mapped[str | None] = mapped_column(Text)
+    language_code: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+
+class LoginAttempt(Base):
+    """Failed logins, counted per Telegram account and per email for lock-outs."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("idx_login_attempts_telegram", "telegram_user_id", "created_at"),
+        Index("idx_login_attempts_email", "email", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    email: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class DialogState(Base):
+    """Where a Telegram user is in a multi-step dialog, kept in PostgreSQL so a
+    restart or another bot process picks the dialog up where it was."""
+
+    __tablename__ = "dialog_states"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    step: Mapped[str] = mapped_column(Text, nullable=False)
+    data: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, nullable=False, server_default=text("'{}'::jsonb")
+    )
+    updated_at: Mapped[datetime] = _updated_at()
+
+
+class PendingMessage(Base):
+    """What a user wrote while logged out or with an expired session, kept until they
+    log in so nothing they wrote is lost."""
+
+    __tablename__ = "pending_messages"
+    __table_args__ = (Index("idx_pending_messages_telegram", "telegram_user_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    content: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class EntryMessage(Base):
+    """Which Telegram message an entry came from, so an edit in Telegram updates it."""
+
+    __tablename__ = "entry_messages"
+    __table_args__ = (
+        PrimaryKeyConstraint("chat_id", "message_id", name="entry_messages_pkey"),
+        Index("idx_entry_messages_entry_id", "entry_id"),
+    )
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    entry_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("entries.id", ondelete="CASCADE"), nullable=False
+    )
+    # Part of a multi-message entry (/write) keeps its position to rebuild the text.
+    part: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+
+
+class ReminderSchedule(Base):
+    """Each user's next reminder instant (UTC), claimed with FOR UPDATE SKIP LOCKED.
+
+    A row exists only while the user wants push reminders."""
+
+    __tablename__ = "reminder_schedules"
+    __table_args__ = (Index("idx_reminder_schedules_next_at", "next_at"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    next_at: Mapped[datetime] = mapped_column(DateTime(timezone=False), nullable=False)
+    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    updated_at: Mapped[datetime] = _updated_at()

@@ -1,0 +1,118 @@
+"""The documented vocabularies, validated in one place.
+
+Every value the design document restricts (metric types and their 1–10 scale, goal
+sources, reminder frequencies, font sizes, journal visibility) is checked here so that
+handlers and the data layer reject bad input with the same clear message.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+
+class VocabularyError(ValueError):
+    """A value outside a documented vocabulary; the message is safe to show a user."""
+
+
+class MetricType(StrEnum):
+    RESILIENCE = "resilience"
+    EFFORT = "effort"
+    CHALLENGE = "challenge"
+    FEEDBACK = "feedback"
+    LEARNING = "learning"
+
+
+METRIC_DESCRIPTIONS: dict[MetricType, str] = {
+    MetricType.RESILIENCE: "Ability to bounce back from setbacks",
+    MetricType.EFFORT: "Effort put into improvement",
+    MetricType.CHALLENGE: "Willingness to take on challenges",
+    MetricType.FEEDBACK: "Openness to feedback",
+    MetricType.LEARNING: "Commitment to learning",
+}
+
+METRIC_MIN = 1
+METRIC_MAX = 10
+
+
+class GoalSource(StrEnum):
+    AI_GENERATED = "ai_generated"
+    USER_CREATED = "user_created"
+
+
+class ReminderFrequency(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+class FontSize(StrEnum):
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+class JournalVisibility(StrEnum):
+    PRIVATE = "private"
+    SHARED = "shared"
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+_LABELS: dict[type[StrEnum], str] = {
+    MetricType: "metric",
+    GoalSource: "goal source",
+    ReminderFrequency: "reminder frequency",
+    FontSize: "font size",
+    JournalVisibility: "journal visibility",
+}
+
+
+def parse_choice(enum: type[_E], value: object) -> _E:
+    """Return the member named by ``value`` (case-insensitive) or raise VocabularyError."""
+    if isinstance(value, str):
+        try:
+            return enum(value.strip().lower())
+        except ValueError:
+            pass
+    label = _LABELS.get(enum, enum.__name__)
+    choices = ", ".join(m.value for m in enum)
+    shown = repr(value) if not isinstance(value, str) else f"'{value[:40]}'"
+    raise VocabularyError(f"{shown} is not a valid {label}. Choose one of: {choices}.")
+
+
+def parse_metric_type(value: object) -> MetricType:
+    return parse_choice(MetricType, value)
+
+
+def parse_metric_value(value: object) -> int:
+    """A metric rating: a whole number from 1 to 10 (int or its text)."""
+    number: int | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 3:
+        number = int(value.strip())
+    if number is None or not METRIC_MIN <= number <= METRIC_MAX:
+        raise VocabularyError(
+            f"A rating must be a whole number from {METRIC_MIN} to {METRIC_MAX}, "
+            f"not '{str(value)[:20]}'."
+        )
+    return number
+
+
+def parse_goal_source(value: object) -> GoalSource:
+    return parse_choice(GoalSource, value)
+
+
+def parse_reminder_frequency(value: object) -> ReminderFrequency:
+    return parse_choice(ReminderFrequency, value)
+
+
+def parse_font_size(value: object) -> FontSize:
+    return parse_choice(FontSize, value)
+
+
+def parse_journal_visibility(value: object) -> JournalVisibility:
+    return parse_choice(JournalVisibility, value)
