@@ -87,3 +87,20 @@ async def db(database: Database) -> AsyncIterator[Database]:
     """The session database, emptied before the test so tests do not depend on order."""
     await truncate_all(database)
     yield database
+
+
+@pytest.fixture
+def fast_bcrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bcrypt at its lowest cost: the suite checks behaviour, not hashing strength."""
+    from db import accounts
+
+    monkeypatch.setattr(accounts, "BCRYPT_ROUNDS", 4)
+
+
+@pytest.fixture
+async def bot(db: Database, database_url: str, fast_bcrypt: None) -> AsyncIterator[object]:
+    """The real bot, polling a fake Bot API server on 127.0.0.1."""
+    from tests.harness import running_bot
+
+    async with running_bot(db, database_url) as harness:
+        yield harness

@@ -1,0 +1,62 @@
+"""The Telegram Application, built in one place from settings."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot.commands import Command
+from bot.config import Settings
+from bot.errors import on_error
+from bot.handlers import accounts, basics, journal
+from bot.services import KEY, Services
+from bot.update_processor import PerChatUpdateProcessor
+from db.database import Database
+
+logger = logging.getLogger(__name__)
+
+# Feature modules, each with COMMANDS and register(app); order is handler priority.
+FEATURES: list[Any] = [accounts, journal, basics]
+
+
+def build_application(settings: Settings, db: Database, *, token: str | None = None) -> Application:  # type: ignore[type-arg]
+    app = (
+        ApplicationBuilder()
+        .token(token or settings.token())
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        # Retries a 429 after its retry_after and keeps sends under Telegram's limits.
+        .rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=3))
+        .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
+        .build()
+    )
+    services = Services(settings=settings, db=db)
+    app.bot_data[KEY] = services
+    commands: list[Command] = []
+    for feature in FEATURES:
+        commands.extend(getattr(feature, "COMMANDS", []))
+        feature.register(app)
+    basics.register_fallbacks(app)
+    app.bot_data["commands"] = commands
+    app.add_error_handler(on_error)
+    return app
+
+
+async def publish_commands(app: Application) -> None:  # type: ignore[type-arg]
+    """Best effort: some Bot API servers and proxies do not implement setMyCommands."""
+    commands: list[Command] = app.bot_data["commands"]
+    try:
+        await app.bot.set_my_commands([BotCommand(c.name, c.description) for c in commands])
+    except TelegramError as exc:
+        logger.warning("could not publish the command menu (%s); carrying on", exc)

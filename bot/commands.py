@@ -1,0 +1,43 @@
+"""The command list: one place for the menu Telegram shows and for /help."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str
+    group: str
+    usage: str = ""  # e.g. "/rate resilience 7 [note]" when arguments help
+
+
+GROUP_ORDER = [
+    "Getting started",
+    "Journal",
+    "Goals",
+    "Growth metrics",
+    "Reminders & settings",
+    "Account",
+]
+
+
+def help_text(commands: list[Command]) -> str:
+    """/help, grouped, in HTML."""
+    lines = [
+        "<b>Growth Journal</b> — write anything and I save it to your journal.",
+        "",
+    ]
+    known = [g for g in GROUP_ORDER if any(c.group == g for c in commands)]
+    others = sorted({c.group for c in commands} - set(GROUP_ORDER))
+    for group in known + others:
+        lines.append(f"<b>{html.escape(group)}</b>")
+        for c in commands:
+            if c.group == group:
+                usage = html.escape(c.usage or "/" + c.name)
+                lines.append(f"{usage} — {html.escape(c.description)}")
+        lines.append("")
+    lines.append("/cancel leaves any dialog. Buttons do most of the work.")
+    return "\n".join(lines).strip()

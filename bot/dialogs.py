@@ -1,0 +1,38 @@
+"""Multi-step dialogs whose state lives in PostgreSQL.
+
+A feature registers a step handler per dialog name; the text router sends a user's
+message to the handler of the dialog they are in. Because the state is a database row,
+a restart or a second bot process continues the dialog where it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from db.models import DialogState
+
+StepHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, DialogState], Awaitable[None]]
+
+_HANDLERS: dict[str, StepHandler] = {}
+
+
+def dialog(name: str) -> Callable[[StepHandler], StepHandler]:
+    """Register the handler for messages sent while in dialog ``name``."""
+
+    def register(handler: StepHandler) -> StepHandler:
+        _HANDLERS[name] = handler
+        return handler
+
+    return register
+
+
+def handler_for(name: str) -> StepHandler | None:
+    return _HANDLERS.get(name)
+
+
+def data_of(state: DialogState) -> dict[str, Any]:
+    return dict(state.data or {})

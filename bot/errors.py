@@ -1,0 +1,48 @@
+"""The global error handler: log it, tell the user plainly, never show a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from telegram import Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+logger = logging.getLogger(__name__)
+
+DB_DOWN = (
+    "I can't reach the journal database right now, so nothing was saved. "
+    "Please try again in a minute."
+)
+GENERIC = "Sorry, something went wrong on my side. Please try again."
+
+
+def _is_database_outage(error: BaseException | None) -> bool:
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, (OperationalError, InterfaceError, ConnectionError, OSError)):
+            return True
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    error = context.error
+    if isinstance(error, Forbidden):
+        logger.info("user blocked the bot: %s", error)
+        return
+    logger.error("error while handling an update", exc_info=error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    text = DB_DOWN if _is_database_outage(error) else GENERIC
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text[:200], show_alert=True)
+        else:
+            await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError:
+        logger.warning("could not tell the user about the error")

@@ -1,0 +1,412 @@
+"""Accounts over Telegram: /start, create account, log in, /logout, /cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import html
+import secrets
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.commands import Command
+from bot.dialogs import data_of, dialog
+from bot.logic.callback_data import decode, encode
+from bot.logic.schedule import validate_timezone
+from bot.messaging import delete_quietly
+from bot.services import get_services
+from bot.session import LOGIN_BUTTONS, LOGIN_HOOKS, load_link
+from db import accounts, dialogs
+from db.models import DialogState
+
+COMMANDS = [
+    Command("start", "Start here: create an account or log in", "Getting started"),
+    Command("help", "What I can do", "Getting started"),
+    Command("cancel", "Leave the current dialog", "Getting started"),
+    Command("logout", "Log this Telegram account out", "Account"),
+]
+
+MIN_PASSWORD = 8
+MAX_PASSWORD_BYTES = 72  # bcrypt reads no further; longer would silently be truncated
+MAX_NAME = 100
+COMMON_ZONES = [
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+]
+
+
+def _zone_keyboard() -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(z, callback_data=encode("regtz", arg=z)) for z in COMMON_ZONES]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when an email is unknown, so a miss costs as long as a wrong
+    password and does not tell which emails have accounts."""
+    return accounts.hash_password(secrets.token_urlsafe(16))
+
+
+def _minutes(delta: timedelta) -> int:
+    return max(1, -(-int(delta.total_seconds()) // 60))
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        await accounts.touch_account(
+            s, user.id, chat.id, first_name=user.first_name, language_code=user.language_code
+        )
+        await dialogs.clear_dialog(s, user.id)
+    link = await load_link(update, context)
+    name = html.escape(user.first_name or "there")
+    if link is not None and link.logged_in:
+        await context.bot.send_message(
+            chat.id,
+            f"Welcome back, {name}! Just write to me and I'll save it to your journal.\n"
+            "Send /help to see everything I can do.",
+        )
+        return
+    await context.bot.send_message(
+        chat.id,
+        f"Hi {name}! I'm your growth-mindset journal. Write to me like you'd write in a "
+        "notebook, rate how you're growing, and I'll suggest goals along the way.\n\n"
+        "Do you have an account already?",
+        reply_markup=LOGIN_BUTTONS,
+    )
+
+
+async def on_account_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    data = decode(query.data)
+    if data is None or data.arg not in {"new", "login"}:
+        await query.answer("This button has expired.")
+        return
+    link = await load_link(update, context)
+    if link is not None and link.logged_in:
+        await query.answer("You're already logged in. Send /logout first to switch accounts.")
+        return
+    await query.answer()
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        chat_id = query.message.chat.id if query.message else user.id
+        await accounts.touch_account(s, user.id, chat_id, first_name=user.first_name)
+        if data.arg == "new":
+            await dialogs.set_dialog(s, user.id, "register", "email")
+        else:
+            remaining = await accounts.lockout_remaining(s, user.id)
+            if remaining is None:
+                await dialogs.set_dialog(s, user.id, "login", "email")
+    if data.arg == "new":
+        await context.bot.send_message(
+            user.id, "Let's create your account. What's your email address? (/cancel to stop)"
+        )
+    elif remaining is not None:
+        await context.bot.send_message(user.id, _locked_text(_minutes(remaining)))
+    else:
+        await context.bot.send_message(
+            user.id,
+            "Log in with the email and password of your Growth Journal account. "
+            "What's your email? (/cancel to stop)",
+        )
+
+
+def _locked_text(minutes: int) -> str:
+    return (
+        "Too many failed login attempts. For your security, logging in is paused for "
+        f"{minutes} minute{'s' if minutes != 1 else ''}. Please try again later."
+    )
+
+
+def _parse_email(text: str) -> str | None:
+    try:
+        return validate_email(text.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return None
+
+
+@dialog("register")
+async def register_step(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
+) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    services = get_services(context)
+    data = data_of(state)
+    text = message.text
+    reply = message.reply_text
+
+    if state.step == "email":
+        email = _parse_email(text)
+        if email is None:
+            await reply(
+                "That doesn't look like an email address. Please send it like name@example.com."
+            )
+            return
+        async with services.db.sessions.begin() as s:
+            if await accounts.get_user_by_email(s, email) is not None:
+                await reply(
+                    "There's already an account with that email. Send another email, "
+                    "or /cancel and choose Log in.",
+                    reply_markup=LOGIN_BUTTONS,
+                )
+                return
+            await dialogs.set_dialog(s, user.id, "register", "password", {"email": email})
+        await reply(
+            f"Thanks! Now choose a password of at least {MIN_PASSWORD} characters. "
+            "I'll delete your message as soon as I've read it."
+        )
+        return
+
+    if state.step == "password":
+        await delete_quietly(context.bot, message.chat_id, message.message_id)
+        if len(text) < MIN_PASSWORD:
+            await context.bot.send_message(
+                message.chat_id,
+                f"That password is too short: it needs at least {MIN_PASSWORD} characters. "
+                "Please send another one.",
+            )
+            return
+        if len(text.encode()) > MAX_PASSWORD_BYTES:
+            await context.bot.send_message(
+                message.chat_id,
+                "That password is too long (at most 72 bytes). Please send a shorter one.",
+            )
+            return
+        password_hash = await asyncio.to_thread(accounts.hash_password, text)
+        async with services.db.sessions.begin() as s:
+            await dialogs.set_dialog(
+                s, user.id, "register", "first_name", {**data, "password_hash": password_hash}
+            )
+        await context.bot.send_message(
+            message.chat_id, "Password saved (and your message deleted). What's your first name?"
+        )
+        return
+
+    if state.step in {"first_name", "last_name"}:
+        name = " ".join(text.split())
+        if not name or len(name) > MAX_NAME:
+            await reply(f"Please send a name of 1 to {MAX_NAME} characters.")
+            return
+        nxt = "last_name" if state.step == "first_name" else "timezone"
+        async with services.db.sessions.begin() as s:
+            await dialogs.set_dialog(s, user.id, "register", nxt, {**data, state.step: name})
+        if nxt == "last_name":
+            await reply("And your last name?")
+        else:
+            await reply(
+                "Last step: your time zone, so reminders and dates match your day. "
+                "Pick one, or type any zone name like Europe/Paris.",
+                reply_markup=_zone_keyboard(),
+            )
+        return
+
+    if state.step == "timezone":
+        try:
+            zone = validate_timezone(text.strip())
+        except ValueError as exc:
+            await reply(html.escape(str(exc)), reply_markup=_zone_keyboard())
+            return
+        await _finish_registration(update, context, {**data, "timezone": zone})
+
+
+async def on_timezone_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    data = decode(query.data)
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        state = await dialogs.get_dialog(s, user.id)
+    if data is None or state is None or state.name != "register" or state.step != "timezone":
+        await query.answer("This button has expired.")
+        return
+    try:
+        zone = validate_timezone(data.arg)
+    except ValueError:
+        await query.answer("This button has expired.")
+        return
+    await query.answer(zone)
+    await _finish_registration(update, context, {**data_of(state), "timezone": zone})
+
+
+async def _finish_registration(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, data: dict[str, str]
+) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    services = get_services(context)
+    try:
+        async with services.db.sessions.begin() as s:
+            created = await accounts.create_user(
+                s,
+                email=data["email"],
+                password_hash=data["password_hash"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                timezone=data["timezone"],
+            )
+            await accounts.start_session(
+                s,
+                user_id=created.id,
+                telegram_user_id=user.id,
+                chat_id=chat.id,
+                days=services.settings.session_days,
+            )
+            await dialogs.clear_dialog(s, user.id)
+    except accounts.EmailTaken:
+        async with services.db.sessions.begin() as s:
+            await dialogs.set_dialog(s, user.id, "register", "email")
+        await context.bot.send_message(
+            chat.id,
+            "Someone just registered that email. Please send another email, or /cancel.",
+        )
+        return
+    await context.bot.send_message(
+        chat.id,
+        f"Welcome, {html.escape(data['first_name'])}! Your account is ready and your first "
+        f"journal, <b>{html.escape(accounts.DEFAULT_JOURNAL_TITLE)}</b>, is open.\n\n"
+        "Just write to me and I'll save it. Send /help to see everything I can do.",
+    )
+    await _after_login(update, context)
+
+
+@dialog("login")
+async def login_step(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
+) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    services = get_services(context)
+    text = message.text
+
+    if state.step == "email":
+        email = _parse_email(text)
+        if email is None:
+            await message.reply_text(
+                "That doesn't look like an email address. Please send it like name@example.com."
+            )
+            return
+        async with services.db.sessions.begin() as s:
+            remaining = await accounts.lockout_remaining(s, user.id, email)
+            if remaining is not None:
+                await dialogs.clear_dialog(s, user.id)
+            else:
+                await dialogs.set_dialog(s, user.id, "login", "password", {"email": email})
+        if remaining is not None:
+            await message.reply_text(_locked_text(_minutes(remaining)))
+        else:
+            await message.reply_text(
+                "And your password? I'll delete your message right after reading it."
+            )
+        return
+
+    if state.step == "password":
+        await delete_quietly(context.bot, message.chat_id, message.message_id)
+        email = str(data_of(state).get("email", ""))
+        async with services.db.sessions.begin() as s:
+            remaining = await accounts.lockout_remaining(s, user.id, email)
+            found = await accounts.get_user_by_email(s, email)
+        if remaining is not None:
+            async with services.db.sessions.begin() as s:
+                await dialogs.clear_dialog(s, user.id)
+            await context.bot.send_message(message.chat_id, _locked_text(_minutes(remaining)))
+            return
+        stored = found.password_hash if found is not None else None
+        ok = await asyncio.to_thread(accounts.verify_password, text, stored or _dummy_hash())
+        if not ok or found is None:
+            async with services.db.sessions.begin() as s:
+                await accounts.record_failed_login(s, user.id, email)
+                remaining = await accounts.lockout_remaining(s, user.id, email)
+                if remaining is not None:
+                    await dialogs.clear_dialog(s, user.id)
+            if remaining is not None:
+                await context.bot.send_message(message.chat_id, _locked_text(_minutes(remaining)))
+            else:
+                await context.bot.send_message(
+                    message.chat_id,
+                    "That email and password don't match. Send the password again, or /cancel.",
+                )
+            return
+        async with services.db.sessions.begin() as s:
+            await accounts.clear_failed_logins(s, user.id, email)
+            await accounts.start_session(
+                s,
+                user_id=found.id,
+                telegram_user_id=user.id,
+                chat_id=message.chat_id,
+                days=services.settings.session_days,
+            )
+            await dialogs.clear_dialog(s, user.id)
+        await context.bot.send_message(
+            message.chat_id,
+            "You're logged in. Write to me any time and I'll save it to your journal. "
+            "Send /help to see everything I can do.",
+        )
+        await _after_login(update, context)
+
+
+async def _after_login(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    link = await load_link(update, context)
+    if link is None or not link.logged_in:
+        return
+    for hook in LOGIN_HOOKS:
+        await hook(update, context, link)
+
+
+async def logout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        await dialogs.clear_dialog(s, user.id)
+        was_in = await accounts.end_session(s, user.id)
+    if was_in:
+        await context.bot.send_message(
+            chat.id,
+            "You're logged out. Your journal is safe; log in again any time.",
+            reply_markup=LOGIN_BUTTONS,
+        )
+    else:
+        await context.bot.send_message(
+            chat.id, "You weren't logged in.", reply_markup=LOGIN_BUTTONS
+        )
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        had = await dialogs.clear_dialog(s, user.id)
+    await context.bot.send_message(
+        chat.id, "Cancelled. Nothing was changed." if had else "There's nothing to cancel."
+    )
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("logout", logout))
+    app.add_handler(CommandHandler("cancel", cancel))
+    app.add_handler(CallbackQueryHandler(on_account_button, pattern=r"^acc:"))
+    app.add_handler(CallbackQueryHandler(on_timezone_button, pattern=r"^regtz:"))

@@ -1,0 +1,82 @@
+"""/help, the text router, unknown commands and expired buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.commands import help_text
+from bot.dialogs import handler_for
+from bot.services import get_services
+from bot.session import ask_to_log_in, load_link
+from db import dialogs
+
+# What a plain message outside any dialog does; the journal feature sets it.
+TextHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+DEFAULT_TEXT: list[TextHandler] = []
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_chat is None:
+        return
+    await context.bot.send_message(
+        update.effective_chat.id, help_text(context.bot_data["commands"])
+    )
+
+
+async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A plain text message: an answer inside a dialog, or else journal text."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        state = await dialogs.get_dialog(s, user.id)
+    if state is not None:
+        handler = handler_for(state.name)
+        if handler is not None:
+            await handler(update, context, state)
+            return
+    if DEFAULT_TEXT:
+        await DEFAULT_TEXT[0](update, context)
+        return
+    link = await load_link(update, context)
+    await ask_to_log_in(update, context, link, keep=message.text_html)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    command = message.text.split()[0][:40]
+    await message.reply_text(
+        f"I don't know {command}. Send /help to see what I can do.", parse_mode=None
+    )
+
+
+async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer("This button has expired.")
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("help", help_command))
+
+
+def register_fallbacks(app: Application) -> None:  # type: ignore[type-arg]
+    """Added after every feature, so they only see what no feature handled (the first
+    matching handler of a group wins)."""
+    app.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, route_text)
+    )
+    app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    app.add_handler(CallbackQueryHandler(expired_button))

@@ -1,0 +1,292 @@
+"""Journaling by message: plain text becomes an entry; edits update it; /write for
+long thoughts; captions of photos count too."""
+
+from __future__ import annotations
+
+import html
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.commands import Command
+from bot.dialogs import data_of, dialog
+from bot.handlers import basics
+from bot.logic.streaks import current_streak, local_date
+from bot.services import get_services
+from bot.session import LOGIN_HOOKS, ask_to_log_in, load_link, logged_in
+from db import accounts, dialogs, entries, journals
+from db.accounts import Link
+from db.errors import InvalidInput
+from db.models import DialogState, Entry
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = [
+    Command("write", "Write a longer entry over several messages; /done saves it", "Journal"),
+    Command("done", "Save the entry you started with /write", "Journal"),
+]
+
+WRITE_DIALOG = "write"
+MAX_WRITE_PARTS = 50
+
+
+@dataclass(frozen=True)
+class SavedEntry:
+    entry: Entry
+    journal_title: str
+    streak: int
+
+
+# Run after an entry is saved (growth suggestions hook in here).
+AfterSave = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link, SavedEntry], Awaitable[None]]
+AFTER_SAVE: list[AfterSave] = []
+
+
+async def active_journal(link: Link, context: ContextTypes.DEFAULT_TYPE) -> tuple[uuid.UUID, str]:
+    """The journal new entries go to: the chosen one, else the user's first (created
+    if the user has none, e.g. after deleting them all)."""
+    assert link.user_id is not None
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        journal = None
+        if link.active_journal_id is not None:
+            journal = await journals.get_journal(s, link.user_id, link.active_journal_id)
+        if journal is None:
+            journal = await journals.first_journal(s, link.user_id)
+            if journal is None:
+                journal = await journals.create_journal(
+                    s, link.user_id, accounts.DEFAULT_JOURNAL_TITLE
+                )
+            await accounts.set_active_journal(s, link.telegram_user_id, journal.id)
+        return journal.id, journal.title
+
+
+async def save_entry(
+    context: ContextTypes.DEFAULT_TYPE,
+    link: Link,
+    content: str,
+    *,
+    chat_id: int,
+    message_ids: list[int],
+) -> SavedEntry | None:
+    """Save ``content`` as one entry linked to its messages; None if those messages were
+    saved already (Telegram may deliver an update twice)."""
+    assert link.user_id is not None
+    journal_id, title = await active_journal(link, context)
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        if message_ids and await entries.entry_for_message(
+            s, link.user_id, chat_id, message_ids[0]
+        ):
+            return None
+        entry = await entries.add_entry(s, link.user_id, journal_id, content)
+        if entry is None:  # the journal vanished between the two transactions
+            raise InvalidInput("That journal no longer exists. Pick another with /journals.")
+        for part, message_id in enumerate(message_ids):
+            await entries.link_message(s, entry.id, chat_id, message_id, part)
+        days = await entries.entry_local_dates(s, link.user_id, link.timezone)
+    today = local_date(entry.created_at.replace(tzinfo=UTC), link.timezone)
+    return SavedEntry(entry, title, current_streak(days, today))
+
+
+def saved_text(saved: SavedEntry) -> str:
+    streak = f" · {saved.streak}-day streak 🔥" if saved.streak >= 2 else ""
+    return f"Saved to <b>{html.escape(saved.journal_title)}</b>{streak}"
+
+
+async def _save_and_acknowledge(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    link: Link,
+    content: str,
+    message_ids: list[int],
+    *,
+    note: str = "",
+) -> None:
+    message = update.effective_message
+    assert message is not None
+    try:
+        saved = await save_entry(
+            context, link, content, chat_id=message.chat_id, message_ids=message_ids
+        )
+    except InvalidInput as exc:
+        await message.reply_text(html.escape(str(exc)))
+        return
+    if saved is None:
+        return
+    await message.reply_text(saved_text(saved) + note)
+    for hook in AFTER_SAVE:
+        try:
+            await hook(update, context, link, saved)
+        except Exception:  # a suggestion failing must not look like the entry failed
+            logger.exception("after-save hook failed")
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Plain text outside any dialog: a journal entry."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    link = await load_link(update, context)
+    if link is None or not link.logged_in:
+        await ask_to_log_in(update, context, link, keep=message.text_html)
+        return
+    await _save_and_acknowledge(update, context, link, message.text_html, [message.message_id])
+
+
+async def on_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if not message.caption:
+        await message.reply_text(
+            "I can only keep text for now. Add a caption to the photo and I'll save it as an entry."
+        )
+        return
+    link = await load_link(update, context)
+    if link is None or not link.logged_in:
+        await ask_to_log_in(update, context, link, keep=message.caption_html)
+        return
+    await _save_and_acknowledge(
+        update,
+        context,
+        link,
+        message.caption_html,
+        [message.message_id],
+        note="\n(I saved the caption; the photo itself isn't stored.)",
+    )
+
+
+@logged_in
+async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    """An entry's message was edited in Telegram: update the entry."""
+    message = update.edited_message
+    if message is None or link.user_id is None:
+        return
+    content = message.text_html if message.text else message.caption_html
+    if not content:
+        return
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        entry = await entries.entry_for_message(
+            s, link.user_id, message.chat_id, message.message_id
+        )
+        parts = await entries.message_parts(s, entry.id) if entry is not None else 0
+        if entry is not None and parts == 1:
+            await entries.update_entry(s, link.user_id, entry.id, content)
+    if entry is None:
+        return  # an edit of a command or a dialog answer: nothing to update
+    if parts > 1:
+        await message.reply_text(
+            "That message is part of a longer entry. Open it with /entries to edit the whole entry."
+        )
+        return
+    await message.reply_text("Updated your entry ✏️")
+
+
+@logged_in
+async def write(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        await dialogs.set_dialog(s, user.id, WRITE_DIALOG, "parts", {"parts": [], "ids": []})
+    await message.reply_text(
+        "Go ahead: send as many messages as you like. Send /done to save them as one entry, "
+        "or /cancel to discard the draft."
+    )
+
+
+@dialog(WRITE_DIALOG)
+async def write_part(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
+) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    data = data_of(state)
+    parts: list[str] = list(data.get("parts", []))
+    ids: list[int] = list(data.get("ids", []))
+    if len(parts) >= MAX_WRITE_PARTS:
+        await message.reply_text(
+            f"This draft has {MAX_WRITE_PARTS} messages, the most one entry holds. "
+            "Send /done to save it, then start another with /write."
+        )
+        return
+    parts.append(message.text_html)
+    ids.append(message.message_id)
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        await dialogs.set_dialog(s, user.id, WRITE_DIALOG, "parts", {"parts": parts, "ids": ids})
+    if len(parts) == 1:
+        await message.reply_text("Got it. Keep going, or send /done when you're finished.")
+
+
+@logged_in
+async def done(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        state = await dialogs.get_dialog(s, user.id)
+    if state is None or state.name != WRITE_DIALOG:
+        await message.reply_text("There's no entry to finish. Start one with /write.")
+        return
+    data = data_of(state)
+    parts: list[str] = list(data.get("parts", []))
+    if not parts:
+        await message.reply_text("Your draft is empty: write something first, or /cancel.")
+        return
+    # Cleared only after the entry is saved, so a failure keeps the draft.
+    await _save_and_acknowledge(
+        update, context, link, "\n\n".join(parts), list(data.get("ids", []))
+    )
+    async with services.db.sessions.begin() as s:
+        await dialogs.clear_dialog(s, user.id)
+
+
+async def save_pending(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    """After login: save what the user wrote while logged out."""
+    user = update.effective_user
+    if user is None or link.user_id is None:
+        return
+    journal_id, title = await active_journal(link, context)
+    services = get_services(context)
+    # Taken and saved in one transaction: if saving fails, they stay kept.
+    async with services.db.sessions.begin() as s:
+        pending = await dialogs.take_pending(s, user.id)
+        for item in pending:
+            entry = await entries.add_entry(s, link.user_id, journal_id, item.content)
+            if entry is not None and item.message_id is not None:
+                await entries.link_message(s, entry.id, link.chat_id, item.message_id)
+    if not pending:
+        return
+    noun = "message" if len(pending) == 1 else f"{len(pending)} messages"
+    await context.bot.send_message(
+        link.chat_id, f"I've saved the {noun} you wrote earlier to <b>{html.escape(title)}</b>."
+    )
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    basics.DEFAULT_TEXT[:] = [on_text]
+    if save_pending not in LOGIN_HOOKS:
+        LOGIN_HOOKS.append(save_pending)
+    app.add_handler(CommandHandler("write", write))
+    app.add_handler(CommandHandler("done", done))
+    app.add_handler(
+        MessageHandler(
+            filters.UpdateType.EDITED_MESSAGE & (filters.TEXT | filters.CAPTION), on_edit
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.PHOTO & filters.ChatType.PRIVATE, on_caption
+        )
+    )

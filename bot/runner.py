@@ -1,0 +1,65 @@
+"""Run the bot: polling by default, webhook mode when WEBHOOK_URL is set."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application, publish_commands
+from bot.config import Settings
+from bot.reminders import ReminderDispatcher
+from db.database import open_database
+
+logger = logging.getLogger(__name__)
+
+
+async def start_updates(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Start receiving updates on an initialized, started application."""
+    assert app.updater is not None
+    await publish_commands(app)
+    if settings.webhook_url:
+        await app.updater.start_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=(
+                settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            ),
+            allowed_updates=Update.ALL_TYPES,
+        )
+        logger.info("webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port)
+    else:
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        logger.info("polling for updates")
+
+
+async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Migrate, then run until SIGINT/SIGTERM (or ``stop`` is set)."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    db = await open_database(settings.database_url, embedded_dir=settings.embedded_pg_dir)
+    try:
+        app = build_application(settings, db)
+        async with app:  # initialize() calls getMe: the one call that must succeed
+            await app.start()
+            await start_updates(app, settings)
+            reminders = ReminderDispatcher(app.bot, db.sessions, settings)
+            reminders.start()
+            me = app.bot.username
+            logger.info("@%s is running; press Ctrl+C to stop", me)
+            await stop.wait()
+            await reminders.stop()
+            assert app.updater is not None
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await db.close()

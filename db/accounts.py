@@ -1,0 +1,298 @@
+"""Users, passwords, sessions and which Telegram account is linked to which user."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import bcrypt
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Journal, LoginAttempt, Session, TelegramAccount, User, UserInfo, UserSettings
+
+BCRYPT_ROUNDS = 12
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+DEFAULT_JOURNAL_TITLE = "My Journal"
+# Renewing on every message would write a row per message; once an hour is "on use".
+SESSION_RENEW_AFTER = timedelta(hours=1)
+
+
+class EmailTaken(Exception):
+    """An account with this email already exists."""
+
+
+def utcnow() -> datetime:
+    """Naive UTC, as the TIMESTAMP WITHOUT TIME ZONE columns hold it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    """bcrypt hash (slow on purpose: call it from a worker thread)."""
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    try:
+        return bcrypt.checkpw(password.encode(), password_hash.encode())
+    except ValueError:  # a hash we cannot read (another scheme): never a match
+        return False
+
+
+async def get_user_by_email(s: AsyncSession, email: str) -> User | None:
+    result = await s.execute(select(User).where(User.email == normalize_email(email)))
+    return result.scalar_one_or_none()
+
+
+async def create_user(
+    s: AsyncSession,
+    *,
+    email: str,
+    password_hash: str,
+    first_name: str,
+    last_name: str,
+    timezone: str = "UTC",
+) -> User:
+    """A user with default settings, a profile and a first journal."""
+    email = normalize_email(email)
+    inserted = await s.execute(
+        insert(User)
+        .values(email=email, password_hash=password_hash)
+        .on_conflict_do_nothing(index_elements=[User.email])
+        .returning(User.id)
+    )
+    user_id = inserted.scalar_one_or_none()
+    if user_id is None:
+        raise EmailTaken(email)
+    s.add(UserSettings(user_id=user_id))
+    s.add(UserInfo(user_id=user_id, first_name=first_name, last_name=last_name, timezone=timezone))
+    s.add(Journal(user_id=user_id, title=DEFAULT_JOURNAL_TITLE))
+    await s.flush()
+    user = await s.get(User, user_id)
+    assert user is not None
+    return user
+
+
+# --- sessions and Telegram links ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """A Telegram account and, when logged in, its user and session."""
+
+    telegram_user_id: int
+    chat_id: int
+    user_id: uuid.UUID | None
+    session_id: uuid.UUID | None
+    session_expires_at: datetime | None
+    active_journal_id: uuid.UUID | None
+    timezone: str
+
+    @property
+    def logged_in(self) -> bool:
+        return self.user_id is not None and self.session_id is not None and not self.expired
+
+    @property
+    def expired(self) -> bool:
+        """Was logged in, but the session ran out (or was removed elsewhere)."""
+        if self.user_id is None:
+            return False
+        return self.session_expires_at is None or self.session_expires_at <= utcnow()
+
+
+async def get_link(s: AsyncSession, telegram_user_id: int) -> Link | None:
+    row = (
+        await s.execute(
+            select(TelegramAccount, Session.expires_at, UserInfo.timezone)
+            .outerjoin(Session, Session.id == TelegramAccount.session_id)
+            .outerjoin(UserInfo, UserInfo.user_id == TelegramAccount.user_id)
+            .where(TelegramAccount.telegram_user_id == telegram_user_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    account, expires_at, tz = row
+    return Link(
+        telegram_user_id=account.telegram_user_id,
+        chat_id=account.chat_id,
+        user_id=account.user_id,
+        session_id=account.session_id,
+        session_expires_at=expires_at,
+        active_journal_id=account.active_journal_id,
+        timezone=tz or "UTC",
+    )
+
+
+async def touch_account(
+    s: AsyncSession,
+    telegram_user_id: int,
+    chat_id: int,
+    *,
+    first_name: str | None = None,
+    language_code: str | None = None,
+) -> None:
+    """Remember a Telegram account the first time it talks to the bot."""
+    await s.execute(
+        insert(TelegramAccount)
+        .values(
+            telegram_user_id=telegram_user_id,
+            chat_id=chat_id,
+            first_name=first_name,
+            language_code=language_code,
+        )
+        .on_conflict_do_update(
+            index_elements=[TelegramAccount.telegram_user_id],
+            set_={"chat_id": chat_id, "first_name": first_name, "language_code": language_code},
+        )
+    )
+
+
+async def start_session(
+    s: AsyncSession, *, user_id: uuid.UUID, telegram_user_id: int, chat_id: int, days: int
+) -> Session:
+    """A new session row with a random token, linked to this Telegram account.
+
+    A previous session of this account (possibly another user's) is ended first, so
+    the account is linked to one user at a time.
+    """
+    await end_session(s, telegram_user_id)
+    session = Session(
+        user_id=user_id,
+        token=secrets.token_urlsafe(32),
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    s.add(session)
+    await s.flush()
+    first_journal = await s.scalar(
+        select(Journal.id)
+        .where(Journal.user_id == user_id)
+        .order_by(Journal.created_at, Journal.id)
+        .limit(1)
+    )
+    await s.execute(
+        insert(TelegramAccount)
+        .values(
+            telegram_user_id=telegram_user_id,
+            chat_id=chat_id,
+            user_id=user_id,
+            session_id=session.id,
+            active_journal_id=first_journal,
+        )
+        .on_conflict_do_update(
+            index_elements=[TelegramAccount.telegram_user_id],
+            set_={
+                "chat_id": chat_id,
+                "user_id": user_id,
+                "session_id": session.id,
+                "active_journal_id": first_journal,
+                "updated_at": func.now(),
+            },
+        )
+    )
+    return session
+
+
+async def renew_session(s: AsyncSession, session_id: uuid.UUID, *, days: int) -> None:
+    """Slide the expiry forward on use (at most one write an hour)."""
+    now = utcnow()
+    await s.execute(
+        update(Session)
+        .where(
+            Session.id == session_id,
+            Session.expires_at > now,
+            Session.updated_at < now - SESSION_RENEW_AFTER,
+        )
+        .values(expires_at=now + timedelta(days=days), updated_at=now)
+    )
+
+
+async def end_session(s: AsyncSession, telegram_user_id: int) -> bool:
+    """Log this Telegram account out; True if it was linked to a user."""
+    account = await s.get(TelegramAccount, telegram_user_id, with_for_update=True)
+    if account is None or account.user_id is None:
+        return False
+    session_id = account.session_id
+    account.user_id = None
+    account.session_id = None
+    account.active_journal_id = None
+    await s.flush()
+    if session_id is not None:
+        await s.execute(delete(Session).where(Session.id == session_id))
+    return True
+
+
+async def set_active_journal(s: AsyncSession, telegram_user_id: int, journal_id: uuid.UUID) -> None:
+    await s.execute(
+        update(TelegramAccount)
+        .where(TelegramAccount.telegram_user_id == telegram_user_id)
+        .values(active_journal_id=journal_id)
+    )
+
+
+async def linked_chats(s: AsyncSession, user_id: uuid.UUID) -> list[int]:
+    """Chats of every Telegram account logged in to this user (for reminders)."""
+    rows = await s.execute(
+        select(TelegramAccount.chat_id)
+        .join(Session, Session.id == TelegramAccount.session_id)
+        .where(TelegramAccount.user_id == user_id, Session.expires_at > utcnow())
+    )
+    return list(rows.scalars())
+
+
+# --- lock-out after failed logins ---------------------------------------------------
+
+
+async def record_failed_login(s: AsyncSession, telegram_user_id: int, email: str) -> None:
+    s.add(LoginAttempt(telegram_user_id=telegram_user_id, email=normalize_email(email)))
+    await s.flush()
+
+
+async def clear_failed_logins(s: AsyncSession, telegram_user_id: int, email: str) -> None:
+    await s.execute(
+        delete(LoginAttempt).where(
+            or_(
+                LoginAttempt.telegram_user_id == telegram_user_id,
+                LoginAttempt.email == normalize_email(email),
+            )
+        )
+    )
+
+
+async def lockout_remaining(
+    s: AsyncSession, telegram_user_id: int, email: str | None = None
+) -> timedelta | None:
+    """How long logins stay locked for this account (and email), or None if not locked.
+
+    Locked once MAX_FAILED_LOGINS failures fall within LOCKOUT, for either the Telegram
+    account or the email: guessing one email's password from many accounts, or many
+    emails from one account, are both stopped.
+    """
+    now = utcnow()
+    since = now - LOCKOUT
+    keys = [LoginAttempt.telegram_user_id == telegram_user_id]
+    if email:
+        keys.append(LoginAttempt.email == normalize_email(email))
+    remaining: timedelta | None = None
+    for key in keys:
+        times = list(
+            (
+                await s.execute(
+                    select(LoginAttempt.created_at)
+                    .where(key, LoginAttempt.created_at > since)
+                    .order_by(LoginAttempt.created_at.desc())
+                    .limit(MAX_FAILED_LOGINS)
+                )
+            ).scalars()
+        )
+        if len(times) >= MAX_FAILED_LOGINS:
+            left = times[-1] + LOCKOUT - now
+            remaining = left if remaining is None else max(remaining, left)
+    return remaining

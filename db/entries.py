@@ -1,0 +1,417 @@
+"""Journal entries: writing, editing, listing, searching, and the Telegram messages behind them.
+
+Entries belong to a user through their journal, so every query joins ``journals`` on
+``user_id``: another user's entry behaves exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.errors import clean_text, naive_utc, utc_now
+from db.models import Entry, EntryMessage, Goal, Journal
+from db.profile import require_timezone
+
+# Several Telegram messages joined by /write stay well below this; it only stops abuse.
+ENTRY_MAX_CHARS = 100_000
+# Longer search queries are cut: nobody types more, and the tsquery stays cheap.
+SEARCH_MAX_CHARS = 200
+
+# Must be exactly the expression of idx_entries_content_fts, or the index is not used.
+_ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")
+_CONTENT_TSV = func.to_tsvector(_ENGLISH, Entry.content)
+
+# Private-use characters mark the matches in ts_headline's output, so that the rest of
+# the text can be HTML-escaped before the markers become <b></b>.
+_MATCH_START = "\ue000"
+_MATCH_STOP = "\ue001"
+_HEADLINE_OPTIONS = (
+    f'StartSel="{_MATCH_START}", StopSel="{_MATCH_STOP}", '
+    'MaxWords=30, MinWords=12, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "'
+)
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    entry_id: uuid.UUID
+    journal_id: uuid.UUID
+    journal_title: str
+    created_at: datetime
+    snippet: str  # Telegram HTML: escaped text, matches in <b></b>
+    rank: float
+
+
+@dataclass(frozen=True)
+class EntryWithGoals:
+    entry: Entry
+    journal_title: str
+    goals: tuple[Goal, ...]  # goals suggested from the entry, rejected/deleted ones left out
+
+
+def clean_content(content: str) -> str:
+    return clean_text(content, what="entry", max_chars=ENTRY_MAX_CHARS)
+
+
+def _user_journal_ids(user_id: uuid.UUID) -> Select[uuid.UUID]:
+    return select(Journal.id).where(Journal.user_id == user_id)
+
+
+def _owned_entries(user_id: uuid.UUID) -> Select[Entry]:
+    return (
+        select(Entry)
+        .join(Journal, Journal.id == Entry.journal_id)
+        .where(Journal.user_id == user_id)
+    )
+
+
+def local_date_of(column: Any, tz: str) -> ColumnElement[date]:
+    """The user's local calendar date of a naive-UTC timestamp column, computed in SQL."""
+    return cast(
+        func.timezone(bindparam(None, tz), func.timezone(literal_column("'UTC'"), column)), Date
+    )
+
+
+# --- writing ----------------------------------------------------------------------
+
+
+async def add_entry(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    journal_id: uuid.UUID,
+    content: str,
+    *,
+    created_at: datetime | None = None,
+) -> Entry | None:
+    """A new entry in the user's journal; None when the journal is not theirs."""
+    text = clean_content(content)
+    owned = await session.scalar(
+        select(Journal.id).where(Journal.id == journal_id, Journal.user_id == user_id)
+    )
+    if owned is None:
+        return None
+    # The app's clock, not now(): entries added in one transaction keep their order.
+    moment = naive_utc(created_at) if created_at is not None else utc_now()
+    entry = Entry(journal_id=journal_id, content=text, created_at=moment, updated_at=moment)
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def get_entry(session: AsyncSession, user_id: uuid.UUID, entry_id: uuid.UUID) -> Entry | None:
+    return await session.scalar(_owned_entries(user_id).where(Entry.id == entry_id))
+
+
+async def update_entry(
+    session: AsyncSession, user_id: uuid.UUID, entry_id: uuid.UUID, content: str
+) -> Entry | None:
+    """Replace the text (and bump updated_at); None when the entry is not the user's."""
+    text = clean_content(content)
+    result = await session.scalars(
+        update(Entry)
+        .where(Entry.id == entry_id, Entry.journal_id.in_(_user_journal_ids(user_id)))
+        .values(content=text, updated_at=func.now())
+        .returning(Entry)
+        .execution_options(populate_existing=True)
+    )
+    return result.one_or_none()
+
+
+async def delete_entry(session: AsyncSession, user_id: uuid.UUID, entry_id: uuid.UUID) -> bool:
+    """Delete the entry; goals suggested from it stay, no longer linked. False if not found."""
+    owned = await session.scalar(
+        select(Entry.id)
+        .join(Journal, Journal.id == Entry.journal_id)
+        .where(Entry.id == entry_id, Journal.user_id == user_id)
+        .with_for_update(of=Entry)
+    )
+    if owned is None:
+        return False
+    await unlink_goals(session, [entry_id])
+    await session.execute(delete(Entry).where(Entry.id == entry_id))
+    return True
+
+
+async def unlink_goals(
+    session: AsyncSession, entry_ids: Sequence[uuid.UUID] | Select[uuid.UUID]
+) -> None:
+    """Detach goals from entries about to be deleted (goals.journal_entry_id has no cascade)."""
+    await session.execute(
+        update(Goal)
+        .where(Goal.journal_entry_id.in_(entry_ids))
+        .values(journal_entry_id=None, updated_at=utc_now())
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+# --- reading ----------------------------------------------------------------------
+
+
+def list_entries_query(
+    user_id: uuid.UUID, journal_id: uuid.UUID, *, limit: int, offset: int = 0
+) -> Select[Entry]:
+    return (
+        _owned_entries(user_id)
+        .where(Entry.journal_id == journal_id)
+        .order_by(Entry.created_at.desc(), Entry.id.desc())
+        .limit(max(limit, 0))
+        .offset(max(offset, 0))
+    )
+
+
+async def list_entries(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    journal_id: uuid.UUID,
+    *,
+    limit: int,
+    offset: int = 0,
+) -> list[Entry]:
+    """A page of the journal's entries, newest first; [] for another user's journal."""
+    result = await session.scalars(
+        list_entries_query(user_id, journal_id, limit=limit, offset=offset)
+    )
+    return list(result)
+
+
+async def count_entries(session: AsyncSession, user_id: uuid.UUID, journal_id: uuid.UUID) -> int:
+    """Entries in the journal; 0 for another user's journal, as for an empty one."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Entry)
+        .join(Journal, Journal.id == Entry.journal_id)
+        .where(Entry.journal_id == journal_id, Journal.user_id == user_id)
+    )
+    return count or 0
+
+
+async def count_all_entries(session: AsyncSession, user_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Entry)
+        .join(Journal, Journal.id == Entry.journal_id)
+        .where(Journal.user_id == user_id)
+    )
+    return count or 0
+
+
+async def recent_entries_with_goals(
+    session: AsyncSession, user_id: uuid.UUID, limit: int = 10
+) -> list[EntryWithGoals]:
+    """The user's latest entries across journals, each with the goals suggested from it.
+
+    The design document's query joins goals without joining journals, so its user filter
+    cannot work and its LIMIT counts goal rows; here the limit counts entries.
+    """
+    rows = (
+        await session.execute(
+            select(Entry, Journal.title)
+            .join(Journal, Journal.id == Entry.journal_id)
+            .where(Journal.user_id == user_id)
+            .order_by(Entry.created_at.desc(), Entry.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    if not rows:
+        return []
+    goals = await session.scalars(
+        select(Goal)
+        .where(
+            Goal.journal_entry_id.in_([entry.id for entry, _ in rows]),
+            Goal.user_id == user_id,
+            Goal.deleted_at.is_(None),
+        )
+        .order_by(Goal.created_at, Goal.id)
+    )
+    by_entry: dict[uuid.UUID, list[Goal]] = {}
+    for goal in goals:
+        assert goal.journal_entry_id is not None
+        by_entry.setdefault(goal.journal_entry_id, []).append(goal)
+    return [
+        EntryWithGoals(entry=entry, journal_title=title, goals=tuple(by_entry.get(entry.id, ())))
+        for entry, title in rows
+    ]
+
+
+async def entries_between(
+    session: AsyncSession, user_id: uuid.UUID, start: datetime, end: datetime
+) -> list[Entry]:
+    """Entries created in [start, end), oldest first."""
+    result = await session.scalars(
+        _owned_entries(user_id)
+        .where(Entry.created_at >= naive_utc(start), Entry.created_at < naive_utc(end))
+        .order_by(Entry.created_at, Entry.id)
+    )
+    return list(result)
+
+
+# --- local calendar dates ---------------------------------------------------------
+
+
+async def entry_local_dates(session: AsyncSession, user_id: uuid.UUID, tz: str) -> list[date]:
+    """Distinct dates, in the user's time zone, on which they wrote; ascending."""
+    day = local_date_of(Entry.created_at, require_timezone(tz)).label("day")
+    result = await session.scalars(
+        select(day)
+        .select_from(Entry)
+        .join(Journal, Journal.id == Entry.journal_id)
+        .where(Journal.user_id == user_id)
+        .distinct()
+        .order_by(day)
+    )
+    return list(result)
+
+
+async def entries_on_local_date(
+    session: AsyncSession, user_id: uuid.UUID, tz: str, day: date
+) -> list[Entry]:
+    return await entries_on_days(session, user_id, tz, [day])
+
+
+async def entries_on_days(
+    session: AsyncSession, user_id: uuid.UUID, tz: str, days: Sequence[date]
+) -> list[Entry]:
+    """Entries written on any of ``days`` (local dates in ``tz``), oldest first."""
+    zone = require_timezone(tz)
+    if not days:
+        return []
+    result = await session.scalars(
+        _owned_entries(user_id)
+        .where(local_date_of(Entry.created_at, zone).in_(list(days)))
+        .order_by(Entry.created_at, Entry.id)
+    )
+    return list(result)
+
+
+# --- full-text search -------------------------------------------------------------
+
+
+def search_query(user_id: uuid.UUID, query: str, *, limit: int = 10) -> Select[Any]:
+    tsquery = func.websearch_to_tsquery(_ENGLISH, bindparam("q", query[:SEARCH_MAX_CHARS]))
+    rank = func.ts_rank(_CONTENT_TSV, tsquery).label("rank")
+    # Tags are dropped before ts_headline so a fragment never cuts a tag in half.
+    plain = func.regexp_replace(Entry.content, literal_column("'<[^>]*>'"), " ", "g")
+    headline = func.ts_headline(_ENGLISH, plain, tsquery, _HEADLINE_OPTIONS).label("headline")
+    return (
+        select(Entry.id, Entry.journal_id, Journal.title, Entry.created_at, headline, rank)
+        .join(Journal, Journal.id == Entry.journal_id)
+        .where(Journal.user_id == user_id, _CONTENT_TSV.bool_op("@@")(tsquery))
+        .order_by(rank.desc(), Entry.created_at.desc(), Entry.id.desc())
+        .limit(limit)
+    )
+
+
+async def search_entries(
+    session: AsyncSession, user_id: uuid.UUID, query: str, *, limit: int = 10
+) -> list[SearchHit]:
+    """The user's entries matching ``query`` (web-search syntax), best match first.
+
+    Stemmed English matching: "running" finds "run". A query without searchable words
+    ("", "!!!", only stop words) finds nothing.
+    """
+    if not query.strip():
+        return []
+    rows = (await session.execute(search_query(user_id, query, limit=limit))).all()
+    return [
+        SearchHit(
+            entry_id=row.id,
+            journal_id=row.journal_id,
+            journal_title=row.title,
+            created_at=row.created_at,
+            snippet=_snippet(row.headline),
+            rank=float(row.rank),
+        )
+        for row in rows
+    ]
+
+
+def _snippet(headline: str) -> str:
+    """ts_headline's output as valid Telegram HTML: text escaped, balanced <b> around matches."""
+    text = " ".join(html.unescape(_TAG.sub(" ", headline)).split())
+    parts: list[str] = []
+    bold = False
+    for piece in re.split(f"([{_MATCH_START}{_MATCH_STOP}])", text):
+        if piece == _MATCH_START:
+            if not bold:
+                parts.append("<b>")
+            bold = True
+        elif piece == _MATCH_STOP:
+            if bold:
+                parts.append("</b>")
+            bold = False
+        else:
+            parts.append(html.escape(piece, quote=False))
+    if bold:
+        parts.append("</b>")
+    return "".join(parts)
+
+
+# --- Telegram messages ------------------------------------------------------------
+
+
+async def link_message(
+    session: AsyncSession, entry_id: uuid.UUID, chat_id: int, message_id: int, part: int = 0
+) -> None:
+    """Remember that the Telegram message (or part ``part`` of a /write entry) is ``entry_id``.
+
+    ``entry_id`` must come from the bot itself (e.g. ``add_entry``), never from user input.
+    """
+    statement = insert(EntryMessage).values(
+        chat_id=chat_id, message_id=message_id, entry_id=entry_id, part=part
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[EntryMessage.chat_id, EntryMessage.message_id],
+            set_={"entry_id": statement.excluded.entry_id, "part": statement.excluded.part},
+        )
+    )
+
+
+async def entry_for_message(
+    session: AsyncSession, user_id: uuid.UUID, chat_id: int, message_id: int
+) -> Entry | None:
+    return await session.scalar(
+        _owned_entries(user_id)
+        .join(EntryMessage, EntryMessage.entry_id == Entry.id)
+        .where(EntryMessage.chat_id == chat_id, EntryMessage.message_id == message_id)
+    )
+
+
+async def message_parts(session: AsyncSession, entry_id: uuid.UUID) -> int:
+    """How many Telegram messages make up the entry (more than one after /write)."""
+    count = await session.scalar(
+        select(func.count()).select_from(EntryMessage).where(EntryMessage.entry_id == entry_id)
+    )
+    return int(count or 0)
+
+
+async def count_entries_since(session: AsyncSession, user_id: uuid.UUID, since: datetime) -> int:
+    """Entries across the user's journals created at or after ``since``."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Entry)
+        .join(Journal, Journal.id == Entry.journal_id)
+        .where(Journal.user_id == user_id, Entry.created_at >= naive_utc(since))
+    )
+    return count or 0

@@ -1,0 +1,337 @@
+"""Taking your data with you (JSON and Markdown) and deleting all of it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from html.parser import HTMLParser
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.entries import unlink_goals
+from db.errors import InvalidInput, NotFound, utc_now
+from db.goals import goal_state
+from db.models import (
+    Entry,
+    Goal,
+    Journal,
+    LoginAttempt,
+    Metric,
+    ReminderSchedule,
+    Session,
+    TelegramAccount,
+    User,
+    UserInfo,
+    UserSettings,
+)
+from db.profile import require_timezone
+
+EXPORT_FORMAT_VERSION = 1
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        # Stored naive UTC; the Z makes that explicit to whoever reads the file.
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    return value.isoformat()
+
+
+async def export_user_data(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
+    """Everything stored for the user, JSON-serialisable; never the password hash or tokens."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("There is no account to export.")
+    info = await session.scalar(select(UserInfo).where(UserInfo.user_id == user_id))
+    settings = await session.scalar(
+        select(UserSettings)
+        .where(UserSettings.user_id == user_id)
+        .order_by(UserSettings.created_at, UserSettings.id)
+        .limit(1)
+    )
+    journals = (
+        await session.scalars(
+            select(Journal)
+            .where(Journal.user_id == user_id)
+            .order_by(Journal.created_at, Journal.id)
+        )
+    ).all()
+    entries = (
+        await session.scalars(
+            select(Entry)
+            .join(Journal, Journal.id == Entry.journal_id)
+            .where(Journal.user_id == user_id)
+            .order_by(Entry.created_at, Entry.id)
+        )
+    ).all()
+    goals = (
+        await session.scalars(
+            select(Goal).where(Goal.user_id == user_id).order_by(Goal.created_at, Goal.id)
+        )
+    ).all()
+    metrics = (
+        await session.scalars(
+            select(Metric).where(Metric.user_id == user_id).order_by(Metric.created_at, Metric.id)
+        )
+    ).all()
+    accounts = (
+        await session.scalars(
+            select(TelegramAccount)
+            .where(TelegramAccount.user_id == user_id)
+            .order_by(TelegramAccount.created_at)
+        )
+    ).all()
+
+    entries_by_journal: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    for entry in entries:
+        entries_by_journal.setdefault(entry.journal_id, []).append(
+            {
+                "id": str(entry.id),
+                "content": entry.content,
+                "created_at": _iso(entry.created_at),
+                "updated_at": _iso(entry.updated_at),
+            }
+        )
+    return {
+        "format_version": EXPORT_FORMAT_VERSION,
+        "exported_at": _iso(utc_now()),
+        "user": {
+            "id": str(user.id),
+            "email": user.email,
+            "created_at": _iso(user.created_at),
+            "updated_at": _iso(user.updated_at),
+        },
+        "profile": None
+        if info is None
+        else {
+            "first_name": info.first_name,
+            "last_name": info.last_name,
+            "bio": info.bio,
+            "timezone": info.timezone,
+            "growth_goals": info.growth_goals,
+            "created_at": _iso(info.created_at),
+            "updated_at": _iso(info.updated_at),
+        },
+        "settings": None
+        if settings is None
+        else {
+            "notification_preferences": settings.notification_preferences,
+            "theme_preferences": settings.theme_preferences,
+            "privacy_settings": settings.privacy_settings,
+            "ai_interaction_settings": settings.ai_interaction_settings,
+            "created_at": _iso(settings.created_at),
+            "updated_at": _iso(settings.updated_at),
+        },
+        "journals": [
+            {
+                "id": str(journal.id),
+                "title": journal.title,
+                "created_at": _iso(journal.created_at),
+                "updated_at": _iso(journal.updated_at),
+                "entries": entries_by_journal.get(journal.id, []),
+            }
+            for journal in journals
+        ],
+        "goals": [
+            {
+                "id": str(goal.id),
+                "content": goal.content,
+                "state": goal_state(goal).value,
+                "source_type": goal.source_type,
+                "journal_entry_id": str(goal.journal_entry_id) if goal.journal_entry_id else None,
+                "related_metric_type": goal.related_metric_type,
+                "target_date": _iso(goal.target_date),
+                "suggested_at": _iso(goal.suggested_at),
+                "accepted_at": _iso(goal.accepted_at),
+                "completed_at": _iso(goal.completed_at),
+                "deleted_at": _iso(goal.deleted_at),
+                "created_at": _iso(goal.created_at),
+                "updated_at": _iso(goal.updated_at),
+            }
+            for goal in goals
+        ],
+        "metrics": [
+            {
+                "id": str(metric.id),
+                "type": metric.type,
+                "value": metric.value,
+                "notes": metric.notes,
+                "created_at": _iso(metric.created_at),
+            }
+            for metric in metrics
+        ],
+        "telegram_accounts": [
+            {
+                "telegram_user_id": account.telegram_user_id,
+                "first_name": account.first_name,
+                "language_code": account.language_code,
+                "created_at": _iso(account.created_at),
+            }
+            for account in accounts
+        ],
+    }
+
+
+# --- Markdown ---------------------------------------------------------------------
+
+
+class _TelegramHtmlToMarkdown(HTMLParser):
+    """Telegram's HTML subset to simple Markdown; unknown tags are dropped, text kept."""
+
+    _MARKS: ClassVar[dict[str, str]] = {"b": "**", "strong": "**", "i": "_", "em": "_", "code": "`"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        # One buffer per open formatting tag, so whitespace can be moved outside the marks.
+        self._stack: list[tuple[str, str | None, list[str]]] = [("", None, [])]
+        self._in_pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "pre":
+            self._in_pre += 1
+            self._stack[-1][2].append("\n```\n")
+        elif tag == "a" or (tag in self._MARKS and not self._in_pre):
+            self._stack.append((tag, dict(attrs).get("href"), []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre" and self._in_pre:
+            self._in_pre -= 1
+            self._stack[-1][2].append("\n```\n")
+            return
+        if any(open_tag == tag for open_tag, _, _ in self._stack[1:]):
+            while True:
+                closed = self._stack[-1][0]
+                self._close_top()
+                if closed == tag:
+                    break
+
+    def handle_data(self, data: str) -> None:
+        self._stack[-1][2].append(data)
+
+    def _close_top(self) -> None:
+        tag, href, parts = self._stack.pop()
+        text = "".join(parts)
+        inner = text.strip()
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()) :]
+        if tag == "a":
+            formatted = f"[{inner}]({href})" if href and inner else inner
+        else:
+            mark = self._MARKS[tag]
+            formatted = f"{mark}{inner}{mark}" if inner else ""
+        self._stack[-1][2].append(lead + formatted + trail)
+
+    def markdown(self) -> str:
+        self.close()
+        while len(self._stack) > 1:
+            self._close_top()
+        return "".join(self._stack[0][2])
+
+
+def html_to_markdown(content: str) -> str:
+    parser = _TelegramHtmlToMarkdown()
+    parser.feed(content)
+    return parser.markdown().strip()
+
+
+def _zone(data: Mapping[str, Any]) -> ZoneInfo:
+    profile = data.get("profile") or {}
+    try:
+        return ZoneInfo(require_timezone(profile.get("timezone") or "UTC"))
+    except InvalidInput:
+        return ZoneInfo("UTC")
+
+
+def _local(stamp: object, zone: ZoneInfo) -> str:
+    if not isinstance(stamp, str):
+        return "unknown date"
+    moment = datetime.fromisoformat(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def export_markdown(data: Mapping[str, Any]) -> str:
+    """A readable Markdown rendering of ``export_user_data``'s result, times in the user's zone."""
+    zone = _zone(data)
+    user = data.get("user") or {}
+    lines = [
+        "# Growth Journal export",
+        "",
+        f"Account: {user.get('email', '')}  ",
+        f"Exported: {_local(data.get('exported_at'), zone)}  ",
+        f"Times are in {zone.key}.",
+    ]
+    for journal in data.get("journals", []):
+        entries = journal.get("entries", [])
+        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+        lines += ["", f"## {journal.get('title', '')}", "", f"_{count}_"]
+        for entry in entries:
+            heading = _local(entry.get("created_at"), zone)
+            if entry.get("updated_at") != entry.get("created_at"):
+                heading += f" (edited {_local(entry.get('updated_at'), zone)})"
+            lines += ["", f"### {heading}", "", html_to_markdown(entry.get("content", ""))]
+    goals = data.get("goals", [])
+    if goals:
+        lines += ["", "## Goals", ""]
+        for goal in goals:
+            target = f", target {goal['target_date']}" if goal.get("target_date") else ""
+            lines.append(f"- {goal.get('content', '')} ({goal.get('state', '')}{target})")
+    metrics = data.get("metrics", [])
+    if metrics:
+        lines += [
+            "",
+            "## Metrics",
+            "",
+            "| when | metric | rating | notes |",
+            "| --- | --- | --- | --- |",
+        ]
+        for metric in metrics:
+            notes = (metric.get("notes") or "").replace("|", "\\|").replace("\n", " ")
+            lines.append(
+                f"| {_local(metric.get('created_at'), zone)} | {metric.get('type', '')} "
+                f"| {metric.get('value', '')} | {notes} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+# --- deleting ---------------------------------------------------------------------
+
+
+async def delete_user_data(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Delete the user and everything they own, children before parents; others untouched.
+
+    Their Telegram accounts stay (they are the Telegram user's, not the account's) but
+    are unlinked, as if logged out.
+    """
+    journal_ids = select(Journal.id).where(Journal.user_id == user_id)
+    entry_ids = select(Entry.id).where(Entry.journal_id.in_(journal_ids))
+    email = await session.scalar(select(User.email).where(User.id == user_id))
+
+    # Goals may point at the entries (only the user's own, unless the other app misbehaved).
+    await unlink_goals(session, entry_ids)
+    await session.execute(delete(Goal).where(Goal.user_id == user_id))
+    await session.execute(
+        update(TelegramAccount)
+        .where(TelegramAccount.user_id == user_id)
+        .values(user_id=None, session_id=None, active_journal_id=None, updated_at=utc_now())
+        .execution_options(synchronize_session="fetch")
+    )
+    await session.execute(delete(Entry).where(Entry.journal_id.in_(journal_ids)))  # + messages
+    await session.execute(delete(Journal).where(Journal.user_id == user_id))
+    await session.execute(delete(Metric).where(Metric.user_id == user_id))
+    await session.execute(delete(ReminderSchedule).where(ReminderSchedule.user_id == user_id))
+    await session.execute(delete(UserSettings).where(UserSettings.user_id == user_id))
+    await session.execute(delete(UserInfo).where(UserInfo.user_id == user_id))
+    await session.execute(delete(Session).where(Session.user_id == user_id))
+    if email is not None:
+        # Failed logins name the email address: personal data too.
+        await session.execute(
+            delete(LoginAttempt).where(func.lower(LoginAttempt.email) == email.lower())
+        )
+    await session.execute(delete(User).where(User.id == user_id))

@@ -1,0 +1,99 @@
+"""Growth-mindset metrics: five 1–10 ratings, stored as TEXT as the design document has it.
+
+The shared app may have written any text into ``type`` and ``value``; reads skip rows
+that are not a known metric with a whole-number rating from 1 to 10.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.errors import clean_text, naive_utc
+from db.models import Metric
+from db.vocab import MetricType, parse_metric_type, parse_metric_value
+
+NOTES_MAX_CHARS = 500
+
+Series = dict[MetricType, list[tuple[datetime, int]]]
+
+
+async def record_metric(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    metric_type: MetricType | str,
+    value: int | str,
+    notes: str | None = None,
+    *,
+    at: datetime | None = None,
+) -> Metric:
+    kind = parse_metric_type(metric_type)
+    rating = parse_metric_value(value)
+    note = None
+    if notes is not None:
+        note = clean_text(notes, what="note", max_chars=NOTES_MAX_CHARS, allow_empty=True) or None
+    metric = Metric(user_id=user_id, type=kind.value, value=str(rating), notes=note)
+    if at is not None:
+        metric.created_at = naive_utc(at)
+    session.add(metric)
+    await session.flush()
+    return metric
+
+
+def _parse(kind: str, value: str) -> tuple[MetricType, int] | None:
+    try:
+        return parse_metric_type(kind), parse_metric_value(value)
+    except ValueError:  # VocabularyError, or int() of an odd Unicode digit
+        return None
+
+
+async def _valid_rows(
+    session: AsyncSession, user_id: uuid.UUID, start: datetime, end: datetime | None
+) -> list[tuple[MetricType, int, datetime]]:
+    query = select(Metric.type, Metric.value, Metric.created_at).where(
+        Metric.user_id == user_id, Metric.created_at >= naive_utc(start)
+    )
+    if end is not None:
+        query = query.where(Metric.created_at < naive_utc(end))
+    rows = await session.execute(query.order_by(Metric.created_at, Metric.id))
+    valid = []
+    for kind, value, created_at in rows:
+        parsed = _parse(kind, value)
+        if parsed is not None:
+            valid.append((parsed[0], parsed[1], created_at))
+    return valid
+
+
+async def metric_series(session: AsyncSession, user_id: uuid.UUID, since: datetime) -> Series:
+    """Every valid rating since ``since``, per metric (all five keys present), oldest first."""
+    series: Series = {kind: [] for kind in MetricType}
+    for kind, value, created_at in await _valid_rows(session, user_id, since, None):
+        series[kind].append((created_at, value))
+    return series
+
+
+async def metric_averages(
+    session: AsyncSession, user_id: uuid.UUID, start: datetime, end: datetime
+) -> dict[MetricType, float]:
+    """Mean rating per metric over [start, end); metrics without ratings are left out."""
+    totals: dict[MetricType, list[int]] = {}
+    for kind, value, _ in await _valid_rows(session, user_id, start, end):
+        totals.setdefault(kind, []).append(value)
+    return {kind: sum(values) / len(values) for kind, values in totals.items()}
+
+
+async def count_checkins(session: AsyncSession, user_id: uuid.UUID) -> int:
+    """Check-ins so far: distinct minutes (UTC) with at least one metric recorded.
+
+    A check-in stores its ratings together, so they share a minute; ratings recorded
+    separately in the same minute count once.
+    """
+    count = await session.scalar(
+        select(func.count(func.distinct(func.date_trunc("minute", Metric.created_at)))).where(
+            Metric.user_id == user_id
+        )
+    )
+    return count or 0

@@ -1,0 +1,193 @@
+"""The user's profile (``user_info``): names, bio, time zone and personal growth goals.
+
+``user_info`` is created with the account; every function here returns None when the
+user has no profile row rather than inventing names for one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import cache
+from typing import Any, Final, Literal, get_args
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.errors import InvalidInput, clean_text, utc_now
+from db.models import UserInfo
+
+NAME_MAX_CHARS = 100
+BIO_MAX_CHARS = 1000
+GROWTH_GOAL_MAX_CHARS = 500
+GROWTH_GOALS_PER_TERM = 20
+
+GrowthTerm = Literal["shortTerm", "longTerm"]
+GROWTH_TERMS: Final[tuple[GrowthTerm, ...]] = get_args(GrowthTerm)
+_TERM_NAMES: Final[dict[str, str]] = {"shortTerm": "short-term", "longTerm": "long-term"}
+
+DEFAULT_TIMEZONE = "UTC"
+_NOT_USER_ZONES = {"localtime", "posixrules", "Factory"}
+_TZ_HINT = "Use a name like Europe/Berlin or America/New_York."
+
+
+@cache
+def _zones_by_lower_name() -> dict[str, str]:
+    from zoneinfo import available_timezones
+
+    return {name.lower(): name for name in available_timezones() - _NOT_USER_ZONES}
+
+
+def require_timezone(tz: str) -> str:
+    """The canonical IANA spelling of ``tz`` (any case, spaces for underscores)."""
+    cleaned = tz.strip().replace(" ", "_") if isinstance(tz, str) else ""
+    if not cleaned:
+        raise InvalidInput(f"Please send a time zone name. {_TZ_HINT}")
+    canonical = _zones_by_lower_name().get(cleaned.lower())
+    if canonical is None:
+        raise InvalidInput(f"Unknown time zone '{cleaned[:64]}'. {_TZ_HINT}")
+    return canonical
+
+
+def growth_goals(info: UserInfo) -> dict[GrowthTerm, list[str]]:
+    """The profile's growth goals; missing or malformed JSON (the other app's) reads as empty."""
+    raw = info.growth_goals
+    result: dict[GrowthTerm, list[str]] = {}
+    for term in GROWTH_TERMS:
+        items = raw.get(term) if isinstance(raw, dict) else None
+        result[term] = (
+            [item for item in items if isinstance(item, str) and item.strip()]
+            if isinstance(items, list)
+            else []
+        )
+    return result
+
+
+async def get_profile(session: AsyncSession, user_id: uuid.UUID) -> UserInfo | None:
+    return await session.scalar(select(UserInfo).where(UserInfo.user_id == user_id))
+
+
+async def get_timezone(session: AsyncSession, user_id: uuid.UUID) -> str:
+    """The user's time zone, or UTC when there is no profile or the stored name is unusable."""
+    stored = await session.scalar(select(UserInfo.timezone).where(UserInfo.user_id == user_id))
+    try:
+        return require_timezone(stored) if stored is not None else DEFAULT_TIMEZONE
+    except InvalidInput:
+        return DEFAULT_TIMEZONE
+
+
+async def _locked_profile(session: AsyncSession, user_id: uuid.UUID) -> UserInfo | None:
+    # FOR UPDATE: concurrent edits (two growth goals added at once) must not overwrite each other.
+    return await session.scalar(
+        select(UserInfo)
+        .where(UserInfo.user_id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+async def update_profile(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    bio: str | None = None,
+) -> UserInfo | None:
+    """Change the given fields (None leaves a field alone); an empty bio clears it."""
+    changes: dict[str, Any] = {}
+    if first_name is not None:
+        changes["first_name"] = clean_text(first_name, what="first name", max_chars=NAME_MAX_CHARS)
+    if last_name is not None:
+        changes["last_name"] = clean_text(last_name, what="last name", max_chars=NAME_MAX_CHARS)
+    if bio is not None:
+        changes["bio"] = (
+            clean_text(bio, what="bio", max_chars=BIO_MAX_CHARS, allow_empty=True) or None
+        )
+    info = await _locked_profile(session, user_id)
+    if info is None:
+        return None
+    for name, value in changes.items():
+        setattr(info, name, value)
+    info.updated_at = utc_now()
+    await session.flush()
+    return info
+
+
+async def set_timezone(session: AsyncSession, user_id: uuid.UUID, tz: str) -> UserInfo | None:
+    canonical = require_timezone(tz)
+    info = await _locked_profile(session, user_id)
+    if info is None:
+        return None
+    info.timezone = canonical
+    info.updated_at = utc_now()
+    await session.flush()
+    return info
+
+
+def _require_term(term: str) -> GrowthTerm:
+    for known in GROWTH_TERMS:
+        if term == known:
+            return known
+    raise InvalidInput(f"'{str(term)[:20]}' is not a goal list. Choose shortTerm or longTerm.")
+
+
+def _store_growth_goals(info: UserInfo, goals: dict[GrowthTerm, list[str]]) -> None:
+    # A new dict (so the change is seen); keys the other app added survive.
+    document: dict[str, Any] = (
+        dict(info.growth_goals) if isinstance(info.growth_goals, dict) else {}
+    )
+    for term, items in goals.items():
+        document[term] = items
+    info.growth_goals = document
+    info.updated_at = utc_now()
+
+
+async def add_growth_goal(
+    session: AsyncSession, user_id: uuid.UUID, term: GrowthTerm, text: str
+) -> UserInfo | None:
+    which = _require_term(term)
+    goal = clean_text(text, what="goal", max_chars=GROWTH_GOAL_MAX_CHARS)
+    info = await _locked_profile(session, user_id)
+    if info is None:
+        return None
+    goals = growth_goals(info)
+    if any(existing.strip().casefold() == goal.casefold() for existing in goals[which]):
+        raise InvalidInput(f"That goal is already on your {_TERM_NAMES[which]} list.")
+    if len(goals[which]) >= GROWTH_GOALS_PER_TERM:
+        raise InvalidInput(
+            f"Your {_TERM_NAMES[which]} list is full ({GROWTH_GOALS_PER_TERM} goals). "
+            "Remove one first."
+        )
+    goals[which].append(goal)
+    _store_growth_goals(info, goals)
+    await session.flush()
+    return info
+
+
+async def remove_growth_goal(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    term: GrowthTerm,
+    index: int,
+    *,
+    expected: str | None = None,
+) -> str | None:
+    """Remove the goal at ``index`` (0-based, as ``growth_goals`` lists it); its text, or
+    None when there is no profile or no such goal.
+
+    Pass the text the user saw as ``expected`` so a second press of the same button
+    removes nothing, instead of the goal that moved up into that position.
+    """
+    which = _require_term(term)
+    info = await _locked_profile(session, user_id)
+    if info is None:
+        return None
+    goals = growth_goals(info)
+    if not 0 <= index < len(goals[which]):
+        return None
+    if expected is not None and goals[which][index].strip() != expected.strip():
+        return None
+    removed = goals[which].pop(index)
+    _store_growth_goals(info, goals)
+    await session.flush()
+    return removed

@@ -1,0 +1,199 @@
+"""User settings: four JSONB documents shared with the other app.
+
+Writes validate the keys the bot knows (the design document's plus a few reminder keys of
+the bot's own) and keep every other key untouched, since the other app may own them.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import time
+from typing import Any, Final, Literal, get_args
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.errors import InvalidInput, utc_now
+from db.models import (
+    DEFAULT_AI_INTERACTION_SETTINGS,
+    DEFAULT_NOTIFICATION_PREFERENCES,
+    DEFAULT_PRIVACY_SETTINGS,
+    DEFAULT_THEME_PREFERENCES,
+    UserSettings,
+)
+from db.vocab import (
+    VocabularyError,
+    parse_font_size,
+    parse_journal_visibility,
+    parse_reminder_frequency,
+)
+
+SettingsDocument = Literal[
+    "notification_preferences", "theme_preferences", "privacy_settings", "ai_interaction_settings"
+]
+DOCUMENTS: Final[tuple[SettingsDocument, ...]] = get_args(SettingsDocument)
+COLOR_SCHEMES: Final[tuple[str, ...]] = ("default", "ocean", "forest", "sunset", "mono")
+
+_TRUE = {"true", "on", "yes", "1"}
+_FALSE = {"false", "off", "no", "0"}
+_HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def _boolean(key: str) -> Callable[[object], bool]:
+    def parse(value: object) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise InvalidInput(f"{key} must be on or off.")
+
+    return parse
+
+
+def _whole_number(key: str, low: int, high: int) -> Callable[[object], int]:
+    def parse(value: object) -> int:
+        number: int | None = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, str) and re.fullmatch(r"\s*\d{1,2}\s*", value):
+            number = int(value)
+        if number is None or not low <= number <= high:
+            raise InvalidInput(f"{key} must be a whole number from {low} to {high}.")
+        return number
+
+    return parse
+
+
+def _time_of_day(value: object) -> str:
+    if isinstance(value, time):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    match = _HHMM.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise InvalidInput("reminderTime must be a 24-hour time like 07:30 or 21:00.")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def _color_scheme(value: object) -> str:
+    scheme = value.strip().lower() if isinstance(value, str) else ""
+    if scheme not in COLOR_SCHEMES:
+        raise InvalidInput(f"Unknown color scheme. Choose one of: {', '.join(COLOR_SCHEMES)}.")
+    return scheme
+
+
+_VALIDATORS: Final[dict[SettingsDocument, dict[str, Callable[[object], object]]]] = {
+    "notification_preferences": {
+        "emailNotifications": _boolean("emailNotifications"),
+        "pushNotifications": _boolean("pushNotifications"),
+        "reminderFrequency": lambda value: parse_reminder_frequency(value).value,
+        # The bot's own keys: when the reminder fires, in the user's time zone.
+        "reminderTime": _time_of_day,
+        "reminderWeekday": _whole_number("reminderWeekday", 0, 6),  # 0 = Monday
+        "reminderDayOfMonth": _whole_number("reminderDayOfMonth", 1, 31),
+    },
+    "theme_preferences": {
+        "darkMode": _boolean("darkMode"),
+        "fontSize": lambda value: parse_font_size(value).value,
+        "colorScheme": _color_scheme,
+    },
+    "privacy_settings": {
+        "journalVisibility": lambda value: parse_journal_visibility(value).value,
+        "shareAnalytics": _boolean("shareAnalytics"),
+    },
+    "ai_interaction_settings": {
+        "enableAiInsights": _boolean("enableAiInsights"),
+        "enableSentimentAnalysis": _boolean("enableSentimentAnalysis"),
+        "enableGrowthSuggestions": _boolean("enableGrowthSuggestions"),
+    },
+}
+
+_DEFAULTS: Final[dict[SettingsDocument, Mapping[str, Any]]] = {
+    "notification_preferences": DEFAULT_NOTIFICATION_PREFERENCES,
+    "theme_preferences": DEFAULT_THEME_PREFERENCES,
+    "privacy_settings": DEFAULT_PRIVACY_SETTINGS,
+    "ai_interaction_settings": DEFAULT_AI_INTERACTION_SETTINGS,
+}
+
+
+def _validators(document: str) -> dict[str, Callable[[object], object]]:
+    for known in DOCUMENTS:
+        if document == known:
+            return _VALIDATORS[known]
+    raise InvalidInput(f"Unknown settings group '{document[:40]}'.")
+
+
+def validate_setting(document: SettingsDocument, key: str, value: object) -> object:
+    """The value as it is stored (e.g. "large", "07:30"); InvalidInput / VocabularyError
+    for an unknown key or a bad value."""
+    validators = _validators(document)
+    if key not in validators:
+        raise InvalidInput(f"Unknown setting '{key[:40]}'.")
+    return validators[key](value)
+
+
+def read_setting(settings: UserSettings, document: SettingsDocument, key: str) -> object:
+    """The stored value if valid, else the documented default (None for the bot's own
+    keys, which have none): whatever the other app stored, reads never fail."""
+    _validators(document)  # refuses a name that is not one of the four columns
+    stored = getattr(settings, document)
+    if isinstance(stored, dict) and key in stored:
+        try:
+            return validate_setting(document, key, stored[key])
+        except VocabularyError:
+            pass
+    return _DEFAULTS[document].get(key)
+
+
+async def _first_row(
+    session: AsyncSession, user_id: uuid.UUID, *, lock: bool = False
+) -> UserSettings | None:
+    # user_id is not unique in the shared schema; the oldest row is the one both apps use.
+    query = (
+        select(UserSettings)
+        .where(UserSettings.user_id == user_id)
+        .order_by(UserSettings.created_at, UserSettings.id)
+        .limit(1)
+    )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return await session.scalar(query)
+
+
+async def get_settings(session: AsyncSession, user_id: uuid.UUID) -> UserSettings:
+    """The user's settings, created with the documented defaults if they have none yet."""
+    settings = await _first_row(session, user_id)
+    if settings is not None:
+        return settings
+    # No unique key to conflict on: a per-user advisory lock stops two first
+    # requests from creating two rows.
+    await session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtextextended(f"user_settings:{user_id}", 0)))
+    )
+    settings = await _first_row(session, user_id)
+    if settings is None:
+        settings = UserSettings(user_id=user_id)
+        session.add(settings)
+        await session.flush()
+    return settings
+
+
+async def update_setting(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    document: SettingsDocument,
+    key: str,
+    value: object,
+) -> UserSettings:
+    stored = validate_setting(document, key, value)
+    await get_settings(session, user_id)
+    settings = await _first_row(session, user_id, lock=True)
+    assert settings is not None  # get_settings made sure of it; rows are only deleted with the user
+    current = getattr(settings, document)
+    # A new dict, so SQLAlchemy sees the change; unknown keys are carried over.
+    updated = dict(current) if isinstance(current, dict) else {}
+    updated[key] = stored
+    setattr(settings, document, updated)
+    settings.updated_at = utc_now()
+    await session.flush()
+    return settings

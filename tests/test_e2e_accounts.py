@@ -1,0 +1,177 @@
+"""Accounts end to end: the real Application against the fake Bot API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from db import accounts
+from db.models import LoginAttempt, Session, TelegramAccount, User, UserInfo, UserSettings
+from tests.harness import BotHarness, running_bot
+
+ALICE = 1001
+BOB = 1002
+
+
+async def test_start_offers_to_create_an_account_or_log_in(bot: BotHarness) -> None:
+    reply = await bot.say(ALICE, "/start")
+    assert "account" in reply.plain_text
+    assert reply.button_texts() == ["Create account", "Log in"]
+
+
+async def test_register_creates_user_profile_settings_and_journal(bot: BotHarness) -> None:
+    await bot.say(ALICE, "/start")
+    await bot.press(ALICE, "Create account", contains="email")
+    assert "doesn't look like an email" in (await bot.say(ALICE, "not-an-email")).plain_text
+    await bot.say(ALICE, "Alice@Example.com", contains="password")
+    pw_id = await bot.fake.send_text(ALICE, "short")
+    reply = await bot.fake.wait_for_message(ALICE, after=pw_id, contains="too short")
+    assert bot.fake.user_message(ALICE, pw_id).deleted  # type: ignore[union-attr]
+    pw_id = await bot.fake.send_text(ALICE, "a very good password")
+    reply = await bot.fake.wait_for_message(ALICE, after=pw_id, contains="first name")
+    assert bot.fake.user_message(ALICE, pw_id).deleted  # type: ignore[union-attr]
+    await bot.say(ALICE, "Alice", contains="last name")
+    reply = await bot.say(ALICE, "Liddell", contains="time zone")
+    assert "UTC" in reply.button_texts()
+    assert "Unknown time zone" in (await bot.say(ALICE, "Mars/Olympus")).plain_text
+    welcome = await bot.say(ALICE, "Europe/Paris", contains="Welcome")
+    assert "My Journal" in welcome.plain_text
+
+    async with bot.db.sessions() as s:
+        user = (await s.execute(select(User).where(User.email == "alice@example.com"))).scalar_one()
+        assert user.password_hash.startswith("$2b$")
+        assert "a very good password" not in user.password_hash
+        info = (await s.execute(select(UserInfo).where(UserInfo.user_id == user.id))).scalar_one()
+        assert (info.first_name, info.last_name, info.timezone) == (
+            "Alice",
+            "Liddell",
+            "Europe/Paris",
+        )
+        assert await s.scalar(select(func.count()).where(UserSettings.user_id == user.id)) == 1
+        account = await s.get(TelegramAccount, ALICE)
+        assert account is not None and account.user_id == user.id
+        assert account.active_journal_id is not None
+        session = await s.get(Session, account.session_id)
+        assert session is not None and len(session.token) >= 40
+    # The password never reached a message or the dialog table.
+    for call in bot.fake.calls:
+        assert "a very good password" not in str(call.params)
+
+
+async def test_register_with_a_taken_email_offers_login(bot: BotHarness) -> None:
+    await bot.register(ALICE, "taken@example.com")
+    await bot.say(BOB, "/start")
+    await bot.press(BOB, "Create account", contains="email")
+    reply = await bot.say(BOB, "taken@example.com", contains="already an account")
+    assert "Log in" in reply.button_texts()
+
+
+async def test_login_logout_and_wrong_password(bot: BotHarness) -> None:
+    await bot.register(ALICE, "ada@example.com", "correct horse battery")
+    await bot.say(ALICE, "/logout", contains="logged out")
+
+    # Another Telegram account of the same person logs in to the same user.
+    for telegram_user in (ALICE, BOB):
+        await bot.say(telegram_user, "/start")
+        await bot.press(telegram_user, "Log in", contains="email")
+        await bot.say(telegram_user, "ada@example.com", contains="password")
+        wrong = await bot.say(telegram_user, "wrong password!", contains="don't match")
+        assert "again" in wrong.plain_text
+        await bot.say(telegram_user, "correct horse battery", contains="logged in")
+
+    async with bot.db.sessions() as s:
+        a, b = await s.get(TelegramAccount, ALICE), await s.get(TelegramAccount, BOB)
+        assert a is not None and b is not None and a.user_id == b.user_id is not None
+        assert a.session_id != b.session_id
+
+    await bot.say(BOB, "/logout", contains="logged out")
+    async with bot.db.sessions() as s:
+        b = await s.get(TelegramAccount, BOB)
+        assert b is not None and b.user_id is None and b.session_id is None
+        assert await s.scalar(select(func.count()).select_from(Session)) == 1
+    assert "weren't logged in" in (await bot.say(BOB, "/logout")).plain_text
+
+
+async def test_five_failures_lock_logins_for_fifteen_minutes(bot: BotHarness) -> None:
+    await bot.register(ALICE, "lock@example.com", "correct horse battery")
+    await bot.say(ALICE, "/logout")
+    await bot.say(BOB, "/start")
+    await bot.press(BOB, "Log in", contains="email")
+    await bot.say(BOB, "lock@example.com", contains="password")
+    for _ in range(4):
+        await bot.say(BOB, "guess guess guess", contains="don't match")
+    locked = await bot.say(BOB, "guess guess guess", contains="Too many")
+    assert "15 minutes" in locked.plain_text
+
+    # Even the right password is refused now, from this account...
+    await bot.press(BOB, "Log in", contains="Too many")
+    # ...and for this email from another account.
+    carol = 1003
+    await bot.say(carol, "/start")
+    await bot.press(carol, "Log in", contains="email")
+    assert "Too many" in (await bot.say(carol, "lock@example.com")).plain_text
+
+    # Fifteen minutes later it works again.
+    async with bot.db.sessions.begin() as s:
+        await s.execute(
+            update(LoginAttempt).values(created_at=LoginAttempt.created_at - timedelta(minutes=16))
+        )
+    await bot.press(BOB, "Log in", contains="email")
+    await bot.say(BOB, "lock@example.com", contains="password")
+    await bot.say(BOB, "correct horse battery", contains="logged in")
+
+
+async def test_expired_session_keeps_what_was_written(bot: BotHarness) -> None:
+    await bot.register(ALICE, "exp@example.com", "correct horse battery")
+    async with bot.db.sessions.begin() as s:
+        await s.execute(update(Session).values(expires_at=accounts.utcnow() - timedelta(minutes=1)))
+    reply = await bot.say(ALICE, "Today I finally <finished> the draft", contains="expired")
+    assert "kept your message" in reply.plain_text
+    async with bot.db.sessions() as s:
+        from db.models import PendingMessage
+
+        pending = (await s.execute(select(PendingMessage))).scalars().all()
+        assert [p.content for p in pending] == ["Today I finally &lt;finished&gt; the draft"]
+
+
+async def test_cancel_leaves_any_dialog(bot: BotHarness) -> None:
+    await bot.say(ALICE, "/start")
+    await bot.press(ALICE, "Create account", contains="email")
+    assert "Cancelled" in (await bot.say(ALICE, "/cancel")).plain_text
+    assert "nothing to cancel" in (await bot.say(ALICE, "/cancel")).plain_text
+    # The next text is not taken as an email.
+    reply = await bot.say(ALICE, "alice@example.com")
+    assert "not logged in" in reply.plain_text
+
+
+async def test_unknown_command_and_forged_button(bot: BotHarness) -> None:
+    assert "/help" in (await bot.say(ALICE, "/frobnicate")).plain_text
+    assert "expired" in await bot.press_data(ALICE, 999, "zz:AAAAAAAAAAAAAAAAAAAAAA:")
+    assert "expired" in await bot.press_data(ALICE, 999, "acc::bogus")
+
+
+async def test_help_lists_commands_grouped(bot: BotHarness) -> None:
+    text = (await bot.say(ALICE, "/help")).plain_text
+    assert "Getting started" in text and "/cancel" in text and "/logout" in text
+
+
+async def test_command_menu_is_best_effort(
+    db: object, database_url: str, fast_bcrypt: None
+) -> None:
+    from bot.fake_api.server import FakeBotAPI
+
+    fake = FakeBotAPI()
+    fake.unsupported.add("setMyCommands")
+    await fake.start()
+    try:
+        async with running_bot(db, database_url, fake=fake) as harness:  # type: ignore[arg-type]
+            assert "account" in (await harness.say(ALICE, "/start")).plain_text
+    finally:
+        await fake.stop()
+
+
+async def test_menu_is_published(bot: BotHarness) -> None:
+    call = await bot.fake.wait_for_call("setMyCommands")
+    names = [c["command"] for c in call.params["commands"]]
+    assert {"start", "help", "cancel", "logout"} <= set(names)
