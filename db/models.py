@@ -198,7 +198,11 @@ class UserInfo(Base):
 
 class Goal(Base):
     __tablename__ = "goals"
-    __table_args__ = (Index("idx_goals_user_id", "user_id"),)
+    __table_args__ = (
+        Index("idx_goals_user_id", "user_id"),
+        # Deleting an entry unlinks its goals; without this that scans every goal.
+        Index("idx_goals_journal_entry_id", "journal_entry_id"),
+    )
 
     id: Mapped[uuid.UUID] = _uuid_pk()
     user_id: Mapped[uuid.UUID] = _owner()
