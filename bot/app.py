@@ -14,7 +14,9 @@ from bot.commands import Command
 from bot.config import Settings
 from bot.errors import on_error
 from bot.handlers import accounts, basics, journal
+
 from bot.services import KEY, Services
+from bot.telegram_request import RetryingRequest
 from bot.update_processor import PerChatUpdateProcessor
 from db.database import Database
 
@@ -24,12 +26,25 @@ logger = logging.getLogger(__name__)
 FEATURES: list[Any] = [accounts, journal, basics]
 
 
+# python-telegram-bot logs whole updates and API payloads at DEBUG, which would put
+# passwords typed in the login dialog into the logs; httpx logs URLs holding the token.
+SENSITIVE_LOGGERS = {"telegram": logging.INFO, "httpx": logging.WARNING, "httpcore": logging.WARNING}
+
+
+def quiet_sensitive_loggers() -> None:
+    for name, floor in SENSITIVE_LOGGERS.items():
+        log = logging.getLogger(name)
+        log.setLevel(max(log.getEffectiveLevel(), floor))
+
+
 def build_application(settings: Settings, db: Database, *, token: str | None = None) -> Application:  # type: ignore[type-arg]
+    quiet_sensitive_loggers()
     app = (
         ApplicationBuilder()
         .token(token or settings.token())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
+        .request(RetryingRequest(connection_pool_size=256))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -37,7 +52,13 @@ def build_application(settings: Settings, db: Database, *, token: str | None = N
             )
         )
         # Retries a 429 after its retry_after and keeps sends under Telegram's limits.
-        .rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.telegram_messages_per_second,
+                overall_time_period=1,
+                max_retries=3,
+            )
+        )
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
         .build()
     )

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     webhook_path: str = "telegram"
     webhook_secret: SecretStr | None = None
 
+    # Telegram allows about 30 messages a second overall; a local Bot API server more.
+    telegram_messages_per_second: float = Field(default=30.0, gt=0)
+
     session_days: int = 30
     max_concurrent_updates: int = 64
     reminder_rate_per_second: float = 25.0
