@@ -28,7 +28,11 @@ FEATURES: list[Any] = [accounts, journal, basics]
 
 # python-telegram-bot logs whole updates and API payloads at DEBUG, which would put
 # passwords typed in the login dialog into the logs; httpx logs URLs holding the token.
-SENSITIVE_LOGGERS = {"telegram": logging.INFO, "httpx": logging.WARNING, "httpcore": logging.WARNING}
+SENSITIVE_LOGGERS = {
+    "telegram": logging.INFO,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+}
 
 
 def quiet_sensitive_loggers() -> None:

@@ -16,8 +16,12 @@ from telegram.ext import ContextTypes
 from db.models import DialogState
 
 StepHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, DialogState], Awaitable[None]]
+# Called by /cancel after dialog ``name`` was cleared: tidies up (e.g. removes the
+# dialog's buttons) and returns what to tell the user.
+CancelHandler = Callable[[ContextTypes.DEFAULT_TYPE, DialogState], Awaitable[str]]
 
 _HANDLERS: dict[str, StepHandler] = {}
+_CANCELLERS: dict[str, CancelHandler] = {}
 
 
 def dialog(name: str) -> Callable[[StepHandler], StepHandler]:
@@ -32,6 +36,20 @@ def dialog(name: str) -> Callable[[StepHandler], StepHandler]:
 
 def handler_for(name: str) -> StepHandler | None:
     return _HANDLERS.get(name)
+
+
+def on_cancel(name: str) -> Callable[[CancelHandler], CancelHandler]:
+    """Register what /cancel does and says for dialog ``name`` (default: a generic reply)."""
+
+    def register(handler: CancelHandler) -> CancelHandler:
+        _CANCELLERS[name] = handler
+        return handler
+
+    return register
+
+
+def canceller_for(name: str) -> CancelHandler | None:
+    return _CANCELLERS.get(name)
 
 
 def data_of(state: DialogState) -> dict[str, Any]:

@@ -34,10 +34,15 @@ async def load_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Link 
     if user is None:
         return None
     services = get_services(context)
+    days = services.settings.session_days
     async with services.db.sessions.begin() as s:
         link = await accounts.get_link(s, user.id)
-        if link is not None and link.logged_in and link.session_id is not None:
-            await accounts.renew_session(s, link.session_id, days=services.settings.session_days)
+        if (
+            link is not None
+            and link.session_id is not None
+            and accounts.needs_renewal(link, days=days)
+        ):
+            await accounts.renew_session(s, link.session_id, days=days)
     return link
 
 

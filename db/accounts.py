@@ -8,11 +8,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import bcrypt
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Journal, LoginAttempt, Session, TelegramAccount, User, UserInfo, UserSettings
+from db.models import (
+    DialogState,
+    Journal,
+    LoginAttempt,
+    Session,
+    TelegramAccount,
+    User,
+    UserInfo,
+    UserSettings,
+)
 
 BCRYPT_ROUNDS = 12
 MAX_FAILED_LOGINS = 5
@@ -20,6 +29,8 @@ LOCKOUT = timedelta(minutes=15)
 DEFAULT_JOURNAL_TITLE = "My Journal"
 # Renewing on every message would write a row per message; once an hour is "on use".
 SESSION_RENEW_AFTER = timedelta(hours=1)
+# A dialog left unanswered this long is forgotten: the next message is journal text.
+DIALOG_TTL = timedelta(hours=24)
 
 
 class EmailTaken(Exception):
@@ -95,6 +106,11 @@ class Link:
     session_expires_at: datetime | None
     active_journal_id: uuid.UUID | None
     timezone: str
+    # Title of the active journal when it still exists and is the user's.
+    active_journal_title: str | None = None
+    # Name of the dialog the account is in (fresh ones only), so the text router needs
+    # no second query for the common case of no dialog.
+    dialog: str | None = None
 
     @property
     def logged_in(self) -> bool:
@@ -109,17 +125,35 @@ class Link:
 
 
 async def get_link(s: AsyncSession, telegram_user_id: int) -> Link | None:
+    fresh_dialog = and_(
+        DialogState.telegram_user_id == TelegramAccount.telegram_user_id,
+        DialogState.updated_at > utcnow() - DIALOG_TTL,
+    )
     row = (
         await s.execute(
-            select(TelegramAccount, Session.expires_at, UserInfo.timezone)
+            select(
+                TelegramAccount,
+                Session.expires_at,
+                UserInfo.timezone,
+                DialogState.name,
+                Journal.title,
+            )
             .outerjoin(Session, Session.id == TelegramAccount.session_id)
             .outerjoin(UserInfo, UserInfo.user_id == TelegramAccount.user_id)
+            .outerjoin(DialogState, fresh_dialog)
+            .outerjoin(
+                Journal,
+                and_(
+                    Journal.id == TelegramAccount.active_journal_id,
+                    Journal.user_id == TelegramAccount.user_id,
+                ),
+            )
             .where(TelegramAccount.telegram_user_id == telegram_user_id)
         )
     ).first()
     if row is None:
         return None
-    account, expires_at, tz = row
+    account, expires_at, tz, dialog_name, journal_title = row
     return Link(
         telegram_user_id=account.telegram_user_id,
         chat_id=account.chat_id,
@@ -128,6 +162,8 @@ async def get_link(s: AsyncSession, telegram_user_id: int) -> Link | None:
         session_expires_at=expires_at,
         active_journal_id=account.active_journal_id,
         timezone=tz or "UTC",
+        active_journal_title=journal_title,
+        dialog=dialog_name,
     )
 
 
@@ -198,6 +234,13 @@ async def start_session(
         )
     )
     return session
+
+
+def needs_renewal(link: Link, *, days: int) -> bool:
+    """True once the session has aged SESSION_RENEW_AFTER: saves a write per message."""
+    if not link.logged_in or link.session_expires_at is None:
+        return False
+    return link.session_expires_at < utcnow() + timedelta(days=days) - SESSION_RENEW_AFTER
 
 
 async def renew_session(s: AsyncSession, session_id: uuid.UUID, *, days: int) -> None:

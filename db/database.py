@@ -25,6 +25,18 @@ class Database:
     url: str
     embedded: EmbeddedPostgres | None = field(default=None)
 
+    @property
+    def autocommit(self) -> async_sessionmaker[AsyncSession]:
+        """Sessions whose statements commit one by one: no BEGIN/COMMIT round trips, for
+        single reads (and single-statement writes) on hot paths."""
+        if self._autocommit is None:
+            self._autocommit = make_sessionmaker(
+                self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            )
+        return self._autocommit
+
+    _autocommit: async_sessionmaker[AsyncSession] | None = field(default=None, repr=False)
+
     async def close(self) -> None:
         await self.engine.dispose()
         if self.embedded is not None:

@@ -3,18 +3,14 @@ bot process carries on where the user was."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.accounts import utcnow
+from db.accounts import DIALOG_TTL, utcnow
 from db.models import DialogState, PendingMessage
-
-# A dialog left unanswered this long is forgotten: the next message is journal text.
-DIALOG_TTL = timedelta(hours=24)
 
 
 async def get_dialog(s: AsyncSession, telegram_user_id: int) -> DialogState | None:

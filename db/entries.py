@@ -17,16 +17,19 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
+    DateTime,
     Select,
+    Text,
     bindparam,
     cast,
     delete,
     func,
+    literal,
     literal_column,
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import clean_text, naive_utc, utc_now
@@ -106,17 +109,21 @@ async def add_entry(
 ) -> Entry | None:
     """A new entry in the user's journal; None when the journal is not theirs."""
     text = clean_content(content)
-    owned = await session.scalar(
-        select(Journal.id).where(Journal.id == journal_id, Journal.user_id == user_id)
-    )
-    if owned is None:
-        return None
     # The app's clock, not now(): entries added in one transaction keep their order.
     moment = naive_utc(created_at) if created_at is not None else utc_now()
-    entry = Entry(journal_id=journal_id, content=text, created_at=moment, updated_at=moment)
-    session.add(entry)
-    await session.flush()
-    return entry
+    # One statement that checks ownership and inserts: this is the bot's hot path.
+    owned = select(
+        literal(journal_id, UUID(as_uuid=True)),
+        literal(text, Text),
+        literal(moment, DateTime),
+        literal(moment, DateTime),
+    ).where(Journal.id == journal_id, Journal.user_id == user_id)
+    result = await session.scalars(
+        insert(Entry)
+        .from_select(["journal_id", "content", "created_at", "updated_at"], owned)
+        .returning(Entry)
+    )
+    return result.one_or_none()
 
 
 async def get_entry(session: AsyncSession, user_id: uuid.UUID, entry_id: uuid.UUID) -> Entry | None:
@@ -269,17 +276,23 @@ async def entries_between(
 # --- local calendar dates ---------------------------------------------------------
 
 
-async def entry_local_dates(session: AsyncSession, user_id: uuid.UUID, tz: str) -> list[date]:
-    """Distinct dates, in the user's time zone, on which they wrote; ascending."""
+async def entry_local_dates(
+    session: AsyncSession, user_id: uuid.UUID, tz: str, *, since: datetime | None = None
+) -> list[date]:
+    """Distinct dates, in the user's time zone, on which they wrote; ascending.
+
+    ``since`` bounds the scan (the streak after each entry needs only recent days).
+    """
     day = local_date_of(Entry.created_at, require_timezone(tz)).label("day")
-    result = await session.scalars(
+    query = (
         select(day)
         .select_from(Entry)
         .join(Journal, Journal.id == Entry.journal_id)
         .where(Journal.user_id == user_id)
-        .distinct()
-        .order_by(day)
     )
+    if since is not None:
+        query = query.where(Entry.created_at >= naive_utc(since))
+    result = await session.scalars(query.distinct().order_by(day))
     return list(result)
 
 
@@ -415,3 +428,17 @@ async def count_entries_since(session: AsyncSession, user_id: uuid.UUID, since: 
         .where(Journal.user_id == user_id, Entry.created_at >= naive_utc(since))
     )
     return count or 0
+
+
+async def link_new_message(
+    session: AsyncSession, entry_id: uuid.UUID, chat_id: int, message_id: int, part: int = 0
+) -> bool:
+    """Like ``link_message``, but False (and nothing changed) when the message is
+    linked already: a re-delivered update, whose entry the caller should roll back."""
+    result = await session.execute(
+        insert(EntryMessage)
+        .values(chat_id=chat_id, message_id=message_id, entry_id=entry_id, part=part)
+        .on_conflict_do_nothing(index_elements=[EntryMessage.chat_id, EntryMessage.message_id])
+        .returning(EntryMessage.message_id)
+    )
+    return result.first() is not None

@@ -136,6 +136,8 @@ class Entry(Base):
 
 class UserSettings(Base):
     __tablename__ = "user_settings"
+    # The bot's addition: every settings lookup is by user, and reminders read many.
+    __table_args__ = (Index("idx_user_settings_user_id", "user_id"),)
 
     id: Mapped[uuid.UUID] = _uuid_pk()
     user_id: Mapped[uuid.UUID] = _owner()

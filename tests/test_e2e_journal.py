@@ -41,7 +41,10 @@ async def test_streak_is_shown_after_consecutive_days(bot: BotHarness) -> None:
         assert journal is not None
         for days_ago in (1, 2):
             await entries.add_entry(
-                s, user_id, journal.id, f"day -{days_ago}",
+                s,
+                user_id,
+                journal.id,
+                f"day -{days_ago}",
                 created_at=accounts.utcnow() - timedelta(days=days_ago),
             )
     reply = await bot.say(ANN, "Third day in a row", contains="Saved")
@@ -81,7 +84,9 @@ async def test_write_collects_several_messages_into_one_entry(bot: BotHarness) -
     [entry] = await _entries(bot)
     assert entry.content == "Part one of a long thought.\n\nPart two, with more detail."
     async with bot.db.sessions() as s:
-        parts = (await s.execute(select(EntryMessage.message_id).order_by(EntryMessage.part))).scalars()
+        parts = (
+            await s.execute(select(EntryMessage.message_id).order_by(EntryMessage.part))
+        ).scalars()
         assert list(parts) == [first, second]
     # Editing one part of a multi-message entry points to /entries instead of guessing.
     await bot.fake.edit_text(ANN, second, "Part two, edited")

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.fake_api.server import FakeBotAPI
 from db.database import Database, open_database
 from db.embedded import EmbeddedPostgres, ensure_database
 from db.models import Entry, Journal, Session, User
@@ -21,9 +20,9 @@ USERS = 20
 MESSAGES = 200
 
 
-async def _wait_for_entries(db: Database, expected: int, timeout: float) -> int:
+async def _wait_for_entries(db: Database, expected: int, seconds: float) -> int:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + seconds
     count = 0
     while loop.time() < deadline:
         async with db.sessions() as s:
@@ -44,17 +43,16 @@ async def test_burst_of_20_users_x_200_messages_every_one_saved_once(
         for i in range(MESSAGES):
             for user in users:
                 await bot.fake.send_text(user, f"Note {user}-{i}: a calm ordinary day.")
-        count = await _wait_for_entries(db, USERS * MESSAGES, timeout=240)
+        count = await _wait_for_entries(db, USERS * MESSAGES, seconds=240)
         await bot.fake.settle(quiet=0.5, timeout=60)
         replies = Counter(
-            c.chat_id for c in bot.fake.calls
+            c.chat_id
+            for c in bot.fake.calls
             if c.method == "sendMessage" and c.ok and "Saved to" in str(c.params.get("text"))
         )
     assert count == USERS * MESSAGES
     async with db.sessions() as s:
-        rows = (
-            await s.execute(select(Journal.user_id, Entry.content).join(Journal))
-        ).all()
+        rows = (await s.execute(select(Journal.user_id, Entry.content).join(Journal))).all()
     contents = [content for _, content in rows]
     assert len(set(contents)) == len(contents), "an entry was saved twice"
     per_user = Counter(user_id for user_id, _ in rows)
@@ -86,7 +84,9 @@ async def test_database_outage_is_explained_and_the_bot_recovers(
             await asyncio.to_thread(server.start)
             await bot.say(6001, "after the outage", contains="Saved")
         async with db.sessions() as s:
-            contents = list((await s.execute(select(Entry.content).order_by(Entry.created_at))).scalars())
+            contents = list(
+                (await s.execute(select(Entry.content).order_by(Entry.created_at))).scalars()
+            )
         assert contents == ["before the outage", "after the outage"]
     finally:
         await db.close()

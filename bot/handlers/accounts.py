@@ -9,11 +9,11 @@ import secrets
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.commands import Command
-from bot.dialogs import data_of, dialog
+from bot.dialogs import canceller_for, data_of, dialog
 from bot.logic.callback_data import decode, encode
 from bot.logic.schedule import validate_timezone
 from bot.messaging import delete_quietly
@@ -398,10 +398,14 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     services = get_services(context)
     async with services.db.sessions.begin() as s:
+        state = await dialogs.get_dialog(s, user.id)
         had = await dialogs.clear_dialog(s, user.id)
-    await context.bot.send_message(
-        chat.id, "Cancelled. Nothing was changed." if had else "There's nothing to cancel."
-    )
+    text = "Cancelled. Nothing was changed." if had else "There's nothing to cancel."
+    cancelled = canceller_for(state.name) if had and state is not None else None
+    if cancelled is not None and state is not None:
+        text = await cancelled(context, state)
+    # Also removes a reply keyboard a dialog may have shown (e.g. "Share location").
+    await context.bot.send_message(chat.id, text, reply_markup=ReplyKeyboardRemove())
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

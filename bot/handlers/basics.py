@@ -19,9 +19,11 @@ from bot.dialogs import handler_for
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link
 from db import dialogs
+from db.accounts import Link
 
-# What a plain message outside any dialog does; the journal feature sets it.
-TextHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+# What a plain message outside any dialog does (given the sender's link, None for a
+# stranger); the journal feature sets it.
+TextHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link | None], Awaitable[None]]
 DEFAULT_TEXT: list[TextHandler] = []
 
 
@@ -38,18 +40,18 @@ async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        state = await dialogs.get_dialog(s, user.id)
-    if state is not None:
-        handler = handler_for(state.name)
-        if handler is not None:
+    link = await load_link(update, context)
+    if link is None or link.dialog is not None:
+        services = get_services(context)
+        async with services.db.sessions.begin() as s:
+            state = await dialogs.get_dialog(s, user.id)
+        handler = handler_for(state.name) if state is not None else None
+        if state is not None and handler is not None:
             await handler(update, context, state)
             return
     if DEFAULT_TEXT:
-        await DEFAULT_TEXT[0](update, context)
+        await DEFAULT_TEXT[0](update, context, link)
         return
-    link = await load_link(update, context)
     await ask_to_log_in(update, context, link, keep=message.text_html)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import html
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
@@ -22,7 +22,7 @@ from bot.session import LOGIN_HOOKS, ask_to_log_in, load_link, logged_in
 from db import accounts, dialogs, entries, journals
 from db.accounts import Link
 from db.errors import InvalidInput
-from db.models import DialogState, Entry
+from db.models import DialogState, Entry, Journal
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,13 @@ COMMANDS = [
 ]
 
 WRITE_DIALOG = "write"
+# The streak shown after saving looks this far back (a longer streak shows as this).
+STREAK_WINDOW = timedelta(days=400)
 MAX_WRITE_PARTS = 50
+
+
+class _AlreadySaved(Exception):
+    """Rolls back an entry whose message was saved before (a re-delivered update)."""
 
 
 @dataclass(frozen=True)
@@ -47,23 +53,19 @@ AfterSave = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link, SavedEntry], Awai
 AFTER_SAVE: list[AfterSave] = []
 
 
-async def active_journal(link: Link, context: ContextTypes.DEFAULT_TYPE) -> tuple[uuid.UUID, str]:
+async def active_journal(s: AsyncSession, link: Link) -> Journal:
     """The journal new entries go to: the chosen one, else the user's first (created
     if the user has none, e.g. after deleting them all)."""
     assert link.user_id is not None
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        journal = None
-        if link.active_journal_id is not None:
-            journal = await journals.get_journal(s, link.user_id, link.active_journal_id)
+    journal = None
+    if link.active_journal_id is not None:
+        journal = await journals.get_journal(s, link.user_id, link.active_journal_id)
+    if journal is None:
+        journal = await journals.first_journal(s, link.user_id)
         if journal is None:
-            journal = await journals.first_journal(s, link.user_id)
-            if journal is None:
-                journal = await journals.create_journal(
-                    s, link.user_id, accounts.DEFAULT_JOURNAL_TITLE
-                )
-            await accounts.set_active_journal(s, link.telegram_user_id, journal.id)
-        return journal.id, journal.title
+            journal = await journals.create_journal(s, link.user_id, accounts.DEFAULT_JOURNAL_TITLE)
+        await accounts.set_active_journal(s, link.telegram_user_id, journal.id)
+    return journal
 
 
 async def save_entry(
@@ -77,20 +79,29 @@ async def save_entry(
     """Save ``content`` as one entry linked to its messages; None if those messages were
     saved already (Telegram may deliver an update twice)."""
     assert link.user_id is not None
-    journal_id, title = await active_journal(link, context)
     services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        if message_ids and await entries.entry_for_message(
-            s, link.user_id, chat_id, message_ids[0]
-        ):
-            return None
-        entry = await entries.add_entry(s, link.user_id, journal_id, content)
-        if entry is None:  # the journal vanished between the two transactions
-            raise InvalidInput("That journal no longer exists. Pick another with /journals.")
-        for part, message_id in enumerate(message_ids):
-            await entries.link_message(s, entry.id, chat_id, message_id, part)
-        days = await entries.entry_local_dates(s, link.user_id, link.timezone)
-    today = local_date(entry.created_at.replace(tzinfo=UTC), link.timezone)
+    # One transaction, as few round trips as it takes: this is the bot's hot path.
+    try:
+        async with services.db.sessions.begin() as s:
+            entry = None
+            if link.active_journal_id is not None and link.active_journal_title is not None:
+                title = link.active_journal_title
+                entry = await entries.add_entry(s, link.user_id, link.active_journal_id, content)
+            if entry is None:  # no active journal (any more): pick or make one
+                journal = await active_journal(s, link)
+                title = journal.title
+                entry = await entries.add_entry(s, link.user_id, journal.id, content)
+                assert entry is not None  # the journal is the user's: just looked up
+            for part, message_id in enumerate(message_ids):
+                if not await entries.link_new_message(s, entry.id, chat_id, message_id, part):
+                    raise _AlreadySaved
+            now = datetime.now(UTC)
+            days = await entries.entry_local_dates(
+                s, link.user_id, link.timezone, since=now - STREAK_WINDOW
+            )
+    except _AlreadySaved:
+        return None
+    today = local_date(now, link.timezone)
     return SavedEntry(entry, title, current_streak(days, today))
 
 
@@ -127,12 +138,11 @@ async def _save_and_acknowledge(
             logger.exception("after-save hook failed")
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link | None) -> None:
     """Plain text outside any dialog: a journal entry."""
     message = update.effective_message
     if message is None or message.text is None:
         return
-    link = await load_link(update, context)
     if link is None or not link.logged_in:
         await ask_to_log_in(update, context, link, keep=message.text_html)
         return
@@ -257,13 +267,14 @@ async def save_pending(update: Update, context: ContextTypes.DEFAULT_TYPE, link:
     user = update.effective_user
     if user is None or link.user_id is None:
         return
-    journal_id, title = await active_journal(link, context)
     services = get_services(context)
     # Taken and saved in one transaction: if saving fails, they stay kept.
     async with services.db.sessions.begin() as s:
+        journal = await active_journal(s, link)
+        title = journal.title
         pending = await dialogs.take_pending(s, user.id)
         for item in pending:
-            entry = await entries.add_entry(s, link.user_id, journal_id, item.content)
+            entry = await entries.add_entry(s, link.user_id, journal.id, item.content)
             if entry is not None and item.message_id is not None:
                 await entries.link_message(s, entry.id, link.chat_id, item.message_id)
     if not pending:
