@@ -1,0 +1,573 @@
+"""Reading back: /entries (browse, open, edit, delete), /search and /today.
+
+Buttons carry ``action:entry-or-journal-id:origin``. The origin says where the entry
+was opened from: a page number of the /entries list (the view replaces the list in
+place and [« Back] returns to that page) or ``n`` (search, today, edits: the entry is
+sent as a new message). Every id from a button is looked up scoped to the presser, so
+another user's id behaves like a deleted entry: "This button has expired."
+"""
+
+from __future__ import annotations
+
+import html
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.commands import Command
+from bot.dialogs import data_of, dialog
+from bot.logic.callback_data import CallbackData, decode, encode
+from bot.logic.streaks import local_date, on_this_day
+from bot.logic.textsplit import html_to_plain, split_html
+from bot.messaging import edit_html, send_html
+from bot.services import get_services
+from bot.session import ask_to_log_in, load_link, logged_in
+from db import dialogs, entries, journals
+from db.accounts import Link
+from db.errors import InvalidInput
+from db.models import DialogState, Entry, Journal
+
+COMMANDS = [
+    Command("entries", "Browse, edit and delete your recent entries", "Journal"),
+    Command("search", "Search all your journals", "Journal", usage="/search words"),
+    Command("today", "What you wrote today, and on this day in the past", "Journal"),
+]
+
+EXPIRED = "This button has expired."
+PAGE_SIZE = 5
+PREVIEW_CHARS = 80
+TODAY_PREVIEW_CHARS = 200
+SEARCH_LIMIT = 10
+TODAY_LIMIT = 10
+MAX_PAGE = 1_000_000
+EDIT_DIALOG = "entry_edit"
+STANDALONE = "n"  # origin of an entry opened outside the /entries list
+
+# --- shared helpers (the journals and export features use them too) ---------------
+
+
+def as_local(moment: datetime, tz: str) -> datetime:
+    """A stored timestamp (naive UTC) on the user's clock."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(tz))
+
+
+def day_text(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def long_day_text(day: date) -> str:
+    return f"{day:%A}, {day.day} {day:%B %Y}"
+
+
+def moment_text(moment: datetime, tz: str) -> str:
+    """``5 Mar 2024 14:30`` in the user's time zone."""
+    local = as_local(moment, tz)
+    return f"{day_text(local.date())} {local:%H:%M}"
+
+
+def preview(content_html: str, limit: int = PREVIEW_CHARS) -> str:
+    """The start of an entry as escaped plain text, cut at a word when it is long."""
+    plain = " ".join(html_to_plain(content_html).split())
+    if len(plain) > limit:
+        cut = plain[:limit]
+        space = cut.rfind(" ")
+        if space >= limit * 0.6:
+            cut = cut[:space]
+        plain = cut.rstrip(" ,;:.-") + "…"
+    return html.escape(plain, quote=False)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+async def expired(update: Update) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(EXPIRED)
+
+
+async def show(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Replace the pressed button's message with ``text``; send it anew when that message
+    cannot be edited (too old, gone) or ``text`` needs more than one message."""
+    query, chat = update.callback_query, update.effective_chat
+    message = query.message if query is not None else None
+    if isinstance(message, Message) and len(split_html(text)) <= 1:
+        try:
+            await edit_html(message, text, markup)
+            return
+        except BadRequest:
+            pass
+    if chat is not None:
+        await send_html(context.bot, chat.id, text, markup)
+
+
+async def current_journal(link: Link, context: ContextTypes.DEFAULT_TYPE) -> Journal | None:
+    """The journal new entries go to (the chosen one, else the first), without creating one."""
+    assert link.user_id is not None
+    services = get_services(context)
+    async with services.db.sessions() as s:
+        journal = None
+        if link.active_journal_id is not None:
+            journal = await journals.get_journal(s, link.user_id, link.active_journal_id)
+        if journal is None:
+            journal = await journals.first_journal(s, link.user_id)
+        return journal
+
+
+def _page_of(arg: str) -> int | None:
+    if not arg.isdigit() or len(arg) > 7:
+        return None
+    page = int(arg)
+    return page if page <= MAX_PAGE else None
+
+
+# --- /entries -----------------------------------------------------------------------
+
+
+async def _list_page(
+    context: ContextTypes.DEFAULT_TYPE, link: Link, journal: Journal, page: int, note: str = ""
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    assert link.user_id is not None
+    services = get_services(context)
+    async with services.db.sessions() as s:
+        total = await entries.count_entries(s, link.user_id, journal.id)
+        last_page = max(0, (total - 1) // PAGE_SIZE)
+        page = min(page, last_page)
+        rows = await entries.list_entries(
+            s, link.user_id, journal.id, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+        )
+    title = html.escape(journal.title)
+    lines = [note, ""] if note else []
+    if not rows:
+        lines.append(f"<b>{title}</b> has no entries yet. Just write to me and I'll save it here.")
+        return "\n".join(lines), None
+    first = page * PAGE_SIZE + 1
+    lines.append(
+        f"<b>{title}</b> · {plural(total, 'entry', 'entries')}, newest first "
+        f"({first}–{first + len(rows) - 1})"
+    )
+    lines.append("")
+    for number, entry in enumerate(rows, start=1):
+        lines.append(
+            f"{number}. {moment_text(entry.created_at, link.timezone)} — {preview(entry.content)}"
+        )
+    lines.append("")
+    lines.append("Tap a number to open the entry.")
+    open_row = [
+        InlineKeyboardButton(str(n), callback_data=encode("eo", entry.id, str(page)))
+        for n, entry in enumerate(rows, start=1)
+    ]
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton("« Newer", callback_data=encode("el", journal.id, str(page - 1)))
+        )
+    if page < last_page:
+        nav.append(
+            InlineKeyboardButton("Older »", callback_data=encode("el", journal.id, str(page + 1)))
+        )
+    keyboard = [open_row] + ([nav] if nav else [])
+    return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+
+@logged_in
+async def entries_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    journal = await current_journal(link, context)
+    if journal is None:
+        await context.bot.send_message(
+            chat.id,
+            "You have no journals yet. Just write to me and I'll start one, "
+            "or create one with /journals.",
+        )
+        return
+    text, markup = await _list_page(context, link, journal, 0)
+    await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def _on_list(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert link.user_id is not None and update.callback_query is not None
+    page = _page_of(data.arg)
+    if data.uuid is None or page is None:
+        await expired(update)
+        return
+    services = get_services(context)
+    async with services.db.sessions() as s:
+        journal = await journals.get_journal(s, link.user_id, data.uuid)
+    if journal is None:
+        await expired(update)
+        return
+    await update.callback_query.answer()
+    text, markup = await _list_page(context, link, journal, page)
+    await show(update, context, text, markup)
+
+
+# --- one entry ----------------------------------------------------------------------
+
+
+async def _owned_entry(
+    context: ContextTypes.DEFAULT_TYPE, link: Link, entry_id: uuid.UUID | None
+) -> tuple[Entry, str] | None:
+    """The presser's entry and its journal's title; None for anything else."""
+    if entry_id is None or link.user_id is None:
+        return None
+    services = get_services(context)
+    async with services.db.sessions() as s:
+        entry = await entries.get_entry(s, link.user_id, entry_id)
+        if entry is None:
+            return None
+        journal = await journals.get_journal(s, link.user_id, entry.journal_id)
+    return entry, journal.title if journal is not None else ""
+
+
+def _entry_view(
+    entry: Entry, journal_title: str, tz: str, origin: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    edited = ""
+    if entry.updated_at is not None and entry.updated_at > entry.created_at:
+        edited = f" · edited {moment_text(entry.updated_at, tz)}"
+    header = (
+        f"<b>{html.escape(journal_title)}</b> · {moment_text(entry.created_at, tz)}"
+        f"{html.escape(edited)}"
+    )
+    buttons = [
+        InlineKeyboardButton("Edit", callback_data=encode("ee", entry.id, origin)),
+        InlineKeyboardButton("Delete", callback_data=encode("ed", entry.id, origin)),
+    ]
+    if origin != STANDALONE:
+        buttons.append(
+            InlineKeyboardButton("« Back", callback_data=encode("el", entry.journal_id, origin))
+        )
+    return f"{header}\n\n{entry.content}", InlineKeyboardMarkup([buttons])
+
+
+def _fits_one_message(text: str) -> bool:
+    return len(split_html(text)) <= 1
+
+
+def _origin(arg: str) -> str | None:
+    return arg if arg == STANDALONE or _page_of(arg) is not None else None
+
+
+async def _on_open(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None
+    origin = _origin(data.arg)
+    found = await _owned_entry(context, link, data.uuid)
+    if found is None or origin is None:
+        await expired(update)
+        return
+    await update.callback_query.answer()
+    entry, title = found
+    text, markup = _entry_view(entry, title, link.timezone, origin)
+    chat = update.effective_chat
+    if origin != STANDALONE and _fits_one_message(text):
+        await show(update, context, text, markup)
+    elif chat is not None:
+        await send_html(context.bot, chat.id, text, markup)
+
+
+async def _on_edit(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None
+    found = await _owned_entry(context, link, data.uuid)
+    chat = update.effective_chat
+    if found is None or chat is None:
+        await expired(update)
+        return
+    entry, _ = found
+    await update.callback_query.answer()
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        await dialogs.set_dialog(
+            s, link.telegram_user_id, EDIT_DIALOG, "text", {"entry_id": str(entry.id)}
+        )
+    await context.bot.send_message(
+        chat.id,
+        f"Send me the new text for your entry from {moment_text(entry.created_at, link.timezone)}."
+        " It replaces the whole entry (bold, italics and links are kept). "
+        "Send /cancel to leave it as it is.",
+    )
+
+
+@dialog(EDIT_DIALOG)
+async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    services = get_services(context)
+    link = await load_link(update, context)
+    if link is None or not link.logged_in or link.user_id is None:
+        async with services.db.sessions.begin() as s:
+            await dialogs.clear_dialog(s, user.id)
+        await ask_to_log_in(update, context, link)
+        return
+    try:
+        entry_id = uuid.UUID(str(data_of(state).get("entry_id", "")))
+    except ValueError:
+        entry_id = None
+    try:
+        async with services.db.sessions.begin() as s:
+            updated = None
+            if entry_id is not None:
+                updated = await entries.update_entry(s, link.user_id, entry_id, message.text_html)
+            await dialogs.clear_dialog(s, user.id)
+    except InvalidInput as exc:
+        await message.reply_text(f"{html.escape(str(exc))} Send it again, or /cancel.")
+        return
+    if updated is None:
+        await message.reply_text(
+            "That entry no longer exists, so there was nothing to update. "
+            "Your message wasn't saved anywhere; send it again to make it a new entry."
+        )
+        return
+    await message.reply_text(
+        "Entry updated ✏️",
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        "Open entry", callback_data=encode("eo", updated.id, STANDALONE)
+                    )
+                ]
+            ]
+        ),
+    )
+
+
+async def _on_delete(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None
+    origin = _origin(data.arg)
+    found = await _owned_entry(context, link, data.uuid)
+    if found is None or origin is None:
+        await expired(update)
+        return
+    await update.callback_query.answer()
+    entry, title = found
+    text = (
+        f"Delete your entry from {moment_text(entry.created_at, link.timezone)} "
+        f"(“{preview(entry.content)}”)? This can't be undone."
+    )
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Yes, delete", callback_data=encode("edy", entry.id, origin)),
+                InlineKeyboardButton("Keep it", callback_data=encode("ek", entry.id, origin)),
+            ]
+        ]
+    )
+    view, _ = _entry_view(entry, title, link.timezone, origin)
+    chat = update.effective_chat
+    if _fits_one_message(view):
+        await show(update, context, text, markup)  # the view was one message: replace it
+    elif chat is not None:
+        await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def _on_keep(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None
+    origin = _origin(data.arg)
+    found = await _owned_entry(context, link, data.uuid)
+    if found is None or origin is None:
+        await expired(update)
+        return
+    await update.callback_query.answer("Kept it.")
+    entry, title = found
+    view, markup = _entry_view(entry, title, link.timezone, origin)
+    if _fits_one_message(view):
+        await show(update, context, view, markup)
+    else:
+        await show(update, context, "Kept it. Nothing was deleted.")
+
+
+async def _on_delete_confirmed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None and link.user_id is not None
+    origin = _origin(data.arg)
+    found = await _owned_entry(context, link, data.uuid)
+    if found is None or origin is None:
+        await expired(update)
+        return
+    entry, _ = found
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        deleted = await entries.delete_entry(s, link.user_id, entry.id)
+        journal = await journals.get_journal(s, link.user_id, entry.journal_id)
+    if not deleted:
+        await expired(update)
+        return
+    await update.callback_query.answer("Deleted.")
+    note = f"Deleted your entry from {moment_text(entry.created_at, link.timezone)}."
+    page = _page_of(origin)
+    if page is None or journal is None:
+        await show(update, context, note)
+        return
+    text, markup = await _list_page(context, link, journal, page, note=note)
+    await show(update, context, text, markup)
+
+
+# --- /search ------------------------------------------------------------------------
+
+SEARCH_USAGE = (
+    "Search all your journals: send /search followed by words, for example "
+    "<code>/search gratitude</code> or <code>/search hard conversation</code>.\n"
+    "I match word forms too (run, running, ran), "
+    'and "quotes" look for a phrase.'
+)
+
+
+@logged_in
+async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    chat = update.effective_chat
+    if chat is None or link.user_id is None:
+        return
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await context.bot.send_message(chat.id, SEARCH_USAGE)
+        return
+    shown = html.escape(query[: entries.SEARCH_MAX_CHARS])
+    services = get_services(context)
+    async with services.db.sessions() as s:
+        hits = await entries.search_entries(s, link.user_id, query, limit=SEARCH_LIMIT)
+    if not hits:
+        await context.bot.send_message(
+            chat.id,
+            f"Nothing in your journals matches “{shown}”. "
+            "Try fewer words, or a different word for the same thing.",
+        )
+        return
+    if len(hits) == SEARCH_LIMIT:
+        heading = f"🔎 The {SEARCH_LIMIT} best matches for “{shown}”:"
+    else:
+        verb = "matches" if len(hits) == 1 else "match"
+        heading = f"🔎 {plural(len(hits), 'entry', 'entries')} {verb} “{shown}”, best first:"
+    lines = [heading, ""]
+    for number, hit in enumerate(hits, start=1):
+        lines.append(
+            f"{number}. <b>{html.escape(hit.journal_title)}</b> · "
+            f"{moment_text(hit.created_at, link.timezone)}"
+        )
+        lines.append(hit.snippet)
+        lines.append("")
+    lines.append("Tap a number to open the entry.")
+    await send_html(
+        context.bot, chat.id, "\n".join(lines), _number_buttons(h.entry_id for h in hits)
+    )
+
+
+def _number_buttons(ids: Iterable[uuid.UUID]) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(str(n), callback_data=encode("eo", entry_id, STANDALONE))
+        for n, entry_id in enumerate(ids, start=1)
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 5] for i in range(0, len(buttons), 5)])
+
+
+# --- /today -------------------------------------------------------------------------
+
+
+def ago_text(today: date, day: date) -> str:
+    months = (today.year - day.year) * 12 + today.month - day.month
+    years, rest = divmod(months, 12)
+    if years and rest:
+        return f"{plural(years, 'year')} and {plural(rest, 'month')} ago"
+    if years:
+        return f"{plural(years, 'year')} ago"
+    return f"{plural(rest, 'month')} ago"
+
+
+@logged_in
+async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    chat = update.effective_chat
+    if chat is None or link.user_id is None:
+        return
+    tz = link.timezone
+    today = local_date(datetime.now(UTC), tz)
+    services = get_services(context)
+    async with services.db.sessions() as s:
+        written = await entries.entries_on_days(s, link.user_id, tz, [today])
+        days = on_this_day(today, await entries.entry_local_dates(s, link.user_id, tz))
+        past = await entries.entries_on_days(s, link.user_id, tz, days) if days else []
+    past.sort(key=lambda e: e.created_at, reverse=True)
+    shown_today, shown_past = written[:TODAY_LIMIT], past[:TODAY_LIMIT]
+
+    lines = [f"<b>Today, {long_day_text(today)}</b>", ""]
+    if not written:
+        lines.append("You haven't written anything today yet. Just send me a message.")
+    for number, entry in enumerate(shown_today, start=1):
+        local = as_local(entry.created_at, tz)
+        lines.append(f"{number}. {local:%H:%M} — {preview(entry.content, TODAY_PREVIEW_CHARS)}")
+    if len(written) > len(shown_today):
+        lines.append(f"…and {len(written) - len(shown_today)} more: see /entries.")
+    if shown_past:
+        lines += ["", "<b>On this day</b>", ""]
+        number = len(shown_today)
+        for entry in shown_past:
+            number += 1
+            day = as_local(entry.created_at, tz).date()
+            lines.append(
+                f"{number}. {ago_text(today, day)} · {moment_text(entry.created_at, tz)} — "
+                f"{preview(entry.content, TODAY_PREVIEW_CHARS)}"
+            )
+        if len(past) > len(shown_past):
+            lines.append(f"…and {len(past) - len(shown_past)} more from this day.")
+    ids = [e.id for e in shown_today + shown_past]
+    markup = _number_buttons(ids) if ids else None
+    if ids:
+        lines += ["", "Tap a number to open the entry."]
+    await send_html(context.bot, chat.id, "\n".join(lines), markup)
+
+
+# --- buttons ------------------------------------------------------------------------
+
+_ACTIONS = {
+    "el": _on_list,
+    "eo": _on_open,
+    "ee": _on_edit,
+    "ed": _on_delete,
+    "ek": _on_keep,
+    "edy": _on_delete_confirmed,
+}
+
+
+@logged_in
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    data = decode(query.data)
+    action = _ACTIONS.get(data.action) if data is not None else None
+    if data is None or action is None:
+        await expired(update)
+        return
+    await action(update, context, link, data)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("entries", entries_command))
+    app.add_handler(CommandHandler("search", search_command))
+    app.add_handler(CommandHandler("today", today_command))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^(el|eo|ee|ed|ek|edy):"))

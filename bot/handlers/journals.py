@@ -1,0 +1,425 @@
+"""/journals: list with entry counts, switch the active journal, create, rename, delete.
+
+Buttons carry ``action:journal-id:``; every id is looked up scoped to the presser, so a
+deleted journal or another user's id answers "This button has expired." and changes
+nothing. Creating and renaming are dialogs kept in PostgreSQL (/cancel leaves them).
+"""
+
+from __future__ import annotations
+
+import html
+import uuid
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.commands import Command
+from bot.dialogs import data_of, dialog
+from bot.handlers.entries import as_local, day_text, expired, plural, show
+from bot.logic.callback_data import CallbackData, decode, encode
+from bot.services import get_services
+from bot.session import ask_to_log_in, load_link, logged_in
+from db import accounts, dialogs, journals
+from db.accounts import Link
+from db.errors import InvalidInput
+from db.journals import TITLE_MAX_CHARS, JournalSummary
+from db.models import DialogState
+
+COMMANDS = [
+    Command("journals", "Your journals: switch, create, rename or delete", "Journal"),
+]
+
+NEW_DIALOG = "journal_new"
+RENAME_DIALOG = "journal_rename"
+MAX_JOURNALS = 50  # keeps the list (one button each) within one message and keyboard
+SHORT_TITLE = 40
+
+
+def _short(title: str, limit: int = SHORT_TITLE) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def _entries_text(count: int) -> str:
+    return plural(count, "entry", "entries")
+
+
+def _effective_active(
+    summaries: list[JournalSummary], chosen: uuid.UUID | None
+) -> uuid.UUID | None:
+    """Where new entries go: the chosen journal if it still exists, else the first one."""
+    ids = [j.id for j in summaries]
+    if chosen in ids:
+        return chosen
+    return ids[0] if ids else None
+
+
+async def _summaries(
+    context: ContextTypes.DEFAULT_TYPE, user_id: uuid.UUID
+) -> list[JournalSummary]:
+    services = get_services(context)
+    async with services.db.sessions() as s:
+        return await journals.list_journals_with_counts(s, user_id)
+
+
+def _back_to_list() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton("« Journals", callback_data=encode("jl"))]])
+
+
+async def _list_screen(
+    context: ContextTypes.DEFAULT_TYPE,
+    link: Link,
+    *,
+    note: str = "",
+    active: uuid.UUID | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    assert link.user_id is not None
+    summaries = await _summaries(context, link.user_id)
+    active_id = _effective_active(summaries, active or link.active_journal_id)
+    lines = [note, ""] if note else []
+    buttons: list[list[InlineKeyboardButton]] = []
+    if not summaries:
+        lines.append(
+            "You have no journals. Write to me and I'll start "
+            f"<b>{html.escape(accounts.DEFAULT_JOURNAL_TITLE)}</b>, or create one below."
+        )
+    else:
+        lines += ["<b>Your journals</b>", ""]
+        for journal in summaries:
+            mark = "✅" if journal.id == active_id else "📓"
+            title = html.escape(_short(journal.title))
+            suffix = " — new entries go here" if journal.id == active_id else ""
+            lines.append(f"{mark} <b>{title}</b> · {_entries_text(journal.entry_count)}{suffix}")
+            buttons.append(
+                [
+                    InlineKeyboardButton(
+                        f"{mark} {_short(journal.title)} · {journal.entry_count}",
+                        callback_data=encode("jo", journal.id),
+                    )
+                ]
+            )
+        lines += ["", "Tap a journal to open it."]
+    buttons.append([InlineKeyboardButton("➕ New journal", callback_data=encode("jn"))])
+    return "\n".join(lines), InlineKeyboardMarkup(buttons)
+
+
+@logged_in
+async def journals_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    text, markup = await _list_screen(context, link)
+    await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def _own_summary(
+    context: ContextTypes.DEFAULT_TYPE, link: Link, journal_id: uuid.UUID | None
+) -> tuple[JournalSummary, list[JournalSummary]] | None:
+    """The presser's journal (with its count) and all their journals; None for any other id."""
+    if journal_id is None or link.user_id is None:
+        return None
+    summaries = await _summaries(context, link.user_id)
+    for journal in summaries:
+        if journal.id == journal_id:
+            return journal, summaries
+    return None
+
+
+async def _on_list(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    text, markup = await _list_screen(context, link)
+    await show(update, context, text, markup)
+
+
+async def _on_open(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None
+    found = await _own_summary(context, link, data.uuid)
+    if found is None:
+        await expired(update)
+        return
+    await update.callback_query.answer()
+    journal, summaries = found
+    is_active = _effective_active(summaries, link.active_journal_id) == journal.id
+    created = day_text(as_local(journal.created_at, link.timezone).date())
+    lines = [
+        f"📓 <b>{html.escape(journal.title)}</b>",
+        "",
+        _entries_text(journal.entry_count),
+        f"Created {created}",
+    ]
+    if is_active:
+        lines += ["", "✅ This is your active journal: new entries go here."]
+    first_row = (
+        []
+        if is_active
+        else [InlineKeyboardButton("Make active", callback_data=encode("ja", journal.id))]
+    )
+    first_row += [
+        InlineKeyboardButton("Rename", callback_data=encode("jr", journal.id)),
+        InlineKeyboardButton("Delete", callback_data=encode("jd", journal.id)),
+    ]
+    markup = InlineKeyboardMarkup(
+        [first_row, [InlineKeyboardButton("« Back", callback_data=encode("jl"))]]
+    )
+    await show(update, context, "\n".join(lines), markup)
+
+
+async def _on_make_active(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None and link.user_id is not None
+    if data.uuid is None:
+        await expired(update)
+        return
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        journal = await journals.get_journal(s, link.user_id, data.uuid)
+        if journal is not None:
+            await accounts.set_active_journal(s, link.telegram_user_id, journal.id)
+    if journal is None:
+        await expired(update)
+        return
+    await update.callback_query.answer(f"New entries now go to {_short(journal.title)}.")
+    text, markup = await _list_screen(
+        context,
+        link,
+        note=f"New entries now go to <b>{html.escape(journal.title)}</b>.",
+        active=journal.id,
+    )
+    await show(update, context, text, markup)
+
+
+async def _on_new(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None and link.user_id is not None
+    chat = update.effective_chat
+    if chat is None:
+        return
+    summaries = await _summaries(context, link.user_id)
+    if len(summaries) >= MAX_JOURNALS:
+        await update.callback_query.answer()
+        await context.bot.send_message(
+            chat.id,
+            f"You have {MAX_JOURNALS} journals, the most I can keep for one account. "
+            "Delete one you no longer need with /journals, then create the new one.",
+        )
+        return
+    await update.callback_query.answer()
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        await dialogs.set_dialog(s, link.telegram_user_id, NEW_DIALOG, "title")
+    await context.bot.send_message(
+        chat.id,
+        f"What should the new journal be called? Send a title of 1–{TITLE_MAX_CHARS} "
+        "characters, or /cancel.",
+    )
+
+
+async def _on_rename(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None
+    chat = update.effective_chat
+    found = await _own_summary(context, link, data.uuid)
+    if found is None or chat is None:
+        await expired(update)
+        return
+    journal, _ = found
+    await update.callback_query.answer()
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        await dialogs.set_dialog(
+            s, link.telegram_user_id, RENAME_DIALOG, "title", {"journal_id": str(journal.id)}
+        )
+    await context.bot.send_message(
+        chat.id,
+        f"What should <b>{html.escape(journal.title)}</b> be called instead? Send a title of "
+        f"1–{TITLE_MAX_CHARS} characters, or /cancel to keep the name.",
+    )
+
+
+async def _on_delete(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None
+    found = await _own_summary(context, link, data.uuid)
+    if found is None:
+        await expired(update)
+        return
+    journal, _ = found
+    await update.callback_query.answer()
+    title = html.escape(journal.title)
+    if journal.entry_count:
+        question = f"Delete “{title}” and its {_entries_text(journal.entry_count)}?"
+    else:
+        question = f"Delete “{title}”? It has no entries."
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Yes, delete", callback_data=encode("jdy", journal.id)),
+                InlineKeyboardButton("Keep it", callback_data=encode("jo", journal.id)),
+            ]
+        ]
+    )
+    await show(update, context, f"{question} This can't be undone.", markup)
+
+
+async def _on_delete_confirmed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None and link.user_id is not None
+    if data.uuid is None:
+        await expired(update)
+        return
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        journal = await journals.get_journal(s, link.user_id, data.uuid)
+        title = journal.title if journal is not None else ""
+        was_active = False
+        if journal is not None:
+            before = await journals.list_journals_with_counts(s, link.user_id)
+            was_active = _effective_active(before, link.active_journal_id) == journal.id
+        deleted = await journals.delete_journal(s, link.user_id, data.uuid)
+        successor = None
+        if deleted is not None and was_active:
+            successor = await journals.first_journal(s, link.user_id)
+            if successor is not None:
+                await accounts.set_active_journal(s, link.telegram_user_id, successor.id)
+    if deleted is None:
+        await expired(update)
+        return
+    await update.callback_query.answer("Deleted.")
+    note = f"Deleted “{html.escape(title)}”"
+    note += f" and its {_entries_text(deleted)}." if deleted else "."
+    if successor is not None:
+        note += f" New entries now go to <b>{html.escape(successor.title)}</b>."
+    text, markup = await _list_screen(
+        context, link, note=note, active=successor.id if successor is not None else None
+    )
+    await show(update, context, text, markup)
+
+
+# --- dialogs ------------------------------------------------------------------------
+
+
+async def _dialog_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Link | None:
+    """The logged-in user answering a dialog; otherwise the dialog ends and they're asked
+    to log in."""
+    link = await load_link(update, context)
+    if link is not None and link.logged_in and link.user_id is not None:
+        return link
+    user = update.effective_user
+    if user is not None:
+        services = get_services(context)
+        async with services.db.sessions.begin() as s:
+            await dialogs.clear_dialog(s, user.id)
+    await ask_to_log_in(update, context, link)
+    return None
+
+
+def _title_from(text: str) -> str:
+    """One line of text: newlines and runs of spaces become single spaces."""
+    return journals.clean_title(" ".join(text.split()))
+
+
+@dialog(NEW_DIALOG)
+async def new_title_step(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
+) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    link = await _dialog_link(update, context)
+    if link is None or link.user_id is None:
+        return
+    try:
+        title = _title_from(message.text)
+    except InvalidInput as exc:
+        await message.reply_text(f"{html.escape(str(exc))} Please send another title, or /cancel.")
+        return
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        journal = await journals.create_journal(s, link.user_id, title)
+        await accounts.set_active_journal(s, link.telegram_user_id, journal.id)
+        await dialogs.clear_dialog(s, link.telegram_user_id)
+    await message.reply_text(
+        f"Created <b>{html.escape(journal.title)}</b> 📓 New entries go there now; "
+        "switch back any time with /journals.",
+        reply_markup=_back_to_list(),
+    )
+
+
+@dialog(RENAME_DIALOG)
+async def rename_title_step(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
+) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    link = await _dialog_link(update, context)
+    if link is None or link.user_id is None:
+        return
+    try:
+        title = _title_from(message.text)
+    except InvalidInput as exc:
+        await message.reply_text(f"{html.escape(str(exc))} Please send another title, or /cancel.")
+        return
+    try:
+        journal_id: uuid.UUID | None = uuid.UUID(str(data_of(state).get("journal_id", "")))
+    except ValueError:
+        journal_id = None
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        old = renamed = None
+        old_title = ""
+        if journal_id is not None:
+            old = await journals.get_journal(s, link.user_id, journal_id)
+            old_title = old.title if old is not None else ""
+            renamed = await journals.rename_journal(s, link.user_id, journal_id, title)
+        await dialogs.clear_dialog(s, link.telegram_user_id)
+    if old is None or renamed is None:
+        await message.reply_text(
+            "That journal no longer exists, so there was nothing to rename.",
+            reply_markup=_back_to_list(),
+        )
+        return
+    await message.reply_text(
+        f"Renamed “{html.escape(old_title)}” to <b>{html.escape(renamed.title)}</b>.",
+        reply_markup=_back_to_list(),
+    )
+
+
+# --- buttons ------------------------------------------------------------------------
+
+_ACTIONS = {
+    "jl": _on_list,
+    "jo": _on_open,
+    "ja": _on_make_active,
+    "jn": _on_new,
+    "jr": _on_rename,
+    "jd": _on_delete,
+    "jdy": _on_delete_confirmed,
+}
+
+
+@logged_in
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    data = decode(query.data)
+    action = _ACTIONS.get(data.action) if data is not None else None
+    if data is None or action is None:
+        await expired(update)
+        return
+    await action(update, context, link, data)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("journals", journals_command))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^(jl|jo|ja|jn|jr|jd|jdy):"))
