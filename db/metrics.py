@@ -97,3 +97,26 @@ async def count_checkins(session: AsyncSession, user_id: uuid.UUID) -> int:
         )
     )
     return count or 0
+
+
+async def stream_metric_series(
+    session: AsyncSession, user_id: uuid.UUID, since: datetime, *, chunk: int = 500
+) -> Series:
+    """What ``metric_series`` returns, read ``chunk`` rows at a time (a server-side cursor).
+
+    A year of ratings can be thousands of rows; read at once, turning them into Python
+    objects holds the event loop for long stretches. Between chunks other updates run.
+    """
+    series: Series = {kind: [] for kind in MetricType}
+    result = await session.stream(
+        select(Metric.type, Metric.value, Metric.created_at)
+        .where(Metric.user_id == user_id, Metric.created_at >= naive_utc(since))
+        .order_by(Metric.created_at, Metric.id)
+        .execution_options(yield_per=chunk)
+    )
+    async for rows in result.partitions():
+        for kind, value, created_at in rows:
+            parsed = _parse(kind, value)
+            if parsed is not None:
+                series[parsed[0]].append((created_at, parsed[1]))
+    return series

@@ -1,0 +1,179 @@
+"""/progress: a chart of the growth metrics, drawn in the user's theme.
+
+The chart is rendered in a worker thread (``asyncio.to_thread``) so other chats carry on
+while it draws, and it goes to Telegram straight from memory. A range button
+([30 days] [90 days] [1 year]) sends a new photo of that range and takes the buttons off
+the one pressed: that works for any earlier message (a photo, the no-data text, one too
+old to edit) and keeps the earlier chart to compare with.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.commands import Command
+from bot.logic.callback_data import decode, encode
+from bot.logic.charts import (
+    MetricPoint,
+    Theme,
+    describe_progress,
+    render_progress,
+    theme_from_preferences,
+)
+from bot.services import get_services
+from bot.session import logged_in
+from db import metrics
+from db.accounts import Link
+from db.database import Database
+from db.settings import get_settings
+
+COMMANDS = [
+    Command(
+        "progress", "Chart of your growth metrics: 30 days, 90 days or a year", "Growth metrics"
+    ),
+]
+
+RANGES: Final[dict[int, str]] = {30: "30 days", 90: "90 days", 365: "1 year"}
+DEFAULT_DAYS: Final = 30
+RANGE = "pr"  # button action; arg = days
+FILENAME = "progress.png"
+# Telegram's caption limit is 1024 characters; the heading takes a few of them.
+_DESCRIPTION_MAX = 900
+
+Series = dict[str, list[MetricPoint]]
+
+
+@dataclass(frozen=True)
+class Chart:
+    png: bytes
+    caption: str  # HTML
+
+
+def range_keyboard(current: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"• {name}" if days == current else name,
+                    callback_data=encode(RANGE, arg=str(days)),
+                )
+                for days, name in RANGES.items()
+            ]
+        ]
+    )
+
+
+def _draw(raw: metrics.Series, days: int, now: datetime, theme: Theme, tz: str) -> Chart:
+    """CPU-bound: runs in a worker thread."""
+    series: Series = {
+        kind.value: [MetricPoint(at, value) for at, value in points]
+        for kind, points in raw.items()
+        if points
+    }
+    png = render_progress(series, days=days, now=now, theme=theme, tz=tz)
+    words = describe_progress(series, days=days, now=now)
+    if len(words) > _DESCRIPTION_MAX:
+        words = words[: _DESCRIPTION_MAX - 1].rstrip() + "…"
+    return Chart(png, f"<b>Your growth metrics · last {days} days</b>\n{html.escape(words)}")
+
+
+async def build_chart(
+    db: Database, user_id: uuid.UUID, tz: str, days: int, *, now: datetime | None = None
+) -> Chart | None:
+    """The /progress chart for the last ``days`` days; None when there are no ratings in
+    that range. The ratings are read in chunks (a year can be thousands of rows), so other
+    chats' updates run in between; the drawing happens in a worker thread."""
+    now = now or datetime.now(UTC)
+    async with db.sessions.begin() as s:
+        raw = await metrics.stream_metric_series(s, user_id, now - timedelta(days=days))
+        prefs = (await get_settings(s, user_id)).theme_preferences
+    if not any(raw.values()):
+        return None
+    return await asyncio.to_thread(_draw, raw, days, now, theme_from_preferences(prefs), tz)
+
+
+def _empty_text(days: int) -> str:
+    return (
+        f"No check-ins in the last {days} days yet, so there's nothing to draw.\n\n"
+        "To start, send /checkin: it walks you through the five growth metrics "
+        "(resilience, effort, challenge, feedback, learning), one tap each. "
+        "Or rate one in a line, like <code>/rate effort 7</code>.\n\n"
+        "Then /progress shows how they change."
+    )
+
+
+async def _send(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, chart: Chart, days: int
+) -> Message:
+    return await context.bot.send_photo(
+        chat_id,
+        chart.png,
+        caption=chart.caption,
+        filename=FILENAME,
+        reply_markup=range_keyboard(days),
+    )
+
+
+@logged_in
+async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    chat = update.effective_chat
+    if chat is None or link.user_id is None:
+        return
+    with contextlib.suppress(TelegramError):  # only a courtesy while the chart draws
+        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+    db = get_services(context).db
+    chart = await build_chart(db, link.user_id, link.timezone, DEFAULT_DAYS)
+    if chart is not None:
+        await _send(context, chat.id, chart, DEFAULT_DAYS)
+        return
+    async with db.sessions() as s:
+        older = await metrics.count_checkins(s, link.user_id) > 0
+    markup = None
+    if older:  # earlier ratings exist: offer the longer ranges
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(name, callback_data=encode(RANGE, arg=str(days)))
+                    for days, name in RANGES.items()
+                    if days > DEFAULT_DAYS
+                ]
+            ]
+        )
+    await context.bot.send_message(chat.id, _empty_text(DEFAULT_DAYS), reply_markup=markup)
+
+
+@logged_in
+async def on_range(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    query = update.callback_query
+    if query is None or link.user_id is None:
+        return
+    press = decode(query.data)
+    days = int(press.arg) if press is not None and press.arg in {str(d) for d in RANGES} else None
+    if days is None:
+        await query.answer("This button has expired.")
+        return
+    chart = await build_chart(get_services(context).db, link.user_id, link.timezone, days)
+    if chart is None:
+        await query.answer(f"No check-ins in the last {days} days. Send /checkin to start.")
+        return
+    await query.answer()
+    message = query.message
+    await _send(context, message.chat.id if message is not None else link.chat_id, chart, days)
+    with contextlib.suppress(TelegramError):  # deleted or too old: its buttons still work
+        await query.edit_message_reply_markup(None)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("progress", progress))
+    app.add_handler(CallbackQueryHandler(on_range, pattern=rf"^{RANGE}:"))

@@ -1,0 +1,110 @@
+"""/stats: the user's numbers in one message. Months and days are the user's own (their
+time zone)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot.commands import Command
+from bot.handlers.checkin import METRICS, label, month_start
+from bot.logic.streaks import current_streak, local_date, longest_streak
+from bot.services import get_services
+from bot.session import logged_in
+from db import entries, goals, metrics
+from db.accounts import Link
+from db.goals import GoalStats
+from db.vocab import MetricType
+
+COMMANDS = [
+    Command(
+        "stats",
+        "Your numbers: entries, writing streaks, check-ins, goals and metric averages",
+        "Journal",
+    ),
+]
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def arrow(now: float, before: float) -> str:
+    """↑ ↓ or →, judged on the values as shown (one decimal)."""
+    shown_now, shown_before = round(now, 1), round(before, 1)
+    if shown_now > shown_before:
+        return "↑"
+    if shown_now < shown_before:
+        return "↓"
+    return "→"
+
+
+def _goals_line(stats: GoalStats) -> str:
+    if stats.accepted == 0:
+        return "🎯 Goals: none accepted yet"
+    rate = round(100 * stats.completed / stats.accepted)
+    return f"🎯 Goals: {stats.completed} of {stats.accepted} accepted completed ({rate}%)"
+
+
+def _metric_lines(
+    this_month: Mapping[MetricType, float], last_month: Mapping[MetricType, float]
+) -> list[str]:
+    if not this_month and not last_month:
+        return ["No ratings this month or last. Rate your growth metrics with /checkin."]
+    lines = ["<b>Growth metrics</b> · average this month vs last month"]
+    for kind in METRICS:
+        now, before = this_month.get(kind), last_month.get(kind)
+        if now is not None and before is not None:
+            lines.append(f"{label(kind)}: {now:.1f} {arrow(now, before)} (last month {before:.1f})")
+        elif now is not None:
+            lines.append(f"{label(kind)}: {now:.1f} (none last month)")
+        elif before is not None:
+            lines.append(f"{label(kind)}: none yet this month (last month {before:.1f})")
+        else:
+            lines.append(f"{label(kind)}: no ratings")
+    return lines
+
+
+@logged_in
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    message = update.effective_message
+    user_id = link.user_id
+    if message is None or user_id is None:
+        return
+    tz = link.timezone
+    now = datetime.now(UTC)
+    this_month, last_month = month_start(now, tz), month_start(now, tz, shift=-1)
+    next_month = month_start(now, tz, shift=1)
+    async with get_services(context).db.sessions() as s:
+        total = await entries.count_all_entries(s, user_id)
+        month_entries = await entries.count_entries_since(s, user_id, this_month)
+        days = await entries.entry_local_dates(s, user_id, tz)
+        checkins = await metrics.count_checkins(s, user_id)
+        goal_counts = await goals.goal_stats(s, user_id)
+        averages_now = await metrics.metric_averages(s, user_id, this_month, next_month)
+        averages_before = await metrics.metric_averages(s, user_id, last_month, this_month)
+    current = current_streak(days, local_date(now, tz))
+    longest = longest_streak(days)
+    streak = (
+        f"🔥 Writing streak: {_days(current)} now, longest {_days(longest)}"
+        if current
+        else f"🔥 Writing streak: none right now, longest {_days(longest)}"
+    )
+    lines = [
+        "<b>Your stats</b>",
+        "",
+        f"📝 Entries: {total} in total, {month_entries} this month",
+        streak,
+        f"✅ Check-ins: {checkins}",
+        _goals_line(goal_counts),
+        "",
+        *_metric_lines(averages_now, averages_before),
+    ]
+    await message.reply_text("\n".join(lines))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("stats", stats))
