@@ -13,7 +13,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from bot.commands import Command
 from bot.config import Settings
 from bot.errors import on_error
-from bot.handlers import accounts, basics, checkin, entries, export, journal, journals, progress, stats
+from bot.handlers import accounts, basics, checkin, entries, export, journal, journals, profile, progress, settings_menu, stats
 
 from bot.services import KEY, Services
 from bot.telegram_request import RetryingRequest
@@ -23,7 +23,7 @@ from db.database import Database
 logger = logging.getLogger(__name__)
 
 # Feature modules, each with COMMANDS and register(app); order is handler priority.
-FEATURES: list[Any] = [accounts, journal, journals, entries, export, checkin, progress, stats, basics]
+FEATURES: list[Any] = [accounts, journal, settings_menu, profile, journals, entries, export, checkin, progress, stats, basics]
 
 
 # python-telegram-bot logs whole updates and API payloads at DEBUG, which would put
