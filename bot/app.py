@@ -13,8 +13,21 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from bot.commands import Command
 from bot.config import Settings
 from bot.errors import on_error
-from bot.handlers import accounts, basics, checkin, entries, export, journal, journals, profile, progress, settings_menu, stats
-
+from bot.handlers import (
+    accounts,
+    basics,
+    checkin,
+    entries,
+    export,
+    goals,
+    insights,
+    journal,
+    journals,
+    profile,
+    progress,
+    settings_menu,
+    stats,
+)
 from bot.services import KEY, Services
 from bot.telegram_request import RetryingRequest
 from bot.update_processor import PerChatUpdateProcessor
@@ -23,7 +36,21 @@ from db.database import Database
 logger = logging.getLogger(__name__)
 
 # Feature modules, each with COMMANDS and register(app); order is handler priority.
-FEATURES: list[Any] = [accounts, journal, settings_menu, profile, journals, entries, export, checkin, progress, stats, basics]
+FEATURES: list[Any] = [
+    accounts,
+    journal,
+    settings_menu,
+    profile,
+    journals,
+    entries,
+    export,
+    checkin,
+    progress,
+    stats,
+    goals,
+    insights,
+    basics,
+]
 
 
 # python-telegram-bot logs whole updates and API payloads at DEBUG, which would put

@@ -290,3 +290,21 @@ async def goal_stats(
         )
     ).one()
     return GoalStats(suggested=row[0], accepted=row[1], completed=row[2], rejected=row[3])
+
+
+async def set_related_metric(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    goal_id: uuid.UUID,
+    related_metric_type: MetricType | str | None,
+) -> GoalChange:
+    """Link an open goal to one of the five growth metrics, or unlink it with None.
+    Raises VocabularyError for an unknown metric; completed or deleted is ALREADY."""
+    metric = parse_metric_type(related_metric_type) if related_metric_type is not None else None
+    return await _transition(
+        session,
+        user_id,
+        goal_id,
+        allowed=_OPEN,
+        values={"related_metric_type": metric.value if metric is not None else None},
+    )

@@ -1,0 +1,1041 @@
+"""Goals: suggestions after each entry, /goals, /goal, and the buttons of the goal lifecycle.
+
+Buttons carry ``action:goal-id:arg``; ``arg`` starts with the origin of the message the
+button sits on, which decides how that message is redrawn after a press: ``s`` a
+suggestion sent after an entry, ``l`` a goal card of /goals, ``n`` the card of a goal just
+made with /goal. Every goal id from a button is looked up scoped to the presser (another
+user's goal is "not found": "This button has expired."), and each transition is one
+conditional UPDATE, so a double press or an old message changes nothing and gets a toast
+saying why ("Already accepted").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import html
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Final
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
+
+from bot.commands import Command
+from bot.config import Settings
+from bot.dialogs import data_of, dialog, on_cancel
+from bot.handlers.journal import AFTER_SAVE, SavedEntry
+from bot.logic.callback_data import CallbackData, decode, encode
+from bot.logic.llm_engine import LLMSuggestionEngine
+from bot.logic.streaks import local_date
+from bot.logic.suggestions import (
+    MAX_GOALS,
+    LocalSuggestionEngine,
+    SuggestedGoal,
+    SuggestionEngine,
+)
+from bot.messaging import edit_html, send_html
+from bot.services import KEY, Services, get_services
+from bot.session import logged_in
+from db import accounts, dialogs, goals
+from db.accounts import Link
+from db.errors import InvalidInput, NotFound
+from db.goals import GOAL_MAX_CHARS, GoalChange, GoalState, Outcome, goal_state
+from db.models import DialogState, Goal
+from db.settings import get_settings, read_setting
+from db.vocab import GoalSource, MetricType, VocabularyError
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = [
+    Command(
+        "goals",
+        "Your goals: mark them done, set target dates, answer suggestions",
+        "Goals",
+    ),
+    Command("goal", "Set yourself a new goal", "Goals", usage="/goal what you want to achieve"),
+]
+
+ENGINE_KEY: Final = "suggestions"
+EXPIRED: Final = "This button has expired."
+# The local engine answers in well under a second; this only guards against a stuck thread.
+LOCAL_BUDGET_SECONDS: Final = 5.0
+MAX_CARDS: Final = 10  # goal cards /goals sends; more would flood the chat
+MAX_COMPLETED_SHOWN: Final = 50
+MAX_YEARS_AHEAD: Final = 100
+
+# Button actions (all start with "g": the goals feature's prefix).
+ACCEPT, REJECT, EDIT, COMPLETE, DELETE = "ga", "gr", "ge", "gc", "gd"
+TARGET, TARGET_DATE, METRIC, LIST_DONE = "gt", "gtd", "gm", "gl"
+ACTIONS: Final = (ACCEPT, REJECT, EDIT, COMPLETE, DELETE, TARGET, TARGET_DATE, METRIC, LIST_DONE)
+
+# Where the pressed button sits (how its message is redrawn).
+SUGGESTION, LIST, NEW = "s", "l", "n"
+ORIGINS: Final = frozenset({SUGGESTION, LIST, NEW})
+
+EDIT_DIALOG: Final = "goal_edit"
+NEW_DIALOG: Final = "goal_new"
+DATE_DIALOG: Final = "goal_date"
+OWN_DIALOGS: Final = frozenset({EDIT_DIALOG, NEW_DIALOG, DATE_DIALOG})
+
+# Target-date shortcuts on the date keyboard.
+IN_A_WEEK, IN_A_MONTH, END_OF_MONTH, TYPE_DATE, CLEAR, BACK = "w", "m", "e", "t", "c", "b"
+NO_METRIC: Final = "none"
+
+Markup = InlineKeyboardMarkup | None
+
+
+# --- small helpers ------------------------------------------------------------------
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def today_for(link: Link) -> date:
+    """Today on the user's clock."""
+    return local_date(datetime.now(UTC), link.timezone)
+
+
+def _user_id(link: Link) -> uuid.UUID:
+    assert link.user_id is not None
+    return link.user_id
+
+
+def _button(text: str, action: str, goal_id: uuid.UUID | None = None, arg: str = "") -> Any:
+    return InlineKeyboardButton(text, callback_data=encode(action, goal_id, arg))
+
+
+def _one_line(text: str) -> str:
+    """A goal is one line: the user's line breaks and runs of spaces become single spaces."""
+    return " ".join(text.split())
+
+
+def _busy_text(state: DialogState) -> str:
+    if state.name == "write":
+        return "You have an unsaved /write draft. Send /done to save it or /cancel to discard it."
+    return "You're in the middle of something else. Finish it or send /cancel first."
+
+
+# --- dates --------------------------------------------------------------------------
+
+_MONTHS: Final = {
+    name: number
+    for number in range(1, 13)
+    for name in {calendar.month_name[number].lower(), calendar.month_abbr[number].lower()}
+} | {"sept": 9}
+_WEEKDAYS: Final = {
+    name: number
+    for number in range(7)
+    for name in {calendar.day_name[number].lower(), calendar.day_abbr[number].lower()}
+}
+_NUMBER_WORDS: Final = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6}
+_ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DOTTED_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_DAY_MONTH_RE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\.?(?: (\d{4}))?")
+_MONTH_DAY_RE = re.compile(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?(?: (\d{4}))?")
+_IN_RE = re.compile(r"in (\d{1,3}|[a-z]+) (day|week|month)s?")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, moved back to the month's last day when it is shorter."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def end_of_month(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def date_examples(today: date) -> str:
+    sample = add_months(today, 1)
+    return f"{sample.isoformat()}, {sample.day} {sample:%b} or tomorrow"
+
+
+def _calendar_date(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidInput(
+            f"There's no day {day} in {calendar.month_name[month]} {year}."
+            if 1 <= month <= 12
+            else f"There's no month {month}: months go from 1 to 12."
+        ) from None
+
+
+def _without_year(month: int, day: int, today: date) -> date:
+    """A day and month with no year: the next time it comes round (today included)."""
+    for year in (today.year, today.year + 1):
+        try:
+            found = date(year, month, day)
+        except ValueError:  # 29 Feb outside a leap year: try the next year
+            continue
+        if found >= today:
+            return found
+    return _calendar_date(today.year + 1, month, day)  # raises: e.g. 31 Apr
+
+
+def parse_target_date(text: str, today: date) -> date:
+    """A target date as a person types it: 2026-12-31, 31.12.2026, 31 Dec, Dec 31 2026,
+    today, tomorrow, Friday, next week, in 3 days, end of month. Raises InvalidInput with a
+    message for the user; does not check whether the date is in the past."""
+    wanted = " ".join(text.lower().replace(",", " ").split())
+    unreadable = InvalidInput(
+        f"I couldn't read “{text.strip()[:40]}” as a date. Send it like {date_examples(today)}."
+    )
+    simple = {
+        "today": today,
+        "tomorrow": today + timedelta(days=1),
+        "next week": today + timedelta(days=7),
+        "next month": add_months(today, 1),
+        "end of month": end_of_month(today),
+        "end of the month": end_of_month(today),
+    }
+    if wanted in simple:
+        return simple[wanted]
+    weekday = _WEEKDAYS.get(wanted.removeprefix("next ").removeprefix("on "))
+    if weekday is not None:
+        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+    if match := _IN_RE.fullmatch(wanted):
+        amount, unit = match.group(1), match.group(2)
+        count = int(amount) if amount.isdigit() else _NUMBER_WORDS.get(amount)
+        if count is None:
+            raise unreadable
+        if unit == "month":
+            return add_months(today, count)
+        return today + timedelta(days=count * (7 if unit == "week" else 1))
+    if match := _ISO_RE.fullmatch(wanted):
+        found = _calendar_date(int(match[1]), int(match[2]), int(match[3]))
+    elif match := _DOTTED_RE.fullmatch(wanted):
+        found = _calendar_date(int(match[3]), int(match[2]), int(match[1]))
+    elif (match := _DAY_MONTH_RE.fullmatch(wanted)) and match[2] in _MONTHS:
+        day, month = int(match[1]), _MONTHS[match[2]]
+        year = match[3]
+        found = _calendar_date(int(year), month, day) if year else _without_year(month, day, today)
+    elif (match := _MONTH_DAY_RE.fullmatch(wanted)) and match[1] in _MONTHS:
+        day, month = int(match[2]), _MONTHS[match[1]]
+        year = match[3]
+        found = _calendar_date(int(year), month, day) if year else _without_year(month, day, today)
+    else:
+        raise unreadable
+    if found.year > today.year + MAX_YEARS_AHEAD:
+        raise InvalidInput("That's a very long way off. Pick a date within the next 100 years.")
+    return found
+
+
+def _shortcut_date(choice: str, today: date) -> date | None:
+    if choice == IN_A_WEEK:
+        return today + timedelta(days=7)
+    if choice == IN_A_MONTH:
+        return add_months(today, 1)
+    if choice == END_OF_MONTH:
+        return end_of_month(today)
+    return None
+
+
+# --- how a goal looks ---------------------------------------------------------------
+
+
+def _target_line(goal: Goal, today: date) -> str | None:
+    if goal.target_date is None:
+        return None
+    day = goal.target_date
+    when = f"📅 Target: {_day(day)}"
+    if goal_state(goal) is not GoalState.ACCEPTED:
+        return when
+    days = (day - today).days
+    if days < 0:
+        return f"{when} · ⚠️ <b>overdue</b> by {_plural(-days, 'day')}"
+    if days == 0:
+        return f"{when} · due today"
+    if days == 1:
+        return f"{when} · due tomorrow"
+    return f"{when} · in {days} days"
+
+
+def is_overdue(goal: Goal, today: date) -> bool:
+    return (
+        goal_state(goal) is GoalState.ACCEPTED
+        and goal.target_date is not None
+        and goal.target_date < today
+    )
+
+
+def suggestion_text(content: str, reason: str) -> str:
+    return f"💡 Suggested goal: <b>{html.escape(content)}</b>\n<i>Why: {html.escape(reason)}</i>"
+
+
+def suggestion_keyboard(goal_id: uuid.UUID) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button("✅ Accept", ACCEPT, goal_id, SUGGESTION),
+                _button("✏️ Edit", EDIT, goal_id, SUGGESTION),
+                _button("✖ Reject", REJECT, goal_id, SUGGESTION),
+            ]
+        ]
+    )
+
+
+def _metric_keyboard_rows(goal: Goal) -> list[list[InlineKeyboardButton]]:
+    def label(name: str, text: str) -> str:
+        chosen = (goal.related_metric_type or NO_METRIC) == name
+        return f"✓ {text}" if chosen else text
+
+    buttons = [
+        _button(label(kind.value, kind.value.capitalize()), METRIC, goal.id, f"{NEW}.{kind.value}")
+        for kind in MetricType
+    ]
+    buttons.append(_button(label(NO_METRIC, "None"), METRIC, goal.id, f"{NEW}.{NO_METRIC}"))
+    return [buttons[:3], buttons[3:]]
+
+
+def card(goal: Goal, today: date, origin: str) -> tuple[str, Markup]:
+    """The message showing ``goal`` where it was sent from (see the module docstring)."""
+    state = goal_state(goal)
+    content = html.escape(goal.content)
+    if state is GoalState.REJECTED:
+        return f"✖ Rejected: <s>{content}</s>", None
+    if state is GoalState.DELETED:
+        return f"🗑 Deleted: <s>{content}</s>", None
+    if state is GoalState.COMPLETED:
+        return f"🏆 Completed: <b>{content}</b>", None
+    if origin == SUGGESTION:
+        if state is GoalState.SUGGESTED:  # redrawn without its reason, which is not stored
+            return f"💡 Suggested goal: <b>{content}</b>", suggestion_keyboard(goal.id)
+        return (
+            f"✅ Accepted: <b>{content}</b>\n<i>Set a target date or mark it done in /goals.</i>",
+            None,
+        )
+    if state is GoalState.SUGGESTED:
+        return (
+            f"💡 <b>{content}</b>\n<i>Suggested for you: accept it to make it your goal.</i>",
+            InlineKeyboardMarkup(
+                [
+                    [
+                        _button("✅ Accept", ACCEPT, goal.id, origin),
+                        _button("✖ Reject", REJECT, goal.id, origin),
+                    ]
+                ]
+            ),
+        )
+    lines = [f"🎯 New goal: <b>{content}</b>" if origin == NEW else f"🎯 <b>{content}</b>"]
+    if (target := _target_line(goal, today)) is not None:
+        lines.append(target)
+    if goal.related_metric_type:
+        lines.append(f"📊 Metric: {html.escape(goal.related_metric_type)}")
+    if origin == NEW:
+        lines.append("\nLink it to a growth metric, or give it a target date:")
+        rows = [[_button("📅 Set a target date", TARGET, goal.id, NEW)]]
+        return "\n".join(lines), InlineKeyboardMarkup(rows + _metric_keyboard_rows(goal))
+    return "\n".join(lines), InlineKeyboardMarkup(
+        [
+            [
+                _button("✅ Done", COMPLETE, goal.id, origin),
+                _button("📅 Target date", TARGET, goal.id, origin),
+                _button("🗑 Delete", DELETE, goal.id, origin),
+            ]
+        ]
+    )
+
+
+def date_keyboard(goal_id: uuid.UUID, origin: str) -> InlineKeyboardMarkup:
+    def b(text: str, choice: str) -> InlineKeyboardButton:
+        return _button(text, TARGET_DATE, goal_id, f"{origin}.{choice}")  # type: ignore[no-any-return]
+
+    return InlineKeyboardMarkup(
+        [
+            [b("In a week", IN_A_WEEK), b("In a month", IN_A_MONTH)],
+            [b("End of month", END_OF_MONTH), b("Type a date…", TYPE_DATE)],
+            [b("Clear", CLEAR), b("« Back", BACK)],
+        ]
+    )
+
+
+def refusal(action: str, state: GoalState) -> str:
+    """The toast for a button whose goal is not (or no longer) in the state it needs."""
+    if state is GoalState.DELETED:
+        return "Already deleted" if action == DELETE else "This goal was deleted."
+    if state is GoalState.REJECTED:
+        return "Already rejected" if action in (REJECT, DELETE) else "This suggestion was rejected."
+    if state is GoalState.COMPLETED:
+        return "Already completed 🏆"
+    if state is GoalState.ACCEPTED:
+        if action == REJECT:
+            return "Already accepted. To drop it, delete it in /goals."
+        return "Already accepted"
+    return "Accept this suggestion first."
+
+
+# --- sending and editing ------------------------------------------------------------
+
+
+async def _edit_pressed(update: Update, text: str, markup: Markup) -> None:
+    """Redraw the message whose button was pressed; an old or odd message stays as it is."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if not isinstance(message, Message):
+        return
+    try:
+        await edit_html(message, text, markup)
+    except BadRequest as exc:
+        logger.info("could not redraw goal message %s: %s", message.message_id, exc)
+
+
+async def _edit_stored(
+    context: ContextTypes.DEFAULT_TYPE, data: dict[str, Any], text: str, markup: Markup
+) -> None:
+    """Redraw the message a dialog started from (its chat and message id are in ``data``)."""
+    chat_id, message_id = data.get("chat_id"), data.get("message_id")
+    if not isinstance(chat_id, int) or not isinstance(message_id, int):
+        return
+    try:
+        await context.bot.edit_message_text(
+            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
+    except TelegramError as exc:
+        if "not modified" not in str(exc).lower():
+            logger.info("could not redraw goal message %s: %s", message_id, exc)
+
+
+async def _answer(update: Update, text: str | None = None) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(text or None)
+
+
+async def _start_dialog(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    name: str,
+    data: dict[str, Any],
+) -> DialogState | None:
+    """Make ``name`` the user's dialog; returns the other feature's dialog that blocks it
+    (a /write draft is never thrown away by a goal question), else None."""
+    user = update.effective_user
+    assert user is not None
+    async with get_services(context).db.sessions.begin() as s:
+        current = await dialogs.lock_dialog(s, user.id)
+        if current is not None and current.name not in OWN_DIALOGS:
+            return current
+        await dialogs.set_dialog(s, user.id, name, "text", data)
+    return None
+
+
+def _goal_id_of(data: dict[str, Any]) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(data.get("goal")))
+    except ValueError:
+        return None
+
+
+# --- suggestions after an entry -----------------------------------------------------
+
+
+def build_engine(settings: Settings) -> SuggestionEngine:
+    """The local engine, or the configured LLM with the local engine as its fallback."""
+    local = LocalSuggestionEngine()
+    if not settings.llm_base_url:
+        return local
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    return LLMSuggestionEngine(
+        settings.llm_base_url,
+        key,
+        settings.llm_model,
+        fallback=local,
+        timeout=settings.llm_timeout,
+    )
+
+
+def suggestion_budget(settings: Settings) -> float:
+    """How long the suggestions of one entry may take in all (the LLM's own timeout, then
+    its local fallback)."""
+    return LOCAL_BUDGET_SECONDS + (settings.llm_timeout if settings.llm_base_url else 0.0)
+
+
+async def suggest_after_save(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, saved: SavedEntry
+) -> None:
+    """Suggest up to two goals for the entry just saved, each as its own message."""
+    user_id = _user_id(link)
+    services = get_services(context)
+    engine = services.extras.get(ENGINE_KEY)
+    if engine is None:
+        return
+    async with services.db.sessions.begin() as s:
+        settings = await get_settings(s, user_id)
+        wanted = read_setting(settings, "ai_interaction_settings", "enableGrowthSuggestions")
+        sentiment = read_setting(settings, "ai_interaction_settings", "enableSentimentAnalysis")
+        open_goals = await goals.open_goal_texts(s, user_id) if wanted else []
+    if not wanted:
+        return
+    try:
+        async with asyncio.timeout(suggestion_budget(services.settings)):
+            suggested: Sequence[SuggestedGoal] = await engine.suggest(
+                saved.entry.content, open_goals=open_goals, with_sentiment=bool(sentiment)
+            )
+    except TimeoutError:
+        logger.warning("goal suggestions took too long; none sent for entry %s", saved.entry.id)
+        return
+    created: list[tuple[Goal, SuggestedGoal]] = []
+    async with services.db.sessions.begin() as s:
+        for suggestion in suggested[:MAX_GOALS]:
+            try:
+                goal = await goals.create_goal(
+                    s,
+                    user_id,
+                    suggestion.content,
+                    source=GoalSource.AI_GENERATED,
+                    journal_entry_id=saved.entry.id,
+                    related_metric_type=suggestion.related_metric_type,
+                )
+            except NotFound:  # the entry was deleted meanwhile: nothing to suggest for
+                return
+            except VocabularyError as exc:  # e.g. too long: skip this one
+                logger.info("skipped a goal suggestion: %s", exc)
+                continue
+            created.append((goal, suggestion))
+    chat = update.effective_chat
+    chat_id = chat.id if chat is not None else link.chat_id
+    for goal, suggestion in created:
+        await send_html(
+            context.bot,
+            chat_id,
+            suggestion_text(goal.content, suggestion.reason),
+            suggestion_keyboard(goal.id),
+        )
+
+
+# --- buttons ------------------------------------------------------------------------
+
+Transition = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[GoalChange]]
+ButtonHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link, CallbackData], Awaitable[None]]
+
+
+def _origin(data: CallbackData) -> str | None:
+    origin = data.arg.split(".", 1)[0]
+    return origin if origin in ORIGINS else None
+
+
+async def _show_outcome(
+    update: Update, link: Link, action: str, change: GoalChange, origin: str, ok_toast: str
+) -> None:
+    """Toast what happened and redraw the pressed message to the goal as it now is."""
+    goal = change.goal
+    if change.outcome is Outcome.NOT_FOUND or goal is None:
+        await _answer(update, EXPIRED)
+        return
+    state = goal_state(goal)
+    await _answer(update, ok_toast if change.ok else refusal(action, state))
+    if not change.ok and origin == SUGGESTION and state is GoalState.SUGGESTED:
+        return  # the suggestion is still open: keep its message (and reason) as it is
+    await _edit_pressed(update, *card(goal, today_for(link), origin))
+
+
+def _transition_button(action: str, transition: Transition, ok_toast: str) -> ButtonHandler:
+    async def handle(
+        update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+    ) -> None:
+        origin = _origin(data)
+        if origin is None or data.uuid is None:
+            await _answer(update, EXPIRED)
+            return
+        async with get_services(context).db.sessions.begin() as s:
+            change = await transition(s, _user_id(link), data.uuid)
+        await _show_outcome(update, link, action, change, origin, ok_toast)
+
+    return handle
+
+
+async def _current(
+    context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> Goal | None:
+    if data.uuid is None:
+        return None
+    async with get_services(context).db.sessions() as s:
+        return await goals.get_goal(s, _user_id(link), data.uuid)
+
+
+async def on_edit_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    """[✏️ Edit] on a suggestion: ask for the new wording."""
+    origin, goal = _origin(data), await _current(context, link, data)
+    query = update.callback_query
+    if origin is None or goal is None or query is None:
+        await _answer(update, EXPIRED)
+        return
+    state = goal_state(goal)
+    if state is not GoalState.SUGGESTED:
+        await _show_outcome(update, link, EDIT, GoalChange(Outcome.ALREADY, goal), origin, "")
+        return
+    message = query.message
+    chat_id = message.chat.id if message is not None else link.chat_id
+    blocked = await _start_dialog(
+        update,
+        context,
+        EDIT_DIALOG,
+        {
+            "goal": str(goal.id),
+            "chat_id": chat_id,
+            "message_id": message.message_id if message is not None else None,
+            "origin": origin,
+        },
+    )
+    if blocked is not None:
+        await _answer(update, _busy_text(blocked))
+        return
+    await _answer(update)
+    await context.bot.send_message(
+        chat_id,
+        f"✏️ How would you put it? Send the goal in your own words "
+        f"(up to {GOAL_MAX_CHARS} characters) and I'll accept it.\n"
+        f"Now: <i>{html.escape(goal.content)}</i>\n\n"
+        "/cancel keeps the suggestion as it was.",
+    )
+
+
+async def on_target_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    """[📅 Target date]: the date keyboard in place of the goal's buttons."""
+    origin, goal = _origin(data), await _current(context, link, data)
+    if origin is None or goal is None:
+        await _answer(update, EXPIRED)
+        return
+    if goal_state(goal) is not GoalState.ACCEPTED:
+        await _show_outcome(update, link, TARGET, GoalChange(Outcome.ALREADY, goal), origin, "")
+        return
+    await _answer(update)
+    text, _ = card(goal, today_for(link), origin)
+    await _edit_pressed(
+        update, text + "\n\n📅 When do you want to reach it?", date_keyboard(goal.id, origin)
+    )
+
+
+async def on_target_date_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    """A choice on the date keyboard: a shortcut, Clear, Back, or Type a date…"""
+    origin = _origin(data)
+    choice = data.arg.partition(".")[2]
+    if (
+        origin is None
+        or data.uuid is None
+        or choice
+        not in {
+            IN_A_WEEK,
+            IN_A_MONTH,
+            END_OF_MONTH,
+            TYPE_DATE,
+            CLEAR,
+            BACK,
+        }
+    ):
+        await _answer(update, EXPIRED)
+        return
+    today = today_for(link)
+    if choice in (BACK, TYPE_DATE):
+        goal = await _current(context, link, data)
+        if goal is None:
+            await _answer(update, EXPIRED)
+            return
+        if choice == BACK or goal_state(goal) is not GoalState.ACCEPTED:
+            change = GoalChange(Outcome.OK if choice == BACK else Outcome.ALREADY, goal)
+            await _show_outcome(update, link, TARGET, change, origin, "")
+            return
+        await _ask_for_date(update, context, link, goal, origin)
+        return
+    day = _shortcut_date(choice, today)
+    async with get_services(context).db.sessions.begin() as s:
+        change = await goals.set_target_date(s, _user_id(link), data.uuid, day, today=today)
+    toast = f"Target date: {_day(day)}" if day is not None else "Target date cleared"
+    await _show_outcome(update, link, TARGET, change, origin, toast)
+
+
+async def _ask_for_date(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, goal: Goal, origin: str
+) -> None:
+    query = update.callback_query
+    message = query.message if query is not None else None
+    chat_id = message.chat.id if message is not None else link.chat_id
+    blocked = await _start_dialog(
+        update,
+        context,
+        DATE_DIALOG,
+        {
+            "goal": str(goal.id),
+            "chat_id": chat_id,
+            "message_id": message.message_id if message is not None else None,
+            "origin": origin,
+        },
+    )
+    if blocked is not None:
+        await _answer(update, _busy_text(blocked))
+        return
+    await _answer(update)
+    await context.bot.send_message(
+        chat_id,
+        f"📅 When do you want to reach <b>{html.escape(goal.content)}</b>?\n"
+        f"Send a date like {date_examples(today_for(link))}.\n\n"
+        "/cancel keeps the target date as it is.",
+    )
+
+
+async def on_metric_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    origin = _origin(data)
+    name = data.arg.partition(".")[2]
+    known = {kind.value for kind in MetricType} | {NO_METRIC}
+    if origin is None or data.uuid is None or name not in known:
+        await _answer(update, EXPIRED)
+        return
+    metric = None if name == NO_METRIC else name
+    async with get_services(context).db.sessions.begin() as s:
+        change = await goals.set_related_metric(s, _user_id(link), data.uuid, metric)
+    toast = f"Linked to {metric}" if metric else "Not linked to a metric"
+    await _show_outcome(update, link, METRIC, change, origin, toast)
+
+
+async def on_list_completed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    """[Show completed]: the completed goals, most recent first."""
+    async with get_services(context).db.sessions() as s:
+        done = await goals.list_completed_goals(s, _user_id(link), limit=MAX_COMPLETED_SHOWN)
+    await _answer(update)
+    chat = update.effective_chat
+    chat_id = chat.id if chat is not None else link.chat_id
+    if not done:
+        await context.bot.send_message(chat_id, "You haven't completed a goal yet. You will!")
+        return
+    title = "🏆 <b>Completed goals</b>"
+    if len(done) == MAX_COMPLETED_SHOWN:
+        title += f" (the latest {MAX_COMPLETED_SHOWN})"
+    lines = [title]
+    for goal in done:
+        assert goal.completed_at is not None
+        finished = local_date(goal.completed_at.replace(tzinfo=UTC), link.timezone)
+        lines.append(f"• {html.escape(goal.content)} — done {_day(finished)}")
+    await send_html(context.bot, chat_id, "\n".join(lines))
+
+
+_BUTTONS: Final[dict[str, ButtonHandler]] = {
+    ACCEPT: _transition_button(ACCEPT, goals.accept_goal, "Accepted ✅"),
+    REJECT: _transition_button(REJECT, goals.reject_goal, "Rejected"),
+    COMPLETE: _transition_button(COMPLETE, goals.complete_goal, "Well done! 🏆"),
+    DELETE: _transition_button(DELETE, goals.delete_goal, "Deleted"),
+    EDIT: on_edit_button,
+    TARGET: on_target_button,
+    TARGET_DATE: on_target_date_button,
+    METRIC: on_metric_button,
+    LIST_DONE: on_list_completed,
+}
+
+
+@logged_in
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    data = decode(query.data)
+    handler = _BUTTONS.get(data.action) if data is not None else None
+    if data is None or handler is None or (data.uuid is None and data.action != LIST_DONE):
+        await query.answer(EXPIRED)
+        return
+    await handler(update, context, link, data)
+
+
+# --- dialogs ------------------------------------------------------------------------
+
+
+@dialog(EDIT_DIALOG)
+async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
+    """The new wording of a suggestion: save it and accept the goal."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    services = get_services(context)
+    data = data_of(state)
+    goal_id = _goal_id_of(data)
+    async with services.db.sessions.begin() as s:
+        link = await accounts.get_link(s, user.id)
+    if link is None or not link.logged_in or goal_id is None:
+        async with services.db.sessions.begin() as s:
+            await dialogs.clear_dialog(s, user.id)
+        await message.reply_text("That suggestion can't be edited any more.")
+        return
+    try:
+        async with services.db.sessions.begin() as s:
+            change = await goals.update_goal_content(
+                s, _user_id(link), goal_id, _one_line(message.text)
+            )
+            if change.ok:
+                accepted = await goals.accept_goal(s, _user_id(link), goal_id)
+                change = accepted if accepted.ok else change
+            await dialogs.clear_dialog(s, user.id)
+    except InvalidInput as exc:  # empty or too long: nothing changed, the dialog stays open
+        await message.reply_text(
+            f"{html.escape(str(exc))} Send it again, or /cancel to keep the suggestion as it was."
+        )
+        return
+    goal = change.goal
+    if goal is None:
+        await message.reply_text("That suggestion no longer exists, so there's nothing to edit.")
+        return
+    if not change.ok:
+        await message.reply_text(f"{refusal(EDIT, goal_state(goal))} I left it as it was.")
+        return
+    await _edit_stored(context, data, *card(goal, today_for(link), SUGGESTION))
+    await message.reply_text(
+        f"✅ Accepted your goal: <b>{html.escape(goal.content)}</b>\n"
+        "Set a target date or mark it done in /goals."
+    )
+
+
+@dialog(NEW_DIALOG)
+async def new_goal_step(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
+) -> None:
+    """The text of a goal asked for by /goal."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        link = await accounts.get_link(s, user.id)
+    if link is None or not link.logged_in:
+        async with services.db.sessions.begin() as s:
+            await dialogs.clear_dialog(s, user.id)
+        await message.reply_text("Please log in again with /start, then send /goal.")
+        return
+    await _create_user_goal(update, context, link, message.text, in_dialog=True)
+
+
+@dialog(DATE_DIALOG)
+async def date_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
+    """A typed target date."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    services = get_services(context)
+    data = data_of(state)
+    goal_id = _goal_id_of(data)
+    origin = str(data.get("origin"))
+    async with services.db.sessions.begin() as s:
+        link = await accounts.get_link(s, user.id)
+    if link is None or not link.logged_in or goal_id is None or origin not in ORIGINS:
+        async with services.db.sessions.begin() as s:
+            await dialogs.clear_dialog(s, user.id)
+        await message.reply_text("That goal can't be changed any more.")
+        return
+    today = today_for(link)
+    try:
+        day = parse_target_date(message.text, today)
+        if day < today:
+            raise InvalidInput(
+                f"{_day(day)} is in the past. Pick today or a later day, "
+                f"like {date_examples(today)}."
+            )
+    except InvalidInput as exc:
+        await message.reply_text(
+            f"{html.escape(str(exc))}\n/cancel keeps the target date as it is."
+        )
+        return
+    async with services.db.sessions.begin() as s:
+        change = await goals.set_target_date(s, _user_id(link), goal_id, day, today=today)
+        await dialogs.clear_dialog(s, user.id)
+    goal = change.goal
+    if goal is None:
+        await message.reply_text("That goal no longer exists, so there's no date to set.")
+        return
+    if not change.ok:
+        await message.reply_text(f"{refusal(TARGET, goal_state(goal))} I left it as it was.")
+        return
+    await _edit_stored(context, data, *card(goal, today, origin))
+    line = _target_line(goal, today) or ""
+    await message.reply_text(f"Target date set for <b>{html.escape(goal.content)}</b>\n{line}")
+
+
+async def _restore_card(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
+    """Put a goal's buttons back in place of the date keyboard its dialog left."""
+    data = data_of(state)
+    goal_id, origin = _goal_id_of(data), str(data.get("origin"))
+    if goal_id is None or origin not in ORIGINS:
+        return
+    async with get_services(context).db.sessions() as s:
+        link = await accounts.get_link(s, state.telegram_user_id)
+        if link is None or link.user_id is None:
+            return
+        goal = await goals.get_goal(s, link.user_id, goal_id)
+    if goal is not None:
+        await _edit_stored(context, data, *card(goal, today_for(link), origin))
+
+
+_CANCELLED: Final = {
+    EDIT_DIALOG: "Kept the suggestion as it was. You can still accept or reject it.",
+    NEW_DIALOG: "Cancelled. No goal was created.",
+    DATE_DIALOG: "Kept the target date as it was.",
+}
+
+
+async def goal_dialog_cancelled(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> str:
+    """/cancel in a goal dialog (registered with on_cancel): say what was kept."""
+    if state.name == DATE_DIALOG:
+        await _restore_card(context, state)
+    return _CANCELLED[state.name]
+
+
+for _name in OWN_DIALOGS:
+    on_cancel(_name)(goal_dialog_cancelled)
+
+
+# --- commands -----------------------------------------------------------------------
+
+
+async def _create_user_goal(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    link: Link,
+    text: str,
+    *,
+    in_dialog: bool,
+) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    services = get_services(context)
+    try:
+        async with services.db.sessions.begin() as s:
+            goal = await goals.create_goal(
+                s, _user_id(link), _one_line(text), source=GoalSource.USER_CREATED
+            )
+            if in_dialog:
+                await dialogs.clear_dialog(s, user.id)
+    except InvalidInput as exc:
+        again = (
+            "Send it again, or /cancel."
+            if in_dialog
+            else "Try again: /goal followed by what you want to achieve."
+        )
+        await message.reply_text(f"{html.escape(str(exc))} {again}")
+        return
+    await send_html(context.bot, message.chat_id, *card(goal, today_for(link), NEW))
+
+
+@logged_in
+async def goal_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    """/goal <text> sets a goal at once; /goal alone asks for it."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    parts = message.text.split(None, 1)
+    text = parts[1] if len(parts) > 1 else ""
+    if text.strip():
+        await _create_user_goal(update, context, link, text, in_dialog=False)
+        return
+    blocked = await _start_dialog(update, context, NEW_DIALOG, {})
+    if blocked is not None:
+        await message.reply_text(_busy_text(blocked) + " Then send /goal again.")
+        return
+    await message.reply_text(
+        "🎯 What's your goal? Send it in one message (up to "
+        f"{GOAL_MAX_CHARS} characters), or /cancel.\n"
+        "<i>For example: Ask for feedback on my presentation this week</i>"
+    )
+
+
+def _goals_header(
+    accepted: Sequence[Goal], suggested: Sequence[Goal], completed: int, today: date
+) -> str:
+    if not accepted and not suggested:
+        lines = [
+            "You have no open goals. Set one with /goal followed by what you want to "
+            "achieve, or just write in your journal and I'll suggest some."
+        ]
+    else:
+        overdue = sum(1 for g in accepted if is_overdue(g, today))
+        parts = []
+        if accepted:
+            late = f" ({overdue} overdue ⚠️)" if overdue else ""
+            parts.append(f"🎯 {len(accepted)} in progress{late}")
+        if suggested:
+            parts.append(f"💡 {_plural(len(suggested), 'suggestion')} waiting for an answer")
+        lines = ["<b>Your goals</b>", " · ".join(parts)]
+        shown = min(MAX_CARDS, len(accepted) + len(suggested))
+        if shown < len(accepted) + len(suggested):
+            lines.append(
+                f"<i>Showing {shown} of {len(accepted) + len(suggested)}: finish or answer "
+                "some to see the rest.</i>"
+            )
+    if completed:
+        lines.append(f"\n🏆 You've completed {_plural(completed, 'goal')}!")
+    return "\n".join(lines)
+
+
+@logged_in
+async def goals_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    """/goals: a summary, then one card per open goal with its buttons."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    async with get_services(context).db.sessions() as s:
+        open_goals = await goals.list_open_goals(s, _user_id(link))
+        completed = len(await goals.list_completed_goals(s, _user_id(link)))
+    today = today_for(link)
+    accepted = sorted(
+        (g for g in open_goals if goal_state(g) is GoalState.ACCEPTED),
+        key=lambda g: (g.target_date or date.max, g.created_at),
+    )
+    suggested = sorted(
+        (g for g in open_goals if goal_state(g) is GoalState.SUGGESTED),
+        key=lambda g: g.created_at,
+        reverse=True,  # the latest suggestions are the most relevant
+    )
+    markup = (
+        InlineKeyboardMarkup([[_button("🏆 Show completed", LIST_DONE)]]) if completed else None
+    )
+    await send_html(
+        context.bot, chat.id, _goals_header(accepted, suggested, completed, today), markup
+    )
+    for goal in [*accepted, *suggested][:MAX_CARDS]:
+        await send_html(context.bot, chat.id, *card(goal, today, LIST))
+
+
+# --- wiring -------------------------------------------------------------------------
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    services = app.bot_data[KEY]
+    assert isinstance(services, Services)
+    if ENGINE_KEY not in services.extras:
+        engine = build_engine(services.settings)
+        services.extras[ENGINE_KEY] = engine
+        if isinstance(engine, LLMSuggestionEngine):
+            previous = app.post_shutdown
+
+            async def close_engine(application: Application) -> None:  # type: ignore[type-arg]
+                await engine.aclose()
+                if previous is not None:
+                    await previous(application)
+
+            app.post_shutdown = close_engine
+    if suggest_after_save not in AFTER_SAVE:
+        AFTER_SAVE.append(suggest_after_save)
+    app.add_handler(CommandHandler("goals", goals_command))
+    app.add_handler(CommandHandler("goal", goal_command))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=rf"^(?:{'|'.join(ACTIONS)}):"))

@@ -1,0 +1,624 @@
+"""Goals end to end: suggestions after an entry and every button of the goal lifecycle,
+/goals, /goal, target dates, and suggestions from a (fake) OpenAI-compatible model."""
+
+from __future__ import annotations
+
+import json
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.fake_api.server import ChatMessage
+from bot.handlers.goals import parse_target_date
+from bot.logic.callback_data import encode
+from bot.logic.suggestions import LocalSuggestionEngine
+from db import goals, settings
+from db.database import Database
+from db.errors import InvalidInput
+from db.models import Entry, Goal
+from tests.harness import BotHarness, login_as, running_bot
+
+ANN = 2001
+BEN = 2002
+CAL = 2003
+
+# The local engine suggests two goals for this entry (an effort and a learning goal).
+SPEAKING = "I'm not good at public speaking and I froze in the meeting today."
+EXPIRED = "This button has expired."
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+async def goals_of(bot: BotHarness, user_id: uuid.UUID) -> list[Goal]:
+    async with bot.db.sessions() as s:
+        result = await s.scalars(
+            select(Goal).where(Goal.user_id == user_id).order_by(Goal.created_at, Goal.id)
+        )
+        return list(result)
+
+
+def snapshot(goal: Goal) -> tuple[Any, ...]:
+    return (
+        goal.content,
+        goal.accepted_at,
+        goal.completed_at,
+        goal.deleted_at,
+        goal.target_date,
+        goal.related_metric_type,
+        goal.updated_at,
+    )
+
+
+async def write(bot: BotHarness, user: int, text: str) -> list[ChatMessage]:
+    """Write a journal entry; returns the suggestion messages that followed it."""
+    sent = await bot.fake.send_text(user, text)
+    await bot.fake.wait_for_message(user, after=sent, contains="Saved")
+    await bot.fake.settle()
+    return [
+        m
+        for m in bot.fake.messages(user)
+        if m.message_id > sent and "Suggested goal" in m.plain_text
+    ]
+
+
+async def tap(bot: BotHarness, user: int, message: ChatMessage, button: str) -> str:
+    """Press ``button`` on ``message``; returns the toast once the bot is done."""
+    toast = await bot.press_data(user, message.message_id, message.callback_data_for(button))
+    await bot.fake.settle()
+    return toast
+
+
+async def goal_cards(bot: BotHarness, user: int) -> list[ChatMessage]:
+    """Send /goals; returns the goal cards (the messages after the summary)."""
+    header = await bot.say(user, "/goals")
+    await bot.fake.settle()
+    return [m for m in bot.fake.messages(user) if m.message_id > header.message_id]
+
+
+def card_for(cards: list[ChatMessage], text: str) -> ChatMessage:
+    [found] = [c for c in cards if text in c.plain_text]
+    return found
+
+
+def today_in(zone: str) -> date:
+    return datetime.now(UTC).astimezone(ZoneInfo(zone)).date()
+
+
+# --- suggestions and their buttons --------------------------------------------------
+
+
+async def test_entry_gets_two_suggestions_stored_with_their_entry(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    suggestions = await write(bot, ANN, SPEAKING)
+    assert len(suggestions) == 2
+    for message in suggestions:
+        assert message.plain_text.startswith("💡 Suggested goal: ")
+        assert 'Why: You wrote "I\'m not good at public speaking"' in message.plain_text
+        assert message.button_texts() == ["✅ Accept", "✏️ Edit", "✖ Reject"]
+    stored = await goals_of(bot, user_id)
+    async with bot.db.sessions() as s:
+        [entry] = (await s.scalars(select(Entry))).all()
+    assert [g.source_type for g in stored] == ["ai_generated", "ai_generated"]
+    assert all(g.journal_entry_id == entry.id for g in stored)
+    assert [g.related_metric_type for g in stored] == ["effort", "learning"]
+    assert all(g.accepted_at is None and g.deleted_at is None for g in stored)
+    assert [g.content in m.plain_text for g, m in zip(stored, suggestions, strict=True)] == [
+        True,
+        True,
+    ]
+
+
+async def test_accept_then_press_again(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    first, _ = await write(bot, ANN, SPEAKING)
+    toast = await tap(bot, ANN, first, "Accept")
+    assert toast == "Accepted ✅"
+    goal = (await goals_of(bot, user_id))[0]
+    assert goal.accepted_at is not None and goal.deleted_at is None
+    assert first.plain_text.startswith(f"✅ Accepted: {goal.content}")
+    assert first.buttons == []
+
+    before = snapshot(goal)
+    again = await bot.press_data(ANN, first.message_id, encode("ga", goal.id, "s"))
+    assert again == "Already accepted"
+    assert snapshot((await goals_of(bot, user_id))[0]) == before
+    # Rejecting an accepted goal from an old message changes nothing either.
+    assert (await bot.press_data(ANN, first.message_id, encode("gr", goal.id, "s"))).startswith(
+        "Already accepted"
+    )
+    assert snapshot((await goals_of(bot, user_id))[0]) == before
+
+
+async def test_reject_then_press_again(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    _, second = await write(bot, ANN, SPEAKING)
+    reject = second.callback_data_for("Reject")
+    assert await tap(bot, ANN, second, "Reject") == "Rejected"
+    goal = (await goals_of(bot, user_id))[1]
+    assert goal.deleted_at is not None and goal.accepted_at is None
+    assert second.plain_text == f"✖ Rejected: {goal.content}"
+    assert second.buttons == []
+
+    before = snapshot(goal)
+    assert await bot.press_data(ANN, second.message_id, reject) == "Already rejected"
+    accept = encode("ga", goal.id, "s")
+    assert await bot.press_data(ANN, second.message_id, accept) == "This suggestion was rejected."
+    assert snapshot((await goals_of(bot, user_id))[1]) == before
+    # The other suggestion is untouched.
+    assert (await goals_of(bot, user_id))[0].accepted_at is None
+
+
+async def test_edit_rewords_and_accepts_the_suggestion(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    first, _ = await write(bot, ANN, SPEAKING)
+    await tap(bot, ANN, first, "Edit")
+    prompt = bot.fake.last_message(ANN)
+    assert prompt is not None and "How would you put it?" in prompt.plain_text
+
+    reply = await bot.say(ANN, "x" * 501, contains="too long")
+    assert "/cancel" in reply.plain_text
+    assert (await goals_of(bot, user_id))[0].accepted_at is None
+
+    reply = await bot.say(ANN, "Give a  2-minute talk\nto my team on Friday", contains="Accepted")
+    assert "Give a 2-minute talk to my team on Friday" in reply.plain_text
+    goal = (await goals_of(bot, user_id))[0]
+    assert goal.content == "Give a 2-minute talk to my team on Friday"
+    assert goal.accepted_at is not None and goal.deleted_at is None
+    await bot.fake.settle()
+    assert first.plain_text.startswith("✅ Accepted: Give a 2-minute talk to my team on Friday")
+    assert first.buttons == []
+    # The dialog is over: the next message is a journal entry again.
+    await bot.say(ANN, "A calm evening.", contains="Saved")
+
+
+async def test_cancelled_edit_keeps_the_suggestion(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    _, second = await write(bot, ANN, SPEAKING)
+    before = snapshot((await goals_of(bot, user_id))[1])
+    await tap(bot, ANN, second, "Edit")
+    await bot.say(ANN, "/cancel", contains="Kept the suggestion as it was")
+    assert snapshot((await goals_of(bot, user_id))[1]) == before
+    assert second.button_texts() == ["✅ Accept", "✏️ Edit", "✖ Reject"]
+    assert await tap(bot, ANN, second, "Accept") == "Accepted ✅"
+
+
+async def test_edit_does_not_throw_away_a_write_draft(bot: BotHarness) -> None:
+    await login_as(bot.db, ANN)
+    first, _ = await write(bot, ANN, SPEAKING)
+    await bot.say(ANN, "/write", contains="/done")
+    toast = await tap(bot, ANN, first, "Edit")
+    assert "unsaved /write draft" in toast
+    await bot.fake.send_text(ANN, "Draft line")
+    await bot.say(ANN, "/done", contains="Saved")
+
+
+async def test_no_suggestions_when_turned_off(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    async with bot.db.sessions.begin() as s:
+        await settings.update_setting(
+            s, user_id, "ai_interaction_settings", "enableGrowthSuggestions", False
+        )
+    assert await write(bot, ANN, SPEAKING) == []
+    assert await goals_of(bot, user_id) == []
+
+
+async def test_an_open_goal_is_not_suggested_again(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    natural = await LocalSuggestionEngine().suggest(SPEAKING, open_goals=[], with_sentiment=True)
+    async with bot.db.sessions.begin() as s:
+        await goals.create_goal(s, user_id, natural[0].content, source="user_created")
+    suggestions = await write(bot, ANN, SPEAKING)
+    assert suggestions, "the entry still gets other suggestions"
+    assert all(natural[0].content not in m.plain_text for m in suggestions)
+    contents = [g.content for g in await goals_of(bot, user_id)]
+    assert contents.count(natural[0].content) == 1
+
+
+async def test_a_neutral_entry_gets_no_suggestion(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    assert await write(bot, ANN, "Had a lovely walk in the park.") == []
+    assert await goals_of(bot, user_id) == []
+
+
+# --- /goals -------------------------------------------------------------------------
+
+
+async def test_goals_lists_open_goals_with_their_buttons(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    reply = await bot.say(ANN, "/goals")
+    assert "no open goals" in reply.plain_text
+    await write(bot, ANN, SPEAKING)
+    async with bot.db.sessions.begin() as s:
+        await goals.create_goal(s, user_id, "Run 5 km", source="user_created")
+    cards = await goal_cards(bot, ANN)
+    header = bot.fake.messages(ANN)[-4]
+    assert "1 in progress · 💡 2 suggestions waiting" in header.plain_text
+    assert len(cards) == 3
+    assert cards[0].plain_text.startswith("🎯 Run 5 km")
+    assert cards[0].button_texts() == ["✅ Done", "📅 Target date", "🗑 Delete"]
+    assert all(c.button_texts() == ["✅ Accept", "✖ Reject"] for c in cards[1:])
+
+
+async def test_goals_sends_at_most_ten_cards(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    async with bot.db.sessions.begin() as s:
+        for number in range(12):
+            await goals.create_goal(s, user_id, f"Goal number {number}", source="user_created")
+    cards = await goal_cards(bot, ANN)
+    assert len(cards) == 10
+    header = bot.fake.messages(ANN)[-11]
+    assert "12 in progress" in header.plain_text
+    assert "Showing 10 of 12" in header.plain_text
+
+
+async def test_complete_delete_and_show_completed(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    for text in ("Run 5 km", "Read one chapter a day"):
+        await bot.say(ANN, f"/goal {text}", contains="New goal")
+    cards = await goal_cards(bot, ANN)
+    run, read = card_for(cards, "Run 5 km"), card_for(cards, "Read one chapter")
+
+    assert await tap(bot, ANN, run, "Done") == "Well done! 🏆"
+    assert run.plain_text == "🏆 Completed: Run 5 km" and run.buttons == []
+    done, reading = await goals_of(bot, user_id)
+    assert done.completed_at is not None
+    before = snapshot(done)
+    again = await bot.press_data(ANN, run.message_id, encode("gc", done.id, "l"))
+    assert again == "Already completed 🏆"
+    assert snapshot((await goals_of(bot, user_id))[0]) == before
+
+    assert await tap(bot, ANN, read, "Delete") == "Deleted"
+    assert read.plain_text == "🗑 Deleted: Read one chapter a day" and read.buttons == []
+    assert (await goals_of(bot, user_id))[1].deleted_at is not None
+    assert await bot.press_data(ANN, read.message_id, encode("gd", reading.id, "l")) == (
+        "Already deleted"
+    )
+
+    header = await bot.say(ANN, "/goals", contains="completed")
+    assert "You've completed 1 goal!" in header.plain_text
+    assert "no open goals" in header.plain_text
+    listing = await bot.press(ANN, "Show completed", contains="Completed goals")
+    assert "Run 5 km — done" in listing.plain_text
+    assert "Read one chapter" not in listing.plain_text
+
+
+async def test_accept_and_reject_from_goals(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    await write(bot, ANN, SPEAKING)
+    first, second = await goals_of(bot, user_id)
+    cards = await goal_cards(bot, ANN)
+    accepted = card_for(cards, first.content)
+    assert await tap(bot, ANN, accepted, "Accept") == "Accepted ✅"
+    # The card becomes an accepted goal's card.
+    assert accepted.button_texts() == ["✅ Done", "📅 Target date", "🗑 Delete"]
+    rejected = card_for(cards, second.content)
+    assert await tap(bot, ANN, rejected, "Reject") == "Rejected"
+    first, second = await goals_of(bot, user_id)
+    assert first.accepted_at is not None and first.deleted_at is None
+    assert second.deleted_at is not None and second.accepted_at is None
+
+
+async def test_stale_suggestion_buttons_after_changes_in_goals(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    first_msg, second_msg = await write(bot, ANN, SPEAKING)
+    first, second = await goals_of(bot, user_id)
+    cards = await goal_cards(bot, ANN)
+    # Accept then delete the first goal in /goals; reject the second there.
+    card = card_for(cards, first.content)
+    await tap(bot, ANN, card, "Accept")
+    await tap(bot, ANN, card, "Delete")
+    await tap(bot, ANN, card_for(cards, second.content), "Reject")
+    before = [snapshot(g) for g in await goals_of(bot, user_id)]
+
+    # The suggestion messages still show their buttons: pressing them changes nothing.
+    assert await tap(bot, ANN, first_msg, "Accept") == "This goal was deleted."
+    assert await tap(bot, ANN, second_msg, "Accept") == "This suggestion was rejected."
+    assert [snapshot(g) for g in await goals_of(bot, user_id)] == before
+    # ...and the messages now say what happened, without buttons.
+    assert first_msg.plain_text.startswith("🗑 Deleted") and first_msg.buttons == []
+    assert second_msg.plain_text.startswith("✖ Rejected") and second_msg.buttons == []
+
+
+async def test_forged_buttons_for_another_users_goal(bot: BotHarness) -> None:
+    await login_as(bot.db, ANN)
+    ben_id = await login_as(bot.db, BEN)
+    await write(bot, BEN, SPEAKING)
+    await bot.say(BEN, "/goal Run 5 km", contains="New goal")
+    theirs = await goals_of(bot, ben_id)
+    before = [snapshot(g) for g in theirs]
+
+    mine = await bot.say(ANN, "/goals")
+    for goal in theirs:
+        for action, arg in [
+            ("ga", "s"),
+            ("gr", "s"),
+            ("ge", "s"),
+            ("gc", "l"),
+            ("gd", "l"),
+            ("gt", "l"),
+            ("gtd", "l.w"),
+            ("gtd", "l.t"),
+            ("gtd", "l.c"),
+            ("gm", "n.effort"),
+        ]:
+            toast = await bot.press_data(ANN, mine.message_id, encode(action, goal.id, arg))
+            assert toast == EXPIRED, (action, toast)
+    # Made-up data is refused the same way.
+    for data in ("ga:notauuid:s", "gx::", "ga::s", encode("ga", uuid.uuid4(), "s")):
+        assert await bot.press_data(ANN, mine.message_id, data) == EXPIRED
+    await bot.fake.settle()
+    assert [snapshot(g) for g in await goals_of(bot, ben_id)] == before
+    assert "no open goals" in mine.plain_text and not mine.edited
+    # Ann is in no dialog: her next message is a journal entry.
+    await bot.say(ANN, "Quiet day.", contains="Saved")
+
+
+async def test_overdue_goals_are_marked_in_the_users_time_zone(
+    db: Database, database_url: str
+) -> None:
+    # Kiritimati (UTC+14) is always at least a day ahead of Pago Pago (UTC-11).
+    pago_today = today_in("Pacific/Pago_Pago")
+    async with running_bot(db, database_url) as bot:
+        for user, zone in ((ANN, "Pacific/Kiritimati"), (BEN, "Pacific/Pago_Pago")):
+            user_id = await login_as(bot.db, user, zone=zone)
+            async with bot.db.sessions.begin() as s:
+                goal = await goals.create_goal(
+                    s, user_id, "Finish the essay", source="user_created"
+                )
+                await goals.set_target_date(s, user_id, goal.id, pago_today)
+        [ahead] = await goal_cards(bot, ANN)
+        assert "⚠️ overdue by" in ahead.plain_text
+        header = bot.fake.messages(ANN)[-2]
+        assert "1 in progress (1 overdue ⚠️)" in header.plain_text
+        [behind] = await goal_cards(bot, BEN)
+        assert "due today" in behind.plain_text and "overdue" not in behind.plain_text
+
+
+# --- /goal and target dates ---------------------------------------------------------
+
+
+async def test_goal_with_text_then_metric_and_target_buttons(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    card = await bot.say(ANN, "/goal Ask for feedback on my <b>draft</b>", contains="New goal")
+    assert "🎯 New goal: Ask for feedback on my <b>draft</b>" in card.plain_text
+    assert card.button_texts() == [
+        "📅 Set a target date",
+        "Resilience",
+        "Effort",
+        "Challenge",
+        "Feedback",
+        "Learning",
+        "✓ None",
+    ]
+    [goal] = await goals_of(bot, user_id)
+    assert goal.source_type == "user_created" and goal.accepted_at is not None
+    assert goal.content == "Ask for feedback on my <b>draft</b>"
+
+    assert await tap(bot, ANN, card, "Feedback") == "Linked to feedback"
+    assert "✓ Feedback" in card.button_texts() and "📊 Metric: feedback" in card.plain_text
+    assert (await goals_of(bot, user_id))[0].related_metric_type == "feedback"
+    assert await tap(bot, ANN, card, "None") == "Not linked to a metric"
+    assert (await goals_of(bot, user_id))[0].related_metric_type is None
+
+    await tap(bot, ANN, card, "Set a target date")
+    assert "When do you want to reach it?" in card.plain_text
+    toast = await tap(bot, ANN, card, "In a week")
+    week = today_in("UTC") + timedelta(days=7)
+    assert toast.startswith("Target date: ")
+    assert (await goals_of(bot, user_id))[0].target_date == week
+    assert "in 7 days" in card.plain_text
+    assert "📅 Set a target date" in card.button_texts()
+
+
+async def test_goal_without_text_asks_for_it(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    await bot.say(ANN, "/goal", contains="What's your goal?")
+    reply = await bot.say(ANN, "y" * 501, contains="too long")
+    assert "501 characters" in reply.plain_text
+    assert await goals_of(bot, user_id) == []
+    await bot.say(ANN, "Learn ten Spanish words", contains="New goal")
+    [goal] = await goals_of(bot, user_id)
+    assert goal.content == "Learn ten Spanish words"
+    await bot.say(ANN, "A normal entry again.", contains="Saved")
+
+    await bot.say(ANN, "/goal", contains="What's your goal?")
+    await bot.say(ANN, "/cancel", contains="No goal was created")
+    assert len(await goals_of(bot, user_id)) == 1
+
+
+async def test_goal_text_too_long_is_refused(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    reply = await bot.say(ANN, "/goal " + "z" * 600, contains="too long")
+    assert "/goal" in reply.plain_text
+    assert await goals_of(bot, user_id) == []
+
+
+async def test_goal_while_writing_a_draft_keeps_the_draft(bot: BotHarness) -> None:
+    await login_as(bot.db, ANN)
+    await bot.say(ANN, "/write", contains="/done")
+    await bot.say(ANN, "/goal", contains="unsaved /write draft")
+    await bot.fake.send_text(ANN, "My draft")
+    reply = await bot.say(ANN, "/done", contains="Saved")
+    assert "Saved" in reply.plain_text
+
+
+async def test_typed_target_dates(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    await bot.say(ANN, "/goal Finish the essay", contains="New goal")
+    [card] = await goal_cards(bot, ANN)
+    today = today_in("UTC")
+
+    await tap(bot, ANN, card, "Target date")
+    await tap(bot, ANN, card, "Type a date")
+    prompt = bot.fake.last_message(ANN)
+    assert prompt is not None and "When do you want to reach" in prompt.plain_text
+    reply = await bot.say(ANN, "someday soon", contains="couldn't read")
+    assert "tomorrow" in reply.plain_text
+    reply = await bot.say(ANN, "2020-01-01", contains="in the past")
+    reply = await bot.say(ANN, f"{today.year + 1}-02-30", contains="no day 30 in February")
+    assert (await goals_of(bot, user_id))[0].target_date is None
+
+    wanted = today + timedelta(days=10)
+    reply = await bot.say(ANN, wanted.isoformat(), contains="Target date set")
+    assert "in 10 days" in reply.plain_text
+    assert (await goals_of(bot, user_id))[0].target_date == wanted
+    await bot.fake.settle()
+    assert "in 10 days" in card.plain_text
+    assert card.button_texts() == ["✅ Done", "📅 Target date", "🗑 Delete"]
+
+    for typed, expected in (
+        ("tomorrow", today + timedelta(days=1)),
+        ("31 Dec", parse_target_date("31 Dec", today)),
+    ):
+        await tap(bot, ANN, card, "Target date")
+        await tap(bot, ANN, card, "Type a date")
+        await bot.say(ANN, typed, contains="Target date set")
+        assert (await goals_of(bot, user_id))[0].target_date == expected
+
+
+async def test_target_date_buttons_and_cancel(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ANN)
+    await bot.say(ANN, "/goal Save 100 euros", contains="New goal")
+    [card] = await goal_cards(bot, ANN)
+    today = today_in("UTC")
+
+    await tap(bot, ANN, card, "Target date")
+    assert await tap(bot, ANN, card, "End of month")
+    assert (await goals_of(bot, user_id))[0].target_date == parse_target_date("end of month", today)
+    await tap(bot, ANN, card, "Target date")
+    await tap(bot, ANN, card, "In a month")
+    assert (await goals_of(bot, user_id))[0].target_date == parse_target_date("in a month", today)
+    await tap(bot, ANN, card, "Target date")
+    assert await tap(bot, ANN, card, "Clear") == "Target date cleared"
+    assert (await goals_of(bot, user_id))[0].target_date is None
+    assert "Target:" not in card.plain_text
+
+    await tap(bot, ANN, card, "Target date")
+    await tap(bot, ANN, card, "Type a date")
+    await bot.say(ANN, "/cancel", contains="Kept the target date as it was")
+    await bot.fake.settle()
+    assert card.button_texts() == ["✅ Done", "📅 Target date", "🗑 Delete"]
+    assert (await goals_of(bot, user_id))[0].target_date is None
+
+    await tap(bot, ANN, card, "Target date")
+    await tap(bot, ANN, card, "Back")
+    assert card.button_texts() == ["✅ Done", "📅 Target date", "🗑 Delete"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2026-12-31", date(2026, 12, 31)),
+        ("31.12.2026", date(2026, 12, 31)),
+        ("31 Dec", date(2026, 12, 31)),
+        ("Dec 31, 2027", date(2027, 12, 31)),
+        ("1st of March", date(2027, 3, 1)),
+        ("tomorrow", date(2026, 11, 26)),
+        ("Friday", date(2026, 11, 27)),
+        ("next wednesday", date(2026, 12, 2)),
+        ("in 3 weeks", date(2026, 12, 16)),
+        ("in a month", date(2026, 12, 25)),
+        ("end of month", date(2026, 11, 30)),
+    ],
+)
+def test_parse_target_date(typed: str, expected: date) -> None:
+    assert parse_target_date(typed, date(2026, 11, 25)) == expected  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("soon", "couldn't read"),
+        ("2027-13-01", "no month 13"),
+        ("31 Apr", "no day 31 in April"),
+        ("3000-01-01", "long way off"),
+    ],
+)
+def test_parse_target_date_refuses(typed: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        parse_target_date(typed, date(2026, 11, 25))
+
+
+# --- suggestions from a language model ----------------------------------------------
+
+
+@dataclass
+class FakeLLM:
+    status: int = 200
+    goals: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[tuple[dict[str, str], dict[str, Any]]] = field(default_factory=list)
+    base_url: str = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.requests.append((dict(request.headers), await request.json()))
+        if self.status != 200:
+            return web.Response(status=self.status, text='{"error": "boom"}')
+        content = json.dumps({"goals": self.goals})
+        return web.json_response({"choices": [{"message": {"content": content}}]})
+
+
+@pytest.fixture
+async def fake_llm() -> AsyncIterator[FakeLLM]:
+    fake = FakeLLM()
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", fake.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    site = web.SockSite(runner, sock)
+    await site.start()
+    fake.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
+    try:
+        yield fake
+    finally:
+        await runner.cleanup()
+
+
+async def test_suggestions_from_the_model_and_local_fallback(
+    db: Database, database_url: str, fake_llm: FakeLLM
+) -> None:
+    fake_llm.goals = [
+        {
+            "content": "Rehearse the opening minute of your talk <i>twice</i> before Friday",
+            "related_metric_type": "effort",
+            "reason": "You froze in the meeting & want to feel ready",
+        }
+    ]
+    async with running_bot(
+        db, database_url, llm_base_url=fake_llm.base_url, llm_api_key="k", llm_model="m"
+    ) as bot:
+        user_id = await login_as(bot.db, CAL)
+        [suggestion] = await write(bot, CAL, SPEAKING)
+        assert suggestion.plain_text == (
+            "💡 Suggested goal: Rehearse the opening minute of your talk twice before Friday\n"
+            "Why: You froze in the meeting & want to feel ready"
+        )
+        headers, body = fake_llm.requests[0]
+        assert headers["Authorization"] == "Bearer k" and body["model"] == "m"
+        [goal] = await goals_of(bot, user_id)
+        assert goal.related_metric_type == "effort" and goal.source_type == "ai_generated"
+        assert await tap(bot, CAL, suggestion, "Accept") == "Accepted ✅"
+
+        # The model fails: the local engine still suggests something.
+        fake_llm.status = 500
+        open_goals = [goal.content]
+        local = await LocalSuggestionEngine().suggest(
+            "I can't do maths, I failed the exam again.", open_goals=open_goals, with_sentiment=True
+        )
+        suggestions = await write(bot, CAL, "I can't do maths, I failed the exam again.")
+        assert len(fake_llm.requests) == 2
+        assert [m.plain_text.split("\n")[0] for m in suggestions] == [
+            f"💡 Suggested goal: {g.content}" for g in local
+        ]
+        assert bot.app.post_shutdown is not None
+        await bot.app.post_shutdown(bot.app)  # closes the model's HTTP client
