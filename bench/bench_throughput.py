@@ -1,0 +1,156 @@
+"""Update throughput: our bot vs a bare python-telegram-bot echo bot, same fake Bot API.
+
+    python bench/bench_throughput.py [--quick] [--write]
+
+Many simulated users send journal messages in a burst; we measure messages handled
+per second and the latency from injecting an update to the bot's reply (p50/p99).
+The echo bot runs in the same process and run as the baseline; the figure that
+matters is the ratio (our bot / echo), since the machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from telegram import Update
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from bench.common import fresh_database_url, machine, now_utc, write_section
+from bot.app import build_application
+from bot.config import Settings
+from bot.fake_api.server import FakeBotAPI
+from db.database import open_database
+from tests.harness import login_as
+
+
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(update.effective_message.text or "")
+
+
+async def _drive(app: Any, fake: FakeBotAPI, users: list[int], messages: int) -> dict[str, float]:
+    """Send every user's messages at once; wait for one reply per message."""
+    async with app:
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        sent: dict[int, list[float]] = defaultdict(list)
+        start = time.perf_counter()
+        first_call = len(fake.calls)
+        for i in range(messages):
+            for user in users:
+                sent[user].append(time.perf_counter())
+                await fake.send_text(user, f"Note {user}-{i}: a calm ordinary day at work.")
+        expected = len(users) * messages
+
+        def replies() -> list[Any]:
+            return [
+                c
+                for c in fake.calls[first_call:]
+                if c.method == "sendMessage" and c.ok and c.chat_id in sent
+            ]
+
+        while len(replies()) < expected:
+            await fake.wait_for_change(fake.change_counter, seconds=1)
+        elapsed = time.perf_counter() - start
+        await app.updater.stop()
+        await app.stop()
+    # Calls are stamped with the loop clock (monotonic); perf_counter is too on Linux,
+    # but compare only offsets: latency = reply time - injection time, per chat in order.
+    got: dict[int, list[float]] = defaultdict(list)
+    for call in replies():
+        got[call.chat_id].append(call.at)
+    offset = time.monotonic() - time.perf_counter()
+    latencies = [
+        (at - (t0 + offset)) * 1000
+        for user in users
+        for t0, at in zip(sent[user], got[user], strict=False)
+    ]
+    latencies.sort()
+    return {
+        "rate": expected / elapsed,
+        "p50": statistics.median(latencies),
+        "p99": latencies[int(len(latencies) * 0.99) - 1],
+        "count": expected,
+    }
+
+
+async def main(quick: bool, write: bool) -> None:
+    users_n, messages = (5, 20) if quick else (20, 100)
+    url, server = await fresh_database_url("bench_tp")
+    db = await open_database(url, embedded_dir=Path("unused"))
+    results: dict[str, dict[str, float]] = {}
+    try:
+        for round_ in range(2):  # interleave to spread the machine's noise
+            for name in ("echo", "bot"):
+                fake = FakeBotAPI()
+                await fake.start()
+                base = 100_000 + round_ * 1000 + (0 if name == "echo" else 500)
+                users = [base + i for i in range(users_n)]
+                if name == "echo":
+                    app = (
+                        ApplicationBuilder()
+                        .token(fake.token)
+                        .base_url(fake.base_url)
+                        .concurrent_updates(64)
+                        .build()
+                    )
+                    app.add_handler(MessageHandler(filters.TEXT, _echo))
+                else:
+                    for user in users:
+                        await login_as(db, user)
+                    settings = Settings(
+                        bot_token=fake.token,  # type: ignore[arg-type]
+                        database_url=url,
+                        telegram_base_url=fake.base_url,
+                        telegram_messages_per_second=100_000,
+                    )
+                    app = build_application(settings, db)
+                r = await _drive(app, fake, users, messages)
+                await fake.stop()
+                key = name
+                prev = results.get(key)
+                results[key] = r if prev is None or r["rate"] > prev["rate"] else prev
+                print(
+                    f"round {round_ + 1} {name}: {r['rate']:.0f} msg/s, p50 {r['p50']:.0f} ms, "
+                    f"p99 {r['p99']:.0f} ms"
+                )
+    finally:
+        await db.close()
+        if server is not None:
+            server.stop()  # type: ignore[attr-defined]
+    echo, bot = results["echo"], results["bot"]
+    ratio = bot["rate"] / echo["rate"]
+    table = (
+        "| bot | messages | msg/s | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|\n"
+        f"| bare PTB echo bot (baseline) | {echo['count']:.0f} | {echo['rate']:.0f} | "
+        f"{echo['p50']:.0f} | {echo['p99']:.0f} |\n"
+        f"| growth journal bot (entry saved, streak, suggestions) | {bot['count']:.0f} | "
+        f"{bot['rate']:.0f} | {bot['p50']:.0f} | {bot['p99']:.0f} |\n\n"
+        f"**Throughput ratio (our bot / echo): {ratio:.2f}** (target ≥ 0.7)\n"
+    )
+    print(table)
+    if write:
+        write_section(
+            "Update throughput",
+            f"Measured {now_utc()} on {machine()}. Command: "
+            f"`python bench/bench_throughput.py{' --quick' if quick else ''}`. "
+            f"{users_n} users × {messages} messages injected at once into the fake Bot API; "
+            "best of 2 interleaved rounds per bot; latency = injection to reply.\n\n" + table,
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    asyncio.run(main(args.quick, args.write))
