@@ -42,7 +42,10 @@ async def _victim(bot: BotHarness) -> VictimData:
             s, user_id, "Victim's accepted goal", source=GoalSource.USER_CREATED, accepted=True
         )
         suggested = await goals.create_goal(
-            s, user_id, "Victim's suggestion", source=GoalSource.AI_GENERATED,
+            s,
+            user_id,
+            "Victim's suggestion",
+            source=GoalSource.AI_GENERATED,
             journal_entry_id=entry.id,
         )
         await metrics.record_metric(s, user_id, MetricType.EFFORT, 6, "victim note")
@@ -175,7 +178,9 @@ async def test_hostile_inputs_get_clear_replies_and_change_nothing_of_others(
 async def test_very_fast_repeated_presses_accept_a_goal_once(bot: BotHarness) -> None:
     user_id = await login_as(bot.db, ATTACKER)
     async with bot.db.sessions.begin() as s:
-        goal = await goals.create_goal(s, user_id, "Practise scales", source=GoalSource.AI_GENERATED)
+        goal = await goals.create_goal(
+            s, user_id, "Practise scales", source=GoalSource.AI_GENERATED
+        )
     data = encode("ga", goal.id, "s")
     queries = await asyncio.gather(*(bot.fake.press(ATTACKER, 1, data) for _ in range(10)))
     toasts = []
