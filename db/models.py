@@ -238,7 +238,8 @@ class TelegramAccount(Base):
     __tablename__ = "telegram_accounts"
     __table_args__ = (Index("idx_telegram_accounts_user_id", "user_id"),)
 
-    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    # Telegram's own ids: no sequence.
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
     user_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
@@ -276,7 +277,8 @@ class DialogState(Base):
 
     __tablename__ = "dialog_states"
 
-    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    # Telegram's own ids: no sequence.
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(Text, nullable=False)
     step: Mapped[str] = mapped_column(Text, nullable=False)
     data: Mapped[dict[str, Any]] = mapped_column(

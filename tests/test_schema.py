@@ -294,3 +294,17 @@ async def test_upgrade_downgrade_upgrade_and_no_drift(server_url: str, tmp_path:
         admin = await asyncpg.connect(**_connect_kwargs(server_url))  # type: ignore[arg-type]
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+async def test_telegram_ids_are_not_generated(database_url: str, database: object) -> None:
+    """Telegram user ids come from Telegram: no sequence may hand out ids of its own."""
+    conn = await asyncpg.connect(**_connect_kwargs(database_url))  # type: ignore[arg-type]
+    try:
+        defaults = await conn.fetch(
+            """SELECT table_name, column_default FROM information_schema.columns
+               WHERE column_name = 'telegram_user_id' AND table_schema = 'public'"""
+        )
+    finally:
+        await conn.close()
+    assert {r["table_name"] for r in defaults} >= {"telegram_accounts", "dialog_states"}
+    assert all(r["column_default"] is None for r in defaults), defaults

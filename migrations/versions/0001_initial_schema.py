@@ -23,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "dialog_states",
-        sa.Column("telegram_user_id", sa.BigInteger(), nullable=False),
+        sa.Column("telegram_user_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("step", sa.Text(), nullable=False),
         sa.Column(
@@ -226,7 +226,7 @@ def upgrade() -> None:
     op.create_index("idx_entries_journal_id", "entries", ["journal_id"], unique=False)
     op.create_table(
         "telegram_accounts",
-        sa.Column("telegram_user_id", sa.BigInteger(), nullable=False),
+        sa.Column("telegram_user_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
         sa.Column("user_id", sa.UUID(), nullable=True),
         sa.Column("session_id", sa.UUID(), nullable=True),
