@@ -6,6 +6,7 @@ import html
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
@@ -35,15 +36,24 @@ async def load_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Link 
         return None
     services = get_services(context)
     days = services.settings.session_days
-    async with services.db.sessions.begin() as s:
-        link = await accounts.get_link(s, user.id)
-        if (
-            link is not None
-            and link.session_id is not None
-            and accounts.needs_renewal(link, days=days)
-        ):
-            await accounts.renew_session(s, link.session_id, days=days)
-    return link
+    for attempt in (1, 2):
+        try:
+            # Autocommit: one read (rarely a renewal) needs no BEGIN/COMMIT round trips.
+            async with services.db.autocommit() as s:
+                link = await accounts.get_link(s, user.id)
+                if (
+                    link is not None
+                    and link.session_id is not None
+                    and accounts.needs_renewal(link, days=days)
+                ):
+                    await accounts.renew_session(s, link.session_id, days=days)
+            return link
+        except DBAPIError as exc:
+            # The first query of an update after a database restart meets a dead pooled
+            # connection; that invalidates the pool, so one retry gets a fresh one.
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def ask_to_log_in(

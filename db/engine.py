@@ -28,7 +28,10 @@ def make_engine(url: str | URL, *, pool_size: int = 10, echo: bool = False) -> A
         async_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No ping per checkout: it costs a round trip on every query, and the bot's hot
+        # path checks out a few times per message. A dead connection fails once, which
+        # invalidates the pool; callers retry that first read (bot.session.load_link).
+        pool_pre_ping=False,
         echo=echo,
         # Timestamps are stored as UTC in TIMESTAMP WITHOUT TIME ZONE columns, so now()
         # must mean UTC whatever the server's own time zone is.

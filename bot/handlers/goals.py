@@ -476,7 +476,8 @@ async def suggest_after_save(
     engine = services.extras.get(ENGINE_KEY)
     if engine is None:
         return
-    async with services.db.sessions.begin() as s:
+    # Reads only (settings exist from sign-up): no BEGIN/COMMIT for every entry saved.
+    async with services.db.autocommit() as s:
         settings = await get_settings(s, user_id)
         wanted = read_setting(settings, "ai_interaction_settings", "enableGrowthSuggestions")
         sentiment = read_setting(settings, "ai_interaction_settings", "enableSentimentAnalysis")
@@ -490,6 +491,8 @@ async def suggest_after_save(
             )
     except TimeoutError:
         logger.warning("goal suggestions took too long; none sent for entry %s", saved.entry.id)
+        return
+    if not suggested:
         return
     created: list[tuple[Goal, SuggestedGoal]] = []
     async with services.db.sessions.begin() as s:
