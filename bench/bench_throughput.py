@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bench.common import fresh_database_url, machine, now_utc, write_section
+from bench.common import drop_database, fresh_database_url, machine, now_utc, write_section
 from bot.app import build_application
 from bot.config import Settings
 from bot.fake_api.server import FakeBotAPI
@@ -125,6 +125,7 @@ async def main(quick: bool, write: bool) -> None:
                 )
     finally:
         await db.close()
+        await drop_database(url)
         if server is not None:
             server.stop()  # type: ignore[attr-defined]
     echo, bot = results["echo"], results["bot"]

@@ -51,3 +51,22 @@ async def fresh_database_url(prefix: str) -> tuple[str, object | None]:
         admin = server.url()
     await ensure_database(admin, name)
     return make_url(admin).set(database=name).render_as_string(hide_password=False), server
+
+
+async def drop_database(url: str) -> None:
+    """Drop the database ``url`` names (connecting to the server's maintenance db)."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    conn = await asyncpg.connect(
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        host=parsed.query.get("host") or parsed.host,
+        port=parsed.port,
+        database="postgres",
+    )
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+    finally:
+        await conn.close()
