@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.dialogs import canceller_for, data_of, dialog
 from bot.logic.callback_data import decode, encode
@@ -95,7 +96,7 @@ async def on_account_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     data = decode(query.data)
     if data is None or data.arg not in {"new", "login"}:
-        await query.answer("This button has expired.")
+        await query.answer(EXPIRED)
         return
     link = await load_link(update, context)
     if link is not None and link.logged_in:
@@ -235,12 +236,12 @@ async def on_timezone_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     async with services.db.sessions.begin() as s:
         state = await dialogs.get_dialog(s, user.id)
     if data is None or state is None or state.name != "register" or state.step != "timezone":
-        await query.answer("This button has expired.")
+        await query.answer(EXPIRED)
         return
     try:
         zone = validate_timezone(data.arg)
     except ValueError:
-        await query.answer("This button has expired.")
+        await query.answer(EXPIRED)
         return
     await query.answer(zone)
     await _finish_registration(update, context, {**data_of(state), "timezone": zone})

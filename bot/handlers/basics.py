@@ -14,6 +14,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.buttons import EXPIRED
 from bot.commands import help_text
 from bot.dialogs import handler_for
 from bot.services import get_services
@@ -67,7 +68,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.callback_query is not None:
-        await update.callback_query.answer("This button has expired.")
+        await update.callback_query.answer(EXPIRED)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -28,6 +28,7 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.dialogs import data_of, dialog, on_cancel
 from bot.logic.callback_data import CallbackData, decode, encode
@@ -65,7 +66,6 @@ PICK_STEP = "pick"  # /rate: waiting for the metric button
 METRICS: tuple[MetricType, ...] = tuple(MetricType)
 NAMES = frozenset(m.value for m in METRICS)
 CHOICES = ", ".join(m.value for m in METRICS)
-EXPIRED = "This button has expired."
 CANCELLED = "Check-in cancelled, nothing saved."
 RATE_CANCELLED = "Rating cancelled, nothing saved."
 

@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler, ContextTypes
 
+from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
-from bot.logic.callback_data import CallbackData, decode, encode
+from bot.logic.callback_data import CallbackData, encode
 from bot.logic.streaks import local_date, on_this_day
 from bot.logic.textsplit import html_to_plain, split_html
 from bot.messaging import edit_html, send_html
@@ -38,7 +39,6 @@ COMMANDS = [
     Command("today", "What you wrote today, and on this day in the past", "Journal"),
 ]
 
-EXPIRED = "This button has expired."
 PAGE_SIZE = 5
 PREVIEW_CHARS = 80
 TODAY_PREVIEW_CHARS = 200
@@ -86,11 +86,6 @@ def preview(content_html: str, limit: int = PREVIEW_CHARS) -> str:
 
 def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-async def expired(update: Update) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer(EXPIRED)
 
 
 async def show(
@@ -205,13 +200,13 @@ async def _on_list(
     assert link.user_id is not None and update.callback_query is not None
     page = _page_of(data.arg)
     if data.uuid is None or page is None:
-        await expired(update)
+        await answer_expired(update)
         return
     services = get_services(context)
     async with services.db.sessions() as s:
         journal = await journals.get_journal(s, link.user_id, data.uuid)
     if journal is None:
-        await expired(update)
+        await answer_expired(update)
         return
     await update.callback_query.answer()
     text, markup = await _list_page(context, link, journal, page)
@@ -272,7 +267,7 @@ async def _on_open(
     origin = _origin(data.arg)
     found = await _owned_entry(context, link, data.uuid)
     if found is None or origin is None:
-        await expired(update)
+        await answer_expired(update)
         return
     await update.callback_query.answer()
     entry, title = found
@@ -291,7 +286,7 @@ async def _on_edit(
     found = await _owned_entry(context, link, data.uuid)
     chat = update.effective_chat
     if found is None or chat is None:
-        await expired(update)
+        await answer_expired(update)
         return
     entry, _ = found
     await update.callback_query.answer()
@@ -360,7 +355,7 @@ async def _on_delete(
     origin = _origin(data.arg)
     found = await _owned_entry(context, link, data.uuid)
     if found is None or origin is None:
-        await expired(update)
+        await answer_expired(update)
         return
     await update.callback_query.answer()
     entry, title = found
@@ -391,7 +386,7 @@ async def _on_keep(
     origin = _origin(data.arg)
     found = await _owned_entry(context, link, data.uuid)
     if found is None or origin is None:
-        await expired(update)
+        await answer_expired(update)
         return
     await update.callback_query.answer("Kept it.")
     entry, title = found
@@ -409,7 +404,7 @@ async def _on_delete_confirmed(
     origin = _origin(data.arg)
     found = await _owned_entry(context, link, data.uuid)
     if found is None or origin is None:
-        await expired(update)
+        await answer_expired(update)
         return
     entry, _ = found
     services = get_services(context)
@@ -417,7 +412,7 @@ async def _on_delete_confirmed(
         deleted = await entries.delete_entry(s, link.user_id, entry.id)
         journal = await journals.get_journal(s, link.user_id, entry.journal_id)
     if not deleted:
-        await expired(update)
+        await answer_expired(update)
         return
     await update.callback_query.answer("Deleted.")
     note = f"Deleted your entry from {moment_text(entry.created_at, link.timezone)}."
@@ -553,21 +548,8 @@ _ACTIONS = {
 }
 
 
-@logged_in
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    data = decode(query.data)
-    action = _ACTIONS.get(data.action) if data is not None else None
-    if data is None or action is None:
-        await expired(update)
-        return
-    await action(update, context, link, data)
-
-
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("entries", entries_command))
     app.add_handler(CommandHandler("search", search_command))
     app.add_handler(CommandHandler("today", today_command))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^(el|eo|ee|ed|ek|edy):"))
+    app.add_handler(button_handler(_ACTIONS))

@@ -20,8 +20,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.buttons import answer_expired
 from bot.commands import Command
-from bot.handlers.entries import expired, plural, show
+from bot.handlers.entries import plural, show
 from bot.logic.callback_data import decode, encode
 from bot.logic.streaks import local_date
 from bot.services import get_services
@@ -126,18 +127,18 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Li
         return
     data = decode(query.data)
     if data is None or data.uuid is None or data.uuid != link.user_id or link.user_id is None:
-        await expired(update)  # forged, or made for an account this Telegram user left
+        await answer_expired(update)  # forged, or made for an account this Telegram user left
         return
     if data.action == "xk":
         await query.answer("Kept.")
         await show(update, context, "Good: nothing was deleted. Your account is just as it was.")
         return
     if data.action != "xdy" or not data.arg.isdigit():
-        await expired(update)
+        await answer_expired(update)
         return
     age = clock() - int(data.arg)
     if not 0 <= age <= CONFIRM_SECONDS:
-        await expired(update)
+        await answer_expired(update)
         await show(
             update,
             context,

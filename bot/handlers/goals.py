@@ -31,6 +31,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
+from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.config import Settings
 from bot.dialogs import data_of, dialog, on_cancel
@@ -67,7 +68,6 @@ COMMANDS = [
 ]
 
 ENGINE_KEY: Final = "suggestions"
-EXPIRED: Final = "This button has expired."
 # The local engine answers in well under a second; this only guards against a stuck thread.
 LOCAL_BUDGET_SECONDS: Final = 5.0
 MAX_CARDS: Final = 10  # goal cards /goals sends; more would flood the chat

@@ -11,12 +11,13 @@ import html
 import uuid
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler, ContextTypes
 
+from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
-from bot.handlers.entries import as_local, day_text, expired, plural, show
-from bot.logic.callback_data import CallbackData, decode, encode
+from bot.handlers.entries import as_local, day_text, plural, show
+from bot.logic.callback_data import CallbackData, encode
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
 from db import accounts, dialogs, journals
@@ -139,7 +140,7 @@ async def _on_open(
     assert update.callback_query is not None
     found = await _own_summary(context, link, data.uuid)
     if found is None:
-        await expired(update)
+        await answer_expired(update)
         return
     await update.callback_query.answer()
     journal, summaries = found
@@ -173,7 +174,7 @@ async def _on_make_active(
 ) -> None:
     assert update.callback_query is not None and link.user_id is not None
     if data.uuid is None:
-        await expired(update)
+        await answer_expired(update)
         return
     services = get_services(context)
     async with services.db.sessions.begin() as s:
@@ -181,7 +182,7 @@ async def _on_make_active(
         if journal is not None:
             await accounts.set_active_journal(s, link.telegram_user_id, journal.id)
     if journal is None:
-        await expired(update)
+        await answer_expired(update)
         return
     await update.callback_query.answer(f"New entries now go to {_short(journal.title)}.")
     text, markup = await _list_screen(
@@ -227,7 +228,7 @@ async def _on_rename(
     chat = update.effective_chat
     found = await _own_summary(context, link, data.uuid)
     if found is None or chat is None:
-        await expired(update)
+        await answer_expired(update)
         return
     journal, _ = found
     await update.callback_query.answer()
@@ -249,7 +250,7 @@ async def _on_delete(
     assert update.callback_query is not None
     found = await _own_summary(context, link, data.uuid)
     if found is None:
-        await expired(update)
+        await answer_expired(update)
         return
     journal, _ = found
     await update.callback_query.answer()
@@ -274,7 +275,7 @@ async def _on_delete_confirmed(
 ) -> None:
     assert update.callback_query is not None and link.user_id is not None
     if data.uuid is None:
-        await expired(update)
+        await answer_expired(update)
         return
     services = get_services(context)
     async with services.db.sessions.begin() as s:
@@ -291,7 +292,7 @@ async def _on_delete_confirmed(
             if successor is not None:
                 await accounts.set_active_journal(s, link.telegram_user_id, successor.id)
     if deleted is None:
-        await expired(update)
+        await answer_expired(update)
         return
     await update.callback_query.answer("Deleted.")
     note = f"Deleted “{html.escape(title)}”"
@@ -407,19 +408,6 @@ _ACTIONS = {
 }
 
 
-@logged_in
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    data = decode(query.data)
-    action = _ACTIONS.get(data.action) if data is not None else None
-    if data is None or action is None:
-        await expired(update)
-        return
-    await action(update, context, link, data)
-
-
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("journals", journals_command))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^(jl|jo|ja|jn|jr|jd|jdy):"))
+    app.add_handler(button_handler(_ACTIONS))

@@ -32,6 +32,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
 from bot.handlers.settings_menu import reschedule_reminders, show
@@ -59,7 +60,6 @@ COMMANDS = [
 ]
 
 ACTION: Final = "u"
-EXPIRED: Final = "This button has expired."
 DIALOG: Final = "profile"
 CANCEL_TEXT: Final = "✖ Cancel"
 TERMS: Final[dict[str, GrowthTerm]] = {"s": "shortTerm", "l": "longTerm"}

@@ -22,6 +22,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.logic.callback_data import decode, encode
 from bot.logic.charts import (
@@ -161,7 +162,7 @@ async def on_range(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
     press = decode(query.data)
     days = int(press.arg) if press is not None and press.arg in {str(d) for d in RANGES} else None
     if days is None:
-        await query.answer("This button has expired.")
+        await query.answer(EXPIRED)
         return
     chart = await build_chart(get_services(context).db, link.user_id, link.timezone, days)
     if chart is None:

@@ -28,6 +28,7 @@ from telegram import (
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
 from bot.logic.callback_data import decode, encode
@@ -47,7 +48,6 @@ COMMANDS = [
 ]
 
 ACTION: Final = "s"
-EXPIRED: Final = "This button has expired."
 TIME_DIALOG: Final = "settings.time"
 
 NOTIFICATIONS: Final[SettingsDocument] = "notification_preferences"
