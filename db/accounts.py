@@ -5,13 +5,14 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import bcrypt
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.errors import utc_now
 from db.models import (
     DialogState,
     Journal,
@@ -35,11 +36,6 @@ DIALOG_TTL = timedelta(hours=24)
 
 class EmailTaken(Exception):
     """An account with this email already exists."""
-
-
-def utcnow() -> datetime:
-    """Naive UTC, as the TIMESTAMP WITHOUT TIME ZONE columns hold it."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def normalize_email(email: str) -> str:
@@ -121,13 +117,13 @@ class Link:
         """Was logged in, but the session ran out (or was removed elsewhere)."""
         if self.user_id is None:
             return False
-        return self.session_expires_at is None or self.session_expires_at <= utcnow()
+        return self.session_expires_at is None or self.session_expires_at <= utc_now()
 
 
 async def get_link(s: AsyncSession, telegram_user_id: int) -> Link | None:
     fresh_dialog = and_(
         DialogState.telegram_user_id == TelegramAccount.telegram_user_id,
-        DialogState.updated_at > utcnow() - DIALOG_TTL,
+        DialogState.updated_at > utc_now() - DIALOG_TTL,
     )
     row = (
         await s.execute(
@@ -203,7 +199,7 @@ async def start_session(
     session = Session(
         user_id=user_id,
         token=secrets.token_urlsafe(32),
-        expires_at=utcnow() + timedelta(days=days),
+        expires_at=utc_now() + timedelta(days=days),
     )
     s.add(session)
     await s.flush()
@@ -240,12 +236,12 @@ def needs_renewal(link: Link, *, days: int) -> bool:
     """True once the session has aged SESSION_RENEW_AFTER: saves a write per message."""
     if not link.logged_in or link.session_expires_at is None:
         return False
-    return link.session_expires_at < utcnow() + timedelta(days=days) - SESSION_RENEW_AFTER
+    return link.session_expires_at < utc_now() + timedelta(days=days) - SESSION_RENEW_AFTER
 
 
 async def renew_session(s: AsyncSession, session_id: uuid.UUID, *, days: int) -> None:
     """Slide the expiry forward on use (at most one write an hour)."""
-    now = utcnow()
+    now = utc_now()
     await s.execute(
         update(Session)
         .where(
@@ -285,7 +281,7 @@ async def linked_chats(s: AsyncSession, user_id: uuid.UUID) -> list[int]:
     rows = await s.execute(
         select(TelegramAccount.chat_id)
         .join(Session, Session.id == TelegramAccount.session_id)
-        .where(TelegramAccount.user_id == user_id, Session.expires_at > utcnow())
+        .where(TelegramAccount.user_id == user_id, Session.expires_at > utc_now())
     )
     return list(rows.scalars())
 
@@ -318,7 +314,7 @@ async def lockout_remaining(
     account or the email: guessing one email's password from many accounts, or many
     emails from one account, are both stopped.
     """
-    now = utcnow()
+    now = utc_now()
     since = now - LOCKOUT
     keys = [LoginAttempt.telegram_user_id == telegram_user_id]
     if email:

@@ -9,13 +9,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.accounts import DIALOG_TTL, utcnow
+from db.accounts import DIALOG_TTL
+from db.errors import utc_now
 from db.models import DialogState, PendingMessage
 
 
 async def get_dialog(s: AsyncSession, telegram_user_id: int) -> DialogState | None:
     state = await s.get(DialogState, telegram_user_id, populate_existing=True)
-    if state is not None and state.updated_at < utcnow() - DIALOG_TTL:
+    if state is not None and state.updated_at < utc_now() - DIALOG_TTL:
         await clear_dialog(s, telegram_user_id)
         return None
     return state

@@ -7,7 +7,6 @@ user has no profile row rather than inventing names for one.
 from __future__ import annotations
 
 import uuid
-from functools import cache
 from typing import Any, Final, Literal, get_args
 
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import InvalidInput, clean_text, utc_now
 from db.models import UserInfo
+from db.vocab import VocabularyError, parse_timezone
 
 NAME_MAX_CHARS = 100
 BIO_MAX_CHARS = 1000
@@ -26,26 +26,14 @@ GROWTH_TERMS: Final[tuple[GrowthTerm, ...]] = get_args(GrowthTerm)
 _TERM_NAMES: Final[dict[str, str]] = {"shortTerm": "short-term", "longTerm": "long-term"}
 
 DEFAULT_TIMEZONE = "UTC"
-_NOT_USER_ZONES = {"localtime", "posixrules", "Factory"}
-_TZ_HINT = "Use a name like Europe/Berlin or America/New_York."
-
-
-@cache
-def _zones_by_lower_name() -> dict[str, str]:
-    from zoneinfo import available_timezones
-
-    return {name.lower(): name for name in available_timezones() - _NOT_USER_ZONES}
 
 
 def require_timezone(tz: str) -> str:
-    """The canonical IANA spelling of ``tz`` (any case, spaces for underscores)."""
-    cleaned = tz.strip().replace(" ", "_") if isinstance(tz, str) else ""
-    if not cleaned:
-        raise InvalidInput(f"Please send a time zone name. {_TZ_HINT}")
-    canonical = _zones_by_lower_name().get(cleaned.lower())
-    if canonical is None:
-        raise InvalidInput(f"Unknown time zone '{cleaned[:64]}'. {_TZ_HINT}")
-    return canonical
+    """The canonical IANA spelling of ``tz``, or InvalidInput (see db.vocab.parse_timezone)."""
+    try:
+        return parse_timezone(tz)
+    except VocabularyError as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 def growth_goals(info: UserInfo) -> dict[GrowthTerm, list[str]]:

@@ -7,8 +7,11 @@ handlers and the data layer reject bad input with the same clear message.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+from functools import cache
 from typing import TypeVar
+from zoneinfo import available_timezones
 
 
 class VocabularyError(ValueError):
@@ -116,3 +119,27 @@ def parse_font_size(value: object) -> FontSize:
 
 def parse_journal_visibility(value: object) -> JournalVisibility:
     return parse_choice(JournalVisibility, value)
+
+
+_TZ_CHARS = re.compile(r"[A-Za-z0-9/_+\-]+")
+_TZ_EXCLUDED = {"localtime", "posixrules", "Factory"}  # not zones a person lives in
+_TZ_HINT = "Use a name like Europe/Berlin or America/New_York."
+
+
+@cache
+def _zones_by_lower_name() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones() - _TZ_EXCLUDED}
+
+
+def parse_timezone(name: object) -> str:
+    """The canonical IANA spelling of ``name`` (any case, spaces for underscores)."""
+    cleaned = name.strip().replace(" ", "_") if isinstance(name, str) else ""
+    if not cleaned:
+        raise VocabularyError(f"Please send a time zone name. {_TZ_HINT}")
+    # Never hand arbitrary strings to ZoneInfo (it reads files); only table matches pass.
+    if len(cleaned) > 64 or not _TZ_CHARS.fullmatch(cleaned) or ".." in cleaned:
+        raise VocabularyError(f"That doesn't look like a time zone. {_TZ_HINT}")
+    canonical = _zones_by_lower_name().get(cleaned.lower())
+    if canonical is None:
+        raise VocabularyError(f"Unknown time zone '{cleaned}'. {_TZ_HINT}")
+    return canonical

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from db import accounts
+from db.errors import utc_now
 from db.models import LoginAttempt, Session, TelegramAccount, User, UserInfo, UserSettings
 from tests.harness import BotHarness, running_bot
 
@@ -125,7 +125,7 @@ async def test_five_failures_lock_logins_for_fifteen_minutes(bot: BotHarness) ->
 async def test_expired_session_keeps_what_was_written(bot: BotHarness) -> None:
     await bot.register(ALICE, "exp@example.com", "correct horse battery")
     async with bot.db.sessions.begin() as s:
-        await s.execute(update(Session).values(expires_at=accounts.utcnow() - timedelta(minutes=1)))
+        await s.execute(update(Session).values(expires_at=utc_now() - timedelta(minutes=1)))
     reply = await bot.say(ALICE, "Today I finally <finished> the draft", contains="expired")
     assert "kept your message" in reply.plain_text
     async with bot.db.sessions() as s:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from db import accounts
+from db.errors import utc_now
 from db.models import Entry, EntryMessage, Session
 from tests.harness import BotHarness, login_as
 
@@ -45,7 +45,7 @@ async def test_streak_is_shown_after_consecutive_days(bot: BotHarness) -> None:
                 user_id,
                 journal.id,
                 f"day -{days_ago}",
-                created_at=accounts.utcnow() - timedelta(days=days_ago),
+                created_at=utc_now() - timedelta(days=days_ago),
             )
     reply = await bot.say(ANN, "Third day in a row", contains="Saved")
     assert "3-day streak" in reply.plain_text
@@ -114,7 +114,7 @@ async def test_messages_written_before_login_are_saved_after_it(bot: BotHarness)
 async def test_expired_session_then_login_saves_the_kept_text(bot: BotHarness) -> None:
     await bot.register(ANN, "ann@example.com", "correct horse battery")
     async with bot.db.sessions.begin() as s:
-        await s.execute(update(Session).values(expires_at=accounts.utcnow() - timedelta(seconds=1)))
+        await s.execute(update(Session).values(expires_at=utc_now() - timedelta(seconds=1)))
     await bot.say(ANN, "Kept while expired", contains="expired")
     await bot.press(ANN, "Log in", contains="email")
     await bot.say(ANN, "ann@example.com", contains="password")

@@ -15,7 +15,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
 from typing import Literal
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
+
+from db.vocab import parse_timezone
 
 Frequency = Literal["daily", "weekly", "monthly"]
 
@@ -141,28 +143,14 @@ def catch_up(
 # ---------------------------------------------------------------------------
 # Parsing user input
 
-_TZ_CHARS = re.compile(r"[A-Za-z0-9/_+\-]+")
-_TZ_EXCLUDED = {"localtime", "posixrules", "Factory"}  # not real user-facing zones
-_TZ_HINT = "Use a name like Europe/Berlin or America/New_York."
-
-
-@cache
-def _zones_by_lower_name() -> dict[str, str]:
-    return {name.lower(): name for name in available_timezones() - _TZ_EXCLUDED}
-
 
 def validate_timezone(name: str) -> str:
-    """Canonical IANA spelling of ``name``; ValueError with a friendly message if unknown."""
-    cleaned = name.strip().replace(" ", "_")
-    if not cleaned:
-        raise ValueError(f"Please send a time zone name. {_TZ_HINT}")
-    # Never hand arbitrary strings to ZoneInfo (it reads files); only exact table matches pass.
-    if len(cleaned) > 64 or not _TZ_CHARS.fullmatch(cleaned) or ".." in cleaned:
-        raise ValueError(f"That doesn't look like a time zone. {_TZ_HINT}")
-    canonical = _zones_by_lower_name().get(cleaned.lower())
-    if canonical is None:
-        raise ValueError(f"Unknown time zone '{cleaned}'. {_TZ_HINT}")
-    return canonical
+    """Canonical IANA spelling of ``name``; ValueError with a friendly message if unknown.
+
+    The one rule lives with the other vocabularies (db.vocab.parse_timezone, a pure
+    function); its VocabularyError is a ValueError.
+    """
+    return parse_timezone(name)
 
 
 _TIME_RE = re.compile(
