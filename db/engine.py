@@ -36,7 +36,14 @@ def make_engine(url: str | URL, *, pool_size: int = 10, echo: bool = False) -> A
         # Timestamps are stored as UTC in TIMESTAMP WITHOUT TIME ZONE columns, so now()
         # must mean UTC whatever the server's own time zone is.
         connect_args={
-            "server_settings": {"timezone": "UTC", "application_name": "growth-journal-bot"}
+            "server_settings": {
+                "timezone": "UTC",
+                "application_name": "growth-journal-bot",
+                # asyncpg prepares every statement; generic plans cannot see how common a
+                # searched word is and pick a plan that scans all of a user's entries.
+                # Planning each time costs PostgreSQL well under a millisecond.
+                "plan_cache_mode": "force_custom_plan",
+            }
         },
     )
 

@@ -43,7 +43,7 @@ SEARCH_MAX_CHARS = 200
 
 # Must be exactly the expression of idx_entries_content_fts, or the index is not used.
 _ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")
-_CONTENT_TSV = func.to_tsvector(_ENGLISH, Entry.content)
+_CONTENT_TSV = Entry.content_tsv
 
 # Private-use characters mark the matches in ts_headline's output, so that the rest of
 # the text can be HTML-escaped before the markers become <b></b>.
