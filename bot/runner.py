@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import AsyncIterator
 
 from telegram import Update
 from telegram.ext import Application
@@ -13,7 +14,7 @@ from telegram.ext import Application
 from bot.app import build_application, publish_commands
 from bot.config import Settings
 from bot.reminders import ReminderDispatcher
-from db.database import open_database
+from db.database import Database, open_database
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,31 @@ async def start_updates(app: Application, settings: Settings) -> None:  # type: 
         logger.info("polling for updates")
 
 
+@contextlib.asynccontextmanager
+async def serving(
+    app: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    db: Database,
+) -> AsyncIterator[None]:
+    """The application receiving updates and sending reminders, stopped in order."""
+    async with app:  # initialize() calls getMe: the one call that must succeed
+        await app.start()
+        await start_updates(app, settings)
+        reminders = ReminderDispatcher(app.bot, db.sessions, settings)
+        reminders.start()
+        try:
+            yield
+        finally:
+            await reminders.stop()
+            assert app.updater is not None
+            await app.updater.stop()
+            await app.stop()
+    # `async with app` does not run post_shutdown (run_polling would): features use
+    # it to close clients, e.g. the suggestion LLM's HTTP client.
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)
+
+
 async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Migrate, then run until SIGINT/SIGTERM (or ``stop`` is set)."""
     stop = stop or asyncio.Event()
@@ -49,17 +75,8 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
     db = await open_database(settings.database_url, embedded_dir=settings.embedded_pg_dir)
     try:
         app = build_application(settings, db)
-        async with app:  # initialize() calls getMe: the one call that must succeed
-            await app.start()
-            await start_updates(app, settings)
-            reminders = ReminderDispatcher(app.bot, db.sessions, settings)
-            reminders.start()
-            me = app.bot.username
-            logger.info("@%s is running; press Ctrl+C to stop", me)
+        async with serving(app, settings, db):
+            logger.info("@%s is running; press Ctrl+C to stop", app.bot.username)
             await stop.wait()
-            await reminders.stop()
-            assert app.updater is not None
-            await app.updater.stop()
-            await app.stop()
     finally:
         await db.close()

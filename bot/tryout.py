@@ -12,8 +12,7 @@ from pathlib import Path
 from bot.app import build_application
 from bot.config import Settings
 from bot.fake_api import FakeBotAPI, run_terminal_chat
-from bot.reminders import ReminderDispatcher
-from bot.runner import start_updates
+from bot.runner import serving
 from db.database import open_database
 
 BANNER = """\
@@ -60,19 +59,9 @@ async def run_tryout(settings: Settings, *, files_dir: str = "tryout-files") -> 
     db = await open_database(local.database_url, embedded_dir=local.embedded_pg_dir)
     try:
         app = build_application(local, db, token=fake.token)
-        async with app:
-            await app.start()
-            await start_updates(app, local)
-            reminders = ReminderDispatcher(app.bot, db.sessions, local)
-            reminders.start()
+        async with serving(app, local, db):
             print(BANNER.format(files=files, log=log), flush=True)
-            try:
-                await run_terminal_chat(fake)
-            finally:
-                await reminders.stop()
-                assert app.updater is not None
-                await app.updater.stop()
-                await app.stop()
+            await run_terminal_chat(fake)
     finally:
         await db.close()
         await fake.stop()
