@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -10,8 +11,9 @@ from sqlalchemy.exc import DBAPIError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.batching import Batcher
 from bot.logic.callback_data import encode
-from bot.services import get_services
+from bot.services import Services, get_services
 from db import accounts, dialogs
 from db.accounts import Link
 
@@ -19,6 +21,7 @@ from db.accounts import Link
 # user wrote while logged out.
 LoginHook = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link], Awaitable[None]]
 LOGIN_HOOKS: list[LoginHook] = []
+LINK_LOADER = "link_loader"
 
 LOGIN_BUTTONS = InlineKeyboardMarkup(
     [
@@ -31,26 +34,39 @@ LOGIN_BUTTONS = InlineKeyboardMarkup(
 
 
 async def load_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Link | None:
+    """The sender's link, loaded together with those of concurrent updates."""
     user = update.effective_user
     if user is None:
         return None
-    services = get_services(context)
+    return await _link_loader(get_services(context)).submit(user.id)
+
+
+def _link_loader(services: Services) -> Batcher[int, Link | None]:
+    loader = services.extras.get(LINK_LOADER)
+    if loader is None:
+        loader = services.extras[LINK_LOADER] = Batcher(functools.partial(_load_links, services))
+    assert isinstance(loader, Batcher)
+    return loader
+
+
+async def _load_links(services: Services, ids: list[int]) -> list[Link | BaseException | None]:
     days = services.settings.session_days
     for attempt in (1, 2):
         try:
-            # Autocommit: one read (rarely a renewal) needs no BEGIN/COMMIT round trips.
+            # Autocommit: reads (rarely a renewal) need no BEGIN/COMMIT round trips.
             async with services.db.autocommit() as s:
-                link = await accounts.get_link(s, user.id)
-                if (
-                    link is not None
-                    and link.session_id is not None
-                    and accounts.needs_renewal(link, days=days)
-                ):
-                    await accounts.renew_session(s, link.session_id, days=days)
-            return link
+                links = await accounts.get_links(s, ids)
+                stale = [
+                    link.session_id
+                    for link in links.values()
+                    if link.session_id is not None and accounts.needs_renewal(link, days=days)
+                ]
+                if stale:
+                    await accounts.renew_sessions(s, stale, days=days)
+            return [links.get(i) for i in ids]
         except DBAPIError as exc:
-            # The first query of an update after a database restart meets a dead pooled
-            # connection; that invalidates the pool, so one retry gets a fresh one.
+            # The first query after a database restart meets a dead pooled connection;
+            # that invalidates the pool, so one retry gets a fresh one.
             if attempt == 2 or not exc.connection_invalidated:
                 raise
     raise AssertionError("unreachable")

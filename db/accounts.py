@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -121,46 +122,53 @@ class Link:
 
 
 async def get_link(s: AsyncSession, telegram_user_id: int) -> Link | None:
+    return (await get_links(s, [telegram_user_id])).get(telegram_user_id)
+
+
+async def get_links(s: AsyncSession, telegram_user_ids: Sequence[int]) -> dict[int, Link]:
+    """The links of several Telegram accounts in one query (unknown ones are absent)."""
     fresh_dialog = and_(
         DialogState.telegram_user_id == TelegramAccount.telegram_user_id,
         DialogState.updated_at > utc_now() - DIALOG_TTL,
     )
-    row = (
-        await s.execute(
-            select(
-                TelegramAccount,
-                Session.expires_at,
-                UserInfo.timezone,
-                DialogState.name,
-                Journal.title,
-            )
-            .outerjoin(Session, Session.id == TelegramAccount.session_id)
-            .outerjoin(UserInfo, UserInfo.user_id == TelegramAccount.user_id)
-            .outerjoin(DialogState, fresh_dialog)
-            .outerjoin(
-                Journal,
-                and_(
-                    Journal.id == TelegramAccount.active_journal_id,
-                    Journal.user_id == TelegramAccount.user_id,
-                ),
-            )
-            .where(TelegramAccount.telegram_user_id == telegram_user_id)
+    rows = await s.execute(
+        select(
+            TelegramAccount.telegram_user_id,
+            TelegramAccount.chat_id,
+            TelegramAccount.user_id,
+            TelegramAccount.session_id,
+            TelegramAccount.active_journal_id,
+            Session.expires_at,
+            UserInfo.timezone,
+            DialogState.name,
+            Journal.title,
         )
-    ).first()
-    if row is None:
-        return None
-    account, expires_at, tz, dialog_name, journal_title = row
-    return Link(
-        telegram_user_id=account.telegram_user_id,
-        chat_id=account.chat_id,
-        user_id=account.user_id,
-        session_id=account.session_id,
-        session_expires_at=expires_at,
-        active_journal_id=account.active_journal_id,
-        timezone=tz or "UTC",
-        active_journal_title=journal_title,
-        dialog=dialog_name,
+        .outerjoin(Session, Session.id == TelegramAccount.session_id)
+        .outerjoin(UserInfo, UserInfo.user_id == TelegramAccount.user_id)
+        .outerjoin(DialogState, fresh_dialog)
+        .outerjoin(
+            Journal,
+            and_(
+                Journal.id == TelegramAccount.active_journal_id,
+                Journal.user_id == TelegramAccount.user_id,
+            ),
+        )
+        .where(TelegramAccount.telegram_user_id.in_(list(set(telegram_user_ids))))
     )
+    return {
+        row.telegram_user_id: Link(
+            telegram_user_id=row.telegram_user_id,
+            chat_id=row.chat_id,
+            user_id=row.user_id,
+            session_id=row.session_id,
+            session_expires_at=row.expires_at,
+            active_journal_id=row.active_journal_id,
+            timezone=row.timezone or "UTC",
+            active_journal_title=row.title,
+            dialog=row.name,
+        )
+        for row in rows
+    }
 
 
 async def touch_account(
@@ -239,13 +247,13 @@ def needs_renewal(link: Link, *, days: int) -> bool:
     return link.session_expires_at < utc_now() + timedelta(days=days) - SESSION_RENEW_AFTER
 
 
-async def renew_session(s: AsyncSession, session_id: uuid.UUID, *, days: int) -> None:
+async def renew_sessions(s: AsyncSession, session_ids: Sequence[uuid.UUID], *, days: int) -> None:
     """Slide the expiry forward on use (at most one write an hour)."""
     now = utc_now()
     await s.execute(
         update(Session)
         .where(
-            Session.id == session_id,
+            Session.id.in_(list(session_ids)),
             Session.expires_at > now,
             Session.updated_at < now - SESSION_RENEW_AFTER,
         )

@@ -6,12 +6,13 @@ Entries belong to a user through their journal, so every query joins ``journals`
 
 from __future__ import annotations
 
+import enum
 import html
 import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -20,14 +21,17 @@ from sqlalchemy import (
     DateTime,
     Select,
     Text,
+    and_,
     bindparam,
     cast,
+    column,
     delete,
     func,
     literal,
     literal_column,
     select,
     update,
+    values,
 )
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -442,3 +446,126 @@ async def link_new_message(
         .returning(EntryMessage.message_id)
     )
     return result.first() is not None
+
+
+# --- saving many entries at once (the bot's hot path, see bot.batching) ------------
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """One message to save: ``content`` already passed ``clean_content``; ``timezone``
+    is a valid zone (the streak dates are computed in it)."""
+
+    user_id: uuid.UUID
+    journal_id: uuid.UUID
+    content: str
+    chat_id: int
+    message_ids: tuple[int, ...]
+    timezone: str
+    dates_since: datetime
+
+
+@dataclass(frozen=True)
+class SavedNew:
+    entry: Entry  # detached: id, journal_id, content, created_at
+    local_dates: list[date]  # the user's writing days since ``dates_since``, ascending
+
+
+class SaveProblem(enum.Enum):
+    DUPLICATE = "the message was saved before (a re-delivered update)"
+    NO_JOURNAL = "the journal is gone or not the user's"
+
+
+async def save_new_entries(
+    session: AsyncSession, items: Sequence[NewEntry]
+) -> list[SavedNew | SaveProblem]:
+    """Insert the entries (each only into its owner's journal), link their messages,
+    and read each user's recent writing days: three statements for the whole batch."""
+    now = utc_now()
+    ids = [uuid.uuid4() for _ in items]
+    # Distinct, increasing timestamps keep a batch's entries in arrival order.
+    moments = [now + timedelta(microseconds=i) for i in range(len(items))]
+    rows = values(
+        column("id", UUID(as_uuid=True)),
+        column("journal_id", UUID(as_uuid=True)),
+        column("user_id", UUID(as_uuid=True)),
+        column("content", Text),
+        column("t", DateTime),
+        name="new_entries",
+    ).data(
+        [
+            (id_, item.journal_id, item.user_id, item.content, moment)
+            for id_, item, moment in zip(ids, items, moments, strict=True)
+        ]
+    )
+    owned = select(rows.c.id, rows.c.journal_id, rows.c.content, rows.c.t, rows.c.t.label("t2"))
+    owned = owned.join(
+        Journal, and_(Journal.id == rows.c.journal_id, Journal.user_id == rows.c.user_id)
+    )
+    inserted = set(
+        await session.scalars(
+            insert(Entry)
+            .from_select(["id", "journal_id", "content", "created_at", "updated_at"], owned)
+            .returning(Entry.id)
+        )
+    )
+    links = [
+        {"chat_id": item.chat_id, "message_id": mid, "entry_id": id_, "part": part}
+        for id_, item in zip(ids, items, strict=True)
+        if id_ in inserted
+        for part, mid in enumerate(item.message_ids)
+    ]
+    linked: set[uuid.UUID] = set()
+    if links:
+        linked = set(
+            await session.scalars(
+                insert(EntryMessage)
+                .values(links)
+                .on_conflict_do_nothing(
+                    index_elements=[EntryMessage.chat_id, EntryMessage.message_id]
+                )
+                .returning(EntryMessage.entry_id)
+            )
+        )
+    duplicates = [
+        i
+        for i, item in zip(ids, items, strict=True)
+        if i in inserted and i not in linked and item.message_ids
+    ]
+    if duplicates:
+        await session.execute(delete(Entry).where(Entry.id.in_(duplicates)))
+    users = values(
+        column("user_id", UUID(as_uuid=True)),
+        column("tz", Text),
+        column("since", DateTime),
+        name="writers",
+    ).data(sorted({(i.user_id, i.timezone, naive_utc(i.dates_since)) for i in items}))
+    day = cast(
+        func.timezone(users.c.tz, func.timezone(literal_column("'UTC'"), Entry.created_at)), Date
+    )
+    dates: dict[uuid.UUID, list[date]] = {}
+    for user_id, when in await session.execute(
+        select(users.c.user_id, day)
+        .select_from(Entry)
+        .join(Journal, Journal.id == Entry.journal_id)
+        .join(users, Journal.user_id == users.c.user_id)
+        .where(Entry.created_at >= users.c.since)
+        .distinct()
+    ):
+        dates.setdefault(user_id, []).append(when)
+    results: list[SavedNew | SaveProblem] = []
+    for id_, item, moment in zip(ids, items, moments, strict=True):
+        if id_ not in inserted:
+            results.append(SaveProblem.NO_JOURNAL)
+        elif id_ in duplicates:
+            results.append(SaveProblem.DUPLICATE)
+        else:
+            entry = Entry(
+                id=id_,
+                journal_id=item.journal_id,
+                content=item.content,
+                created_at=moment,
+                updated_at=moment,
+            )
+            results.append(SavedNew(entry, sorted(dates.get(item.user_id, []))))
+    return results

@@ -14,6 +14,7 @@ devices racing change the goal once, and the loser learns the state it found.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -308,3 +309,18 @@ async def set_related_metric(
         allowed=_OPEN,
         values={"related_metric_type": metric.value if metric is not None else None},
     )
+
+
+async def open_goal_texts_many(
+    session: AsyncSession, user_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    """``open_goal_texts`` for several users in one query."""
+    result: dict[uuid.UUID, list[str]] = {user_id: [] for user_id in user_ids}
+    rows = await session.execute(
+        select(Goal.user_id, Goal.content)
+        .where(Goal.user_id.in_(list(set(user_ids))), _OPEN)
+        .order_by(Goal.created_at)
+    )
+    for user_id, content in rows:
+        result[user_id].append(content)
+    return result

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import time
 from typing import Any, Final, Literal, get_args
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import InvalidInput, utc_now
@@ -197,3 +198,33 @@ async def update_setting(
     settings.updated_at = utc_now()
     await session.flush()
     return settings
+
+
+async def ai_settings_many(
+    session: AsyncSession, user_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, object]]:
+    """The AI toggles of several users in one query (documented defaults for users
+    without a settings row, and for values the other app stored badly)."""
+    rows = await session.execute(
+        select(UserSettings.user_id, UserSettings.ai_interaction_settings)
+        .where(UserSettings.user_id.in_(list(set(user_ids))))
+        .ext(distinct_on(UserSettings.user_id))
+        .order_by(UserSettings.user_id, UserSettings.created_at, UserSettings.id)
+    )
+    found = {user_id: stored for user_id, stored in rows}
+    result: dict[uuid.UUID, dict[str, object]] = {}
+    for user_id in user_ids:
+        stored = found.get(user_id)
+        result[user_id] = {
+            key: _read_ai(stored, key) for key in _DEFAULTS["ai_interaction_settings"]
+        }
+    return result
+
+
+def _read_ai(stored: object, key: str) -> object:
+    if isinstance(stored, dict) and key in stored:
+        try:
+            return validate_setting("ai_interaction_settings", key, stored[key])
+        except VocabularyError:
+            pass
+    return _DEFAULTS["ai_interaction_settings"].get(key)

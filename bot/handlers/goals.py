@@ -31,6 +31,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
+from bot.batching import Batcher
 from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.config import Settings
@@ -53,7 +54,7 @@ from db.accounts import Link
 from db.errors import InvalidInput, NotFound
 from db.goals import GOAL_MAX_CHARS, GoalChange, GoalState, Outcome, goal_state
 from db.models import DialogState, Goal
-from db.settings import get_settings, read_setting
+from db.settings import ai_settings_many
 from db.vocab import GoalSource, MetricType, VocabularyError
 
 logger = logging.getLogger(__name__)
@@ -467,6 +468,33 @@ def suggestion_budget(settings: Settings) -> float:
     return LOCAL_BUDGET_SECONDS + (settings.llm_timeout if settings.llm_base_url else 0.0)
 
 
+SuggestionContext = tuple[bool, bool, list[str]]  # suggestions on, sentiment on, open goals
+CONTEXT_LOADER: Final = "suggestion_context"
+
+
+def _context_loader(services: Services) -> Batcher[uuid.UUID, SuggestionContext]:
+    loader = services.extras.get(CONTEXT_LOADER)
+    if loader is None:
+
+        async def load(user_ids: list[uuid.UUID]) -> list[SuggestionContext | BaseException]:
+            async with services.db.autocommit() as s:
+                ai = await ai_settings_many(s, user_ids)
+                wanting = [u for u in user_ids if ai[u].get("enableGrowthSuggestions")]
+                texts = await goals.open_goal_texts_many(s, wanting) if wanting else {}
+            return [
+                (
+                    bool(ai[u].get("enableGrowthSuggestions")),
+                    bool(ai[u].get("enableSentimentAnalysis")),
+                    texts.get(u, []),
+                )
+                for u in user_ids
+            ]
+
+        loader = services.extras[CONTEXT_LOADER] = Batcher(load)
+    assert isinstance(loader, Batcher)
+    return loader
+
+
 async def suggest_after_save(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, saved: SavedEntry
 ) -> None:
@@ -476,12 +504,8 @@ async def suggest_after_save(
     engine = services.extras.get(ENGINE_KEY)
     if engine is None:
         return
-    # Reads only (settings exist from sign-up): no BEGIN/COMMIT for every entry saved.
-    async with services.db.autocommit() as s:
-        settings = await get_settings(s, user_id)
-        wanted = read_setting(settings, "ai_interaction_settings", "enableGrowthSuggestions")
-        sentiment = read_setting(settings, "ai_interaction_settings", "enableSentimentAnalysis")
-        open_goals = await goals.open_goal_texts(s, user_id) if wanted else []
+    # Batched with other users' saves: two queries per batch, not per entry.
+    wanted, sentiment, open_goals = await _context_loader(services).submit(user_id)
     if not wanted:
         return
     try:

@@ -13,16 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.batching import Batcher
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
 from bot.handlers import basics
 from bot.logic.streaks import current_streak, local_date
-from bot.services import get_services
+from bot.services import Services, get_services
 from bot.session import LOGIN_HOOKS, ask_to_log_in, load_link, logged_in
 from db import accounts, dialogs, entries, journals
 from db.accounts import Link
 from db.errors import InvalidInput
 from db.models import DialogState, Entry, Journal
+from db.vocab import VocabularyError, parse_timezone
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +34,10 @@ COMMANDS = [
 ]
 
 WRITE_DIALOG = "write"
+ENTRY_SAVER = "entry_saver"
 # The streak shown after saving looks this far back (a longer streak shows as this).
 STREAK_WINDOW = timedelta(days=400)
 MAX_WRITE_PARTS = 50
-
-
-class _AlreadySaved(Exception):
-    """Rolls back an entry whose message was saved before (a re-delivered update)."""
 
 
 @dataclass(frozen=True)
@@ -77,32 +76,65 @@ async def save_entry(
     message_ids: list[int],
 ) -> SavedEntry | None:
     """Save ``content`` as one entry linked to its messages; None if those messages were
-    saved already (Telegram may deliver an update twice)."""
+    saved already (Telegram may deliver an update twice).
+
+    Concurrent saves share one transaction (bot.batching): this is the hot path, and
+    SQLAlchemy's cost per statement dominates the bot's CPU under load.
+    """
     assert link.user_id is not None
     services = get_services(context)
-    # One transaction, as few round trips as it takes: this is the bot's hot path.
-    try:
-        async with services.db.sessions.begin() as s:
-            entry = None
-            if link.active_journal_id is not None and link.active_journal_title is not None:
-                title = link.active_journal_title
-                entry = await entries.add_entry(s, link.user_id, link.active_journal_id, content)
-            if entry is None:  # no active journal (any more): pick or make one
+    text = entries.clean_content(content)  # InvalidInput for the user, before any I/O
+    zone = link.timezone if _valid_zone(link.timezone) else "UTC"
+    now = datetime.now(UTC)
+    journal_id, title = link.active_journal_id, link.active_journal_title
+    for _ in range(2):
+        if journal_id is None or title is None:  # no active journal (any more)
+            async with services.db.sessions.begin() as s:
                 journal = await active_journal(s, link)
-                title = journal.title
-                entry = await entries.add_entry(s, link.user_id, journal.id, content)
-                assert entry is not None  # the journal is the user's: just looked up
-            for part, message_id in enumerate(message_ids):
-                if not await entries.link_new_message(s, entry.id, chat_id, message_id, part):
-                    raise _AlreadySaved
-            now = datetime.now(UTC)
-            days = await entries.entry_local_dates(
-                s, link.user_id, link.timezone, since=now - STREAK_WINDOW
+                journal_id, title = journal.id, journal.title
+        outcome = await _entry_saver(services).submit(
+            entries.NewEntry(
+                user_id=link.user_id,
+                journal_id=journal_id,
+                content=text,
+                chat_id=chat_id,
+                message_ids=tuple(message_ids),
+                timezone=zone,
+                dates_since=now - STREAK_WINDOW,
             )
-    except _AlreadySaved:
-        return None
-    today = local_date(now, link.timezone)
-    return SavedEntry(entry, title, current_streak(days, today))
+        )
+        if outcome is entries.SaveProblem.DUPLICATE:
+            return None
+        if isinstance(outcome, entries.SavedNew):
+            streak = current_streak(outcome.local_dates, local_date(now, zone))
+            return SavedEntry(outcome.entry, title, streak)
+        journal_id = title = None  # the journal vanished: pick another, once
+    raise InvalidInput("That journal no longer exists. Pick another with /journals.")
+
+
+def _valid_zone(zone: str) -> bool:
+    try:
+        parse_timezone(zone)
+    except VocabularyError:
+        return False
+    return True
+
+
+def _entry_saver(
+    services: Services,
+) -> Batcher[entries.NewEntry, entries.SavedNew | entries.SaveProblem]:
+    saver = services.extras.get(ENTRY_SAVER)
+    if saver is None:
+
+        async def save(
+            items: list[entries.NewEntry],
+        ) -> list[entries.SavedNew | entries.SaveProblem]:
+            async with services.db.sessions.begin() as s:
+                return list(await entries.save_new_entries(s, items))
+
+        saver = services.extras[ENTRY_SAVER] = Batcher(save)
+    assert isinstance(saver, Batcher)
+    return saver
 
 
 def saved_text(saved: SavedEntry) -> str:
