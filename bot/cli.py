@@ -8,6 +8,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from telegram.error import InvalidToken, TelegramError
+
 from bot.config import ConfigError, Settings, load_settings
 
 logger = logging.getLogger("bot")
@@ -70,5 +72,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except InvalidToken:
+        print(
+            "error: Telegram refused BOT_TOKEN (getMe failed). Copy the token again from "
+            "@BotFather.",
+            file=sys.stderr,
+        )
+        return 2
+    except TelegramError as exc:
+        # getMe is the one call that must succeed at start.
+        print(
+            f"error: cannot reach the Telegram Bot API ({exc}). Check the network, or "
+            "TELEGRAM_BASE_URL if you use a local Bot API server.",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         return 130

@@ -50,3 +50,17 @@ def test_bad_setting_type_is_one_clear_line() -> None:
     assert result.returncode == 2
     assert "WEBHOOK_PORT" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_unreachable_bot_api_is_one_clear_line(tmp_path: Path) -> None:
+    """getMe is the one call that must succeed; when it cannot, say so plainly."""
+    result = run_cli(
+        env={
+            "BOT_TOKEN": "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",  # discard port: refused
+            "DATA_DIR": str(tmp_path),
+        }
+    )
+    assert result.returncode == 1
+    assert "cannot reach the Telegram Bot API" in result.stderr
+    assert "Traceback" not in result.stderr
