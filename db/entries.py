@@ -434,20 +434,6 @@ async def count_entries_since(session: AsyncSession, user_id: uuid.UUID, since: 
     return count or 0
 
 
-async def link_new_message(
-    session: AsyncSession, entry_id: uuid.UUID, chat_id: int, message_id: int, part: int = 0
-) -> bool:
-    """Like ``link_message``, but False (and nothing changed) when the message is
-    linked already: a re-delivered update, whose entry the caller should roll back."""
-    result = await session.execute(
-        insert(EntryMessage)
-        .values(chat_id=chat_id, message_id=message_id, entry_id=entry_id, part=part)
-        .on_conflict_do_nothing(index_elements=[EntryMessage.chat_id, EntryMessage.message_id])
-        .returning(EntryMessage.message_id)
-    )
-    return result.first() is not None
-
-
 # --- saving many entries at once (the bot's hot path, see bot.batching) ------------
 
 
