@@ -24,6 +24,7 @@ from db.models import (
     UserInfo,
     UserSettings,
 )
+from db.profile import usable_timezone
 
 BCRYPT_ROUNDS = 12
 MAX_FAILED_LOGINS = 5
@@ -163,7 +164,7 @@ async def get_links(s: AsyncSession, telegram_user_ids: Sequence[int]) -> dict[i
             session_id=row.session_id,
             session_expires_at=row.expires_at,
             active_journal_id=row.active_journal_id,
-            timezone=row.timezone or "UTC",
+            timezone=usable_timezone(row.timezone),
             active_journal_title=row.title,
             dialog=row.name,
         )

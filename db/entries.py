@@ -280,23 +280,17 @@ async def entries_between(
 # --- local calendar dates ---------------------------------------------------------
 
 
-async def entry_local_dates(
-    session: AsyncSession, user_id: uuid.UUID, tz: str, *, since: datetime | None = None
-) -> list[date]:
-    """Distinct dates, in the user's time zone, on which they wrote; ascending.
-
-    ``since`` bounds the scan (the streak after each entry needs only recent days).
-    """
+async def entry_local_dates(session: AsyncSession, user_id: uuid.UUID, tz: str) -> list[date]:
+    """Distinct dates, in the user's time zone, on which they wrote; ascending."""
     day = local_date_of(Entry.created_at, require_timezone(tz)).label("day")
-    query = (
+    result = await session.scalars(
         select(day)
         .select_from(Entry)
         .join(Journal, Journal.id == Entry.journal_id)
         .where(Journal.user_id == user_id)
+        .distinct()
+        .order_by(day)
     )
-    if since is not None:
-        query = query.where(Entry.created_at >= naive_utc(since))
-    result = await session.scalars(query.distinct().order_by(day))
     return list(result)
 
 

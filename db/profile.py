@@ -54,13 +54,19 @@ async def get_profile(session: AsyncSession, user_id: uuid.UUID) -> UserInfo | N
     return await session.scalar(select(UserInfo).where(UserInfo.user_id == user_id))
 
 
-async def get_timezone(session: AsyncSession, user_id: uuid.UUID) -> str:
-    """The user's time zone, or UTC when there is no profile or the stored name is unusable."""
-    stored = await session.scalar(select(UserInfo.timezone).where(UserInfo.user_id == user_id))
+def usable_timezone(stored: str | None) -> str:
+    """A stored zone name in canonical spelling, or UTC when it is missing or unusable
+    (the other app may have written anything)."""
     try:
         return require_timezone(stored) if stored is not None else DEFAULT_TIMEZONE
     except InvalidInput:
         return DEFAULT_TIMEZONE
+
+
+async def get_timezone(session: AsyncSession, user_id: uuid.UUID) -> str:
+    """The user's time zone, or UTC when there is no profile or the stored name is unusable."""
+    stored = await session.scalar(select(UserInfo.timezone).where(UserInfo.user_id == user_id))
+    return usable_timezone(stored)
 
 
 async def _locked_profile(session: AsyncSession, user_id: uuid.UUID) -> UserInfo | None:

@@ -44,7 +44,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.logic.schedule import Frequency, ReminderRule, catch_up, next_reminder
-from db.errors import InvalidInput, naive_utc
+from db.errors import naive_utc
 from db.models import (
     DEFAULT_NOTIFICATION_PREFERENCES,
     Goal,
@@ -55,7 +55,7 @@ from db.models import (
     UserInfo,
     UserSettings,
 )
-from db.profile import DEFAULT_TIMEZONE, require_timezone
+from db.profile import usable_timezone
 from db.settings import update_setting, validate_setting
 from db.vocab import VocabularyError
 
@@ -113,13 +113,6 @@ def reminder_preferences(document: object) -> ReminderPreferences:
             day_of_month=day_of_month,
         ),
     )
-
-
-def _usable_timezone(stored: str | None) -> str:
-    try:
-        return require_timezone(stored) if stored is not None else DEFAULT_TIMEZONE
-    except InvalidInput:
-        return DEFAULT_TIMEZONE
 
 
 def _aware_utc(moment: datetime) -> datetime:
@@ -207,7 +200,7 @@ async def reschedule(
     if row is None or not preferences.wanted:
         await session.execute(delete(ReminderSchedule).where(ReminderSchedule.user_id == user_id))
         return
-    due = next_reminder(preferences.rule, _usable_timezone(row[1]), moment)
+    due = next_reminder(preferences.rule, usable_timezone(row[1]), moment)
     naive_now = naive_utc(moment)
     upsert = insert(ReminderSchedule).values(
         user_id=user_id, next_at=naive_utc(due), updated_at=naive_now
@@ -312,7 +305,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Du
             if user is None or not preferences.wanted:
                 gone.append(row.user_id)
                 continue
-            zone = _usable_timezone(user.timezone)
+            zone = usable_timezone(user.timezone)
             _, next_due = catch_up(preferences.rule, zone, _aware_utc(row.next_at), moment)
             plans.append((row, preferences, zone, next_due))
         if gone:

@@ -24,7 +24,6 @@ from db import accounts, dialogs, entries, journals
 from db.accounts import Link
 from db.errors import InvalidInput
 from db.models import DialogState, Entry, Journal
-from db.vocab import VocabularyError, parse_timezone
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +83,7 @@ async def save_entry(
     assert link.user_id is not None
     services = get_services(context)
     text = entries.clean_content(content)  # InvalidInput for the user, before any I/O
-    zone = link.timezone if _valid_zone(link.timezone) else "UTC"
+    zone = link.timezone  # already usable: db.accounts reads it through usable_timezone
     now = datetime.now(UTC)
     journal_id, title = link.active_journal_id, link.active_journal_title
     for _ in range(2):
@@ -110,14 +109,6 @@ async def save_entry(
             return SavedEntry(outcome.entry, title, streak)
         journal_id = title = None  # the journal vanished: pick another, once
     raise InvalidInput("That journal no longer exists. Pick another with /journals.")
-
-
-def _valid_zone(zone: str) -> bool:
-    try:
-        parse_timezone(zone)
-    except VocabularyError:
-        return False
-    return True
 
 
 def _entry_saver(
