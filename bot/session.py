@@ -16,6 +16,7 @@ from bot.logic.callback_data import encode
 from bot.services import Services, get_services
 from db import accounts, dialogs
 from db.accounts import Link
+from db.prepared import driver_connection
 
 # Called after a successful login with (update, context, link): e.g. to save what the
 # user wrote while logged out.
@@ -53,23 +54,23 @@ async def _load_links(services: Services, ids: list[int]) -> list[Link | BaseExc
     days = services.settings.session_days
     for attempt in (1, 2):
         try:
-            # Autocommit: reads (rarely a renewal) need no BEGIN/COMMIT round trips.
-            async with services.db.autocommit() as s:
-                links = await accounts.get_links(s, ids)
-                stale = [
-                    link.session_id
-                    for link in links.values()
-                    if link.session_id is not None and accounts.needs_renewal(link, days=days)
-                ]
-                if stale:
-                    await accounts.renew_sessions(s, stale, days=days)
-            return [links.get(i) for i in ids]
+            async with driver_connection(services.db.engine) as driver:
+                links = await accounts.get_links(driver, ids)
+            break
         except DBAPIError as exc:
             # The first query after a database restart meets a dead pooled connection;
             # that invalidates the pool, so one retry gets a fresh one.
             if attempt == 2 or not exc.connection_invalidated:
                 raise
-    raise AssertionError("unreachable")
+    stale = [
+        link.session_id
+        for link in links.values()
+        if link.session_id is not None and accounts.needs_renewal(link, days=days)
+    ]
+    if stale:  # at most once an hour per user
+        async with services.db.autocommit() as s:
+            await accounts.renew_sessions(s, stale, days=days)
+    return [links.get(i) for i in ids]
 
 
 async def ask_to_log_in(

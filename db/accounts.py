@@ -7,10 +7,23 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import bcrypt
-from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import utc_now
@@ -24,6 +37,7 @@ from db.models import (
     UserInfo,
     UserSettings,
 )
+from db.prepared import Driver, Prepared
 from db.profile import usable_timezone
 
 BCRYPT_ROUNDS = 12
@@ -122,27 +136,25 @@ class Link:
         return self.session_expires_at is None or self.session_expires_at <= utc_now()
 
 
-async def get_link(s: AsyncSession, telegram_user_id: int) -> Link | None:
-    return (await get_links(s, [telegram_user_id])).get(telegram_user_id)
-
-
-async def get_links(s: AsyncSession, telegram_user_ids: Sequence[int]) -> dict[int, Link]:
-    """The links of several Telegram accounts in one query (unknown ones are absent)."""
+def _links_statement() -> Select[
+    int, int, uuid.UUID | None, uuid.UUID | None, uuid.UUID | None, datetime, str, str, str
+]:
+    ids = bindparam("ids", type_=ARRAY(BigInteger))
     fresh_dialog = and_(
         DialogState.telegram_user_id == TelegramAccount.telegram_user_id,
-        DialogState.updated_at > utc_now() - DIALOG_TTL,
+        DialogState.updated_at > bindparam("dialogs_since", type_=DateTime),
     )
-    rows = await s.execute(
+    return (
         select(
             TelegramAccount.telegram_user_id,
             TelegramAccount.chat_id,
             TelegramAccount.user_id,
             TelegramAccount.session_id,
             TelegramAccount.active_journal_id,
-            Session.expires_at,
+            Session.expires_at.label("session_expires_at"),
             UserInfo.timezone,
-            DialogState.name,
-            Journal.title,
+            DialogState.name.label("dialog"),
+            Journal.title.label("active_journal_title"),
         )
         .outerjoin(Session, Session.id == TelegramAccount.session_id)
         .outerjoin(UserInfo, UserInfo.user_id == TelegramAccount.user_id)
@@ -154,22 +166,44 @@ async def get_links(s: AsyncSession, telegram_user_ids: Sequence[int]) -> dict[i
                 Journal.user_id == TelegramAccount.user_id,
             ),
         )
-        .where(TelegramAccount.telegram_user_id.in_(list(set(telegram_user_ids))))
+        .where(TelegramAccount.telegram_user_id == any_(ids))
     )
-    return {
-        row.telegram_user_id: Link(
-            telegram_user_id=row.telegram_user_id,
-            chat_id=row.chat_id,
-            user_id=row.user_id,
-            session_id=row.session_id,
-            session_expires_at=row.expires_at,
-            active_journal_id=row.active_journal_id,
-            timezone=usable_timezone(row.timezone),
-            active_journal_title=row.title,
-            dialog=row.name,
-        )
-        for row in rows
-    }
+
+
+_LINKS = _links_statement()
+_PREPARED_LINKS = Prepared(_LINKS)
+
+
+def _link_of(row: Any) -> Link:
+    """A row of ``_LINKS``: an asyncpg record or a SQLAlchemy row mapping."""
+    return Link(
+        telegram_user_id=row["telegram_user_id"],
+        chat_id=row["chat_id"],
+        user_id=row["user_id"],
+        session_id=row["session_id"],
+        session_expires_at=row["session_expires_at"],
+        active_journal_id=row["active_journal_id"],
+        timezone=usable_timezone(row["timezone"]),
+        active_journal_title=row["active_journal_title"],
+        dialog=row["dialog"],
+    )
+
+
+async def get_link(s: AsyncSession, telegram_user_id: int) -> Link | None:
+    rows = await s.execute(
+        _LINKS, {"ids": [telegram_user_id], "dialogs_since": utc_now() - DIALOG_TTL}
+    )
+    row = rows.mappings().first()
+    return None if row is None else _link_of(row)
+
+
+async def get_links(driver: Driver, telegram_user_ids: Sequence[int]) -> dict[int, Link]:
+    """The links of several Telegram accounts in one prepared statement (unknown
+    accounts are absent): the first query of every update."""
+    rows = await _PREPARED_LINKS.fetch(
+        driver, ids=list(set(telegram_user_ids)), dialogs_since=utc_now() - DIALOG_TTL
+    )
+    return {row["telegram_user_id"]: _link_of(row) for row in rows}
 
 
 async def touch_account(

@@ -12,32 +12,35 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Date,
     DateTime,
+    Integer,
     Select,
     Text,
     and_,
     bindparam,
     cast,
-    column,
     delete,
     func,
     literal,
     literal_column,
+    or_,
     select,
     update,
-    values,
 )
-from sqlalchemy.dialects.postgresql import UUID, insert
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import clean_text, naive_utc, utc_now
 from db.models import Entry, EntryMessage, Goal, Journal
+from db.prepared import Driver, Prepared
 from db.profile import require_timezone
 
 # Several Telegram messages joined by /write stay well below this; it only stops abuse.
@@ -456,90 +459,144 @@ class SaveProblem(enum.Enum):
     NO_JOURNAL = "the journal is gone or not the user's"
 
 
+def _save_statement() -> Any:
+    """One statement for a whole batch (see ``save_new_entries``): parallel arrays in,
+    one row per writer out, with the entries it inserted and the writer's days."""
+
+    def array_of(name: str, kind: Any) -> Any:
+        return bindparam(name, type_=ARRAY(kind))
+
+    new = (
+        func.unnest(
+            array_of("ids", UUID(as_uuid=True)),
+            array_of("journal_ids", UUID(as_uuid=True)),
+            array_of("user_ids", UUID(as_uuid=True)),
+            array_of("contents", Text),
+            array_of("moments", DateTime),
+        )
+        .table_valued("id", "journal_id", "user_id", "content", "t")
+        .render_derived(name="new")
+    )
+    owned = (
+        select(new.c.id, new.c.journal_id, new.c.content, new.c.t)
+        .join(Journal, and_(Journal.id == new.c.journal_id, Journal.user_id == new.c.user_id))
+        .cte("owned")
+    )
+    links = (
+        func.unnest(
+            array_of("link_chat_ids", BigInteger),
+            array_of("link_message_ids", BigInteger),
+            array_of("link_entry_ids", UUID(as_uuid=True)),
+            array_of("link_parts", Integer),
+        )
+        .table_valued("chat_id", "message_id", "entry_id", "part")
+        .render_derived(name="links")
+    )
+    # A message already linked (a re-delivered update) keeps its entry; an entry none of
+    # whose messages could be linked is not inserted. The foreign key from
+    # entry_messages to entries is checked at the end of the statement, so the links
+    # may be written first.
+    linked = (
+        insert(EntryMessage)
+        .from_select(
+            ["chat_id", "message_id", "entry_id", "part"],
+            select(links.c.chat_id, links.c.message_id, links.c.entry_id, links.c.part).join(
+                owned, owned.c.id == links.c.entry_id
+            ),
+        )
+        .on_conflict_do_nothing(index_elements=[EntryMessage.chat_id, EntryMessage.message_id])
+        .returning(EntryMessage.entry_id)
+        .cte("linked")
+    )
+    wanted = or_(
+        owned.c.id.in_(select(linked.c.entry_id)),
+        ~owned.c.id.in_(select(links.c.entry_id)),  # saved without a message
+    )
+    inserted = (
+        insert(Entry)
+        .from_select(
+            ["id", "journal_id", "content", "created_at", "updated_at"],
+            select(owned.c.id, owned.c.journal_id, owned.c.content, owned.c.t, owned.c.t).where(
+                wanted
+            ),
+        )
+        .returning(Entry.id)
+        .cte("inserted")
+    )
+    writers = (
+        func.unnest(
+            array_of("writer_ids", UUID(as_uuid=True)),
+            array_of("writer_zones", Text),
+            array_of("writer_since", DateTime),
+        )
+        .table_valued("user_id", "tz", "since")
+        .render_derived(name="writers")
+    )
+    day = cast(
+        func.timezone(writers.c.tz, func.timezone(literal_column("'UTC'"), Entry.created_at)),
+        Date,
+    )
+    # The statement's snapshot predates its own inserts: the caller adds their days.
+    days = (
+        select(func.array_agg(day.distinct()))
+        .select_from(Entry)
+        .join(Journal, Journal.id == Entry.journal_id)
+        .where(Journal.user_id == writers.c.user_id, Entry.created_at >= writers.c.since)
+        .scalar_subquery()
+    )
+    return select(
+        writers.c.user_id,
+        days.label("days"),
+        select(func.array_agg(owned.c.id)).scalar_subquery().label("owned"),
+        select(func.array_agg(inserted.c.id)).scalar_subquery().label("inserted"),
+    )
+
+
+_SAVE = Prepared(_save_statement())
+
+
 async def save_new_entries(
-    session: AsyncSession, items: Sequence[NewEntry]
+    driver: Driver, items: Sequence[NewEntry]
 ) -> list[SavedNew | SaveProblem]:
     """Insert the entries (each only into its owner's journal), link their messages,
-    and read each user's recent writing days: three statements for the whole batch."""
+    and read each user's recent writing days: one statement, one transaction, for the
+    whole batch."""
     now = utc_now()
     ids = [uuid.uuid4() for _ in items]
     # Distinct, increasing timestamps keep a batch's entries in arrival order.
     moments = [now + timedelta(microseconds=i) for i in range(len(items))]
-    rows = values(
-        column("id", UUID(as_uuid=True)),
-        column("journal_id", UUID(as_uuid=True)),
-        column("user_id", UUID(as_uuid=True)),
-        column("content", Text),
-        column("t", DateTime),
-        name="new_entries",
-    ).data(
-        [
-            (id_, item.journal_id, item.user_id, item.content, moment)
-            for id_, item, moment in zip(ids, items, moments, strict=True)
-        ]
-    )
-    owned = select(rows.c.id, rows.c.journal_id, rows.c.content, rows.c.t, rows.c.t.label("t2"))
-    owned = owned.join(
-        Journal, and_(Journal.id == rows.c.journal_id, Journal.user_id == rows.c.user_id)
-    )
-    inserted = set(
-        await session.scalars(
-            insert(Entry)
-            .from_select(["id", "journal_id", "content", "created_at", "updated_at"], owned)
-            .returning(Entry.id)
-        )
-    )
     links = [
-        {"chat_id": item.chat_id, "message_id": mid, "entry_id": id_, "part": part}
+        (item.chat_id, message_id, id_, part)
         for id_, item in zip(ids, items, strict=True)
-        if id_ in inserted
-        for part, mid in enumerate(item.message_ids)
+        for part, message_id in enumerate(item.message_ids)
     ]
-    linked: set[uuid.UUID] = set()
-    if links:
-        linked = set(
-            await session.scalars(
-                insert(EntryMessage)
-                .values(links)
-                .on_conflict_do_nothing(
-                    index_elements=[EntryMessage.chat_id, EntryMessage.message_id]
-                )
-                .returning(EntryMessage.entry_id)
-            )
-        )
-    duplicates = [
-        i
-        for i, item in zip(ids, items, strict=True)
-        if i in inserted and i not in linked and item.message_ids
-    ]
-    if duplicates:
-        await session.execute(delete(Entry).where(Entry.id.in_(duplicates)))
-    users = values(
-        column("user_id", UUID(as_uuid=True)),
-        column("tz", Text),
-        column("since", DateTime),
-        name="writers",
-    ).data(sorted({(i.user_id, i.timezone, naive_utc(i.dates_since)) for i in items}))
-    day = cast(
-        func.timezone(users.c.tz, func.timezone(literal_column("'UTC'"), Entry.created_at)), Date
+    writers = sorted({(i.user_id, i.timezone, naive_utc(i.dates_since)) for i in items})
+    rows = await _SAVE.fetch(
+        driver,
+        ids=ids,
+        journal_ids=[i.journal_id for i in items],
+        user_ids=[i.user_id for i in items],
+        contents=[i.content for i in items],
+        moments=moments,
+        link_chat_ids=[link[0] for link in links],
+        link_message_ids=[link[1] for link in links],
+        link_entry_ids=[link[2] for link in links],
+        link_parts=[link[3] for link in links],
+        writer_ids=[w[0] for w in writers],
+        writer_zones=[w[1] for w in writers],
+        writer_since=[w[2] for w in writers],
     )
-    dates: dict[uuid.UUID, list[date]] = {}
-    for user_id, when in await session.execute(
-        select(users.c.user_id, day)
-        .select_from(Entry)
-        .join(Journal, Journal.id == Entry.journal_id)
-        .join(users, Journal.user_id == users.c.user_id)
-        .where(Entry.created_at >= users.c.since)
-        .distinct()
-    ):
-        dates.setdefault(user_id, []).append(when)
+    owned = set(rows[0]["owned"] or ()) if rows else set()
+    inserted = set(rows[0]["inserted"] or ()) if rows else set()
+    dates: dict[uuid.UUID, set[date]] = {row["user_id"]: set(row["days"] or ()) for row in rows}
+    for id_, item, moment in zip(ids, items, moments, strict=True):
+        if id_ in inserted:  # the day it was written on the user's clock
+            dates[item.user_id].add(
+                moment.replace(tzinfo=UTC).astimezone(ZoneInfo(item.timezone)).date()
+            )
     results: list[SavedNew | SaveProblem] = []
     for id_, item, moment in zip(ids, items, moments, strict=True):
-        if id_ not in inserted:
-            results.append(SaveProblem.NO_JOURNAL)
-        elif id_ in duplicates:
-            results.append(SaveProblem.DUPLICATE)
-        else:
+        if id_ in inserted:
             entry = Entry(
                 id=id_,
                 journal_id=item.journal_id,
@@ -547,5 +604,9 @@ async def save_new_entries(
                 created_at=moment,
                 updated_at=moment,
             )
-            results.append(SavedNew(entry, sorted(dates.get(item.user_id, []))))
+            results.append(SavedNew(entry, sorted(dates[item.user_id])))
+        elif id_ in owned:
+            results.append(SaveProblem.DUPLICATE)
+        else:
+            results.append(SaveProblem.NO_JOURNAL)
     return results

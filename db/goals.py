@@ -20,11 +20,14 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import InvalidInput, NotFound, clean_text, naive_utc, utc_now
 from db.models import Entry, Goal, Journal
+from db.prepared import Driver, Prepared
+from db.settings import ai_settings_document, ai_settings_of
 from db.vocab import GoalSource, MetricType, parse_goal_source, parse_metric_type
 
 GOAL_MAX_CHARS = 500
@@ -311,16 +314,42 @@ async def set_related_metric(
     )
 
 
-async def open_goal_texts_many(
-    session: AsyncSession, user_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[str]]:
-    """``open_goal_texts`` for several users in one query."""
-    result: dict[uuid.UUID, list[str]] = {user_id: [] for user_id in user_ids}
-    rows = await session.execute(
-        select(Goal.user_id, Goal.content)
-        .where(Goal.user_id.in_(list(set(user_ids))), _OPEN)
-        .order_by(Goal.created_at)
+@dataclass(frozen=True)
+class SuggestionContext:
+    """What suggesting goals for a new entry needs to know about its writer."""
+
+    ai_settings: dict[str, object]  # as ``db.settings.ai_settings_of`` reads them
+    open_goals: list[str]  # texts of the open goals, oldest first, not to repeat
+
+
+def _contexts_statement() -> Select[Any]:
+    users = (
+        func.unnest(bindparam("user_ids", type_=ARRAY(UUID(as_uuid=True))))
+        .table_valued("user_id")
+        .render_derived(name="users")
     )
-    for user_id, content in rows:
-        result[user_id].append(content)
-    return result
+    open_goals = (
+        select(func.array_agg(aggregate_order_by(Goal.content, Goal.created_at)))
+        .where(Goal.user_id == users.c.user_id, _OPEN)
+        .scalar_subquery()
+    )
+    return select(
+        users.c.user_id,
+        ai_settings_document(users.c.user_id).label("ai"),
+        open_goals.label("open_goals"),
+    )
+
+
+_CONTEXTS = Prepared(_contexts_statement())
+
+
+async def suggestion_contexts(
+    driver: Driver, user_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, SuggestionContext]:
+    """The suggestion context of several users in one prepared statement (the hot path
+    after each saved entry)."""
+    rows = await _CONTEXTS.fetch(driver, user_ids=list(set(user_ids)))
+    return {
+        row["user_id"]: SuggestionContext(ai_settings_of(row["ai"]), list(row["open_goals"] or ()))
+        for row in rows
+    }

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import time
 from typing import Any, Final, Literal, get_args
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import InvalidInput, utc_now
@@ -146,16 +145,20 @@ def read_setting(settings: UserSettings, document: SettingsDocument, key: str) -
     return _DEFAULTS[document].get(key)
 
 
-async def _first_row(
-    session: AsyncSession, user_id: uuid.UUID, *, lock: bool = False
-) -> UserSettings | None:
+def _oldest_row(user_id: uuid.UUID | ColumnElement[uuid.UUID]) -> Select[UserSettings]:
     # user_id is not unique in the shared schema; the oldest row is the one both apps use.
-    query = (
+    return (
         select(UserSettings)
         .where(UserSettings.user_id == user_id)
         .order_by(UserSettings.created_at, UserSettings.id)
         .limit(1)
     )
+
+
+async def _first_row(
+    session: AsyncSession, user_id: uuid.UUID, *, lock: bool = False
+) -> UserSettings | None:
+    query = _oldest_row(user_id)
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     return await session.scalar(query)
@@ -200,25 +203,20 @@ async def update_setting(
     return settings
 
 
-async def ai_settings_many(
-    session: AsyncSession, user_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, dict[str, object]]:
-    """The AI toggles of several users in one query (documented defaults for users
-    without a settings row, and for values the other app stored badly)."""
-    rows = await session.execute(
-        select(UserSettings.user_id, UserSettings.ai_interaction_settings)
-        .where(UserSettings.user_id.in_(list(set(user_ids))))
-        .ext(distinct_on(UserSettings.user_id))
-        .order_by(UserSettings.user_id, UserSettings.created_at, UserSettings.id)
+def ai_settings_document(user_id: ColumnElement[uuid.UUID]) -> ScalarSelect[Any]:
+    """The stored ``ai_interaction_settings`` of the user in ``user_id``, as a correlated
+    subquery (NULL without a settings row); read it with ``ai_settings_of``."""
+    return (
+        _oldest_row(user_id)
+        .with_only_columns(UserSettings.ai_interaction_settings)
+        .scalar_subquery()
     )
-    found = {user_id: stored for user_id, stored in rows}
-    result: dict[uuid.UUID, dict[str, object]] = {}
-    for user_id in user_ids:
-        stored = found.get(user_id)
-        result[user_id] = {
-            key: _read_ai(stored, key) for key in _DEFAULTS["ai_interaction_settings"]
-        }
-    return result
+
+
+def ai_settings_of(stored: object) -> dict[str, object]:
+    """The AI toggles of a stored document: the documented defaults where there is no
+    row, and for values the other app stored badly."""
+    return {key: _read_ai(stored, key) for key in _DEFAULTS["ai_interaction_settings"]}
 
 
 def _read_ai(stored: object, key: str) -> object:

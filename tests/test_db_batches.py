@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from db import goals
 from db.database import Database
 from db.entries import NewEntry, SavedNew, SaveProblem, save_new_entries
 from db.models import Entry, EntryMessage, UserSettings
-from db.settings import ai_settings_many
+from db.prepared import driver_connection
 from db.vocab import GoalSource
 from tests.factories import make_journal, make_user
 
@@ -34,9 +35,9 @@ async def test_a_batch_saves_each_entry_only_into_its_owners_journal(db: Databas
             await make_user(s, email="b@example.com"),
         )
         a_journal, b_journal = await make_journal(s, alice), await make_journal(s, bob)
-    async with db.sessions.begin() as s:
+    async with driver_connection(db.engine) as driver:
         results = await save_new_entries(
-            s,
+            driver,
             [
                 _new(alice, a_journal.id, "first", 10),
                 _new(bob, b_journal.id, "bob's", 11),
@@ -57,10 +58,9 @@ async def test_a_redelivered_message_is_reported_and_not_saved_twice(db: Databas
     async with db.sessions.begin() as s:
         user = await make_user(s, email="a@example.com")
         journal = await make_journal(s, user)
-    async with db.sessions.begin() as s:
-        [first] = await save_new_entries(s, [_new(user, journal.id, "once", 42)])
-    async with db.sessions.begin() as s:
-        [again] = await save_new_entries(s, [_new(user, journal.id, "once", 42)])
+    async with driver_connection(db.engine) as driver:
+        [first] = await save_new_entries(driver, [_new(user, journal.id, "once", 42)])
+        [again] = await save_new_entries(driver, [_new(user, journal.id, "once", 42)])
     assert isinstance(first, SavedNew)
     assert again is SaveProblem.DUPLICATE
     async with db.sessions() as s:
@@ -72,8 +72,8 @@ async def test_writing_days_come_back_per_user_in_their_zone(db: Database) -> No
     async with db.sessions.begin() as s:
         user = await make_user(s, email="a@example.com")
         journal = await make_journal(s, user)
-    async with db.sessions.begin() as s:
-        [saved] = await save_new_entries(s, [_new(user, journal.id, "today", 1)])
+    async with driver_connection(db.engine) as driver:
+        [saved] = await save_new_entries(driver, [_new(user, journal.id, "today", 1)])
     assert isinstance(saved, SavedNew)
     assert saved.local_dates == [datetime.now(UTC).date()]
 
@@ -97,11 +97,88 @@ async def test_ai_settings_and_open_goals_for_many_users(db: Database) -> None:
             s, bob, "Done", source=GoalSource.USER_CREATED, accepted=True
         )
         await goals.complete_goal(s, bob, done.id)
+        await goals.create_goal(s, bob, "Then swim", source=GoalSource.USER_CREATED)
+    async with driver_connection(db.engine) as driver:
+        found = await goals.suggestion_contexts(driver, [alice, bob, carol, bob])
+    assert set(found) == {alice, bob, carol}
+    assert found[alice].ai_settings["enableGrowthSuggestions"] is False
+    assert found[alice].ai_settings["enableAiInsights"] is True  # garbage reads as the default
+    assert found[bob].ai_settings["enableGrowthSuggestions"] is True
+    assert found[carol].ai_settings["enableSentimentAnalysis"] is True  # no row: defaults
+    assert found[alice].open_goals == []
+    assert found[bob].open_goals == ["Run 5k", "Then swim"]  # oldest first, not "Done"
+
+
+async def test_one_message_twice_in_a_batch_is_saved_once(db: Database) -> None:
+    async with db.sessions.begin() as s:
+        user = await make_user(s, email="a@example.com")
+        journal = await make_journal(s, user)
+    async with driver_connection(db.engine) as driver:
+        first, again = await save_new_entries(
+            driver, [_new(user, journal.id, "twice", 7), _new(user, journal.id, "twice", 7)]
+        )
+    assert isinstance(first, SavedNew)
+    assert again is SaveProblem.DUPLICATE
     async with db.sessions() as s:
-        ai = await ai_settings_many(s, [alice, bob, carol])
-        texts = await goals.open_goal_texts_many(s, [alice, bob])
-    assert ai[alice]["enableGrowthSuggestions"] is False
-    assert ai[alice]["enableAiInsights"] is True  # garbage reads as the default
-    assert ai[bob]["enableGrowthSuggestions"] is True
-    assert ai[carol]["enableSentimentAnalysis"] is True  # no row: defaults
-    assert texts == {alice: [], bob: ["Run 5k"]}
+        assert (await s.scalars(select(Entry.content))).all() == ["twice"]
+
+
+async def test_an_entry_of_several_messages_links_each_as_a_part(db: Database) -> None:
+    async with db.sessions.begin() as s:
+        user = await make_user(s, email="a@example.com")
+        journal = await make_journal(s, user)
+    item = NewEntry(
+        user_id=user,
+        journal_id=journal.id,
+        content="one\n\ntwo",
+        chat_id=5,
+        message_ids=(21, 22),
+        timezone="UTC",
+        dates_since=datetime.now(UTC) - timedelta(days=1),
+    )
+    async with driver_connection(db.engine) as driver:
+        [saved] = await save_new_entries(driver, [item])
+    assert isinstance(saved, SavedNew)
+    async with db.sessions() as s:
+        parts = (
+            await s.execute(
+                select(EntryMessage.message_id, EntryMessage.part, EntryMessage.entry_id)
+            )
+        ).all()
+    assert sorted(parts) == [(21, 0, saved.entry.id), (22, 1, saved.entry.id)]
+
+
+async def test_an_entry_without_messages_is_saved(db: Database) -> None:
+    async with db.sessions.begin() as s:
+        user = await make_user(s, email="a@example.com")
+        journal = await make_journal(s, user)
+    item = replace(_new(user, journal.id, "kept while logged out", 0), message_ids=())
+    async with driver_connection(db.engine) as driver:
+        [saved] = await save_new_entries(driver, [item])
+    assert isinstance(saved, SavedNew)
+    async with db.sessions() as s:
+        assert (await s.scalars(select(Entry.content))).all() == ["kept while logged out"]
+
+
+async def test_the_days_include_earlier_entries_and_this_batch(db: Database) -> None:
+    async with db.sessions.begin() as s:
+        alice, bob = (
+            await make_user(s, email="a@example.com"),
+            await make_user(s, email="b@example.com"),
+        )
+        a_journal, b_journal = await make_journal(s, alice), await make_journal(s, bob)
+        two_days_ago = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=2)
+        s.add(Entry(journal_id=a_journal.id, content="older", created_at=two_days_ago))
+    async with driver_connection(db.engine) as driver:
+        a1, b1, a2 = await save_new_entries(
+            driver,
+            [
+                _new(alice, a_journal.id, "a1", 1),
+                _new(bob, b_journal.id, "b1", 2),
+                _new(alice, a_journal.id, "a2", 3),
+            ],
+        )
+    today = datetime.now(UTC).date()
+    assert isinstance(a1, SavedNew) and isinstance(a2, SavedNew) and isinstance(b1, SavedNew)
+    assert a1.local_dates == a2.local_dates == [two_days_ago.date(), today]
+    assert b1.local_dates == [today]  # only bob's own days

@@ -54,7 +54,7 @@ from db.accounts import Link
 from db.errors import InvalidInput, NotFound
 from db.goals import GOAL_MAX_CHARS, GoalChange, GoalState, Outcome, goal_state
 from db.models import DialogState, Goal
-from db.settings import ai_settings_many
+from db.prepared import driver_connection
 from db.vocab import GoalSource, MetricType, VocabularyError
 
 logger = logging.getLogger(__name__)
@@ -477,15 +477,13 @@ def _context_loader(services: Services) -> Batcher[uuid.UUID, SuggestionContext]
     if loader is None:
 
         async def load(user_ids: list[uuid.UUID]) -> list[SuggestionContext | BaseException]:
-            async with services.db.autocommit() as s:
-                ai = await ai_settings_many(s, user_ids)
-                wanting = [u for u in user_ids if ai[u].get("enableGrowthSuggestions")]
-                texts = await goals.open_goal_texts_many(s, wanting) if wanting else {}
+            async with driver_connection(services.db.engine) as driver:
+                found = await goals.suggestion_contexts(driver, user_ids)
             return [
                 (
-                    bool(ai[u].get("enableGrowthSuggestions")),
-                    bool(ai[u].get("enableSentimentAnalysis")),
-                    texts.get(u, []),
+                    bool(found[u].ai_settings.get("enableGrowthSuggestions")),
+                    bool(found[u].ai_settings.get("enableSentimentAnalysis")),
+                    found[u].open_goals,
                 )
                 for u in user_ids
             ]
@@ -504,7 +502,7 @@ async def suggest_after_save(
     engine = services.extras.get(ENGINE_KEY)
     if engine is None:
         return
-    # Batched with other users' saves: two queries per batch, not per entry.
+    # Batched with other users' saves: one prepared statement per batch, not per entry.
     wanted, sentiment, open_goals = await _context_loader(services).submit(user_id)
     if not wanted:
         return
