@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from bot.logic.suggestions import (
+    INLINE_MAX_CHARS,
     MAX_GOALS,
     METRIC_TYPES,
     LocalSuggestionEngine,
@@ -431,3 +434,28 @@ async def test_async_suggest_matches_sync() -> None:
     text = "I'm not good at public speaking."
     got = await ENGINE.suggest(text, open_goals=[], with_sentiment=True)
     assert got == suggest(text)
+
+
+async def test_long_entries_are_analysed_off_the_event_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    short = "I'm not good at public speaking."
+    long = short + " Then I practised the talk again and again." * 20
+    assert len(short) <= INLINE_MAX_CHARS < len(long)
+    expected = suggest(short), suggest(long)
+    threads: list[str] = []
+    analyse = LocalSuggestionEngine.suggest_sync
+
+    def spy(self: LocalSuggestionEngine, *args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return analyse(self, *args, **kwargs)
+
+    monkeypatch.setattr(LocalSuggestionEngine, "suggest_sync", spy)
+    got = (
+        await ENGINE.suggest(short, open_goals=[], with_sentiment=True),
+        await ENGINE.suggest(long, open_goals=[], with_sentiment=True),
+    )
+    assert got == expected
+    loop_thread = threading.current_thread().name
+    assert threads[0] == loop_thread  # a one-liner: cheaper than a thread hand-off
+    assert threads[1] != loop_thread  # tens of ms: kept off the loop
