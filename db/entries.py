@@ -33,6 +33,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
@@ -536,12 +537,22 @@ def _save_statement() -> Any:
         func.timezone(writers.c.tz, func.timezone(literal_column("'UTC'"), Entry.created_at)),
         Date,
     )
+    # Per journal, so each is one range of idx_entries_journal_created: joined flat, the
+    # planner (not knowing "since") may hash-join a scan of every user's entries. The
+    # DISTINCT keeps PostgreSQL from flattening the LATERAL subquery into that join.
+    journal_days = (
+        select(day.label("day"))
+        .where(Entry.journal_id == Journal.id, Entry.created_at >= writers.c.since)
+        .distinct()
+        .correlate(Journal, writers)
+        .lateral("journal_days")
+    )
     # The statement's snapshot predates its own inserts: the caller adds their days.
     days = (
-        select(func.array_agg(day.distinct()))
-        .select_from(Entry)
-        .join(Journal, Journal.id == Entry.journal_id)
-        .where(Journal.user_id == writers.c.user_id, Entry.created_at >= writers.c.since)
+        select(func.array_agg(journal_days.c.day.distinct()))
+        .select_from(Journal)
+        .join(journal_days, true())
+        .where(Journal.user_id == writers.c.user_id)
         .scalar_subquery()
     )
     return select(
@@ -555,6 +566,31 @@ def _save_statement() -> Any:
 _SAVE = Prepared(_save_statement())
 
 
+def _save_parameters(
+    items: Sequence[NewEntry], ids: Sequence[uuid.UUID], moments: Sequence[datetime]
+) -> dict[str, Any]:
+    links = [
+        (item.chat_id, message_id, id_, part)
+        for id_, item in zip(ids, items, strict=True)
+        for part, message_id in enumerate(item.message_ids)
+    ]
+    writers = sorted({(i.user_id, i.timezone, naive_utc(i.dates_since)) for i in items})
+    return {
+        "ids": list(ids),
+        "journal_ids": [i.journal_id for i in items],
+        "user_ids": [i.user_id for i in items],
+        "contents": [i.content for i in items],
+        "moments": list(moments),
+        "link_chat_ids": [link[0] for link in links],
+        "link_message_ids": [link[1] for link in links],
+        "link_entry_ids": [link[2] for link in links],
+        "link_parts": [link[3] for link in links],
+        "writer_ids": [w[0] for w in writers],
+        "writer_zones": [w[1] for w in writers],
+        "writer_since": [w[2] for w in writers],
+    }
+
+
 async def save_new_entries(
     driver: Driver, items: Sequence[NewEntry]
 ) -> list[SavedNew | SaveProblem]:
@@ -565,27 +601,7 @@ async def save_new_entries(
     ids = [uuid.uuid4() for _ in items]
     # Distinct, increasing timestamps keep a batch's entries in arrival order.
     moments = [now + timedelta(microseconds=i) for i in range(len(items))]
-    links = [
-        (item.chat_id, message_id, id_, part)
-        for id_, item in zip(ids, items, strict=True)
-        for part, message_id in enumerate(item.message_ids)
-    ]
-    writers = sorted({(i.user_id, i.timezone, naive_utc(i.dates_since)) for i in items})
-    rows = await _SAVE.fetch(
-        driver,
-        ids=ids,
-        journal_ids=[i.journal_id for i in items],
-        user_ids=[i.user_id for i in items],
-        contents=[i.content for i in items],
-        moments=moments,
-        link_chat_ids=[link[0] for link in links],
-        link_message_ids=[link[1] for link in links],
-        link_entry_ids=[link[2] for link in links],
-        link_parts=[link[3] for link in links],
-        writer_ids=[w[0] for w in writers],
-        writer_zones=[w[1] for w in writers],
-        writer_since=[w[2] for w in writers],
-    )
+    rows = await _SAVE.fetch(driver, **_save_parameters(items, ids, moments))
     owned = set(rows[0]["owned"] or ()) if rows else set()
     inserted = set(rows[0]["inserted"] or ()) if rows else set()
     dates: dict[uuid.UUID, set[date]] = {row["user_id"]: set(row["days"] or ()) for row in rows}

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from db import goals
 from db.database import Database
-from db.entries import NewEntry, SavedNew, SaveProblem, save_new_entries
+from db.entries import (
+    _SAVE,
+    NewEntry,
+    SavedNew,
+    SaveProblem,
+    _save_parameters,
+    save_new_entries,
+)
+from db.errors import utc_now
 from db.models import Entry, EntryMessage, UserSettings
 from db.prepared import driver_connection
 from db.vocab import GoalSource
@@ -182,3 +191,34 @@ async def test_the_days_include_earlier_entries_and_this_batch(db: Database) -> 
     assert isinstance(a1, SavedNew) and isinstance(a2, SavedNew) and isinstance(b1, SavedNew)
     assert a1.local_dates == a2.local_dates == [two_days_ago.date(), today]
     assert b1.local_dates == [today]  # only bob's own days
+
+
+async def test_the_writing_days_read_only_the_writers_entries(db: Database) -> None:
+    """With thousands of other users' entries, the planner must not swap the per-user
+    index range for a scan of the whole table (it did, with the days joined flat)."""
+    async with db.sessions.begin() as s:
+        writer, other = await make_user(s), await make_user(s)
+        journal = await make_journal(s, writer)
+        await s.execute(
+            text(
+                "INSERT INTO journals (user_id, title) "
+                "SELECT :other, 'j' || n FROM generate_series(1, 80) AS n"
+            ),
+            {"other": other},
+        )
+        await s.execute(
+            text(
+                "INSERT INTO entries (journal_id, content) SELECT journals.id, 'e' "
+                "FROM journals, generate_series(1, 100) WHERE journals.user_id = :other"
+            ),
+            {"other": other},
+        )
+    async with driver_connection(db.engine) as driver:
+        await driver.fetch("ANALYZE journals, entries")
+        item = _new(writer, journal.id, "today", 1)
+        plan = await driver.fetch(
+            "EXPLAIN " + _SAVE.sql,
+            *_SAVE.arguments(_save_parameters([item], [uuid.uuid4()], [utc_now()])),
+        )
+    plan_text = "\n".join(row[0] for row in plan)
+    assert "Seq Scan on entries" not in plan_text, plan_text
