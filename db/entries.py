@@ -40,9 +40,11 @@ from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import clean_text, naive_utc, utc_now
+from db.goals import open_goal_texts_of
 from db.models import Entry, EntryMessage, Goal, Journal
 from db.prepared import Driver, Prepared
 from db.profile import require_timezone
+from db.settings import ai_settings_document, ai_settings_of
 
 # Several Telegram messages joined by /write stay well below this; it only stops abuse.
 ENTRY_MAX_CHARS = 100_000
@@ -451,8 +453,13 @@ class NewEntry:
 
 @dataclass(frozen=True)
 class SavedNew:
+    """A saved entry, and what the bot does next with it needs to know about its writer
+    (read in the same statement, so the after-save steps cost no query)."""
+
     entry: Entry  # detached: id, journal_id, content, created_at
     local_dates: list[date]  # the user's writing days since ``dates_since``, ascending
+    ai_settings: dict[str, object]  # the AI toggles, as ``db.settings.ai_settings_of``
+    open_goals: list[str]  # texts of the open goals, oldest first
 
 
 class SaveProblem(enum.Enum):
@@ -462,7 +469,8 @@ class SaveProblem(enum.Enum):
 
 def _save_statement() -> Any:
     """One statement for a whole batch (see ``save_new_entries``): parallel arrays in,
-    one row per writer out, with the entries it inserted and the writer's days."""
+    one row per writer out, with the entries it inserted and the writer's days, AI
+    toggles and open goals."""
 
     def array_of(name: str, kind: Any) -> Any:
         return bindparam(name, type_=ARRAY(kind))
@@ -558,6 +566,8 @@ def _save_statement() -> Any:
     return select(
         writers.c.user_id,
         days.label("days"),
+        ai_settings_document(writers.c.user_id).label("ai"),
+        open_goal_texts_of(writers.c.user_id).label("open_goals"),
         select(func.array_agg(owned.c.id)).scalar_subquery().label("owned"),
         select(func.array_agg(inserted.c.id)).scalar_subquery().label("inserted"),
     )
@@ -604,6 +614,7 @@ async def save_new_entries(
     rows = await _SAVE.fetch(driver, **_save_parameters(items, ids, moments))
     owned = set(rows[0]["owned"] or ()) if rows else set()
     inserted = set(rows[0]["inserted"] or ()) if rows else set()
+    writers = {row["user_id"]: row for row in rows}
     dates: dict[uuid.UUID, set[date]] = {row["user_id"]: set(row["days"] or ()) for row in rows}
     for id_, item, moment in zip(ids, items, moments, strict=True):
         if id_ in inserted:  # the day it was written on the user's clock
@@ -620,7 +631,15 @@ async def save_new_entries(
                 created_at=moment,
                 updated_at=moment,
             )
-            results.append(SavedNew(entry, sorted(dates[item.user_id])))
+            writer = writers[item.user_id]
+            results.append(
+                SavedNew(
+                    entry,
+                    sorted(dates[item.user_id]),
+                    ai_settings_of(writer["ai"]),
+                    list(writer["open_goals"] or ()),
+                )
+            )
         elif id_ in owned:
             results.append(SaveProblem.DUPLICATE)
         else:

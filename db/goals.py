@@ -14,20 +14,17 @@ devices racing change the goal once, and the loser learns the state it found.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select, update
-from sqlalchemy.dialects.postgresql import ARRAY, UUID, aggregate_order_by
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, select, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import InvalidInput, NotFound, clean_text, naive_utc, utc_now
 from db.models import Entry, Goal, Journal
-from db.prepared import Driver, Prepared
-from db.settings import ai_settings_document, ai_settings_of
 from db.vocab import GoalSource, MetricType, parse_goal_source, parse_metric_type
 
 GOAL_MAX_CHARS = 500
@@ -314,42 +311,11 @@ async def set_related_metric(
     )
 
 
-@dataclass(frozen=True)
-class SuggestionContext:
-    """What suggesting goals for a new entry needs to know about its writer."""
-
-    ai_settings: dict[str, object]  # as ``db.settings.ai_settings_of`` reads them
-    open_goals: list[str]  # texts of the open goals, oldest first, not to repeat
-
-
-def _contexts_statement() -> Select[Any]:
-    users = (
-        func.unnest(bindparam("user_ids", type_=ARRAY(UUID(as_uuid=True))))
-        .table_valued("user_id")
-        .render_derived(name="users")
-    )
-    open_goals = (
+def open_goal_texts_of(user_id: ColumnElement[uuid.UUID]) -> ScalarSelect[Any]:
+    """Texts of the open goals of the user in ``user_id``, oldest first, as a correlated
+    array subquery (NULL when there are none): what new suggestions must not repeat."""
+    return (
         select(func.array_agg(aggregate_order_by(Goal.content, Goal.created_at)))
-        .where(Goal.user_id == users.c.user_id, _OPEN)
+        .where(Goal.user_id == user_id, _OPEN)
         .scalar_subquery()
     )
-    return select(
-        users.c.user_id,
-        ai_settings_document(users.c.user_id).label("ai"),
-        open_goals.label("open_goals"),
-    )
-
-
-_CONTEXTS = Prepared(_contexts_statement())
-
-
-async def suggestion_contexts(
-    driver: Driver, user_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, SuggestionContext]:
-    """The suggestion context of several users in one prepared statement (the hot path
-    after each saved entry)."""
-    rows = await _CONTEXTS.fetch(driver, user_ids=list(set(user_ids)))
-    return {
-        row["user_id"]: SuggestionContext(ai_settings_of(row["ai"]), list(row["open_goals"] or ()))
-        for row in rows
-    }

@@ -87,13 +87,14 @@ async def test_writing_days_come_back_per_user_in_their_zone(db: Database) -> No
     assert saved.local_dates == [datetime.now(UTC).date()]
 
 
-async def test_ai_settings_and_open_goals_for_many_users(db: Database) -> None:
+async def test_each_saved_entry_comes_with_its_writers_toggles_and_goals(db: Database) -> None:
     async with db.sessions.begin() as s:
         alice, bob = (
             await make_user(s, email="a@example.com"),
             await make_user(s, email="b@example.com"),
         )
         carol = await make_user(s, email="c@example.com")
+        journals = {u: (await make_journal(s, u)).id for u in (alice, bob, carol)}
         s.add(
             UserSettings(
                 user_id=alice,
@@ -107,9 +108,13 @@ async def test_ai_settings_and_open_goals_for_many_users(db: Database) -> None:
         )
         await goals.complete_goal(s, bob, done.id)
         await goals.create_goal(s, bob, "Then swim", source=GoalSource.USER_CREATED)
+    writers = [alice, bob, carol, bob]
     async with driver_connection(db.engine) as driver:
-        found = await goals.suggestion_contexts(driver, [alice, bob, carol, bob])
-    assert set(found) == {alice, bob, carol}
+        saved = await save_new_entries(
+            driver, [_new(u, journals[u], "entry", n) for n, u in enumerate(writers)]
+        )
+    assert all(isinstance(one, SavedNew) for one in saved)
+    found = {u: one for u, one in zip(writers, saved, strict=True) if isinstance(one, SavedNew)}
     assert found[alice].ai_settings["enableGrowthSuggestions"] is False
     assert found[alice].ai_settings["enableAiInsights"] is True  # garbage reads as the default
     assert found[bob].ai_settings["enableGrowthSuggestions"] is True

@@ -31,7 +31,6 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot.batching import Batcher
 from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.config import Settings
@@ -54,7 +53,6 @@ from db.accounts import Link
 from db.errors import InvalidInput, NotFound
 from db.goals import GOAL_MAX_CHARS, GoalChange, GoalState, Outcome, goal_state
 from db.models import DialogState, Goal
-from db.prepared import driver_connection
 from db.vocab import GoalSource, MetricType, VocabularyError
 
 logger = logging.getLogger(__name__)
@@ -468,31 +466,6 @@ def suggestion_budget(settings: Settings) -> float:
     return LOCAL_BUDGET_SECONDS + (settings.llm_timeout if settings.llm_base_url else 0.0)
 
 
-SuggestionContext = tuple[bool, bool, list[str]]  # suggestions on, sentiment on, open goals
-CONTEXT_LOADER: Final = "suggestion_context"
-
-
-def _context_loader(services: Services) -> Batcher[uuid.UUID, SuggestionContext]:
-    loader = services.extras.get(CONTEXT_LOADER)
-    if loader is None:
-
-        async def load(user_ids: list[uuid.UUID]) -> list[SuggestionContext | BaseException]:
-            async with driver_connection(services.db.engine) as driver:
-                found = await goals.suggestion_contexts(driver, user_ids)
-            return [
-                (
-                    bool(found[u].ai_settings.get("enableGrowthSuggestions")),
-                    bool(found[u].ai_settings.get("enableSentimentAnalysis")),
-                    found[u].open_goals,
-                )
-                for u in user_ids
-            ]
-
-        loader = services.extras[CONTEXT_LOADER] = Batcher(load)
-    assert isinstance(loader, Batcher)
-    return loader
-
-
 async def suggest_after_save(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, saved: SavedEntry
 ) -> None:
@@ -502,14 +475,15 @@ async def suggest_after_save(
     engine = services.extras.get(ENGINE_KEY)
     if engine is None:
         return
-    # Batched with other users' saves: one prepared statement per batch, not per entry.
-    wanted, sentiment, open_goals = await _context_loader(services).submit(user_id)
-    if not wanted:
+    # Read by the statement that saved the entry: no query of its own.
+    if not saved.ai_settings.get("enableGrowthSuggestions"):
         return
     try:
         async with asyncio.timeout(suggestion_budget(services.settings)):
             suggested: Sequence[SuggestedGoal] = await engine.suggest(
-                saved.entry.content, open_goals=open_goals, with_sentiment=bool(sentiment)
+                saved.entry.content,
+                open_goals=saved.open_goals,
+                with_sentiment=bool(saved.ai_settings.get("enableSentimentAnalysis")),
             )
     except TimeoutError:
         logger.warning("goal suggestions took too long; none sent for entry %s", saved.entry.id)

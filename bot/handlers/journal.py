@@ -45,6 +45,8 @@ class SavedEntry:
     entry: Entry
     journal_title: str
     streak: int
+    ai_settings: dict[str, object]  # the writer's AI toggles (db.settings.ai_settings_of)
+    open_goals: list[str]  # texts of the writer's open goals, oldest first
 
 
 # Run after an entry is saved (growth suggestions hook in here).
@@ -107,7 +109,7 @@ async def save_entry(
             return None
         if isinstance(outcome, entries.SavedNew):
             streak = current_streak(outcome.local_dates, local_date(now, zone))
-            return SavedEntry(outcome.entry, title, streak)
+            return SavedEntry(outcome.entry, title, streak, outcome.ai_settings, outcome.open_goals)
         journal_id = title = None  # the journal vanished: pick another, once
     raise InvalidInput("That journal no longer exists. Pick another with /journals.")
 
