@@ -19,7 +19,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, literal, select, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -251,11 +251,10 @@ async def list_completed_goals(
 
 
 async def open_goal_texts(session: AsyncSession, user_id: uuid.UUID) -> list[str]:
-    """Texts of the open goals, so new suggestions can avoid repeating them."""
-    result = await session.scalars(
-        select(Goal.content).where(Goal.user_id == user_id, _OPEN).order_by(Goal.created_at)
-    )
-    return list(result)
+    """Texts of the open goals, oldest first, so new suggestions can avoid repeating
+    them (the hot path reads the same through ``open_goal_texts_of``)."""
+    texts = await session.scalar(select(open_goal_texts_of(literal(user_id, Goal.user_id.type))))
+    return list(texts or ())
 
 
 async def overdue_goals(session: AsyncSession, user_id: uuid.UUID, today: date) -> list[Goal]:
