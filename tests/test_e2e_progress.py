@@ -116,16 +116,31 @@ async def test_range_buttons_switch_the_period(bot: BotHarness) -> None:
     assert image(first.photo).size[1] == height(1)
 
     ninety = await bot.press(CARA, "90 days", contains="last 90 days")
-    assert ninety.message_id != first.message_id  # a new photo...
-    assert image(ninety.photo).size[1] == height(2)  # ...with the older learning rating
+    assert ninety.message_id == first.message_id  # the chart changes in place...
+    assert image(ninety.photo).size[1] == height(2)  # ...now with the older learning rating
     assert ninety.button_texts() == ["30 days", "• 90 days", "1 year"]
-    await bot.fake.settle()
-    assert first.buttons == []  # only the newest chart has buttons
 
     year = await bot.press(CARA, "1 year", contains="last 365 days")
     assert image(year.photo).size[1] == height(3)
     back = await bot.press(CARA, "30 days", contains="last 30 days")
     assert image(back.photo).size[1] == height(1)
+    await bot.fake.settle()
+    assert [m.message_id for m in bot.fake.history(CARA) if m.photo is not None] == [
+        first.message_id
+    ]
+    assert [c.method for c in bot.fake.calls if c.method == "sendPhoto"] == ["sendPhoto"]
+
+
+async def test_a_chart_that_can_no_longer_be_edited_is_sent_anew(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, CARA)
+    await recent_effort(bot.db, user_id)
+    first = await bot.say(CARA, "/progress", contains="last 30 days")
+    bot.fake.fail_next(
+        "editMessageMedia", status=400, description="Bad Request: message to edit not found"
+    )
+    ninety = await bot.press(CARA, "90 days", contains="last 90 days")
+    assert ninety.message_id != first.message_id
+    assert ninety.button_texts() == ["30 days", "• 90 days", "1 year"]
 
 
 async def test_no_data_explains_how_to_start(bot: BotHarness) -> None:

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -404,6 +411,28 @@ async def test_photo_and_document_uploads_are_kept(fake: FakeBotAPI, bot: Bot) -
     assert sent_doc.document == b"date,mood\n2024-01-01,5\n"
     assert sent_doc.filename == "export.csv"
     assert sent_doc.file_path is not None and sent_doc.file_path.name.endswith("export.csv")
+
+
+async def test_a_photo_is_replaced_in_place_but_text_cannot_become_media(
+    fake: FakeBotAPI, bot: Bot
+) -> None:
+    photo = await bot.send_photo(2, PNG_2X3, caption="30 days")
+    other = PNG_2X3 + b"\x00"  # other bytes, still a readable 2x3 PNG
+    edited = await bot.edit_message_media(
+        InputMediaPhoto(other, caption="<b>90</b> days", parse_mode="HTML"),
+        chat_id=2,
+        message_id=photo.message_id,
+    )
+    assert isinstance(edited, Message) and edited.caption == "90 days"
+    [stored] = fake.messages(2)
+    assert stored.photo == other and stored.plain_text == "90 days"
+    assert [e.caption for e in stored.edits] == ["30 days"]
+
+    text = await bot.send_message(2, "no chart yet")
+    with pytest.raises(BadRequest, match="no media"):
+        await bot.edit_message_media(
+            InputMediaPhoto(PNG_2X3), chat_id=2, message_id=text.message_id
+        )
 
 
 async def test_bot_can_download_a_photo_the_user_sent(fake: FakeBotAPI, bot: Bot) -> None:

@@ -691,6 +691,7 @@ class FakeBotAPI:
                 "editMessageText": self._edit_message_text,
                 "editMessageReplyMarkup": self._edit_message_reply_markup,
                 "editMessageCaption": self._edit_message_caption,
+                "editMessageMedia": self._edit_message_media,
                 "answerCallbackQuery": self._answer_callback_query,
                 "deleteMessage": self._delete_message,
                 "deleteMessages": self._delete_messages,
@@ -1468,6 +1469,7 @@ class FakeBotAPI:
         parse_mode: str | None,
         entities: list[JSONDict],
         markup: JSONDict | None,
+        force: bool = False,
     ) -> JSONDict:
         old = self._message_json(msg)
         candidate = dataclasses.replace(
@@ -1478,7 +1480,7 @@ class FakeBotAPI:
             entities=entities,
             reply_markup=markup,
         )
-        if old == self._message_json(candidate):
+        if not force and old == self._message_json(candidate):
             raise _bad(
                 "message is not modified: specified new message content and reply markup are "
                 "exactly the same as a current content and reply markup of the message"
@@ -1668,6 +1670,54 @@ class FakeBotAPI:
             entities=formatted.entities,
             markup=self._reply_markup(params),
         )
+
+    async def _edit_message_media(self, params: JSONDict, uploads: dict[str, _Upload]) -> JSONDict:
+        """Replaces a photo or document (new file, caption and keyboard). Like Telegram,
+        a text message cannot become a media message."""
+        msg = self._editable(params)
+        if msg.photo is None and msg.document is None:
+            raise _bad("there is no media in the message to edit")
+        media = params.get("media")
+        if isinstance(media, str):
+            try:
+                media = json.loads(media)
+            except ValueError as exc:
+                raise _bad("can't parse InputMedia JSON object") from exc
+        kind = media.get("type") if isinstance(media, dict) else None
+        if kind not in ("photo", "document"):
+            raise _bad("wrong type of the media specified")
+        assert isinstance(media, dict)
+        source = media.get("media")
+        upload = None
+        if isinstance(source, str) and source.startswith("attach://"):
+            upload = uploads.get(source.removeprefix("attach://"))
+        if upload is None or not upload.data:
+            raise _bad("wrong file identifier or HTTP URL specified")
+        caption: str | None = None
+        formatted = FormattedText("", [])
+        if media.get("caption") is not None:
+            caption, formatted = self._text(media, "caption", MAX_CAPTION_LENGTH)
+        self._apply_edit(
+            msg,
+            text=None,
+            caption=caption,
+            parse_mode=media.get("parse_mode"),
+            entities=formatted.entities,
+            markup=self._reply_markup(params),
+            force=True,  # a new file is a change even with the same caption and keyboard
+        )
+        filename = upload.filename
+        if kind == "photo":
+            msg.photo, msg.document = upload.data, None
+            filename = _photo_name(upload.data, filename)
+        else:
+            msg.photo, msg.document = None, upload.data
+        msg.filename, msg.mime_type = filename or kind, upload.content_type
+        msg.file_id = self._store_file(
+            upload.data, filename, upload.content_type, f"{kind}s"
+        ).file_id
+        self._write_upload(msg, upload.data, filename or kind)
+        return self._message_json(msg)
 
     async def _edit_message_reply_markup(
         self, params: JSONDict, uploads: dict[str, _Upload]

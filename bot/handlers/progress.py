@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
@@ -170,8 +170,17 @@ async def on_range(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         return
     await query.answer()
     message = query.message
+    if isinstance(message, Message) and message.photo:
+        try:  # the chart changes in place, like a tab
+            await query.edit_message_media(
+                InputMediaPhoto(chart.png, caption=chart.caption, filename=FILENAME),
+                reply_markup=range_keyboard(days),
+            )
+            return
+        except TelegramError:  # deleted or too old to edit: send a new one instead
+            pass
     await _send(context, message.chat.id if message is not None else link.chat_id, chart, days)
-    with contextlib.suppress(TelegramError):  # deleted or too old: its buttons still work
+    with contextlib.suppress(TelegramError):  # the no-data hint: its buttons are used up
         await query.edit_message_reply_markup(None)
 
 
