@@ -605,8 +605,8 @@ async def save_new_entries(
     driver: Driver, items: Sequence[NewEntry]
 ) -> list[SavedNew | SaveProblem]:
     """Insert the entries (each only into its owner's journal), link their messages,
-    and read each user's recent writing days: one statement, one transaction, for the
-    whole batch."""
+    and read each writer's recent writing days, AI toggles and open goals: one
+    statement, one transaction, for the whole batch."""
     now = utc_now()
     ids = [uuid.uuid4() for _ in items]
     # Distinct, increasing timestamps keep a batch's entries in arrival order.

@@ -3,7 +3,8 @@
 Under load the bot is CPU-bound, and the ORM's Python work per statement (building,
 cache key, compile lookup, result objects) was most of it: loading the sender's link
 took 0.6 ms of CPU through a session and 0.3 ms this way, pool checkout included
-(bench/RESULTS.md, "Update throughput"). The few statements run for every journal
+(a microbenchmark of 1,000 calls; the effect on the whole bot is in bench/RESULTS.md,
+"Update throughput"). The few statements run for every journal
 message are therefore written as SQLAlchemy Core statements,
 compiled here once for the asyncpg dialect, and executed on the driver connection of
 a connection borrowed from the engine's pool: one pool, one configuration, one way a
