@@ -126,9 +126,12 @@ async def running_bot(
             await app.start()
             assert app.updater is not None
             await start_updates(app, app.bot_data["services"].settings)
+            processor = app.update_processor
+            fake.bot_busy = lambda: processor.current_concurrent_updates > 0
             try:
                 yield BotHarness(fake, app, db)
             finally:
+                fake.bot_busy = None
                 await app.updater.stop()
                 await app.stop()
     finally:

@@ -678,6 +678,10 @@ class FakeBotAPI:
         self._change_counter = 0
         self._change_event = asyncio.Event()
         self._inflight = 0
+        # Set by a test harness that can tell whether the bot is still handling an update:
+        # ``settle`` then also waits for that, not only for a quiet spell (a handler may
+        # work longer than the spell between two of its calls on a busy machine).
+        self.bot_busy: Callable[[], bool] | None = None
         self._last_activity = time.monotonic()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -1212,11 +1216,14 @@ class FakeBotAPI:
         )
 
     async def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-        """Waits until no update is in flight and the bot made no call for ``quiet`` seconds."""
+        """Waits until no request is in flight, the bot made no call for ``quiet`` seconds,
+        and (see ``bot_busy``) it is handling no update."""
         deadline = time.monotonic() + timeout
         while True:
             now = time.monotonic()
             idle = self._inflight == 0 and not self._webhook_busy
+            if idle and self.bot_busy is not None and self.bot_busy():
+                idle = False
             quiet_for = now - self._last_activity
             if idle and quiet_for >= quiet:
                 return
