@@ -1,0 +1,446 @@
+"""What an entry says: distress that calls for warmth instead of a goal, fixed-mindset
+statements in the forms people type, feedback received, and setbacks already met with a plan.
+
+Patterns run on chat_form text (lower case, contractions spelled out, emoji dropped), one
+sentence at a time, so the sentence that fired can be quoted back as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.logic.suggest.text import Sentence, chat_form
+from bot.logic.suggest.vocab import (
+    AMBIGUOUS_SURFACES,
+    PEOPLE,
+    TOPIC_RE,
+    TOPICS,
+    CareKind,
+    Pattern,
+    Topic,
+)
+
+# --------------------------------------------------------------------------- distress
+
+_CARE_SOURCES: list[tuple[CareKind, str]] = [
+    (
+        "help",
+        r"kill(?:ing)?\s+myself|\bkms\b|end(?:ing)?\s+(?:it\s+all|my\s+life)|take\s+my\s+(?:own\s+)?"
+        r"life|(?:want|wanted|wanting)\s+to\s+die|wish\s+i\s+(?:was|were)\s+dead|wish\s+i\s+(?:wasn't"
+        r"|was\s+not|weren't)\s+(?:alive|here|born)|(?:don't|do\s+not)\s+want\s+to\s+(?:live|exist"
+        r"|be\s+alive|be\s+here\s+any\s*more|wake\s+up\s+(?:again|any\s*more|ever))|never\s+wake\s+up"
+        r"|better\s+off\s+(?:without\s+me|if\s+i\s+(?:wasn't|weren't|was\s+not|didn't\s+exist|was\s+gone)"
+        r"|with\s+me\s+gone)|(?:hurt|hurting|harm|harming|cut|cutting)\s+myself|\bcut\s+(?:again|my\s+"
+        r"(?:arms?|wrists?|legs?|thighs?))\b|\bnot\s+(?:be\s+)?around\s+any\s*more"
+        r"|self[-\s]?harm\w*|suicid\w*|unalive|no\s+reason\s+to\s+(?:live|go\s+on)|overdos\w*",
+    ),
+    (
+        "grief",
+        r"passed\s+away|funeral|\bgrie(?:f|ving|ve)\b|miscarr\w+|stillborn|(?:had|have)\s+to\s+put\s+"
+        r"(?:\w+\s+)?(?:down|to\s+sleep)|\b(?:mum|mom|dad|mother|father|grandma|grandad|grandpa"
+        r"|granny|gran|nan|nana|uncle|aunt|auntie|brother|sister|friend|husband|wife|partner|son"
+        r"|daughter|baby|dog|cat|pet)\s+(?:has\s+|just\s+)?died|lost\s+my\s+(?:mum|mom|dad|mother"
+        r"|father|grandma|grandad|grandpa|gran|nan|brother|sister|friend|husband|wife|partner|baby"
+        r"|son|daughter|dog|cat)\b",
+    ),
+    (
+        "panic",
+        r"panic\s+attacks?|anxiety\s+attacks?|(?:had|having)\s+(?:a\s+)?(?:full[\s-]on\s+|massive\s+|huge\s+)?"
+        r"panic\b|\bpanicking\b|can't\s+breathe|couldn't\s+breathe|heart\s+(?:was\s+)?"
+        r"(?:racing|pounding)|hyperventilat\w*|anxiety\s+(?:through\s+the\s+roof|is\s+(?:so\s+)?bad)",
+    ),
+    (
+        "burnout",
+        r"burn(?:t|ed)\s+out|\bburnout|running\s+on\s+empty|(?:have|got)\s+nothing\s+left|can't\s+keep"
+        r"\s+(?:doing|going\s+on\s+like)\s+this|can't\s+cope|\bi\s+broke\s+down|breaking\s+down"
+        r"|falling\s+apart|can't\s+get\s+out\s+of\s+bed|completely\s+drained|exhausted\s+all\s+the\s+time"
+        r"|dread\s+every|eating\s+me\s+alive|can't\s+do\s+this\s+any\s*more|at\s+breaking\s+point",
+    ),
+    (
+        "hurt",
+        r"\bbroke\s+up\b|\bbreak\s*up\b|dumped\s+me|divorce|\bdepress(?:ed|ion)|can't\s+stop\s+"
+        r"(?:crying|shaking)|heartbroken|so\s+(?:alone|lonely)|\bnumb\b|\babuse\w*|\bassault\w*"
+        r"|scan\s+results|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
+        r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b",
+    ),
+]
+_CARE_RES = [(kind, re.compile(rf"(?:{src})")) for kind, src in _CARE_SOURCES]
+
+
+def distress(plain: str) -> CareKind | None:
+    """The kind of pain an entry speaks of, most serious first; None for none."""
+    norm = chat_form(plain)
+    for kind, pattern in _CARE_RES:
+        if pattern.search(norm):
+            return kind
+    return None
+
+
+# --------------------------------------------------------------------------- fixed mindset
+
+_ADV = (
+    r"(?:\s+(?:just|really|so|very|simply|totally|completely|clearly|obviously|naturally|always"
+    r"|still|definitely|probably|such|kind\s+of|pretty|quite|even|actually|truly|genuinely))*"
+)
+_IM = r"\bi(?:'m|\s+am)"
+_ROLES = (
+    r"writer|artist|singer|runner|dancer|musician|athlete|natural|genius|leader|speaker|cook"
+    r"|reader|learner|swimmer|climber|coder|programmer|developer|designer|player|maths\s+whizz"
+)
+_ODD_PERSON = r"(?!(?:morning|night|cat|dog|coffee|tea|beach|party|summer|winter|city|big|huge)\b)"
+_HABITS = (
+    r"(?:sugar|smoking|drinking|booze|alcohol|coffee|caffeine|meat|dairy|vaping|cigarettes"
+    r"|social\s+media|twitter|instagram|tiktok|my\s+job|the\s+job|that\s+job|gambling|snacking)"
+)
+
+_FIXED_SOURCES: list[tuple[Pattern, str]] = [
+    # giving up
+    (
+        "giving_up",
+        rf"(?:\bi(?:'m|\s+am|'ll|\s+will)?{_ADV}\s+|^|[,;:]\s*)(?:give\s+up|gave\s+up|giving\s+up"
+        r"|going\s+to\s+give\s+up|want\s+to\s+give\s+up|ready\s+to\s+give\s+up|about\s+to\s+give\s+up"
+        r"|quit|quitting|going\s+to\s+quit|want\s+to\s+quit|should\s+(?:just\s+)?quit"
+        r"|might\s+as\s+well\s+quit|thinking\s+(?:of|about)\s+(?:quitting|giving\s+up|dropping)"
+        r"|dropping\s+out|dropped\s+out|done\s+with|dropped\s+(?:the|my)\s+[\w-]+\s+(?:class|course"
+        rf"|lessons))\b(?!\s+(?:on\s+)?{_HABITS}\b)(?!\s+(?:trying\s+to\s+)?(?:calm|sleep))",
+    ),
+    # brushing off feedback
+    (
+        "dismiss_feedback",
+        r"\b(?:doesn't|does\s+not|don't|do\s+not|didn't)\s+(?:even\s+)?(?:know|get|understand)\s+"
+        r"(?:what\s+(?:she's|he's|they're|she\s+is|he\s+is|they\s+are)\s+talking\s+about|my\s+"
+        r"(?:style|vision|work|approach|ideas?|writing|art))",
+    ),
+    (
+        "dismiss_feedback",
+        r"\b(?:is|are|was|were|'s|'re)\s+(?:just\s+)?(?:nitpicking|being\s+picky|jealous|hating)\b"
+        r"|\bnitpick\w*|not\s+changing\s+(?:it|anything|a\s+thing)\b|\bthinks?\s+(?:they|she|he)\s+"
+        r"knows?\s+(?:best|better|everything)\b|\bwhat\s+do\s+(?:they|you)\s+know\b",
+    ),
+    (
+        "dismiss_feedback",
+        r"\b(?:ignor(?:e|ed|ing)|brush(?:ed|ing)?\s+off|not\s+(?:listening\s+to|taking)"
+        r"|won't\s+(?:listen\s+to|take))\s+(?:that\s+|the\s+|their\s+|his\s+|her\s+|this\s+|any\s+)?"
+        r"(?:advice|feedback|comments?|notes|criticism|suggestions?)"
+        r"|\b(?:feedback|comments|criticism|notes)\s+(?:was|were|is|are)\s+(?:just\s+)?(?:useless"
+        r"|pointless|wrong|rubbish|stupid|unfair|nonsense|bs)\b"
+        r"|\bi\s+(?:don't|do\s+not)\s+need\s+(?:their|his|her|anyone's|your|any)?\s*(?:advice"
+        r"|feedback|opinion)",
+    ),
+    # avoiding challenge
+    (
+        "avoidance",
+        r"\b(?:didn't|did\s+not|won't|will\s+not|not\s+going\s+to|never)\s+(?:even\s+)?(?:go|sign\s+up"
+        r"|apply|volunteer|try|raise\s+my\s+hand|put\s+my\s+hand\s+up|speak\s+up|ask|enter|audition"
+        r"|go\s+for)\b[^.!?]{0,80}?\b(?:because|in\s+case|what\s+if|so\s+i\s+(?:don't|wouldn't|won't)"
+        r"|scared|afraid|i'd|i\s+would|i\s+might)\b",
+    ),
+    (
+        "avoidance",
+        r"\bwhat\s+if\s+i\s+(?:couldn't|can't|fail|failed|mess|messed|look|looked|make\s+a\s+fool"
+        r"|embarrass)|\b(?:stick|stay|sticking|staying)\s+(?:to|with)\s+(?:what\s+i\s+(?:know|'m\s+"
+        r"good\s+at)|the\s+\w+\s+i\s+know|things\s+i'm\s+good\s+at)|\b(?:only|just)\s+(?:take|do|pick"
+        r"|choose)\s+(?:the\s+)?(?:easy|safe|simple)\s+(?:ones|tickets|tasks|stuff|things|jobs"
+        r"|options|problems|songs|routes)|\bkept\s+my\s+head\s+down\b|\b(?:i'd|i\s+would)\s+only\s+"
+        r"(?:embarrass|humiliate)\s+myself|\bnot\s+even\s+going\s+to\s+try\b|\b(?:scared|afraid"
+        r"|terrified)\s+(?:to\s+try|of\s+(?:trying|failing|looking))|\b(?:won't|will\s+not|not\s+going"
+        r"\s+to|didn't|don't)\s+(?:even\s+)?bother\s+(?:applying|trying|asking|entering|going|auditioning)"
+        r"|\b(?:i'll|i'd|i\s+would|i\s+will|i\s+might)\s+(?:just\s+)?(?:look|sound|seem)\s+(?:like\s+"
+        r"(?:an?\s+)?(?:idiot|fool|loser)|stupid|dumb|thick)|\b(?:stick|stay|sticking|staying)\s+"
+        r"(?:to|with|in)\s+[^.!?]{0,40}?(?:what\s+i(?:'m|\s+am)\s+good\s+at|forever|comfort\s+zone)",
+    ),
+    (
+        "avoidance",
+        r"\b(?:avoid|avoided|avoiding|dodged|dodge|skip|skipped)\b[^.!?]{0,60}?\b(?:because|in\s+case"
+        r"|so\s+i\s+(?:don't|wouldn't))",
+    ),
+    # comparison
+    (
+        "comparison",
+        r"\b(?:everyone|everybody|they\s+all|others|other\s+people)\b[^.!?]{0,50}?\b(?:better"
+        r"|smarter|faster|quicker|ahead|so\s+fast|so\s+easily|easily|naturally|breeze|get\s+it"
+        r"|gets\s+it|just\s+get|more\s+talented|already\s+know)\b|\b(?:friends|classmates|colleagues|teammates"
+        r"|peers)\s+(?:all\s+)?(?:just\s+)?(?:breeze|fly|cruise|sail)",
+    ),
+    (
+        "comparison",
+        r"\bcompared\s+(?:to|with)\s+(?:the\s+)?(?:other|everyone|everybody|them|her|him|my\s+\w+"
+        r"|others)|\b(?:she|he|they)(?:'s|'re|\s+is|\s+are)\s+(?:just\s+)?(?:naturally|a\s+natural)"
+        r"\b|\b(?:sister|brother|friend|colleague|classmate|teammate|partner)s?\s+(?:is|are)\s+"
+        r"(?:just\s+)?naturally\b|\bsome\s+people\s+(?:are|were)\s+(?:just\s+)?(?:naturals?|born"
+        r"|gifted|wired|built)|\bsome\s+people\s+(?:just\s+)?(?:have|got|are\s+born\s+with)\s+"
+        r"(?:it|the\s+\w+\s+for|[a-z]+\s+and\s+some)|\b(?:i'm|i\s+am)\s+(?:just\s+|so\s+|way\s+)?behind\s+"
+        r"(?:at|in|on|with)?\s*everything"
+        rf"|{_IM}\s+(?:just\s+|clearly\s+)?the\s+(?:worst|slowest|weakest|dumbest|slow\s+one)\b"
+        r"|\b(?:never|won't\s+ever)\s+be\s+as\s+(?:good|smart|fast|talented)\s+as\b|\bwhy\s+can't\s+i"
+        r"\s+be\s+(?:more\s+)?like\b|\bfar\s+behind\s+(?:everyone|the\s+others|them)",
+    ),
+    # identity
+    (
+        "identity",
+        rf"{_IM}{_ADV}\s+not{_ADV}\s+(?:an?|the)\s+{_ODD_PERSON}(?:[\w'-]+\s+){{0,2}}?(?:person"
+        rf"|type|guy|girl|kind\s+of\s+person)\b|{_IM}{_ADV}\s+not\s+(?:[\w-]+\s+)?material\b"
+        rf"|{_IM}{_ADV}\s+not{_ADV}\s+an?\s+(?:{_ROLES})\b",
+    ),
+    (
+        "identity",
+        rf"{_IM}{_ADV}\s+(?:not|never){_ADV}\s+(?:(?:very|that|any|naturally)\s+)?(?:good|talented"
+        r"|gifted|smart|clever|bright|creative|sporty|athletic|musical|artistic|academic"
+        rf"|coordinated)\b|\bi've{_ADV}\s+never\s+been{_ADV}\s+(?:any\s+)?good\s+(?:at|with)\b",
+    ),
+    (
+        "identity",
+        rf"{_IM}{_ADV}\s+(?:bad|terrible|awful|hopeless|useless|rubbish|crap|garbage|trash|the\s+"
+        rf"worst|horrible|lousy)\s+(?:at|with)\b|\bi{_ADV}\s+suck\s+(?:at|with)\b|{_IM}{_ADV}\s+"
+        r"(?:an?\s+)?(?:really\s+|very\s+|so\s+)?(?:bad|terrible|awful|horrible|useless|rubbish"
+        r"|hopeless|lousy|crap)\s+(?:cook|writer|singer|driver|runner|parent|student|artist|dancer"
+        r"|swimmer|speaker|leader|player|coder|programmer)\b",
+    ),
+    (
+        "identity",
+        r"\b(?:not\s+cut\s+out|not\s+built|not\s+made|wasn't\s+(?:made|born|built)|not\s+born)\s+"
+        r"(?:for|to)\b|(?:how|the\s+way)\s+i(?:'m|\s+am)\s+(?:wired|built|made|programmed)\b"
+        rf"|{_IM}{_ADV}\s+(?:wired|built|made)\s+(?:this|that|differently)\b|\b(?:brain|mind|body)"
+        r"\s+(?:just\s+)?(?:doesn't|does\s+not|don't|isn't)\s+(?:work|built|wired)\s+(?:that|like"
+        r"|this)|\b(?:it's|is)\s+(?:in\s+my\s+(?:genes|dna|blood)|genetic)\b|\bborn\s+(?:this\s+way"
+        r"|without)|\bmissing\s+(?:the|whatever|that|some)\s+(?:\w+\s+)?(?:gene|talent|gift)"
+        r"|\bpeople\s+like\s+me\s+(?:don't|can't|never|won't)\b",
+    ),
+    (
+        "identity",
+        r"\bi\s+(?:have|'ve\s+got|got)\s+(?:zero|no)\s+(?:willpower|talent|discipline|self[- ]control"
+        r"|motivation|aptitude|coordination|ear\s+for)|\bi(?:\s+just)?\s+(?:don't|do\s+not)\s+have\s+(?:the\s+"
+        r"|a\s+|any\s+|an\s+)?(?:natural\s+)?(?:talent|brain|gift|head|knack|genes?|aptitude|ear"
+        r"|eye)\s+for\b|\breal\s+(?:writers|artists|musicians|programmers|developers|athletes"
+        r"|runners|singers|coders|designers)\s+(?:don't|do\s+not|never)\b",
+    ),
+    (
+        "identity",
+        r"\b(?P<subj>[\w-]+)\s+(?:is|are)\s+(?:clearly\s+|just\s+|obviously\s+|definitely\s+)?not\s+"
+        r"for\s+(?:me|people\s+like\s+me)\b",
+    ),
+    (
+        "identity",
+        rf"{_IM}{_ADV}\s+(?:stupid|dumb|thick|an\s+idiot)\b(?!\s+(?:at|with|mistake))",
+    ),
+    # helplessness
+    (
+        "helpless",
+        r"\bno\s+point\s+(?:in\s+)?(?:even\s+)?(?:trying|bothering|applying|practi[cs]ing|studying"
+        r"|learning|doing)|\b(?:what's|what\s+is)\s+(?:even\s+)?the\s+point\b|\bwhy\s+(?:do\s+i\s+"
+        r"|should\s+i\s+|would\s+i\s+)?(?:even\s+)?bother\b|\bthere's\s+no\s+way\s+i\s+(?:can|could"
+        r"|will|'ll)\b|\bnothing\s+i\s+do\s+(?:ever\s+)?(?:works|matters|helps)|(?:doesn't|does\s+not)"
+        r"\s+matter\s+(?:how\s+(?:hard|much)|what)\s+i\s+(?:try|do)|\bfail\s+anyway\b",
+    ),
+    (
+        "helpless",
+        rf"\bi(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to){_ADV}\s+never\s+(?:be\s+able\s+to"
+        r"|be\s+(?:good|any\s+good|fluent|able|as|like)|get|understand|learn|pass|make\s+it|improve"
+        r"|master|figure|manage|succeed|finish|win|beat|draw|sing|play|speak|write|swim|run|cook"
+        rf"|code|remember|catch\s+up)\b|{_IM}{_ADV}\s+never\s+going\s+to\s+(?:be|get|make|pass"
+        r"|understand|learn)\b",
+    ),
+    (
+        "helpless",
+        rf"(?:\bi{_ADV}\s+|^)(?:can't|could\s+never|can\s+never)\s+(?:ever\s+|even\s+)?(?:do|learn"
+        r"|understand|get|figure|seem\s+to|manage|handle|master|pass|draw|sing|play|speak|write|swim"
+        r"|run|cook|code|remember|improve|keep\s+up|wrap\s+my\s+head)\b(?!\s+(?:wait|enough|it\s+"
+        rf"done\s+in))|\bi{_ADV}\s+(?:always|keep)\s+(?:fail(?:ing)?|mess(?:ing)?\s+(?:it\s+|things\s+"
+        r"|everything\s+)?up|screw(?:ing)?\s+(?:it\s+|things\s+|everything\s+)?up|get(?:ting)?\s+"
+        r"(?:it|everything)\s+wrong)\b|\btoo\s+(?:hard|difficult)\s+for\s+me\b|\b(?:is|'s|are)\s+"
+        r"(?:just\s+|way\s+)?too\s+(?:hard|difficult)\b",
+    ),
+]
+_FIXED_RES = [(pattern, re.compile(src)) for pattern, src in _FIXED_SOURCES]
+# Priority when one entry holds several: the most specific answer first.
+PRIORITY: tuple[Pattern, ...] = (
+    "giving_up",
+    "dismiss_feedback",
+    "avoidance",
+    "comparison",
+    "identity",
+    "helpless",
+    "feedback",
+)
+
+_FEEDBACK_RE = re.compile(
+    r"\b(?:feedback|comments?|notes|criticism|corrections|review)\s+(?:on|about|from)\b"
+    r"|\b(?:" + "|".join(PEOPLE) + r")\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
+    r"|wants\s+me\s+to)\b"
+)
+_PERSON_RE = re.compile(r"\b(?:my|our|the)\s+(?:[\w-]+\s+)?(?P<who>" + "|".join(PEOPLE) + r")\b")
+_BARE_PERSON_RE = re.compile(r"^(?P<who>" + "|".join(PEOPLE) + r")\b")
+# "I can't do it yet", "I used to think I'm not a maths person": already the growth view.
+_DISTANCING_RE = re.compile(
+    r"(?:used\s+to\s+(?:think|say|believe|tell\s+myself)|no\s+longer|stopped\s+(?:thinking|saying)"
+    r"|instead\s+of\s+(?:saying|thinking)|rather\s+than|stop\s+saying|not\s+that)\s+(?:that\s+)?"
+    r"[^.!?]*$"
+)
+_PAST_RE = re.compile(r"\b(?:gave|dropped)\b")
+_YET_RE = re.compile(r"\byet\b(?!\s+(?:again|another))")
+
+
+@dataclass(frozen=True)
+class Signal:
+    pattern: Pattern
+    sentence: Sentence
+    topic: Topic | None
+    person: str | None = None
+
+
+def _growth_framed(norm: str, start: int) -> bool:
+    return bool(_DISTANCING_RE.search(norm[:start]) or _YET_RE.search(norm[start:]))
+
+
+# A lone gerund after "at", "with", "the"... ("hopeless at spelling", "the sparring session")
+# is a noun phrase by construction, so it may name a skill the vocabulary lacks.
+_GERUND_RE = re.compile(r"\b(?:at|with|in|the|my|of)\s+(?P<g>[a-z]{3,}ing)\b(?!\s+(?:to|that|is|was)\b)")
+# fmt: off
+_NOT_GERUNDS = frozenset([
+    "thing", "everything", "anything", "something", "nothing", "morning", "evening", "spring",
+    "string", "king", "ring", "ceiling", "building", "wedding", "pudding", "meeting", "feeling",
+    "ending", "during", "being", "doing", "going", "trying", "working", "getting", "having",
+    "making", "taking", "saying", "coming", "looking", "living", "sibling", "darling", "swing",
+    "bring", "clothing", "parking", "shopping", "beginning", "timing", "thinking", "offspring",
+    "lightning", "earring", "ending", "setting", "booking", "posting", "listing",
+])
+# fmt: on
+
+
+def _topics_in(norm: str) -> list[tuple[int, Topic]]:
+    found: list[tuple[int, Topic]] = []
+    for m in TOPIC_RE.finditer(norm):
+        surface = m.group(1)
+        if surface in AMBIGUOUS_SURFACES and any(t.text != TOPICS[surface].text for _, t in found):
+            continue
+        found.append((m.start(), TOPICS[surface]))
+    if not found:
+        for m in _GERUND_RE.finditer(norm):
+            if m.group("g") not in _NOT_GERUNDS:
+                found.append((m.start("g"), Topic(m.group("g"), "skill")))
+    return found
+
+
+def _nearest_topic(sentences: list[Sentence], here: Sentence, pos: int) -> Topic | None:
+    """The topic named nearest to the signal: in its sentence, else one or two sentences away."""
+    own = [(abs(p - pos), t) for p, t in _topics_in(here.norm)]
+    if own:
+        return min(own, key=lambda x: x[0])[1]
+    for distance in (1, 2):
+        for index in (here.index - distance, here.index + distance):
+            if 0 <= index < len(sentences):
+                near = [t for _, t in _topics_in(sentences[index].norm) if t.form != "habit"]
+                if near:
+                    return near[-1] if index < here.index else near[0]
+    return None
+
+
+def person_in(sentences: list[Sentence], here: Sentence) -> str | None:
+    for s in [here, *sentences]:
+        m = _PERSON_RE.search(s.norm) or _BARE_PERSON_RE.search(s.norm)
+        if m:
+            return m.group("who")
+    return None
+
+
+def fixed_signals(sentences: list[Sentence]) -> list[Signal]:
+    """Every fixed-mindset statement and every piece of feedback received, in order."""
+    found: list[Signal] = []
+    for s in sentences:
+        for pattern, regex in _FIXED_RES:
+            for m in regex.finditer(s.norm):
+                if _growth_framed(s.norm, m.start()):
+                    continue
+                subj = m.groupdict().get("subj")
+                if subj is not None and subj not in TOPICS:
+                    continue  # "that film is not for me" is taste, not a mindset
+                topic = _nearest_topic(sentences, s, m.start())
+                if pattern == "giving_up" and topic is None and _PAST_RE.search(m.group(0)):
+                    continue  # "gave up and took the bike to the shop": a chore, not a skill
+                found.append(Signal(pattern, s, topic))
+                break
+        m = _FEEDBACK_RE.search(s.norm)
+        if m:
+            topic = _nearest_topic(sentences, s, m.start())
+            found.append(Signal("feedback", s, topic, person_in(sentences, s)))
+    return found
+
+
+def choose(signals: list[Signal]) -> Signal | None:
+    for pattern in PRIORITY:
+        for signal in signals:
+            if signal.pattern == pattern:
+                return signal
+    return None
+
+
+# --------------------------------------------------------------------------- plans
+
+_SETBACK_RE = re.compile(
+    r"\b(?:didn't\s+get|did\s+not\s+get|failed|fail|rejected|rejection|lost|bombed|flopped"
+    r"|went\s+(?:badly|wrong)|didn't\s+go\s+well|messed\s+up|screwed\s+up|blew\s+it|rushed|sloppy"
+    r"|too\s+(?:long|slow|late)|didn't\s+pass|turned\s+down|mistakes?|said\s+my|says\s+my"
+    r"|feedback|comments|froze|struggled|disaster|didn't\s+(?:make|win)|wasn't\s+(?:picked|chosen"
+    r"|selected)|missed\s+out|couldn't)\b"
+)
+_PLAN_RE = re.compile(
+    r"(?:\bI(?:'m|\s+am|m)\s+(?:going\s+to|gonna)|\bI(?:'ll|\s+will)|^(?:going\s+to|gonna)"
+    r"|\bill(?=\s+(?:do|try|ask|book|practi[cs]e|work|go|start|email|call|get|make|write|study|redo"
+    r"|retake|sign|train|keep|look|read|rehearse|bring|plan)\b)"
+    r"|\bnext\s+time\s+I(?:'ll|\s+will)?|\bmy\s+plan\s+is\s+to|\bplan(?:\s+is)?:|\bI\s+plan\s+to"
+    r"|\bI'm\s+planning\s+to)\s+(?P<vp>[^.!?\n]{3,200})",
+    re.I,
+)
+_NOT_A_PLAN_RE = re.compile(
+    r"^(?:never|not|quit|give\s+up|stop|just\s+give|probably|fail|die|be\s+(?:fine|ok|okay)|stick"
+    r"\s+to|stay\s+(?:with|in|away|safe)|avoid|skip|forget|just\s+stick)\b",
+    re.I
+)
+_SWAPS = {
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "myself": "yourself",
+    "mine": "yours",
+    "i'm": "you're",
+    "i've": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "am": "are",
+}
+_CUT_RE = re.compile(r"\s+(?:but|because|though|although|lol|haha)\b.*$|[\s,;:]+$", re.I)
+
+
+@dataclass(frozen=True)
+class Plan:
+    sentence: Sentence
+    action: str | None  # the plan as a verb phrase in the second person, when it reads well
+
+
+def _second_person(vp: str) -> str | None:
+    out: list[str] = []
+    for token in vp.split():
+        core = token.rstrip(",;:")
+        low = core.lower()
+        if low in _SWAPS:
+            out.append(_SWAPS[low] + token[len(core) :])
+        elif not re.fullmatch(r"[\w'&%/+-]+[,;:]?", token):
+            return None  # emoji, quotes or symbols: quote the plan instead of reshaping it
+        else:
+            out.append(token)
+    phrase = " ".join(out)
+    return phrase if 2 <= len(out) and len(phrase) <= 120 else None
+
+
+def find_plan(sentences: list[Sentence], after: int) -> Plan | None:
+    """A plan made in or after sentence ``after``, when the entry speaks of a setback."""
+    if not any(_SETBACK_RE.search(s.norm) for s in sentences):
+        return None
+    for s in sentences[after:]:
+        for m in _PLAN_RE.finditer(s.text):
+            vp = _CUT_RE.sub("", m.group("vp").strip())
+            if _NOT_A_PLAN_RE.match(vp):
+                continue
+            return Plan(s, _second_person(vp))
+    return None
