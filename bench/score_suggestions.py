@@ -1,6 +1,6 @@
 """Score the local suggestion engine against the hand-labelled gold set.
 
-Usage: python bench/score_suggestions.py [--quick] [--write] [--verbose] [--split tune|holdout]
+Usage: python bench/score_suggestions.py [--quick] [--write] [--verbose] [--split NAME]
 
 Each gold entry (tests/data/suggestion_gold.jsonl) says what a good coach would do with it:
 suggest a goal (for which patterns, about which topic, quoting which words), encourage the
@@ -19,6 +19,7 @@ and its "Why" quotes the sentence that backs it. The judge reads labels, never t
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import sys
@@ -37,11 +38,17 @@ GOLD = ROOT / "tests" / "data" / "suggestion_gold.jsonl"
 TARGET_PRECISION = 0.9
 TARGET_RECALL = 0.8
 TARGET_QUIET = 0.05
+# Written before the rules, then after each round of tuning (see RESULTS_NOTES).
+SPLITS = ("tune", "holdout1", "holdout2")
+GUARDED = frozenset({"tune", "all"})
 QUIET_CATEGORIES = frozenset({"mundane", "painful", "selfharm"})
 
-_DANGLING = frozenset(
-    "a an the to of for with and or my your at in on about from by is are was than".split()
-)
+# fmt: off
+_DANGLING = frozenset([
+    "a", "an", "the", "to", "of", "for", "with", "and", "or", "my", "your", "at", "in", "on",
+    "about", "from", "by", "is", "are", "was", "than",
+])
+# fmt: on
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|mine)\b")
 _EMOJI = re.compile(r"[\U0001F000-\U0001FFFF\u2600-\u27BF]")
 
@@ -59,7 +66,7 @@ def grammar_problems(content: str) -> list[str]:
     if "  " in content or content != content.strip():
         problems.append("stray spaces")
     low = [t.lower().strip(",.;:") for t in tokens]
-    if any(a == b for a, b in zip(low, low[1:], strict=False)):
+    if any(a == b for a, b in itertools.pairwise(low)):
         problems.append("repeated word")
     if low and low[-1] in _DANGLING:
         problems.append(f"ends on {low[-1]!r}")
@@ -193,7 +200,8 @@ def score(outcomes: Sequence[Outcome]) -> Scores:
 
 def _line(name: str, s: Scores) -> str:
     return (
-        f"| {name} | {s.entries} | {s.suggestions} | {s.precision:.2f} ({s.fitting}/{s.suggestions})"
+        f"| {name} | {s.entries} | {s.suggestions}"
+        f" | {s.precision:.2f} ({s.fitting}/{s.suggestions})"
         f" | {s.recall:.2f} ({s.fixed_hit}/{s.fixed}) | {s.quiet_rate:.1%}"
         f" ({s.quiet_misses}/{s.quiet_entries}) | {s.care_right}/{s.care_entries} |"
     )
@@ -213,10 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="figures only (CI guard)")
     parser.add_argument("--write", action="store_true", help="record in bench/RESULTS.md")
     parser.add_argument("--verbose", action="store_true", help="show every suggestion")
-    parser.add_argument("--split", choices=["tune", "holdout1", "holdout2"], help="score one split only")
+    parser.add_argument("--split", choices=SPLITS, help="score one split only")
     args = parser.parse_args(argv)
 
-    splits = [args.split] if args.split else ["tune", "holdout1", "holdout2"]
+    splits = [args.split] if args.split else list(SPLITS)
     by_split: dict[str, Scores] = {}
     for split in splits:
         outcomes = [judge(g) for g in load_gold(split)]
@@ -224,9 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         by_split[split] = score(outcomes)
         for o in outcomes:
-            wrong = o.problems or (
-                o.gold["expect"] in ("goal", "encourage") and not o.suggested
-            )
+            wrong = o.problems or (o.gold["expect"] in ("goal", "encourage") and not o.suggested)
             if args.verbose or (wrong and not args.quick):
                 mark = "ok " if not wrong else "BAD"
                 print(f"{mark} {o.gold['id']} [{o.gold['expect']}] -> {o.made} {o.pattern or ''}")
@@ -250,7 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"Measured {now_utc()} on {machine()}. Command: `python bench/score_suggestions.py"
             f" --write`.\n\n{table}\n\n" + RESULTS_NOTES,
         )
-    missed = [name for name, s in by_split.items() if name != "holdout" and not s.meets_targets]
+    # The guard: the tuning split and the whole set. Held-out splits are reported as they are.
+    missed = [name for name, s in by_split.items() if name in GUARDED and not s.meets_targets]
     if missed:
         print(f"below target: {', '.join(missed)}")
         return 1

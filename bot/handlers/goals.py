@@ -39,12 +39,15 @@ from bot.handlers.journal import AFTER_SAVE, SavedEntry
 from bot.logic.callback_data import CallbackData, decode, encode
 from bot.logic.llm_engine import LLMSuggestionEngine
 from bot.logic.streaks import local_date
-from bot.logic.suggestions import (
+from bot.logic.suggest import (
     MAX_GOALS,
     LocalSuggestionEngine,
     SuggestedGoal,
     SuggestionEngine,
+    care_for,
+    is_similar_goal,
 )
+from bot.logic.suggest.vocab import CARE_LINES
 from bot.messaging import edit_html, send_html
 from bot.services import KEY, Services, get_services
 from bot.session import logged_in
@@ -69,6 +72,7 @@ COMMANDS = [
 ENGINE_KEY: Final = "suggestions"
 # The local engine answers in well under a second; this only guards against a stuck thread.
 LOCAL_BUDGET_SECONDS: Final = 5.0
+MAX_PENDING: Final = 3  # unanswered suggestions kept; older ones are withdrawn quietly
 MAX_CARDS: Final = 10  # goal cards /goals sends; more would flood the chat
 MAX_COMPLETED_SHOWN: Final = 50
 MAX_YEARS_AHEAD: Final = 100
@@ -469,14 +473,22 @@ def suggestion_budget(settings: Settings) -> float:
 async def suggest_after_save(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, saved: SavedEntry
 ) -> None:
-    """Suggest up to two goals for the entry just saved, each as its own message."""
+    """Answer the entry just saved: at most one suggested goal, or a warm line instead of a
+    goal when the entry speaks of pain (with a pointer to help for self-harm language)."""
     user_id = _user_id(link)
     services = get_services(context)
     engine = services.extras.get(ENGINE_KEY)
-    if engine is None:
-        return
+    chat = update.effective_chat
+    chat_id = chat.id if chat is not None else link.chat_id
     # Read by the statement that saved the entry: no query of its own.
-    if not saved.ai_settings.get("enableGrowthSuggestions"):
+    enabled = bool(saved.ai_settings.get("enableGrowthSuggestions"))
+    care = care_for(saved.entry.content)
+    if care is not None:
+        # Never a task for someone in pain; the pointer to help goes out whatever the settings.
+        if enabled or care == "help":
+            await send_html(context.bot, chat_id, html.escape(CARE_LINES[care]))
+        return
+    if engine is None or not enabled:
         return
     try:
         async with asyncio.timeout(suggestion_budget(services.settings)):
@@ -492,7 +504,11 @@ async def suggest_after_save(
         return
     created: list[tuple[Goal, SuggestedGoal]] = []
     async with services.db.sessions.begin() as s:
+        # Only entries that earned a suggestion pay for this read.
+        rejected = await goals.rejected_goal_texts(s, user_id)
         for suggestion in suggested[:MAX_GOALS]:
+            if any(is_similar_goal(suggestion.content, old) for old in rejected):
+                continue
             try:
                 goal = await goals.create_goal(
                     s,
@@ -508,8 +524,8 @@ async def suggest_after_save(
                 logger.info("skipped a goal suggestion: %s", exc)
                 continue
             created.append((goal, suggestion))
-    chat = update.effective_chat
-    chat_id = chat.id if chat is not None else link.chat_id
+        if created:
+            await goals.expire_suggestions(s, user_id, keep=MAX_PENDING)
     for goal, suggestion in created:
         await send_html(
             context.bot,

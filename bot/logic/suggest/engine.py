@@ -66,11 +66,16 @@ class SuggestionEngine(Protocol):
     ) -> list[SuggestedGoal]: ...
 
 
+def care_for(entry_html: str) -> CareKind | None:
+    """The kind of pain an entry speaks of ("help" for self-harm language), or None."""
+    plain = entry_plain_text(entry_html)
+    return distress(plain) if is_analysable(plain) else None
+
+
 def care_reply(entry_html: str) -> str | None:
     """The warm line an entry about pain gets instead of a goal (with a pointer to help
     for self-harm language); None when the entry needs none."""
-    plain = entry_plain_text(entry_html)
-    kind = distress(plain) if is_analysable(plain) else None
+    kind = care_for(entry_html)
     return CARE_LINES[kind] if kind else None
 
 
@@ -101,7 +106,7 @@ def read_entry(entry_html: str) -> Reading:
     signals = fixed_signals(parts)
     signal = choose(signals)
     first = min((s.sentence.index for s in signals), default=0)
-    plan = find_plan(parts, first if signal is None or signal.pattern == "feedback" else first)
+    plan = find_plan(parts, first)
     if plan is not None and (signal is None or plan.sentence.index >= signal.sentence.index):
         content = PLAN_TEMPLATE.format(plan=plan.action) if plan.action else PLAN_FALLBACK
         reason = f'You already have a plan: "{quote(plan.sentence.text)}"'

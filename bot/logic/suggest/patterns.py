@@ -32,7 +32,11 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"|be\s+alive|be\s+here\s+any\s*more|wake\s+up\s+(?:again|any\s*more|ever))|never\s+wake\s+up"
         r"|better\s+off\s+(?:without\s+me|if\s+i\s+(?:wasn't|weren't|was\s+not|didn't\s+exist|was\s+gone)"
         r"|with\s+me\s+gone)|(?:hurt|hurting|harm|harming|cut|cutting)\s+myself|\bcut\s+(?:again|my\s+"
-        r"(?:arms?|wrists?|legs?|thighs?))\b|\bnot\s+(?:be\s+)?around\s+any\s*more"
+        r"(?:arms?|wrists?|legs?|thighs?))\b|\bnot\s+(?:be\s+)?around\s+any\s*more|easier\s+if\s+i\s+(?:just\s+)?"
+        r"(?:wasn't|weren't|was\s+not)\s+(?:here|around|alive)|(?:goodbye|suicide)\s+(?:note|letter)"
+        r"|tired\s+of\s+(?:living|being\s+alive|existing)|(?:don't|can't)\s+see\s+the\s+point\s+(?:in|of)\s+"
+        r"(?:living|going\s+on|anything)|\bcan't\s+go\s+on\b|want\s+(?:it\s+all|everything)\s+to\s+"
+        r"(?:stop|end)|\bno\s+way\s+out\b"
         r"|self[-\s]?harm\w*|suicid\w*|unalive|no\s+reason\s+to\s+(?:live|go\s+on)|overdos\w*",
     ),
     (
@@ -55,14 +59,16 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"burn(?:t|ed)\s+out|\bburnout|running\s+on\s+empty|(?:have|got)\s+nothing\s+left|can't\s+keep"
         r"\s+(?:doing|going\s+on\s+like)\s+this|can't\s+cope|\bi\s+broke\s+down|breaking\s+down"
         r"|falling\s+apart|can't\s+get\s+out\s+of\s+bed|completely\s+drained|exhausted\s+all\s+the\s+time"
-        r"|dread\s+every|eating\s+me\s+alive|can't\s+do\s+this\s+any\s*more|at\s+breaking\s+point",
+        r"|dread\s+every|eating\s+me\s+alive|can't\s+do\s+this\s+any\s*more|at\s+breaking\s+point"
+        r"|not\s+coping|chest\s+(?:tight|pain)|hands?\s+(?:were\s+|was\s+)?shaking",
     ),
     (
         "hurt",
         r"\bbroke\s+up\b|\bbreak\s*up\b|dumped\s+me|divorce|\bdepress(?:ed|ion)|can't\s+stop\s+"
         r"(?:crying|shaking)|heartbroken|so\s+(?:alone|lonely)|\bnumb\b|\babuse\w*|\bassault\w*"
         r"|scan\s+results|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
-        r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b",
+        r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
+        r"|lost\s+my\s+job|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken)\b",
     ),
 ]
 _CARE_RES = [(kind, re.compile(rf"(?:{src})")) for kind, src in _CARE_SOURCES]
@@ -91,7 +97,8 @@ _ROLES = (
 _ODD_PERSON = r"(?!(?:morning|night|cat|dog|coffee|tea|beach|party|summer|winter|city|big|huge)\b)"
 _HABITS = (
     r"(?:sugar|smoking|drinking|booze|alcohol|coffee|caffeine|meat|dairy|vaping|cigarettes"
-    r"|social\s+media|twitter|instagram|tiktok|my\s+job|the\s+job|that\s+job|gambling|snacking)"
+    r"|social\s+media|twitter|instagram|tiktok|my\s+job|the\s+job|that\s+job|gambling|snacking"
+    r"|(?:my|the)\s+(?:[\w-]+\s+)?(?:membership|subscription|contract|plan|phone))"
 )
 
 _FIXED_SOURCES: list[tuple[Pattern, str]] = [
@@ -102,7 +109,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|going\s+to\s+give\s+up|want\s+to\s+give\s+up|ready\s+to\s+give\s+up|about\s+to\s+give\s+up"
         r"|quit|quitting|going\s+to\s+quit|want\s+to\s+quit|should\s+(?:just\s+)?quit"
         r"|might\s+as\s+well\s+quit|thinking\s+(?:of|about)\s+(?:quitting|giving\s+up|dropping)"
-        r"|dropping\s+out|dropped\s+out|done\s+with|dropped\s+(?:the|my)\s+[\w-]+\s+(?:class|course"
+        r"|dropping\s+out|dropped\s+out|done\s+with|left\s+the\s+(?:[\w-]+\s+){0,2}(?:team|club|class|course"
+        r"|choir|band|group)|dropped\s+(?:the|my)\s+[\w-]+\s+(?:class|course"
         rf"|lessons))\b(?!\s+(?:on\s+)?{_HABITS}\b)(?!\s+(?:trying\s+to\s+)?(?:calm|sleep))",
     ),
     # brushing off feedback
@@ -143,7 +151,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"good\s+at)|the\s+\w+\s+i\s+know|things\s+i'm\s+good\s+at)|\b(?:only|just)\s+(?:take|do|pick"
         r"|choose)\s+(?:the\s+)?(?:easy|safe|simple)\s+(?:ones|tickets|tasks|stuff|things|jobs"
         r"|options|problems|songs|routes)|\bkept\s+my\s+head\s+down\b|\b(?:i'd|i\s+would)\s+only\s+"
-        r"(?:embarrass|humiliate)\s+myself|\bnot\s+even\s+going\s+to\s+try\b|\b(?:scared|afraid"
+        r"(?:embarrass|humiliate)\s+myself|\b(?:i'd|i\s+would)\s+(?:just\s+|only\s+)(?:mess|screw)\s+"
+        r"(?:it|things|everything)\s+up|\bwho\s+am\s+i\s+to\b|\bnot\s+even\s+going\s+to\s+try\b|\b(?:scared|afraid"
         r"|terrified)\s+(?:to\s+try|of\s+(?:trying|failing|looking))|\b(?:won't|will\s+not|not\s+going"
         r"\s+to|didn't|don't)\s+(?:even\s+)?bother\s+(?:applying|trying|asking|entering|going|auditioning)"
         r"|\b(?:i'll|i'd|i\s+would|i\s+will|i\s+might)\s+(?:just\s+)?(?:look|sound|seem)\s+(?:like\s+"
@@ -160,7 +169,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         "comparison",
         r"\b(?:everyone|everybody|they\s+all|others|other\s+people)\b[^.!?]{0,50}?\b(?:better"
         r"|smarter|faster|quicker|ahead|so\s+fast|so\s+easily|easily|naturally|breeze|get\s+it"
-        r"|gets\s+it|just\s+get|more\s+talented|already\s+know)\b|\b(?:friends|classmates|colleagues|teammates"
+        r"|gets\s+it|just\s+get|more\s+talented|already\s+know|geniuse?s?|so\s+smart)\b(?!\s+(?:dressed|looking))|\b(?:friends|classmates|colleagues|teammates"
         r"|peers)\s+(?:all\s+)?(?:just\s+)?(?:breeze|fly|cruise|sail)",
     ),
     (
@@ -174,7 +183,9 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"(?:at|in|on|with)?\s*everything"
         rf"|{_IM}\s+(?:just\s+|clearly\s+)?the\s+(?:worst|slowest|weakest|dumbest|slow\s+one)\b"
         r"|\b(?:never|won't\s+ever)\s+be\s+as\s+(?:good|smart|fast|talented)\s+as\b|\bwhy\s+can't\s+i"
-        r"\s+be\s+(?:more\s+)?like\b|\bfar\s+behind\s+(?:everyone|the\s+others|them)",
+        r"\s+be\s+(?:more\s+)?like\b|\bfar\s+behind\s+(?:everyone|the\s+others|them)|\b(?:was|is|were)\s+"
+        r"(?:always\s+)?the\s+(?:clever|smart|talented|sporty|gifted|bright|musical|creative)\s+one\b"
+        r"|\bwhile\s+i\s+(?:was|am)\s+still\b|\bi'm\s+the\s+(?:token\s+)?(?:idiot|dumb\s+one|slow\s+one)\b",
     ),
     # identity
     (
@@ -204,13 +215,15 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         rf"|{_IM}{_ADV}\s+(?:wired|built|made)\s+(?:this|that|differently)\b|\b(?:brain|mind|body)"
         r"\s+(?:just\s+)?(?:doesn't|does\s+not|don't|isn't)\s+(?:work|built|wired)\s+(?:that|like"
         r"|this)|\b(?:it's|is)\s+(?:in\s+my\s+(?:genes|dna|blood)|genetic)\b|\bborn\s+(?:this\s+way"
-        r"|without)|\bmissing\s+(?:the|whatever|that|some)\s+(?:\w+\s+)?(?:gene|talent|gift)"
+        r"|without)|\bhow\s+my\s+brain\s+(?:is|works)\b|\bsome\s+(?:people|brains)\s+are\s+(?:just\s+)?"
+        r"(?:wired|built|made)\s+for\b|\bjust\s+(?:doesn't|does\s+not|won't)\s+go\s+in\b|\bmissing\s+(?:the|whatever|that|some)\s+(?:\w+\s+)?(?:gene|talent|gift)"
         r"|\bpeople\s+like\s+me\s+(?:don't|can't|never|won't)\b",
     ),
     (
         "identity",
-        r"\bi\s+(?:have|'ve\s+got|got)\s+(?:zero|no)\s+(?:willpower|talent|discipline|self[- ]control"
-        r"|motivation|aptitude|coordination|ear\s+for)|\bi(?:\s+just)?\s+(?:don't|do\s+not)\s+have\s+(?:the\s+"
+        r"\bi\s+(?:have|'ve\s+got|got)\s+(?:zero|no)\s+(?:willpower|talent|discipline"
+        r"|self[- ]control|motivation|aptitude|coordination|ear\s+for)"
+        r"|\bi(?:\s+just)?\s+(?:don't|do\s+not)\s+have\s+(?:the\s+"
         r"|a\s+|any\s+|an\s+)?(?:natural\s+)?(?:talent|brain|gift|head|knack|genes?|aptitude|ear"
         r"|eye)\s+for\b|\breal\s+(?:writers|artists|musicians|programmers|developers|athletes"
         r"|runners|singers|coders|designers)\s+(?:don't|do\s+not|never)\b",
@@ -222,12 +235,12 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     ),
     (
         "identity",
-        rf"{_IM}{_ADV}\s+(?:stupid|dumb|thick|an\s+idiot)\b(?!\s+(?:at|with|mistake))",
+        rf"{_IM}{_ADV}\s+(?:stupid|dumb|thick|slow|dim|an\s+idiot)\b(?!\s+(?:at|with|mistake|reader|start))",
     ),
     # helplessness
     (
         "helpless",
-        r"\bno\s+point\s+(?:in\s+)?(?:even\s+)?(?:trying|bothering|applying|practi[cs]ing|studying"
+        r"\bno\s+point\s+(?:in\s+)?(?:me\s+)?(?:even\s+)?(?:trying|bothering|going|applying|practi[cs]ing|studying"
         r"|learning|doing)|\b(?:what's|what\s+is)\s+(?:even\s+)?the\s+point\b|\bwhy\s+(?:do\s+i\s+"
         r"|should\s+i\s+|would\s+i\s+)?(?:even\s+)?bother\b|\bthere's\s+no\s+way\s+i\s+(?:can|could"
         r"|will|'ll)\b|\bnothing\s+i\s+do\s+(?:ever\s+)?(?:works|matters|helps)|(?:doesn't|does\s+not)"
@@ -248,12 +261,19 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|run|cook|code|remember|improve|keep\s+up|wrap\s+my\s+head)\b(?!\s+(?:wait|enough|it\s+"
         rf"done\s+in))|\bi{_ADV}\s+(?:always|keep)\s+(?:fail(?:ing)?|mess(?:ing)?\s+(?:it\s+|things\s+"
         r"|everything\s+)?up|screw(?:ing)?\s+(?:it\s+|things\s+|everything\s+)?up|get(?:ting)?\s+"
-        r"(?:it|everything)\s+wrong)\b|\btoo\s+(?:hard|difficult)\s+for\s+me\b|\b(?:is|'s|are)\s+"
-        r"(?:just\s+|way\s+)?too\s+(?:hard|difficult)\b",
+        r"(?:it|everything)\s+wrong)\b",
     ),
 ]
+_SHRUG_RE = re.compile(
+    r"\b(?:but|so|and)\s+whatever\b|\bwho\s+cares\b|\bonly\s+likes\s+(?:one|her|his|their\s+own)\s+"
+    r"(?:style|way)|\bnever\s+(?:even\s+)?seen\s+how\s+i\b"
+)
 _FIXED_RES = [(pattern, re.compile(src)) for pattern, src in _FIXED_SOURCES]
 # Priority when one entry holds several: the most specific answer first.
+# "Too hard" counts only about something learnt: a jar lid or a video game is no mindset.
+_TOO_HARD_RE = re.compile(
+    r"\btoo\s+(?:hard|difficult)\s+for\s+me\b|\b(?:is|'s|are)\s+(?:just\s+|way\s+)?too\s+(?:hard|difficult)\b"
+)
 PRIORITY: tuple[Pattern, ...] = (
     "giving_up",
     "dismiss_feedback",
@@ -295,14 +315,18 @@ def _growth_framed(norm: str, start: int) -> bool:
 
 # A lone gerund after "at", "with", "the"... ("hopeless at spelling", "the sparring session")
 # is a noun phrase by construction, so it may name a skill the vocabulary lacks.
-_GERUND_RE = re.compile(r"\b(?:at|with|in|the|my|of)\s+(?P<g>[a-z]{3,}ing)\b(?!\s+(?:to|that|is|was)\b)")
+_GERUND_RE = re.compile(
+    r"\b(?:at|with|in|the|my|of)\s+(?P<g>[a-z]{3,}ing)\b"
+    r"(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but|so|because|since|is|was|are|ever|any\s*more|too|at\s+all"
+    r"|session|sessions|class|classes|lesson|lessons|practice|club|group|course|in|at|on|when)\b)"
+)
 # fmt: off
 _NOT_GERUNDS = frozenset([
     "thing", "everything", "anything", "something", "nothing", "morning", "evening", "spring",
     "string", "king", "ring", "ceiling", "building", "wedding", "pudding", "meeting", "feeling",
     "ending", "during", "being", "doing", "going", "trying", "working", "getting", "having",
     "making", "taking", "saying", "coming", "looking", "living", "sibling", "darling", "swing",
-    "bring", "clothing", "parking", "shopping", "beginning", "timing", "thinking", "offspring",
+    "bring", "clothing", "shopping", "beginning", "timing", "thinking", "offspring",
     "lightning", "earring", "ending", "setting", "booking", "posting", "listing",
 ])
 # fmt: on
@@ -320,6 +344,10 @@ def _topics_in(norm: str) -> list[tuple[int, Topic]]:
             if m.group("g") not in _NOT_GERUNDS:
                 found.append((m.start("g"), Topic(m.group("g"), "skill")))
     return found
+
+
+def _vocab_topics(norm: str) -> list[tuple[int, Topic]]:
+    return [(m.start(), TOPICS[m.group(1)]) for m in TOPIC_RE.finditer(norm)]
 
 
 def _nearest_topic(sentences: list[Sentence], here: Sentence, pos: int) -> Topic | None:
@@ -344,6 +372,20 @@ def person_in(sentences: list[Sentence], here: Sentence) -> str | None:
     return None
 
 
+_OBJECT_RE = re.compile(
+    r"\s+(?:on\s+)?(?:my|the|a|an|this|that|our|his|her)\s+(?P<obj>(?:[\w'-]+\s*){1,3})"
+)
+
+
+def _gives_up_a_thing(norm: str, m: re.Match[str], topic: Topic | None) -> bool:
+    """ "Gave up and took the bike to the shop", "quit my gym membership": a chore or a
+    purchase, not a skill. Giving up counts when it names something learnt, or nothing."""
+    if topic is None and _PAST_RE.search(m.group(0)):
+        return True
+    obj = _OBJECT_RE.match(norm, m.end())
+    return bool(obj and not _vocab_topics(obj.group("obj")) and not _GERUND_RE.search(obj.group(0)))
+
+
 def fixed_signals(sentences: list[Sentence]) -> list[Signal]:
     """Every fixed-mindset statement and every piece of feedback received, in order."""
     found: list[Signal] = []
@@ -356,14 +398,25 @@ def fixed_signals(sentences: list[Sentence]) -> list[Signal]:
                 if subj is not None and subj not in TOPICS:
                     continue  # "that film is not for me" is taste, not a mindset
                 topic = _nearest_topic(sentences, s, m.start())
-                if pattern == "giving_up" and topic is None and _PAST_RE.search(m.group(0)):
-                    continue  # "gave up and took the bike to the shop": a chore, not a skill
+                if pattern == "giving_up" and _gives_up_a_thing(s.norm, m, topic):
+                    continue
                 found.append(Signal(pattern, s, topic))
                 break
-        m = _FEEDBACK_RE.search(s.norm)
-        if m:
-            topic = _nearest_topic(sentences, s, m.start())
-            found.append(Signal("feedback", s, topic, person_in(sentences, s)))
+        too_hard = _TOO_HARD_RE.search(s.norm)
+        if too_hard and not _growth_framed(s.norm, too_hard.start()):
+            topic = _nearest_topic(sentences, s, too_hard.start())
+            if topic is not None and any(t == topic for _, t in _vocab_topics(s.norm)):
+                found.append(Signal("helpless", s, topic))
+        said = _FEEDBACK_RE.search(s.norm)
+        if said:
+            topic = _nearest_topic(sentences, s, said.start())
+            person = person_in(sentences, s)
+            found.append(Signal("feedback", s, topic, person))
+            # "...so whatever": the feedback brushed off in the same or the next breath.
+            for t in sentences[s.index : s.index + 2]:
+                if _SHRUG_RE.search(t.norm):
+                    found.append(Signal("dismiss_feedback", t, topic, person))
+                    break
     return found
 
 
@@ -382,7 +435,7 @@ _SETBACK_RE = re.compile(
     r"|went\s+(?:badly|wrong)|didn't\s+go\s+well|messed\s+up|screwed\s+up|blew\s+it|rushed|sloppy"
     r"|too\s+(?:long|slow|late)|didn't\s+pass|turned\s+down|mistakes?|said\s+my|says\s+my"
     r"|feedback|comments|froze|struggled|disaster|didn't\s+(?:make|win)|wasn't\s+(?:picked|chosen"
-    r"|selected)|missed\s+out|couldn't)\b"
+    r"|selected)|missed|couldn't|lost\s+marks|marked\s+down)\b|\bgot\s+an?\s+[cdef]\b|\d+%"
 )
 _PLAN_RE = re.compile(
     r"(?:\bI(?:'m|\s+am|m)\s+(?:going\s+to|gonna)|\bI(?:'ll|\s+will)|^(?:going\s+to|gonna)"
@@ -395,7 +448,7 @@ _PLAN_RE = re.compile(
 _NOT_A_PLAN_RE = re.compile(
     r"^(?:never|not|quit|give\s+up|stop|just\s+give|probably|fail|die|be\s+(?:fine|ok|okay)|stick"
     r"\s+to|stay\s+(?:with|in|away|safe)|avoid|skip|forget|just\s+stick)\b",
-    re.I
+    re.I,
 )
 _SWAPS = {
     "i": "you",
@@ -430,7 +483,7 @@ def _second_person(vp: str) -> str | None:
         else:
             out.append(token)
     phrase = " ".join(out)
-    return phrase if 2 <= len(out) and len(phrase) <= 120 else None
+    return phrase if len(out) >= 2 and len(phrase) <= 120 else None
 
 
 def find_plan(sentences: list[Sentence], after: int) -> Plan | None:

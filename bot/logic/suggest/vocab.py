@@ -66,7 +66,8 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
                   "accounting", "recursion", "chess", "tennis", "football", "basketball", "golf",
                   "yoga", "pottery", "knitting", "sewing", "photography", "gardening", "baking",
                   "piano", "guitar", "violin", "drums", "ukulele", "cello", "networking",
-                  "painting", "sql", "bass", "rhythm", "boxing", "spelling", "grammar", "python", "javascript", "backhand", "serve")
+                  "painting", "sql", "bass", "rhythm", "boxing", "spelling", "grammar", "python",
+                  "javascript", "backhand", "serve")
       for p in _t("skill", s)],
     *[p for s in ("Spanish", "French", "German", "Italian", "Japanese", "Mandarin", "Chinese",
                   "Korean", "Arabic", "Portuguese", "Russian", "Dutch", "Excel")
@@ -103,6 +104,7 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("event", "audition", "audition"),
     *_t("event", "recital", "recital"),
     *_t("thing", "essay", "essay", "essays", "dissertation", "thesis"),
+    *_t("thing", "lab report", "lab report", "lab reports"),
     *_t("thing", "report", "report", "reports", "updates"),
     *_t("thing", "pull request", "pull request"),
     *_t("thing", "CV", "cv", "resume"),
@@ -126,7 +128,8 @@ AMBIGUOUS_SURFACES = frozenset({"test", "game", "final", "code", "run", "write",
 # fmt: off
 PEOPLE = (
     "manager", "boss", "teacher", "coach", "mentor", "tutor", "lead", "supervisor",
-    "professor", "lecturer", "editor", "reviewer", "client", "instructor", "trainer",
+    "professor", "lecturer", "editor", "reviewer", "client", "instructor", "trainer", "pt",
+    "physio", "director", "examiner",
 )
 # fmt: on
 
@@ -148,8 +151,8 @@ TEMPLATES: dict[Pattern, dict[_Form, str]] = {
         " on three days this week, and note what changes",
     },
     "helpless": {
-        "skill": "Set one small {t} target you can reach this week, try it three times, and note"
-        " what improves",
+        "skill": "Set yourself one {t} target you can reach this week, try it three times, and"
+        " note what improves",
         "event": "Break the preparation for your next {t} into three small steps and do the"
         " first one tomorrow",
         "thing": "Break your {t} into three small steps and do the first one tomorrow",
@@ -211,10 +214,8 @@ TEMPLATES: dict[Pattern, dict[_Form, str]] = {
         " this week",
         "thing": "Pick one point from the feedback on your {t} and work on it for 20 minutes"
         " this week",
-        "habit": "Pick one point from the feedback you got and work on it for 20 minutes this"
-        " week",
-        "none": "Pick one point from the feedback you got and work on it for 20 minutes this"
-        " week",
+        "habit": "Pick one point from the feedback you got and work on it for 20 minutes this week",
+        "none": "Pick one point from the feedback you got and work on it for 20 minutes this week",
     },
     "plan": {},
 }
