@@ -9,13 +9,13 @@ from bot.logic.suggest.engine import (
     care_for,
     care_reply,
     dedupe_goals,
+    is_similar_goal,
     read_entry,
 )
 from bot.logic.suggest.text import (
     entry_plain_text,
     html_to_plain,
     is_analysable,
-    is_similar_goal,
     sentiment_score,
     stem,
     words,

@@ -11,9 +11,10 @@ from typing import Protocol
 
 from bot.logic.suggest.patterns import Signal, choose, distress, find_plan, fixed_signals
 from bot.logic.suggest.text import (
+    chat_form,
     entry_plain_text,
     is_analysable,
-    is_similar_goal,
+    is_similar_text,
     quote,
     sentences,
 )
@@ -24,6 +25,8 @@ from bot.logic.suggest.vocab import (
     PLAN_FALLBACK,
     PLAN_TEMPLATE,
     TEMPLATES,
+    TOPIC_RE,
+    TOPICS,
     CareKind,
     MetricType,
     Pattern,
@@ -114,6 +117,20 @@ def read_entry(entry_html: str) -> Reading:
     if signal is None:
         return Reading()
     return Reading(goal=_goal_for(signal))
+
+
+def _topics_named(text: str) -> set[str]:
+    return {TOPICS[m.group(1)].text for m in TOPIC_RE.finditer(chat_form(text))}
+
+
+def is_similar_goal(a: str, b: str) -> bool:
+    """Near-duplicate goals: the same wording give or take case, punctuation and small
+    changes, about the same thing. "Practise chess..." and "Practise piano..." share a
+    template but not a topic, so both may stand."""
+    named_a, named_b = _topics_named(a), _topics_named(b)
+    if named_a and named_b and not named_a & named_b:
+        return False
+    return is_similar_text(a, b)
 
 
 def dedupe_goals(

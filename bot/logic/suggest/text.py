@@ -167,7 +167,7 @@ def squash(text: str) -> str:
     return " ".join(words(text.lower()))
 
 
-def is_similar_goal(a: str, b: str) -> bool:
+def is_similar_text(a: str, b: str) -> bool:
     """Case- and punctuation-insensitive near-duplicate test between two goal texts."""
     ta, tb = _goal_tokens(a), _goal_tokens(b)
     if ta and tb and len(ta & tb) / len(ta | tb) >= SIMILARITY_JACCARD:
