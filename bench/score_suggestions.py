@@ -39,7 +39,7 @@ TARGET_PRECISION = 0.9
 TARGET_RECALL = 0.8
 TARGET_QUIET = 0.05
 # Written before the rules, then after each round of tuning (see RESULTS_NOTES).
-SPLITS = ("tune", "holdout1", "holdout2")
+SPLITS = ("tune", "holdout1", "holdout2", "holdout3")
 GUARDED = frozenset({"tune", "all"})
 QUIET_CATEGORIES = frozenset({"mundane", "painful", "selfharm"})
 
@@ -113,6 +113,22 @@ class Outcome:
     def fits(self) -> bool:
         return self.suggested and not self.problems
 
+    @property
+    def care_ok(self) -> bool:
+        if self.gold["expect"] == "help":
+            return self.made == "care:help"
+        return self.made.startswith("care:") and self.made != "care:help"
+
+    @property
+    def right(self) -> bool:
+        """What the label asked for: a fitting goal, the right warm line, or nothing."""
+        expect = self.gold["expect"]
+        if expect in ("goal", "encourage"):
+            return self.fits
+        if expect in ("care", "help"):
+            return self.care_ok
+        return self.made == "none"
+
 
 def judge(gold: dict[str, Any]) -> Outcome:
     reading = read_entry(gold["text"])
@@ -179,11 +195,6 @@ def load_gold(split: str | None = None) -> list[dict[str, Any]]:
 
 
 def score(outcomes: Sequence[Outcome]) -> Scores:
-    def care_ok(o: Outcome) -> bool:
-        if o.gold["expect"] == "help":
-            return o.made == "care:help"
-        return o.made.startswith("care:") and o.made != "care:help"
-
     cared = [o for o in outcomes if o.gold["expect"] in ("care", "help")]
     return Scores(
         entries=len(outcomes),
@@ -193,7 +204,7 @@ def score(outcomes: Sequence[Outcome]) -> Scores:
         fixed_hit=sum(o.gold["cat"] == "fixed" and o.fits for o in outcomes),
         quiet_entries=sum(o.gold["cat"] in QUIET_CATEGORIES for o in outcomes),
         quiet_misses=sum(o.gold["cat"] in QUIET_CATEGORIES and o.suggested for o in outcomes),
-        care_right=sum(care_ok(o) for o in cared),
+        care_right=sum(o.care_ok for o in cared),
         care_entries=len(cared),
     )
 
@@ -232,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         by_split[split] = score(outcomes)
         for o in outcomes:
-            wrong = o.problems or (o.gold["expect"] in ("goal", "encourage") and not o.suggested)
+            wrong = not o.right
             if args.verbose or (wrong and not args.quick):
                 mark = "ok " if not wrong else "BAD"
                 print(f"{mark} {o.gold['id']} [{o.gold['expect']}] -> {o.made} {o.pattern or ''}")

@@ -36,7 +36,8 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"(?:wasn't|weren't|was\s+not)\s+(?:here|around|alive)|(?:goodbye|suicide)\s+(?:note|letter)"
         r"|tired\s+of\s+(?:living|being\s+alive|existing)|(?:don't|can't)\s+see\s+the\s+point\s+(?:in|of)\s+"
         r"(?:living|going\s+on|anything)|\bcan't\s+go\s+on\b|want\s+(?:it\s+all|everything)\s+to\s+"
-        r"(?:stop|end)|\bno\s+way\s+out\b"
+        r"(?:stop|end)|\bno\s+way\s+out\b|\bend(?:ing)?\s+it\b(?!\s+(?:with|early|there|here|now|on|off|at|by"
+        r"|for|before|after|today|tonight|tomorrow|soon))"
         r"|self[-\s]?harm\w*|suicid\w*|unalive|no\s+reason\s+to\s+(?:live|go\s+on)|overdos\w*",
     ),
     (
@@ -67,7 +68,7 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"\bbroke\s+up\b|\bbreak\s*up\b|dumped\s+me|divorce|\bdepress(?:ed|ion)|can't\s+stop\s+"
         r"(?:crying|shaking)|heartbroken|so\s+(?:alone|lonely)|\bnumb\b|\babuse\w*|\bassault\w*"
         r"|scan\s+results|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
-        r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
+        r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|been\s+admitted|\ba\s?&\s?e\b|emergency\s+room|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
         r"|lost\s+my\s+job|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken)\b",
     ),
 ]
@@ -123,7 +124,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     (
         "dismiss_feedback",
         r"\b(?:is|are|was|were|'s|'re)\s+(?:just\s+)?(?:nitpicking|being\s+picky|jealous|hating)\b"
-        r"|\bnitpick\w*|not\s+changing\s+(?:it|anything|a\s+thing)\b|\bthinks?\s+(?:they|she|he)\s+"
+        r"|\bnitpick\w*|not\s+changing\s+(?:it|anything|a\s+thing)\b|\b(?:she's|he's|they're)\s+(?:just\s+)?"
+        r"wrong\b|\bfine\s+(?:as\s+it\s+is|the\s+way\s+it\s+is)\b|\bthinks?\s+(?:they|she|he)\s+"
         r"knows?\s+(?:best|better|everything)\b|\bwhat\s+do\s+(?:they|you)\s+know\b",
     ),
     (
@@ -150,8 +152,9 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|embarrass)|\b(?:stick|stay|sticking|staying)\s+(?:to|with)\s+(?:what\s+i\s+(?:know|'m\s+"
         r"good\s+at)|the\s+\w+\s+i\s+know|things\s+i'm\s+good\s+at)|\b(?:only|just)\s+(?:take|do|pick"
         r"|choose)\s+(?:the\s+)?(?:easy|safe|simple)\s+(?:ones|tickets|tasks|stuff|things|jobs"
-        r"|options|problems|songs|routes)|\bkept\s+my\s+head\s+down\b|\b(?:i'd|i\s+would)\s+only\s+"
-        r"(?:embarrass|humiliate)\s+myself|\b(?:i'd|i\s+would)\s+(?:just\s+|only\s+)(?:mess|screw)\s+"
+        r"|options|problems|songs|routes)|\bkept\s+my\s+head\s+down\b|\b(?:i'd|i\s+would|i'll|i\s+will)\s+(?:just\s+|only\s+)?"
+        r"(?:embarrass|humiliate|make\s+a\s+fool\s+of)\s+myself|\bturned\s+down\s+(?:the|a|an)\s+(?:chance"
+        r"|opportunity|offer)\s+to|\b(?:i'd|i\s+would)\s+(?:just\s+|only\s+)(?:mess|screw)\s+"
         r"(?:it|things|everything)\s+up|\bwho\s+am\s+i\s+to\b|\bnot\s+even\s+going\s+to\s+try\b|\b(?:scared|afraid"
         r"|terrified)\s+(?:to\s+try|of\s+(?:trying|failing|looking))|\b(?:won't|will\s+not|not\s+going"
         r"\s+to|didn't|don't)\s+(?:even\s+)?bother\s+(?:applying|trying|asking|entering|going|auditioning)"
@@ -170,7 +173,9 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"\b(?:everyone|everybody|they\s+all|others|other\s+people)\b[^.!?]{0,50}?\b(?:better"
         r"|smarter|faster|quicker|ahead|so\s+fast|so\s+easily|easily|naturally|breeze|get\s+it"
         r"|gets\s+it|just\s+get|more\s+talented|already\s+know|geniuse?s?|so\s+smart)\b(?!\s+(?:dressed|looking))|\b(?:friends|classmates|colleagues|teammates"
-        r"|peers)\s+(?:all\s+)?(?:just\s+)?(?:breeze|fly|cruise|sail)",
+        r"|peers)\s+(?:all\s+)?(?:just\s+)?(?:breeze|fly|cruise|sail)|\b(?:everyone|everybody|they\s+all"
+        r"|the\s+others)\b[^.!?]{0,60}?\b(?:and|but|while|whereas)\s+i(?:'m|\s+am)?\s+(?:still|can't"
+        r"|don't|just|barely|the\s+only)\b",
     ),
     (
         "comparison",
@@ -192,7 +197,9 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         "identity",
         rf"{_IM}{_ADV}\s+not{_ADV}\s+(?:an?|the)\s+{_ODD_PERSON}(?:[\w'-]+\s+){{0,2}}?(?:person"
         rf"|type|guy|girl|kind\s+of\s+person)\b|{_IM}{_ADV}\s+not\s+(?:[\w-]+\s+)?material\b"
-        rf"|{_IM}{_ADV}\s+not{_ADV}\s+an?\s+(?:{_ROLES})\b",
+        rf"|(?:{_IM}{_ADV}\s+|^)not{_ADV}\s+an?\s+(?:{_ROLES})\b|(?:{_IM}{_ADV}\s+|^)not\s+an?\s+natural\b"
+        rf"|{_IM}{_ADV}\s+not\s+an?\s+(?:good|great|strong|smart)\s+enough\b"
+        rf"|{_IM}{_ADV}\s+too\s+(?:old|slow|stupid|dumb|thick)\s+(?:to|for)\b|\bthat\s+ship\s+has\s+sailed\b",
     ),
     (
         "identity",
@@ -288,6 +295,14 @@ _FEEDBACK_RE = re.compile(
     r"\b(?:feedback|comments?|notes|criticism|corrections|review)\s+(?:on|about|from)\b"
     r"|\b(?:" + "|".join(PEOPLE) + r")\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
     r"|wants\s+me\s+to)\b"
+)
+_PRAISE_RE = re.compile(
+    r"\b(?:strong|great|good|excellent|brilliant|amazing|lovely|impressive|well\s+done|nailed"
+    r"|perfect|solid)\b"
+)
+_CRITIQUE_RE = re.compile(
+    r"\b(?:too|needs?|weak|unclear|improve|should|work\s+on|more|less|off|flat|wrong|issues?"
+    r"|problems?|don't|doesn't|isn't|lacks?|missing|sloppy|messy|rewrite|change)\b"
 )
 _PERSON_RE = re.compile(r"\b(?:my|our|the)\s+(?:[\w-]+\s+)?(?P<who>" + "|".join(PEOPLE) + r")\b")
 _BARE_PERSON_RE = re.compile(r"^(?P<who>" + "|".join(PEOPLE) + r")\b")
@@ -408,7 +423,7 @@ def fixed_signals(sentences: list[Sentence]) -> list[Signal]:
             if topic is not None and any(t == topic for _, t in _vocab_topics(s.norm)):
                 found.append(Signal("helpless", s, topic))
         said = _FEEDBACK_RE.search(s.norm)
-        if said:
+        if said and not (_PRAISE_RE.search(s.norm) and not _CRITIQUE_RE.search(s.norm)):
             topic = _nearest_topic(sentences, s, said.start())
             person = person_in(sentences, s)
             found.append(Signal("feedback", s, topic, person))
@@ -440,11 +455,12 @@ _SETBACK_RE = re.compile(
 _PLAN_RE = re.compile(
     r"(?:\bI(?:'m|\s+am|m)\s+(?:going\s+to|gonna)|\bI(?:'ll|\s+will)|^(?:going\s+to|gonna)"
     r"|\bill(?=\s+(?:do|try|ask|book|practi[cs]e|work|go|start|email|call|get|make|write|study|redo"
-    r"|retake|sign|train|keep|look|read|rehearse|bring|plan)\b)"
+    r"|retake|sign|train|keep|look|read|rehearse|bring|plan|put)\b)"
     r"|\bnext\s+time\s+I(?:'ll|\s+will)?|\bmy\s+plan\s+is\s+to|\bplan(?:\s+is)?:|\bI\s+plan\s+to"
     r"|\bI'm\s+planning\s+to)\s+(?P<vp>[^.!?\n]{3,200})",
     re.I,
 )
+_NEXT_TIME_RE = re.compile(r"next\s+time", re.I)
 _NOT_A_PLAN_RE = re.compile(
     r"^(?:never|not|quit|give\s+up|stop|just\s+give|probably|fail|die|be\s+(?:fine|ok|okay)|stick"
     r"\s+to|stay\s+(?:with|in|away|safe)|avoid|skip|forget|just\s+stick)\b",
@@ -488,10 +504,11 @@ def _second_person(vp: str) -> str | None:
 
 def find_plan(sentences: list[Sentence], after: int) -> Plan | None:
     """A plan made in or after sentence ``after``, when the entry speaks of a setback."""
-    if not any(_SETBACK_RE.search(s.norm) for s in sentences):
-        return None
+    setback = any(_SETBACK_RE.search(s.norm) for s in sentences)
     for s in sentences[after:]:
         for m in _PLAN_RE.finditer(s.text):
+            if not setback and not _NEXT_TIME_RE.match(m.group(0)):
+                continue
             vp = _CUT_RE.sub("", m.group("vp").strip())
             if _NOT_A_PLAN_RE.match(vp):
                 continue
