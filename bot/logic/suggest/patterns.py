@@ -29,7 +29,8 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"kill(?:ing)?\s+myself|\bkms\b|end(?:ing)?\s+(?:it\s+all|my\s+life)|take\s+my\s+(?:own\s+)?"
         r"life|(?:want|wanted|wanting)\s+to\s+die|wish\s+i\s+(?:was|were)\s+dead|wish\s+i\s+(?:wasn't"
         r"|was\s+not|weren't)\s+(?:alive|here|born)|(?:don't|do\s+not)\s+want\s+to\s+(?:live|exist"
-        r"|be\s+alive|be\s+here\s+any\s*more|wake\s+up\s+(?:again|any\s*more|ever))|never\s+wake\s+up"
+        r"|be\s+alive|be\s+here\s+any\s*more|wake\s+up\s*(?:again|any\s*more|ever|tomorrow|[.!]|$))"
+        r"|never\s+wake\s+up"
         r"|better\s+off\s+(?:without\s+me|if\s+i\s+(?:wasn't|weren't|was\s+not|didn't\s+exist|was\s+gone)"
         r"|with\s+me\s+gone)|(?:hurt|hurting|harm|harming|cut|cutting)\s+myself|\bcut\s+(?:again|my\s+"
         r"(?:arms?|wrists?|legs?|thighs?))\b|\bnot\s+(?:be\s+)?around\s+any\s*more|easier\s+if\s+i\s+(?:just\s+)?"
@@ -133,7 +134,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"\b(?:ignor(?:e|ed|ing)|brush(?:ed|ing)?\s+off|not\s+(?:listening\s+to|taking)"
         r"|won't\s+(?:listen\s+to|take))\s+(?:that\s+|the\s+|their\s+|his\s+|her\s+|this\s+|any\s+)?"
         r"(?:advice|feedback|comments?|notes|criticism|suggestions?)"
-        r"|\b(?:feedback|comments|criticism|notes)\s+(?:was|were|is|are)\s+(?:just\s+)?(?:useless"
+        r"|\b(?:feedback|comments|criticism|notes)\b[^.!?]{0,30}?\b(?:was|were|is|are)\s+(?:just\s+|so\s+"
+        r"|totally\s+)?(?:useless"
         r"|pointless|wrong|rubbish|stupid|unfair|nonsense|bs)\b"
         r"|\bi\s+(?:don't|do\s+not)\s+need\s+(?:their|his|her|anyone's|your|any)?\s*(?:advice"
         r"|feedback|opinion)",
@@ -212,7 +214,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         rf"{_IM}{_ADV}\s+(?:bad|terrible|awful|hopeless|useless|rubbish|crap|garbage|trash|the\s+"
         rf"worst|horrible|lousy)\s+(?:at|with)\b|\bi{_ADV}\s+suck\s+(?:at|with)\b|{_IM}{_ADV}\s+"
         r"(?:an?\s+)?(?:really\s+|very\s+|so\s+)?(?:bad|terrible|awful|horrible|useless|rubbish"
-        r"|hopeless|lousy|crap)\s+(?:cook|writer|singer|driver|runner|parent|student|artist|dancer"
+        r"|hopeless|lousy|crap|slow)\s+(?:learner|cook|writer|singer|driver|runner|parent|student|artist|dancer"
         r"|swimmer|speaker|leader|player|coder|programmer)\b",
     ),
     (
@@ -237,8 +239,9 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     ),
     (
         "identity",
-        r"\b(?P<subj>[\w-]+)\s+(?:is|are)\s+(?:clearly\s+|just\s+|obviously\s+|definitely\s+)?not\s+"
-        r"for\s+(?:me|people\s+like\s+me)\b",
+        r"\b(?P<subj>(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:is|are|'s)\s+(?:clearly\s+|just\s+|obviously\s+"
+        r"|definitely\s+|simply\s+)?not\s+(?:for\s+(?:me|people\s+like\s+me)|my\s+thing|my\s+strong\s+"
+        r"(?:point|suit))\b",
     ),
     (
         "identity",
@@ -298,7 +301,7 @@ _FEEDBACK_RE = re.compile(
 )
 _PRAISE_RE = re.compile(
     r"\b(?:strong|great|good|excellent|brilliant|amazing|lovely|impressive|well\s+done|nailed"
-    r"|perfect|solid)\b"
+    r"|perfect|solid|improving|improved|better|progress)\b"
 )
 _CRITIQUE_RE = re.compile(
     r"\b(?:too|needs?|weak|unclear|improve|should|work\s+on|more|less|off|flat|wrong|issues?"
@@ -410,7 +413,7 @@ def fixed_signals(sentences: list[Sentence]) -> list[Signal]:
                 if _growth_framed(s.norm, m.start()):
                     continue
                 subj = m.groupdict().get("subj")
-                if subj is not None and subj not in TOPICS:
+                if subj is not None and not _vocab_topics(subj):
                     continue  # "that film is not for me" is taste, not a mindset
                 topic = _nearest_topic(sentences, s, m.start())
                 if pattern == "giving_up" and _gives_up_a_thing(s.norm, m, topic):
@@ -450,7 +453,8 @@ _SETBACK_RE = re.compile(
     r"|went\s+(?:badly|wrong)|didn't\s+go\s+well|messed\s+up|screwed\s+up|blew\s+it|rushed|sloppy"
     r"|too\s+(?:long|slow|late)|didn't\s+pass|turned\s+down|mistakes?|said\s+my|says\s+my"
     r"|feedback|comments|froze|struggled|disaster|didn't\s+(?:make|win)|wasn't\s+(?:picked|chosen"
-    r"|selected)|missed|couldn't|lost\s+marks|marked\s+down)\b|\bgot\s+an?\s+[cdef]\b|\d+%"
+    r"|selected)|missed|couldn't|lost\s+marks|marked\s+down|fell\s+off|slipped|lapsed|broke\s+my\s+"
+    r"streak)\b|\bgot\s+an?\s+[cdef]\b|\d+%|\b(?:got|came\s+back\s+with)\s+an?\s+\d+"
 )
 _PLAN_RE = re.compile(
     r"(?:\bI(?:'m|\s+am|m)\s+(?:going\s+to|gonna)|\bI(?:'ll|\s+will)|^(?:going\s+to|gonna)"

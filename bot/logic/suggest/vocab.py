@@ -88,7 +88,8 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("skill", "cooking", "cooking", "cook", "recipes", "recipe"),
     *_t("skill", "meditation", "meditation", "meditate", "meditating"),
     *_t("skill", "public speaking", "public speaking", "speaking up", "speaking in public"),
-    *_t("skill", "presenting", "presenting", "presentations"),
+    *_t("skill", "presenting", "presenting", "presentations", "present"),
+    *_t("skill", "driving", "driving", "drive", "learning to drive"),
     *_t("skill", "leadership", "leadership", "leading a team", "team lead", "leading people",
         "leader", "natural leader"),
     *_t("skill", "remembering names", "remembering names"),
@@ -126,7 +127,9 @@ TOPIC_RE = re.compile(
     r"\b(" + "|".join(re.escape(s) for s in sorted(TOPICS, key=len, reverse=True)) + r")\b"
 )
 # "test" and "game" are also everyday words: they name a topic only where it is clear.
-AMBIGUOUS_SURFACES = frozenset({"test", "game", "final", "code", "run", "write", "draw", "sing"})
+AMBIGUOUS_SURFACES = frozenset(
+    {"test", "game", "final", "code", "run", "write", "draw", "sing", "present", "drive"}
+)
 
 # fmt: off
 PEOPLE = (
