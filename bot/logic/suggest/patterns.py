@@ -66,7 +66,8 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
     ),
     (
         "hurt",
-        r"\bbroke\s+up\b|\bbreak\s*up\b|dumped\s+me|divorce|\bdepress(?:ed|ion)|can't\s+stop\s+"
+        r"\bbroke\s+up\b|\bbreak\s*up\b|dumped\s+me|\b(?:she|he|they)\s+(?:left|walked\s+out\s+on)\s+me\b"
+        r"|broke\s+up\s+with\s+me|divorce|\bdepress(?:ed|ion)|can't\s+stop\s+"
         r"(?:crying|shaking)|heartbroken|so\s+(?:alone|lonely)|\bnumb\b|\babuse\w*|\bassault\w*"
         r"|scan\s+results|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
         r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|been\s+admitted|\ba\s?&\s?e\b|emergency\s+room|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
@@ -76,12 +77,22 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
 _CARE_RES = [(kind, re.compile(rf"(?:{src})")) for kind, src in _CARE_SOURCES]
 
 
+# Each alone is an ordinary bad day; two or more together are a hard time.
+_STRAIN_RE = re.compile(
+    r"\b(?:overwhelmed|exhausted|can't\s+sleep|can't\s+eat|crying|cried|so\s+scared|terrified"
+    r"|i'm\s+a\s+(?:mess|wreck)|shaking|numb|hopeless|empty|dread\w*|heavy|alone|lonely"
+    r"|can't\s+focus|falling\s+apart|breaking)\b"
+)
+
+
 def distress(plain: str) -> CareKind | None:
     """The kind of pain an entry speaks of, most serious first; None for none."""
     norm = chat_form(plain)
     for kind, pattern in _CARE_RES:
         if pattern.search(norm):
             return kind
+    if len({m.group(0) for m in _STRAIN_RE.finditer(norm)}) >= 2:
+        return "hurt"
     return None
 
 
@@ -177,7 +188,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|gets\s+it|just\s+get|more\s+talented|already\s+know|geniuse?s?|so\s+smart)\b(?!\s+(?:dressed|looking))|\b(?:friends|classmates|colleagues|teammates"
         r"|peers)\s+(?:all\s+)?(?:just\s+)?(?:breeze|fly|cruise|sail)|\b(?:everyone|everybody|they\s+all"
         r"|the\s+others)\b[^.!?]{0,60}?\b(?:and|but|while|whereas)\s+i(?:'m|\s+am)?\s+(?:still|can't"
-        r"|don't|just|barely|the\s+only)\b",
+        r"|don't|just|barely|the\s+only)\b|\b(?:everyone|everybody)\b[^.!?]{0,60}?\b(?:except|but|apart\s+from)"
+        rf"\s+me\b|{_IM}{_ADV}\s+the\s+(?:un[a-z]{{4,}}|slow|dumb|thick|stupid|useless|weak)\s+one\b",
     ),
     (
         "comparison",
@@ -241,7 +253,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         "identity",
         r"\b(?P<subj>(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:is|are|'s)\s+(?:clearly\s+|just\s+|obviously\s+"
         r"|definitely\s+|simply\s+)?not\s+(?:for\s+(?:me|people\s+like\s+me)|my\s+thing|my\s+strong\s+"
-        r"(?:point|suit))\b",
+        r"(?:point|suit))\b|\b(?P<subj2>(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:isn't|aren't)\s+(?:really\s+|just\s+)?"
+        r"(?:for\s+me|my\s+thing)\b",
     ),
     (
         "identity",
@@ -252,14 +265,14 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         "helpless",
         r"\bno\s+point\s+(?:in\s+)?(?:me\s+)?(?:even\s+)?(?:trying|bothering|going|applying|practi[cs]ing|studying"
         r"|learning|doing)|\b(?:what's|what\s+is)\s+(?:even\s+)?the\s+point\b|\bwhy\s+(?:do\s+i\s+"
-        r"|should\s+i\s+|would\s+i\s+)?(?:even\s+)?bother\b|\bthere's\s+no\s+way\s+i\s+(?:can|could"
+        r"|should\s+i\s+|would\s+i\s+)?(?:even\s+)?(?:bother|try)\b(?!\s+(?:to|and|it|this|that|again)\b)|\bthere's\s+no\s+way\s+i\s+(?:can|could"
         r"|will|'ll)\b|\bnothing\s+i\s+do\s+(?:ever\s+)?(?:works|matters|helps)|(?:doesn't|does\s+not)"
         r"\s+matter\s+(?:how\s+(?:hard|much)|what)\s+i\s+(?:try|do)|\bfail\s+anyway\b",
     ),
     (
         "helpless",
         rf"\bi(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to){_ADV}\s+never\s+(?:be\s+able\s+to"
-        r"|be\s+(?:good|any\s+good|fluent|able|as|like)|get|understand|learn|pass|make\s+it|improve"
+        r"|be\s+(?:good|any\s+good|fluent|able|as|like|an?)|get|understand|learn|pass|make\s+it|improve"
         r"|master|figure|manage|succeed|finish|win|beat|draw|sing|play|speak|write|swim|run|cook"
         rf"|code|remember|catch\s+up)\b|{_IM}{_ADV}\s+never\s+going\s+to\s+(?:be|get|make|pass"
         r"|understand|learn)\b",
@@ -268,7 +281,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         "helpless",
         rf"(?:\bi{_ADV}\s+|^)(?:can't|could\s+never|can\s+never)\s+(?:ever\s+|even\s+)?(?:do|learn"
         r"|understand|get|figure|seem\s+to|manage|handle|master|pass|draw|sing|play|speak|write|swim"
-        r"|run|cook|code|remember|improve|keep\s+up|wrap\s+my\s+head)\b(?!\s+(?:wait|enough|it\s+"
+        r"|run|cook|code|improve|keep\s+up|wrap\s+my\s+head)\b(?!\s+(?:wait|enough|it\s+"
         rf"done\s+in))|\bi{_ADV}\s+(?:always|keep)\s+(?:fail(?:ing)?|mess(?:ing)?\s+(?:it\s+|things\s+"
         r"|everything\s+)?up|screw(?:ing)?\s+(?:it\s+|things\s+|everything\s+)?up|get(?:ting)?\s+"
         r"(?:it|everything)\s+wrong)\b",
@@ -276,7 +289,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
 ]
 _SHRUG_RE = re.compile(
     r"\b(?:but|so|and)\s+whatever\b|\bwho\s+cares\b|\bonly\s+likes\s+(?:one|her|his|their\s+own)\s+"
-    r"(?:style|way)|\bnever\s+(?:even\s+)?seen\s+how\s+i\b"
+    r"(?:style|way)|\bnever\s+(?:even\s+)?seen\s+how\s+i\b|\bnot\s+doing\s+(?:it|that)\b|\bbox[-\s]ticking\b"
+    r"|\bwaste\s+of\s+time\b|\bignor(?:e|ing)\s+(?:it|them|that)\b"
 )
 _FIXED_RES = [(pattern, re.compile(src)) for pattern, src in _FIXED_SOURCES]
 # Priority when one entry holds several: the most specific answer first.
@@ -296,8 +310,8 @@ PRIORITY: tuple[Pattern, ...] = (
 
 _FEEDBACK_RE = re.compile(
     r"\b(?:feedback|comments?|notes|criticism|corrections|review)\s+(?:on|about|from)\b"
-    r"|\b(?:" + "|".join(PEOPLE) + r")\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
-    r"|wants\s+me\s+to)\b"
+    r"|\b(?:" + "|".join(PEOPLE) + r")s?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
+    r"|wants|want|asked\s+for|asked\s+me\s+to)\b"
 )
 _PRAISE_RE = re.compile(
     r"\b(?:strong|great|good|excellent|brilliant|amazing|lovely|impressive|well\s+done|nailed"
@@ -412,7 +426,7 @@ def fixed_signals(sentences: list[Sentence]) -> list[Signal]:
             for m in regex.finditer(s.norm):
                 if _growth_framed(s.norm, m.start()):
                     continue
-                subj = m.groupdict().get("subj")
+                subj = m.groupdict().get("subj") or m.groupdict().get("subj2")
                 if subj is not None and not _vocab_topics(subj):
                     continue  # "that film is not for me" is taste, not a mindset
                 topic = _nearest_topic(sentences, s, m.start())
@@ -460,14 +474,15 @@ _PLAN_RE = re.compile(
     r"(?:\bI(?:'m|\s+am|m)\s+(?:going\s+to|gonna)|\bI(?:'ll|\s+will)|^(?:going\s+to|gonna)"
     r"|\bill(?=\s+(?:do|try|ask|book|practi[cs]e|work|go|start|email|call|get|make|write|study|redo"
     r"|retake|sign|train|keep|look|read|rehearse|bring|plan|put)\b)"
-    r"|\bnext\s+time\s+I(?:'ll|\s+will)?|\bmy\s+plan\s+is\s+to|\bplan(?:\s+is)?:|\bI\s+plan\s+to"
+    r"|^(?:will|gonna)(?=\s+(?:\w+)\s)|\bnext\s+time\s+I(?:'ll|\s+will)?|\bmy\s+plan\s+is\s+to|\bplan(?:\s+is)?:|\bI\s+plan\s+to"
     r"|\bI'm\s+planning\s+to)\s+(?P<vp>[^.!?\n]{3,200})",
     re.I,
 )
 _NEXT_TIME_RE = re.compile(r"next\s+time", re.I)
 _NOT_A_PLAN_RE = re.compile(
     r"^(?:never|not|quit|give\s+up|stop|just\s+give|probably|fail|die|be\s+(?:fine|ok|okay)|stick"
-    r"\s+to|stay\s+(?:with|in|away|safe)|avoid|skip|forget|just\s+stick)\b",
+    r"\s+to|stay\s+(?:with|in|away|safe)|avoid|skip|forget|just\s+stick|get\s+(?:it|there|better)\s*$"
+    r"|be\s+(?:alright|better)|survive|manage|see|figure\s+it\s+out\s*$)\b",
     re.I,
 )
 _SWAPS = {

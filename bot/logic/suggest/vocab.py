@@ -90,6 +90,7 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("skill", "public speaking", "public speaking", "speaking up", "speaking in public"),
     *_t("skill", "presenting", "presenting", "presentations", "present"),
     *_t("skill", "driving", "driving", "drive", "learning to drive"),
+    *_t("skill", "improvising", "improvising", "improvise", "improvisation"),
     *_t("skill", "leadership", "leadership", "leading a team", "team lead", "leading people",
         "leader", "natural leader"),
     *_t("skill", "remembering names", "remembering names"),
