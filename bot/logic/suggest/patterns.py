@@ -32,7 +32,9 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"|be\s+alive|be\s+here\s+any\s*more|wake\s+up\s*(?:again|any\s*more|ever|tomorrow|[.!]|$))"
         r"|never\s+wake\s+up"
         r"|better\s+off\s+(?:without\s+me|if\s+i\s+(?:wasn't|weren't|was\s+not|didn't\s+exist|was\s+gone)"
-        r"|with\s+me\s+gone)|(?:hurt|hurting|harm|harming|cut|cutting)\s+myself|\bcut\s+(?:again|my\s+"
+        r"|with\s+me\s+gone)|(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|starv\w+)\s+myself"
+        r"|\buntil\s+(?:they|it|i)\s+bleeds?\b|\bmake\s+myself\s+bleed|(?:want|wants|wanting)\s+to\s+"
+        r"(?:just\s+)?(?:not\s+(?:exist|be\s+here|be\s+alive|wake\s+up)|disappear\s+forever|stop\s+existing)|\bcut\s+(?:again|my\s+"
         r"(?:arms?|wrists?|legs?|thighs?))\b|\bnot\s+(?:be\s+)?around\s+any\s*more|easier\s+if\s+i\s+(?:just\s+)?"
         r"(?:wasn't|weren't|was\s+not)\s+(?:here|around|alive)|(?:goodbye|suicide)\s+(?:note|letter)"
         r"|tired\s+of\s+(?:living|being\s+alive|existing)|(?:don't|can't)\s+see\s+the\s+point\s+(?:in|of)\s+"
@@ -43,7 +45,7 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
     ),
     (
         "grief",
-        r"passed\s+away|funeral|\bgrie(?:f|ving|ve)\b|miscarr\w+|stillborn|(?:had|have)\s+to\s+put\s+"
+        r"passed\s+away|funeral|\b\w+'s\s+death\b|death\s+of\s+my\b|\bgrie(?:f|ving|ve)\b|miscarr\w+|stillborn|(?:had|have)\s+to\s+put\s+"
         r"(?:\w+\s+)?(?:down|to\s+sleep)|\b(?:mum|mom|dad|mother|father|grandma|grandad|grandpa"
         r"|granny|gran|nan|nana|uncle|aunt|auntie|brother|sister|friend|husband|wife|partner|son"
         r"|daughter|baby|dog|cat|pet)\s+(?:has\s+|just\s+)?died|lost\s+my\s+(?:mum|mom|dad|mother"
@@ -118,7 +120,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     # giving up
     (
         "giving_up",
-        rf"(?:\bi(?:'m|\s+am|'ll|\s+will)?{_ADV}\s+|^|[,;:]\s*)(?:give\s+up|gave\s+up|giving\s+up"
+        rf"(?:\bi(?:'m|\s+am|'ll|\s+will|'ve)?{_ADV}\s+|^|[,;:]\s*)(?:give\s+up|gave\s+up|giving\s+up|given\s+up"
         r"|going\s+to\s+give\s+up|want\s+to\s+give\s+up|ready\s+to\s+give\s+up|about\s+to\s+give\s+up"
         r"|quit|quitting|going\s+to\s+quit|want\s+to\s+quit|should\s+(?:just\s+)?quit"
         r"|might\s+as\s+well\s+quit|thinking\s+(?:of|about)\s+(?:quitting|giving\s+up|dropping)"
@@ -161,7 +163,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     ),
     (
         "avoidance",
-        r"\bwhat\s+if\s+i\s+(?:couldn't|can't|fail|failed|mess|messed|look|looked|make\s+a\s+fool"
+        r"^(?:i'm\s+)?not\s+(?:applying|signing\s+up|entering|auditioning|volunteering|competing)\b"
+        r"|\bwhat\s+if\s+i\s+(?:couldn't|can't|fail|failed|mess|messed|look|looked|make\s+a\s+fool"
         r"|embarrass)|\b(?:stick|stay|sticking|staying)\s+(?:to|with)\s+(?:what\s+i\s+(?:know|'m\s+"
         r"good\s+at)|the\s+\w+\s+i\s+know|things\s+i'm\s+good\s+at)|\b(?:only|just)\s+(?:take|do|pick"
         r"|choose)\s+(?:the\s+)?(?:easy|safe|simple)\s+(?:ones|tickets|tasks|stuff|things|jobs"
@@ -183,7 +186,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     # comparison
     (
         "comparison",
-        r"\b(?:everyone|everybody|they\s+all|others|other\s+people)\b[^.!?]{0,50}?\b(?:better"
+        r"\b(?:everyone|everybody|they\s+all|others|other\s+people|the\s+rest\s+of\s+(?:the|my|us)\s+\w+)"
+        r"\b[^.!?]{0,50}?\b(?:better"
         r"|smarter|faster|quicker|ahead|so\s+fast|so\s+easily|easily|naturally|breeze|get\s+it"
         r"|gets\s+it|just\s+get|more\s+talented|already\s+know|geniuse?s?|so\s+smart)\b(?!\s+(?:dressed|looking))|\b(?:friends|classmates|colleagues|teammates"
         r"|peers)\s+(?:all\s+)?(?:just\s+)?(?:breeze|fly|cruise|sail)|\b(?:everyone|everybody|they\s+all"
@@ -204,22 +208,26 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|\b(?:never|won't\s+ever)\s+be\s+as\s+(?:good|smart|fast|talented)\s+as\b|\bwhy\s+can't\s+i"
         r"\s+be\s+(?:more\s+)?like\b|\bfar\s+behind\s+(?:everyone|the\s+others|them)|\b(?:was|is|were)\s+"
         r"(?:always\s+)?the\s+(?:clever|smart|talented|sporty|gifted|bright|musical|creative)\s+one\b"
-        r"|\bwhile\s+i\s+(?:was|am)\s+still\b|\bi'm\s+the\s+(?:token\s+)?(?:idiot|dumb\s+one|slow\s+one)\b",
+        r"|\bwhile\s+i\s+(?:was|am)\s+still\b|\bthe\s+(?:dumbest|slowest|worst|weakest|stupidest)\s+(?:person"
+        r"|one|player|student|member)\b|\b(?:understand|get|know)\s+[^.!?]{0,30}\band\s+i'm\s+lost\b|\bi'm\s+the\s+(?:token\s+)?(?:idiot|dumb\s+one|slow\s+one)\b",
     ),
     # identity
     (
         "identity",
         rf"{_IM}{_ADV}\s+not{_ADV}\s+(?:an?|the)\s+{_ODD_PERSON}(?:[\w'-]+\s+){{0,2}}?(?:person"
-        rf"|type|guy|girl|kind\s+of\s+person)\b|{_IM}{_ADV}\s+not\s+(?:[\w-]+\s+)?material\b"
+        rf"|type|guy|girl|kind\s+of\s+person|brain)\b|{_IM}{_ADV}\s+not\s+(?:[\w-]+\s+)?material\b"
         rf"|(?:{_IM}{_ADV}\s+|^)not{_ADV}\s+an?\s+(?:{_ROLES})\b|(?:{_IM}{_ADV}\s+|^)not\s+an?\s+natural\b"
         rf"|{_IM}{_ADV}\s+not\s+an?\s+(?:good|great|strong|smart)\s+enough\b"
-        rf"|{_IM}{_ADV}\s+too\s+(?:old|slow|stupid|dumb|thick)\s+(?:to|for)\b|\bthat\s+ship\s+has\s+sailed\b",
+        rf"|{_IM}{_ADV}\s+too\s+(?:old|slow|stupid|dumb|thick|shy|introverted|awkward|quiet)\s+(?:to|for)\b"
+        rf"|{_IM}{_ADV}\s+tone[-\s]deaf\b|\btwo\s+left\s+feet\b|\btalent\s+is\s+everything\b"
+        r"|(?:that's|it's|its)\s+just\s+(?:who|how|what)\s+i\s+am\b|\b(?:always\s+will\s+be|always\s+have"
+        r"\s+been),?\s+(?:always\s+will\s+be)?$|\bthat\s+ship\s+has\s+sailed\b",
     ),
     (
         "identity",
         rf"{_IM}{_ADV}\s+(?:not|never){_ADV}\s+(?:(?:very|that|any|naturally)\s+)?(?:good|talented"
         r"|gifted|smart|clever|bright|creative|sporty|athletic|musical|artistic|academic"
-        rf"|coordinated)\b|\bi've{_ADV}\s+never\s+been{_ADV}\s+(?:any\s+)?good\s+(?:at|with)\b",
+        rf"|coordinated|flexible|technical|mathematical|logical|organi[sz]ed|disciplined)\b|\bi've{_ADV}\s+never\s+been{_ADV}\s+(?:any\s+)?good\s+(?:at|with)\b",
     ),
     (
         "identity",
@@ -253,7 +261,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         "identity",
         r"\b(?P<subj>(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:is|are|'s)\s+(?:clearly\s+|just\s+|obviously\s+"
         r"|definitely\s+|simply\s+)?not\s+(?:for\s+(?:me|people\s+like\s+me)|my\s+thing|my\s+strong\s+"
-        r"(?:point|suit))\b|\b(?P<subj2>(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:isn't|aren't)\s+(?:really\s+|just\s+)?"
+        r"(?:point|suit)|(?:only\s+)?for\s+(?:[\w-]+\s+){0,2}people)\b|\b(?P<subj2>(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:isn't|aren't)\s+(?:really\s+|just\s+)?"
         r"(?:for\s+me|my\s+thing)\b",
     ),
     (
@@ -265,8 +273,9 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         "helpless",
         r"\bno\s+point\s+(?:in\s+)?(?:me\s+)?(?:even\s+)?(?:trying|bothering|going|applying|practi[cs]ing|studying"
         r"|learning|doing)|\b(?:what's|what\s+is)\s+(?:even\s+)?the\s+point\b|\bwhy\s+(?:do\s+i\s+"
-        r"|should\s+i\s+|would\s+i\s+)?(?:even\s+)?(?:bother|try)\b(?!\s+(?:to|and|it|this|that|again)\b)|\bthere's\s+no\s+way\s+i\s+(?:can|could"
-        r"|will|'ll)\b|\bnothing\s+i\s+do\s+(?:ever\s+)?(?:works|matters|helps)|(?:doesn't|does\s+not)"
+        r"|should\s+i\s+|would\s+i\s+)?(?:even\s+)?(?:bother|try)\b(?!\s+(?:to|and|it|this|that|again)\b)|\bthere's\s+no\s+way\s+i(?:\s+can|\s+could"
+        r"|\s+will|'ll)\b|\bwho\s+would\s+(?:want\s+to\s+)?(?:listen\s+to|hire|read|pick|choose)\s+me\b"
+        r"|\bwhy\s+do\s+i\s+(?:even\s+)?keep\s+trying\b|\bnothing\s+i\s+do\s+(?:ever\s+)?(?:works|matters|helps)|(?:doesn't|does\s+not)"
         r"\s+matter\s+(?:how\s+(?:hard|much)|what)\s+i\s+(?:try|do)|\bfail\s+anyway\b",
     ),
     (
@@ -290,7 +299,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
 _SHRUG_RE = re.compile(
     r"\b(?:but|so|and)\s+whatever\b|\bwho\s+cares\b|\bonly\s+likes\s+(?:one|her|his|their\s+own)\s+"
     r"(?:style|way)|\bnever\s+(?:even\s+)?seen\s+how\s+i\b|\bnot\s+doing\s+(?:it|that)\b|\bbox[-\s]ticking\b"
-    r"|\bwaste\s+of\s+time\b|\bignor(?:e|ing)\s+(?:it|them|that)\b"
+    r"|\bwaste\s+of\s+time\b|\bignor(?:e|ing)\s+(?:it|them|that)\b|^(?:nah|meh|whatever)\b"
 )
 _FIXED_RES = [(pattern, re.compile(src)) for pattern, src in _FIXED_SOURCES]
 # Priority when one entry holds several: the most specific answer first.
@@ -315,7 +324,8 @@ _FEEDBACK_RE = re.compile(
 )
 _PRAISE_RE = re.compile(
     r"\b(?:strong|great|good|excellent|brilliant|amazing|lovely|impressive|well\s+done|nailed"
-    r"|perfect|solid|improving|improved|better|progress)\b"
+    r"|perfect|solid|improving|improved|better|progress|that's\s+how\s+(?:you|we)\s+learn"
+    r"|(?:it's|that's)\s+(?:fine|normal|okay|ok|part\s+of))\b"
 )
 _CRITIQUE_RE = re.compile(
     r"\b(?:too|needs?|weak|unclear|improve|should|work\s+on|more|less|off|flat|wrong|issues?"
