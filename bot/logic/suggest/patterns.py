@@ -33,7 +33,11 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"|never\s+wake\s+up"
         r"|better\s+off\s+(?:without\s+me|if\s+i\s+(?:wasn't|weren't|was\s+not|didn't\s+exist|was\s+gone)"
         r"|with\s+me\s+gone)|(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|starv\w+)\s+myself"
-        r"|\buntil\s+(?:they|it|i)\s+bleeds?\b|\bmake\s+myself\s+bleed|(?:want|wants|wanting)\s+to\s+"
+        r"|\buntil\s+(?:they|it|i)\s+bleeds?\b|\b(?:notice|care|miss\s+me)\s+if\s+i\s+(?:was|were|'m|am)\s+"
+        r"(?:gone|dead)|\bif\s+i\s+(?:was|were)\s+gone\b|\bif\s+i\s+(?:just\s+)?(?:disappeared|died)\b"
+        r"|\bstep(?:ping)?\s+off\s+(?:the|a)\s+(?:platform|edge|ledge|roof|bridge)|\bstepping\s+off\b"
+        r"|\bjump(?:ing)?\s+(?:off|in\s+front)|\bin\s+front\s+of\s+(?:a|the)\s+(?:train|bus|car|lorry|truck)"
+        r"|\boff\s+(?:a|the)\s+(?:bridge|roof|ledge|cliff)\b|\bmake\s+myself\s+bleed|(?:want|wants|wanting)\s+to\s+"
         r"(?:just\s+)?(?:not\s+(?:exist|be\s+here|be\s+alive|wake\s+up)|disappear\s+forever|stop\s+existing)|\bcut\s+(?:again|my\s+"
         r"(?:arms?|wrists?|legs?|thighs?))\b|\bnot\s+(?:be\s+)?around\s+any\s*more|easier\s+if\s+i\s+(?:just\s+)?"
         r"(?:wasn't|weren't|was\s+not)\s+(?:here|around|alive)|(?:goodbye|suicide)\s+(?:note|letter)"
@@ -72,7 +76,8 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"|broke\s+up\s+with\s+me|divorce|\bdepress(?:ed|ion)|can't\s+stop\s+"
         r"(?:crying|shaking)|heartbroken|so\s+(?:alone|lonely)|\bnumb\b|\babuse\w*|\bassault\w*"
         r"|scan\s+results|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
-        r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|been\s+admitted|\ba\s?&\s?e\b|emergency\s+room|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
+        r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|\bdementia\b|\balzheimer\w*|\bstroke\b|heart\s+attack"
+        r"|\b(?:went|gone|is|has\s+gone)\s+missing\b|been\s+admitted|\ba\s?&\s?e\b|emergency\s+room|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
         r"|lost\s+my\s+job|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken)\b",
     ),
 ]
@@ -83,7 +88,8 @@ _CARE_RES = [(kind, re.compile(rf"(?:{src})")) for kind, src in _CARE_SOURCES]
 _STRAIN_RE = re.compile(
     r"\b(?:overwhelmed|exhausted|can't\s+sleep|can't\s+eat|crying|cried|so\s+scared|terrified"
     r"|i'm\s+a\s+(?:mess|wreck)|shaking|numb|hopeless|empty|dread\w*|heavy|alone|lonely"
-    r"|can't\s+focus|falling\s+apart|breaking)\b"
+    r"|can't\s+focus|falling\s+apart|breaking|pointless|so\s+tired|haven't\s+left\s+(?:the|my)\s+\w+"
+    r"|feel\s+sick)\b"
 )
 
 
@@ -109,7 +115,10 @@ _ROLES = (
     r"writer|artist|singer|runner|dancer|musician|athlete|natural|genius|leader|speaker|cook"
     r"|reader|learner|swimmer|climber|coder|programmer|developer|designer|player|maths\s+whizz"
 )
-_ODD_PERSON = r"(?!(?:morning|night|cat|dog|coffee|tea|beach|party|summer|winter|city|big|huge)\b)"
+_ODD_PERSON = (
+    r"(?!(?:morning|night|cat|dog|coffee|tea|wine|beer|drinks?|breakfast|dessert|sweets?|spicy|food"
+    r"|beach|party|summer|winter|holiday|festival|crowd|city|big|huge|huge)\b)"
+)
 _HABITS = (
     r"(?:sugar|smoking|drinking|booze|alcohol|coffee|caffeine|meat|dairy|vaping|cigarettes"
     r"|social\s+media|twitter|instagram|tiktok|my\s+job|the\s+job|that\s+job|gambling|snacking"
@@ -186,7 +195,9 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     # comparison
     (
         "comparison",
-        r"\b(?:everyone|everybody|they\s+all|others|other\s+people|the\s+rest\s+of\s+(?:the|my|us)\s+\w+)"
+        r"\b(?:everyone|everybody|they\s+all|others|other\s+people|the\s+rest\s+of\s+(?:the|my|us)\s+\w+"
+        r"|all\s+my\s+(?:friends|mates|classmates|colleagues|teammates)|(?:my\s+)?(?:teammates|classmates"
+        r"|colleagues|friends|peers|mates)\s+are\s+all)"
         r"\b[^.!?]{0,50}?\b(?:better"
         r"|smarter|faster|quicker|ahead|so\s+fast|so\s+easily|easily|naturally|breeze|get\s+it"
         r"|gets\s+it|just\s+get|more\s+talented|already\s+know|geniuse?s?|so\s+smart)\b(?!\s+(?:dressed|looking))|\b(?:friends|classmates|colleagues|teammates"
@@ -209,7 +220,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"\s+be\s+(?:more\s+)?like\b|\bfar\s+behind\s+(?:everyone|the\s+others|them)|\b(?:was|is|were)\s+"
         r"(?:always\s+)?the\s+(?:clever|smart|talented|sporty|gifted|bright|musical|creative)\s+one\b"
         r"|\bwhile\s+i\s+(?:was|am)\s+still\b|\bthe\s+(?:dumbest|slowest|worst|weakest|stupidest)\s+(?:person"
-        r"|one|player|student|member)\b|\b(?:understand|get|know)\s+[^.!?]{0,30}\band\s+i'm\s+lost\b|\bi'm\s+the\s+(?:token\s+)?(?:idiot|dumb\s+one|slow\s+one)\b",
+        r"|one|player|student|member)\b|\bi'm\s+the\s+weak\s+(?:link|one)\b|\b(?:understand|get|know)\s+[^.!?]{0,30}\band\s+i'm\s+lost\b|\bi'm\s+the\s+(?:token\s+)?(?:idiot|dumb\s+one|slow\s+one)\b",
     ),
     # identity
     (
@@ -239,7 +250,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     ),
     (
         "identity",
-        r"\b(?:not\s+cut\s+out|not\s+built|not\s+made|wasn't\s+(?:made|born|built)|not\s+born)\s+"
+        r"\b(?:not\s+cut\s+out|not\s+built|not\s+made|(?:wasn't|isn't|aren't|weren't)\s+(?:made|born|built"
+        r"|cut\s+out)|not\s+born)\s+"
         r"(?:for|to)\b|(?:how|the\s+way)\s+i(?:'m|\s+am)\s+(?:wired|built|made|programmed)\b"
         rf"|{_IM}{_ADV}\s+(?:wired|built|made)\s+(?:this|that|differently)\b|\b(?:brain|mind|body)"
         r"\s+(?:just\s+)?(?:doesn't|does\s+not|don't|isn't)\s+(?:work|built|wired)\s+(?:that|like"
@@ -290,8 +302,9 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         "helpless",
         rf"(?:\bi{_ADV}\s+|^)(?:can't|could\s+never|can\s+never)\s+(?:ever\s+|even\s+)?(?:do|learn"
         r"|understand|get|figure|seem\s+to|manage|handle|master|pass|draw|sing|play|speak|write|swim"
-        r"|run|cook|code|improve|keep\s+up|wrap\s+my\s+head)\b(?!\s+(?:wait|enough|it\s+"
-        rf"done\s+in))|\bi{_ADV}\s+(?:always|keep)\s+(?:fail(?:ing)?|mess(?:ing)?\s+(?:it\s+|things\s+"
+        r"|run|cook|code|improve|keep\s+up|wrap\s+my\s+head)\b(?!\s+(?:wait|enough|it\s+done\s+in"
+        r"|mornings|early|late|nights|crowds|heat|the\s+heat|spicy|dairy|gluten|that\s+(?:day|date|time)"
+        rf"|today|tonight|tomorrow|this\s+week))|\bi{_ADV}\s+(?:always|keep)\s+(?:fail(?:ing)?|mess(?:ing)?\s+(?:it\s+|things\s+"
         r"|everything\s+)?up|screw(?:ing)?\s+(?:it\s+|things\s+|everything\s+)?up|get(?:ting)?\s+"
         r"(?:it|everything)\s+wrong)\b",
     ),
@@ -299,7 +312,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
 _SHRUG_RE = re.compile(
     r"\b(?:but|so|and)\s+whatever\b|\bwho\s+cares\b|\bonly\s+likes\s+(?:one|her|his|their\s+own)\s+"
     r"(?:style|way)|\bnever\s+(?:even\s+)?seen\s+how\s+i\b|\bnot\s+doing\s+(?:it|that)\b|\bbox[-\s]ticking\b"
-    r"|\bwaste\s+of\s+time\b|\bignor(?:e|ing)\s+(?:it|them|that)\b|^(?:nah|meh|whatever)\b"
+    r"|\bwaste\s+of\s+time\b|\bit's\s+not\s+me\b|\bnot\s+my\s+fault\b|\bignor(?:e|ing)\s+(?:it|them|that)\b|^(?:nah|meh|whatever)\b"
 )
 _FIXED_RES = [(pattern, re.compile(src)) for pattern, src in _FIXED_SOURCES]
 # Priority when one entry holds several: the most specific answer first.
@@ -318,7 +331,7 @@ PRIORITY: tuple[Pattern, ...] = (
 )
 
 _FEEDBACK_RE = re.compile(
-    r"\b(?:feedback|comments?|notes|criticism|corrections|review)\s+(?:on|about|from)\b"
+    r"\b(?:feedback|comments?|notes|criticism|corrections|review)\s+(?:on|about|from|say|says|said)\b"
     r"|\b(?:" + "|".join(PEOPLE) + r")s?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
     r"|wants|want|asked\s+for|asked\s+me\s+to)\b"
 )
@@ -381,10 +394,10 @@ def _topics_in(norm: str) -> list[tuple[int, Topic]]:
         if surface in AMBIGUOUS_SURFACES and any(t.text != TOPICS[surface].text for _, t in found):
             continue
         found.append((m.start(), TOPICS[surface]))
-    if not found:
-        for m in _GERUND_RE.finditer(norm):
-            if m.group("g") not in _NOT_GERUNDS:
-                found.append((m.start("g"), Topic(m.group("g"), "skill")))
+    taken = {t.text.lower() for _, t in found}
+    for m in _GERUND_RE.finditer(norm):
+        if m.group("g") not in _NOT_GERUNDS and m.group("g") not in taken:
+            found.append((m.start("g"), Topic(m.group("g"), "skill")))
     return found
 
 
@@ -478,7 +491,7 @@ _SETBACK_RE = re.compile(
     r"|too\s+(?:long|slow|late)|didn't\s+pass|turned\s+down|mistakes?|said\s+my|says\s+my"
     r"|feedback|comments|froze|struggled|disaster|didn't\s+(?:make|win)|wasn't\s+(?:picked|chosen"
     r"|selected)|missed|couldn't|lost\s+marks|marked\s+down|fell\s+off|slipped|lapsed|broke\s+my\s+"
-    r"streak)\b|\bgot\s+an?\s+[cdef]\b|\d+%|\b(?:got|came\s+back\s+with)\s+an?\s+\d+"
+    r"streak|died|ruined|sank|collapsed)\b|\b\d+\s+out\s+of\s+\d+\b|\bgot\s+an?\s+[cdef]\b|\d+%|\b(?:got|came\s+back\s+with)\s+an?\s+\d+"
 )
 _PLAN_RE = re.compile(
     r"(?:\bI(?:'m|\s+am|m)\s+(?:going\s+to|gonna)|\bI(?:'ll|\s+will)|^(?:going\s+to|gonna)"
