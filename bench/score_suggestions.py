@@ -39,7 +39,7 @@ TARGET_PRECISION = 0.9
 TARGET_RECALL = 0.8
 TARGET_QUIET = 0.05
 # Written before the rules, then after each round of tuning (see RESULTS_NOTES).
-SPLITS = ("tune", "holdout1", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7")
+SPLITS = ("tune", "holdout1", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8")
 GUARDED = frozenset({"tune", "all"})
 QUIET_CATEGORIES = frozenset({"mundane", "painful", "selfharm"})
 

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.logic.suggest.patterns import Signal, choose, distress, find_plan, fixed_signals
+from bot.logic.suggest.care import distress
+from bot.logic.suggest.patterns import Signal, choose, find_plan, fixed_signals
 from bot.logic.suggest.text import (
     chat_form,
     entry_plain_text,

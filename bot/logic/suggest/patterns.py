@@ -1,5 +1,5 @@
-"""What an entry says: distress that calls for warmth instead of a goal, fixed-mindset
-statements in the forms people type, feedback received, and setbacks already met with a plan.
+"""What an entry says: fixed-mindset statements in the forms people type, feedback received,
+and setbacks already met with a plan.
 
 Patterns run on chat_form text (lower case, contractions spelled out, emoji dropped), one
 sentence at a time, so the sentence that fired can be quoted back as written.
@@ -10,99 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.logic.suggest.text import Sentence, chat_form
+from bot.logic.suggest.text import Sentence
 from bot.logic.suggest.vocab import (
     AMBIGUOUS_SURFACES,
     PEOPLE,
     TOPIC_RE,
     TOPICS,
-    CareKind,
     Pattern,
     Topic,
 )
-
-# --------------------------------------------------------------------------- distress
-
-_CARE_SOURCES: list[tuple[CareKind, str]] = [
-    (
-        "help",
-        r"kill(?:ing)?\s+myself|\bkms\b|end(?:ing)?\s+(?:it\s+all|my\s+life)|take\s+my\s+(?:own\s+)?"
-        r"life|(?:want|wanted|wanting)\s+to\s+die|wish\s+i\s+(?:was|were)\s+dead|wish\s+i\s+(?:wasn't"
-        r"|was\s+not|weren't)\s+(?:alive|here|born)|(?:don't|do\s+not)\s+want\s+to\s+(?:live|exist"
-        r"|be\s+alive|be\s+here\s+any\s*more|wake\s+up\s*(?:again|any\s*more|ever|tomorrow|[.!]|$))"
-        r"|never\s+wake\s+up"
-        r"|better\s+off\s+(?:without\s+me|if\s+i\s+(?:wasn't|weren't|was\s+not|didn't\s+exist|was\s+gone)"
-        r"|with\s+me\s+gone)|(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|starv\w+)\s+myself"
-        r"|\buntil\s+(?:they|it|i)\s+bleeds?\b|\b(?:notice|care|miss\s+me)\s+if\s+i\s+(?:was|were|'m|am)\s+"
-        r"(?:gone|dead)|\bif\s+i\s+(?:was|were)\s+gone\b|\bif\s+i\s+(?:just\s+)?(?:disappeared|died)\b"
-        r"|\bstep(?:ping)?\s+off\s+(?:the|a)\s+(?:platform|edge|ledge|roof|bridge)|\bstepping\s+off\b"
-        r"|\bjump(?:ing)?\s+(?:off|in\s+front)|\bin\s+front\s+of\s+(?:a|the)\s+(?:train|bus|car|lorry|truck)"
-        r"|\boff\s+(?:a|the)\s+(?:bridge|roof|ledge|cliff)\b|\bmake\s+myself\s+bleed|(?:want|wants|wanting)\s+to\s+"
-        r"(?:just\s+)?(?:not\s+(?:exist|be\s+here|be\s+alive|wake\s+up)|disappear\s+forever|stop\s+existing)|\bcut\s+(?:again|my\s+"
-        r"(?:arms?|wrists?|legs?|thighs?))\b|\bnot\s+(?:be\s+)?around\s+any\s*more|easier\s+if\s+i\s+(?:just\s+)?"
-        r"(?:wasn't|weren't|was\s+not)\s+(?:here|around|alive)|(?:goodbye|suicide)\s+(?:note|letter)"
-        r"|tired\s+of\s+(?:living|being\s+alive|existing)|(?:don't|can't)\s+see\s+the\s+point\s+(?:in|of)\s+"
-        r"(?:living|going\s+on|anything)|\bcan't\s+go\s+on\b|want\s+(?:it\s+all|everything)\s+to\s+"
-        r"(?:stop|end)|\bno\s+way\s+out\b|\bend(?:ing)?\s+it\b(?!\s+(?:with|early|there|here|now|on|off|at|by"
-        r"|for|before|after|today|tonight|tomorrow|soon))"
-        r"|self[-\s]?harm\w*|suicid\w*|unalive|no\s+reason\s+to\s+(?:live|go\s+on)|overdos\w*",
-    ),
-    (
-        "grief",
-        r"passed\s+away|funeral|\b\w+'s\s+death\b|death\s+of\s+my\b|\bgrie(?:f|ving|ve)\b|miscarr\w+|stillborn|(?:had|have)\s+to\s+put\s+"
-        r"(?:\w+\s+)?(?:down|to\s+sleep)|\b(?:mum|mom|dad|mother|father|grandma|grandad|grandpa"
-        r"|granny|gran|nan|nana|uncle|aunt|auntie|brother|sister|friend|husband|wife|partner|son"
-        r"|daughter|baby|dog|cat|pet)\s+(?:has\s+|just\s+)?died|lost\s+my\s+(?:mum|mom|dad|mother"
-        r"|father|grandma|grandad|grandpa|gran|nan|brother|sister|friend|husband|wife|partner|baby"
-        r"|son|daughter|dog|cat)\b",
-    ),
-    (
-        "panic",
-        r"panic\s+attacks?|anxiety\s+attacks?|(?:had|having)\s+(?:a\s+)?(?:full[\s-]on\s+|massive\s+|huge\s+)?"
-        r"panic\b|\bpanicking\b|can't\s+breathe|couldn't\s+breathe|heart\s+(?:was\s+)?"
-        r"(?:racing|pounding)|hyperventilat\w*|anxiety\s+(?:through\s+the\s+roof|is\s+(?:so\s+)?bad)",
-    ),
-    (
-        "burnout",
-        r"burn(?:t|ed)\s+out|\bburnout|running\s+on\s+empty|(?:have|got)\s+nothing\s+left|can't\s+keep"
-        r"\s+(?:doing|going\s+on\s+like)\s+this|can't\s+cope|\bi\s+broke\s+down|breaking\s+down"
-        r"|falling\s+apart|can't\s+get\s+out\s+of\s+bed|completely\s+drained|exhausted\s+all\s+the\s+time"
-        r"|dread\s+every|eating\s+me\s+alive|can't\s+do\s+this\s+any\s*more|at\s+breaking\s+point"
-        r"|not\s+coping|chest\s+(?:tight|pain)|hands?\s+(?:were\s+|was\s+)?shaking",
-    ),
-    (
-        "hurt",
-        r"\bbroke\s+up\b|\bbreak\s*up\b|dumped\s+me|\b(?:she|he|they)\s+(?:left|walked\s+out\s+on)\s+me\b"
-        r"|broke\s+up\s+with\s+me|divorce|\bdepress(?:ed|ion)|can't\s+stop\s+"
-        r"(?:crying|shaking)|heartbroken|so\s+(?:alone|lonely)|\bnumb\b|\babuse\w*|\bassault\w*"
-        r"|scan\s+results|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
-        r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|\bdementia\b|\balzheimer\w*|\bstroke\b|heart\s+attack"
-        r"|\b(?:went|gone|is|has\s+gone)\s+missing\b|been\s+admitted|\ba\s?&\s?e\b|emergency\s+room|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
-        r"|lost\s+my\s+job|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken)\b",
-    ),
-]
-_CARE_RES = [(kind, re.compile(rf"(?:{src})")) for kind, src in _CARE_SOURCES]
-
-
-# Each alone is an ordinary bad day; two or more together are a hard time.
-_STRAIN_RE = re.compile(
-    r"\b(?:overwhelmed|exhausted|can't\s+sleep|can't\s+eat|crying|cried|so\s+scared|terrified"
-    r"|i'm\s+a\s+(?:mess|wreck)|shaking|numb|hopeless|empty|dread\w*|heavy|alone|lonely"
-    r"|can't\s+focus|falling\s+apart|breaking|pointless|so\s+tired|haven't\s+left\s+(?:the|my)\s+\w+"
-    r"|feel\s+sick)\b"
-)
-
-
-def distress(plain: str) -> CareKind | None:
-    """The kind of pain an entry speaks of, most serious first; None for none."""
-    norm = chat_form(plain)
-    for kind, pattern in _CARE_RES:
-        if pattern.search(norm):
-            return kind
-    if len({m.group(0) for m in _STRAIN_RE.finditer(norm)}) >= 2:
-        return "hurt"
-    return None
-
 
 # --------------------------------------------------------------------------- fixed mindset
 
@@ -117,7 +33,8 @@ _ROLES = (
 )
 _ODD_PERSON = (
     r"(?!(?:morning|night|cat|dog|coffee|tea|wine|beer|drinks?|breakfast|dessert|sweets?|spicy|food"
-    r"|beach|party|summer|winter|holiday|festival|crowd|city|big|huge|huge)\b)"
+    r"|beach|party|summer|winter|holiday|festival|crowd|city|big|huge|concert|gig|clubbing|theatre"
+    r"|dinner|lunch|brunch)\b)"
 )
 _HABITS = (
     r"(?:sugar|smoking|drinking|booze|alcohol|coffee|caffeine|meat|dairy|vaping|cigarettes"
@@ -135,12 +52,14 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|might\s+as\s+well\s+quit|thinking\s+(?:of|about)\s+(?:quitting|giving\s+up|dropping)"
         r"|dropping\s+out|dropped\s+out|done\s+with|left\s+the\s+(?:[\w-]+\s+){0,2}(?:team|club|class|course"
         r"|choir|band|group)|dropped\s+(?:the|my)\s+[\w-]+\s+(?:class|course"
-        rf"|lessons))\b(?!\s+(?:on\s+)?{_HABITS}\b)(?!\s+(?:trying\s+to\s+)?(?:calm|sleep))",
+        rf"|lessons))\b(?!\s+(?:on\s+)?{_HABITS}\b)(?!\s+(?:work|today|for\s+the\s+day|for\s+today)\b)"
+        rf"(?!\s+(?:trying\s+to\s+)?(?:calm|sleep))",
     ),
     # brushing off feedback
     (
         "dismiss_feedback",
-        r"\b(?:doesn't|does\s+not|don't|do\s+not|didn't)\s+(?:even\s+)?(?:know|get|understand)\s+"
+        r"\b(?:he|she|they)\s+(?:just\s+)?(?:doesn't|don't|didn't)\s+(?:get|understand)\s+(?:modern|how|the"
+        r"\s+point)|\b(?:doesn't|does\s+not|don't|do\s+not|didn't)\s+(?:even\s+)?(?:know|get|understand)\s+"
         r"(?:what\s+(?:she's|he's|they're|she\s+is|he\s+is|they\s+are)\s+talking\s+about|my\s+"
         r"(?:style|vision|work|approach|ideas?|writing|art))",
     ),
@@ -173,7 +92,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     (
         "avoidance",
         r"^(?:i'm\s+)?not\s+(?:applying|signing\s+up|entering|auditioning|volunteering|competing)\b"
-        r"|\bwhat\s+if\s+i\s+(?:couldn't|can't|fail|failed|mess|messed|look|looked|make\s+a\s+fool"
+        r"|\bwhat\s+if\s+i(?:'m|\s+am)\s+the\s+only\s+one|\bwhat\s+if\s+i\s+(?:couldn't|can't|fail|failed|mess|messed|look|looked|make\s+a\s+fool"
         r"|embarrass)|\b(?:stick|stay|sticking|staying)\s+(?:to|with)\s+(?:what\s+i\s+(?:know|'m\s+"
         r"good\s+at)|the\s+\w+\s+i\s+know|things\s+i'm\s+good\s+at)|\b(?:only|just)\s+(?:take|do|pick"
         r"|choose)\s+(?:the\s+)?(?:easy|safe|simple)\s+(?:ones|tickets|tasks|stuff|things|jobs"
@@ -220,7 +139,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"\s+be\s+(?:more\s+)?like\b|\bfar\s+behind\s+(?:everyone|the\s+others|them)|\b(?:was|is|were)\s+"
         r"(?:always\s+)?the\s+(?:clever|smart|talented|sporty|gifted|bright|musical|creative)\s+one\b"
         r"|\bwhile\s+i\s+(?:was|am)\s+still\b|\bthe\s+(?:dumbest|slowest|worst|weakest|stupidest)\s+(?:person"
-        r"|one|player|student|member)\b|\bi'm\s+the\s+weak\s+(?:link|one)\b|\b(?:understand|get|know)\s+[^.!?]{0,30}\band\s+i'm\s+lost\b|\bi'm\s+the\s+(?:token\s+)?(?:idiot|dumb\s+one|slow\s+one)\b",
+        r"|one|player|student|member)\b|\band\s+i(?:'ve|\s+have)?\s+(?:got|have)\s+nothing\b|\bare\s+all\s+naturally\b|\bi'm\s+the\s+weak\s+(?:link|one)\b|\b(?:understand|get|know)\s+[^.!?]{0,30}\band\s+i'm\s+lost\b|\bi'm\s+the\s+(?:token\s+)?(?:idiot|dumb\s+one|slow\s+one)\b",
     ),
     # identity
     (
@@ -231,14 +150,16 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         rf"|{_IM}{_ADV}\s+not\s+an?\s+(?:good|great|strong|smart)\s+enough\b"
         rf"|{_IM}{_ADV}\s+too\s+(?:old|slow|stupid|dumb|thick|shy|introverted|awkward|quiet)\s+(?:to|for)\b"
         rf"|{_IM}{_ADV}\s+tone[-\s]deaf\b|\btwo\s+left\s+feet\b|\btalent\s+is\s+everything\b"
-        r"|(?:that's|it's|its)\s+just\s+(?:who|how|what)\s+i\s+am\b|\b(?:always\s+will\s+be|always\s+have"
+        r"|(?:that's|it's|its)\s+just\s+(?:who|how|what)\s+i\s+am\b|\b(?:that's|that\s+is|it's)\s+(?:never|not)"
+        r"\s+going\s+to\s+change\b|\b(?:always\s+will\s+be|always\s+have"
         r"\s+been),?\s+(?:always\s+will\s+be)?$|\bthat\s+ship\s+has\s+sailed\b",
     ),
     (
         "identity",
         rf"{_IM}{_ADV}\s+(?:not|never){_ADV}\s+(?:(?:very|that|any|naturally)\s+)?(?:good|talented"
         r"|gifted|smart|clever|bright|creative|sporty|athletic|musical|artistic|academic"
-        rf"|coordinated|flexible|technical|mathematical|logical|organi[sz]ed|disciplined)\b|\bi've{_ADV}\s+never\s+been{_ADV}\s+(?:any\s+)?good\s+(?:at|with)\b",
+        rf"|coordinated|flexible|technical|mathematical|logical|organi[sz]ed|disciplined|employable"
+        rf"|likeable)\b|\bi've{_ADV}\s+never\s+been{_ADV}\s+(?:any\s+)?good\s+(?:at|with)\b",
     ),
     (
         "identity",
@@ -312,7 +233,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
 _SHRUG_RE = re.compile(
     r"\b(?:but|so|and)\s+whatever\b|\bwho\s+cares\b|\bonly\s+likes\s+(?:one|her|his|their\s+own)\s+"
     r"(?:style|way)|\bnever\s+(?:even\s+)?seen\s+how\s+i\b|\bnot\s+doing\s+(?:it|that)\b|\bbox[-\s]ticking\b"
-    r"|\bwaste\s+of\s+time\b|\bit's\s+not\s+me\b|\bnot\s+my\s+fault\b|\bignor(?:e|ing)\s+(?:it|them|that)\b|^(?:nah|meh|whatever)\b"
+    r"|\bwaste\s+of\s+time\b|\bold[-\s]school\b|\bout\s+of\s+touch\b|\bit's\s+not\s+me\b|\bnot\s+my\s+fault\b|\bignor(?:e|ing)\s+(?:it|them|that)\b|^(?:nah|meh|whatever)\b"
 )
 _FIXED_RES = [(pattern, re.compile(src)) for pattern, src in _FIXED_SOURCES]
 # Priority when one entry holds several: the most specific answer first.
@@ -333,7 +254,7 @@ PRIORITY: tuple[Pattern, ...] = (
 _FEEDBACK_RE = re.compile(
     r"\b(?:feedback|comments?|notes|criticism|corrections|review)\s+(?:on|about|from|say|says|said)\b"
     r"|\b(?:" + "|".join(PEOPLE) + r")s?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
-    r"|wants|want|asked\s+for|asked\s+me\s+to)\b"
+    r"|wants|want|asked\s+for|asked\s+me\s+to)\b|\b(?:feedback|comments|notes|marks)\s+back\s+from\b"
 )
 _PRAISE_RE = re.compile(
     r"\b(?:strong|great|good|excellent|brilliant|amazing|lovely|impressive|well\s+done|nailed"
@@ -371,8 +292,10 @@ def _growth_framed(norm: str, start: int) -> bool:
 # A lone gerund after "at", "with", "the"... ("hopeless at spelling", "the sparring session")
 # is a noun phrase by construction, so it may name a skill the vocabulary lacks.
 _GERUND_RE = re.compile(
-    r"\b(?:at|with|in|the|my|of)\s+(?P<g>[a-z]{3,}ing)\b"
-    r"(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but|so|because|since|is|was|are|ever|any\s*more|too|at\s+all"
+    r"(?:^|[,;:]\s*|\b(?:at|with|in|the|my|of)\s+|\b(?:learn|learning|practi[cs]e|practi[cs]ing)\s+"
+    r"(?:to\s+)?(?:[a-z]+\s+)?)(?P<g>[a-z]{3,}ing)\b"
+    r"(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but|so|because|since|is|was|are|ever|any\s*more|too|at\s+all|just"
+    r"|isn't|aren't|again"
     r"|session|sessions|class|classes|lesson|lessons|practice|club|group|course|in|at|on|when)\b)"
 )
 # fmt: off
@@ -382,7 +305,8 @@ _NOT_GERUNDS = frozenset([
     "ending", "during", "being", "doing", "going", "trying", "working", "getting", "having",
     "making", "taking", "saying", "coming", "looking", "living", "sibling", "darling", "swing",
     "bring", "clothing", "shopping", "beginning", "timing", "thinking", "offspring",
-    "lightning", "earring", "ending", "setting", "booking", "posting", "listing",
+    "lightning", "earring", "ending", "setting", "booking", "posting", "listing", "quitting",
+    "failing", "struggling", "dropping", "giving", "missing", "losing", "winning", "nothing",
 ])
 # fmt: on
 
@@ -427,6 +351,11 @@ def person_in(sentences: list[Sentence], here: Sentence) -> str | None:
     return None
 
 
+def _is_gerund(phrase: str) -> bool:
+    last = phrase.split()[-1]
+    return len(last) > 5 and last.endswith("ing") and last not in _NOT_GERUNDS
+
+
 _OBJECT_RE = re.compile(
     r"\s+(?:on\s+)?(?:my|the|a|an|this|that|our|his|her)\s+(?P<obj>(?:[\w'-]+\s*){1,3})"
 )
@@ -450,7 +379,7 @@ def fixed_signals(sentences: list[Sentence]) -> list[Signal]:
                 if _growth_framed(s.norm, m.start()):
                     continue
                 subj = m.groupdict().get("subj") or m.groupdict().get("subj2")
-                if subj is not None and not _vocab_topics(subj):
+                if subj is not None and not _vocab_topics(subj) and not _is_gerund(subj):
                     continue  # "that film is not for me" is taste, not a mindset
                 topic = _nearest_topic(sentences, s, m.start())
                 if pattern == "giving_up" and _gives_up_a_thing(s.norm, m, topic):
@@ -491,7 +420,7 @@ _SETBACK_RE = re.compile(
     r"|too\s+(?:long|slow|late)|didn't\s+pass|turned\s+down|mistakes?|said\s+my|says\s+my"
     r"|feedback|comments|froze|struggled|disaster|didn't\s+(?:make|win)|wasn't\s+(?:picked|chosen"
     r"|selected)|missed|couldn't|lost\s+marks|marked\s+down|fell\s+off|slipped|lapsed|broke\s+my\s+"
-    r"streak|died|ruined|sank|collapsed)\b|\b\d+\s+out\s+of\s+\d+\b|\bgot\s+an?\s+[cdef]\b|\d+%|\b(?:got|came\s+back\s+with)\s+an?\s+\d+"
+    r"streak|died|ruined|sank|collapsed|didn't\s+(?:hit|reach|meet))\b|\b\d+\s+out\s+of\s+\d+\b|\bgot\s+an?\s+[cdef]\b|\d+%|\b(?:got|came\s+back\s+with)\s+an?\s+\d+"
 )
 _PLAN_RE = re.compile(
     r"(?:\bI(?:'m|\s+am|m)\s+(?:going\s+to|gonna)|\bI(?:'ll|\s+will)|^(?:going\s+to|gonna)"
@@ -536,7 +465,7 @@ def _second_person(vp: str) -> str | None:
         low = core.lower()
         if low in _SWAPS:
             out.append(_SWAPS[low] + token[len(core) :])
-        elif not re.fullmatch(r"[\w'&%/+-]+[,;:]?", token):
+        elif not re.fullmatch(r"[\w'&%/+£$€-]+[,;:]?", token):
             return None  # emoji, quotes or symbols: quote the plan instead of reshaping it
         else:
             out.append(token)

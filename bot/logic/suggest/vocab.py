@@ -87,21 +87,24 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("skill", "dancing", "dancing", "dance", "dancer"),
     *_t("skill", "cooking", "cooking", "cook", "recipes", "recipe"),
     *_t("skill", "meditation", "meditation", "meditate", "meditating"),
-    *_t("skill", "public speaking", "public speaking", "speaking up", "speaking in public"),
+    *_t("skill", "public speaking", "public speaking", "speaking up", "speaking in public",
+        "speak up"),
     *_t("skill", "presenting", "presenting", "presentations", "present"),
     *_t("skill", "driving", "driving", "drive", "learning to drive", "driver"),
     *_t("skill", "music", "musician", "music"),
+    *_t("skill", "using computers", "computers", "computer", "technology", "tech"),
     *_t("skill", "scales", "scales"),
     *_t("skill", "improvising", "improvising", "improvise", "improvisation"),
     *_t("skill", "leadership", "leadership", "leading a team", "team lead", "leading people",
-        "leader", "natural leader"),
+        "leader", "leaders", "natural leader"),
     *_t("skill", "remembering names", "remembering names"),
     *_t("skill", "managing money", "money", "budgeting", "finances", "saving money"),
     *_t("skill", "sight-reading", "sight-reading", "sight-read", "sight reading", "sight read"),
     *_t("skill", "small talk", "small talk", "talking to people", "making friends"),
     *_t("skill", "time management", "time management", "managing my time"),
     *_t("skill", "design", "design", "designing"),
-    *_t("event", "exam", "exam", "exams", "mock exam", "test", "midterm", "finals", "quiz"),
+    *_t("event", "exam", "exam", "exams", "mock exam", "test", "midterm", "finals", "quiz",
+        "retake", "resit"),
     *_t("event", "driving test", "driving test"),
     *_t("event", "interview", "interview", "interviews", "job interview"),
     *_t("event", "presentation", "presentation"),
@@ -139,7 +142,7 @@ AMBIGUOUS_SURFACES = frozenset(
 PEOPLE = (
     "manager", "boss", "teacher", "coach", "mentor", "tutor", "lead", "supervisor",
     "professor", "lecturer", "editor", "reviewer", "client", "instructor", "trainer", "pt",
-    "physio", "director", "examiner",
+    "physio", "director", "examiner", "sensei",
 )
 # fmt: on
 
@@ -161,8 +164,8 @@ TEMPLATES: dict[Pattern, dict[_Form, str]] = {
         " on three days this week, and note what changes",
     },
     "helpless": {
-        "skill": "Set yourself one {t} target you can reach this week, try it three times, and"
-        " note what improves",
+        "skill": "Set yourself one small target in {t} you can reach this week, try it three times,"
+        " and note what improves",
         "event": "Break the preparation for your next {t} into three small steps and do the"
         " first one tomorrow",
         "thing": "Break your {t} into three small steps and do the first one tomorrow",
@@ -172,7 +175,8 @@ TEMPLATES: dict[Pattern, dict[_Form, str]] = {
         " happened",
     },
     "comparison": {
-        "skill": "Write down one thing you can do in {t} now that you couldn't do a month ago",
+        "skill": "Write down one thing you've learned about {t} in the last month, and compare only"
+        " with your past self",
         "event": "Compare your last {t} with an earlier one of your own and note one thing you"
         " did better",
         "thing": "Compare your {t} with your own earlier work, not someone else's, and note one"
@@ -183,8 +187,8 @@ TEMPLATES: dict[Pattern, dict[_Form, str]] = {
         " yourself only with that",
     },
     "avoidance": {
-        "skill": "Pick one {t} challenge that feels slightly too hard, try it this week, and note"
-        " what you learned",
+        "skill": "Pick a part of {t} that feels slightly too hard, try it this week, and note what"
+        " you learned",
         "event": "Do one low-stakes trial run of a {t} with someone you trust this week",
         "thing": "Spend 20 minutes this week on the part of your {t} you've been avoiding, and"
         " note what you learned",
