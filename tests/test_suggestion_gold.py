@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bench.score_suggestions import (
+    FRESH,
     SPLITS,
     TARGET_PRECISION,
     TARGET_QUIET,
@@ -36,8 +37,9 @@ def test_tuning_split_meets_the_targets() -> None:
     assert s.care_right == s.care_entries, s
 
 
-def test_whole_gold_set_meets_the_targets() -> None:
-    s = score([judge(g) for g in load_gold()])
+def test_everything_tuned_on_meets_the_targets() -> None:
+    """The last held-out split is left out: it measures, it does not steer."""
+    s = score([judge(g) for g in load_gold() if g["split"] != FRESH])
     assert s.precision >= TARGET_PRECISION, s
     assert s.recall >= TARGET_RECALL, s
     assert s.quiet_rate <= TARGET_QUIET, s
