@@ -306,13 +306,16 @@ async def test_goals_lists_open_goals_with_their_buttons(bot: BotHarness) -> Non
     await write_two(bot, ANN)
     async with bot.db.sessions.begin() as s:
         await goals.create_goal(s, user_id, "Run 5 km", source="user_created")
-    cards = await goal_cards(bot, ANN)
-    header = bot.fake.messages(ANN)[-4]
+    run, waiting = await goal_cards(bot, ANN)
+    header = bot.fake.messages(ANN)[-3]
     assert "1 in progress · 💡 2 suggestions waiting" in header.plain_text
-    assert len(cards) == 3
-    assert cards[0].plain_text.startswith("🎯 Run 5 km")
-    assert cards[0].button_texts() == ["✅ Done", "📅 Target date", "🗑 Delete"]
-    assert all(c.button_texts() == ["✅ Accept", "✖ Reject"] for c in cards[1:])
+    assert run.plain_text.startswith("🎯 Run 5 km")
+    assert run.button_texts() == ["✅ Done", "📅 Target date", "🗑 Delete"]
+    # Every suggestion waiting for an answer, latest first, in one message.
+    stored = await goals_of(bot, user_id)  # oldest first
+    speaking, recursion = [g.content for g in stored if g.accepted_at is None]
+    assert waiting.plain_text == (f"💡 2 suggestions for you\n1. {recursion}\n2. {speaking}")
+    assert waiting.button_texts() == ["✅ Accept 1", "✖ Reject 1", "✅ Accept 2", "✖ Reject 2"]
 
 
 async def test_goals_sends_at_most_ten_cards(bot: BotHarness) -> None:
@@ -362,13 +365,18 @@ async def test_accept_and_reject_from_goals(bot: BotHarness) -> None:
     user_id = await login_as(bot.db, ANN)
     await write_two(bot, ANN)
     first, second = await goals_of(bot, user_id)
-    cards = await goal_cards(bot, ANN)
-    accepted = card_for(cards, first.content)
-    assert await tap(bot, ANN, accepted, "Accept") == "Accepted ✅"
-    # The card becomes an accepted goal's card.
-    assert accepted.button_texts() == ["✅ Done", "📅 Target date", "🗑 Delete"]
-    rejected = card_for(cards, second.content)
-    assert await tap(bot, ANN, rejected, "Reject") == "Rejected"
+    [waiting] = await goal_cards(bot, ANN)
+    assert await tap(bot, ANN, waiting, "Accept 2") == "Accepted ✅"  # the older one
+    # The message says what happened and lists what is still waiting, renumbered.
+    assert waiting.plain_text == (
+        f"✅ Accepted: {first.content}\n💡 1 suggestion for you\n1. {second.content}"
+    )
+    assert waiting.button_texts() == ["✅ Accept 1", "✖ Reject 1"]
+    assert await tap(bot, ANN, waiting, "Reject 1") == "Rejected"
+    assert waiting.plain_text == (
+        f"✖ Rejected: {second.content}\nNo suggestions are waiting for an answer."
+    )
+    assert waiting.buttons == []
     first, second = await goals_of(bot, user_id)
     assert first.accepted_at is not None and first.deleted_at is None
     assert second.deleted_at is not None and second.accepted_at is None
@@ -377,14 +385,19 @@ async def test_accept_and_reject_from_goals(bot: BotHarness) -> None:
 async def test_stale_suggestion_buttons_after_changes_in_goals(bot: BotHarness) -> None:
     user_id = await login_as(bot.db, ANN)
     first_msg, second_msg = await write_two(bot, ANN)
-    first, second = await goals_of(bot, user_id)
-    cards = await goal_cards(bot, ANN)
+    first, _ = await goals_of(bot, user_id)
+    [waiting] = await goal_cards(bot, ANN)
+    stale_accept = waiting.callback_data_for("Accept 2")
     # Accept then delete the first goal in /goals; reject the second there.
-    card = card_for(cards, first.content)
-    await tap(bot, ANN, card, "Accept")
-    await tap(bot, ANN, card, "Delete")
-    await tap(bot, ANN, card_for(cards, second.content), "Reject")
+    await tap(bot, ANN, waiting, "Accept 2")
+    await tap(bot, ANN, card_for(await goal_cards(bot, ANN), first.content), "Delete")
+    await tap(bot, ANN, waiting, "Reject 1")
     before = [snapshot(g) for g in await goals_of(bot, user_id)]
+    # A press on the waiting list from before: nothing changes, the list stays empty.
+    toast = await bot.press_data(ANN, waiting.message_id, stale_accept)
+    assert toast == "This goal was deleted."
+    await bot.fake.settle()
+    assert waiting.plain_text == "No suggestions are waiting for an answer."
 
     # The suggestion messages still show their buttons: pressing them changes nothing.
     assert await tap(bot, ANN, first_msg, "Accept") == "This goal was deleted."

@@ -2,8 +2,9 @@
 
 Buttons carry ``action:goal-id:arg``; ``arg`` starts with the origin of the message the
 button sits on, which decides how that message is redrawn after a press: ``s`` a
-suggestion sent after an entry, ``l`` a goal card of /goals, ``n`` the card of a goal just
-made with /goal. Every goal id from a button is looked up scoped to the presser (another
+suggestion sent after an entry, ``l`` a goal card of /goals, ``p`` the one message of /goals
+that holds every suggestion waiting for an answer, ``n`` the card of a goal just made with
+/goal. Every goal id from a button is looked up scoped to the presser (another
 user's goal is "not found": "This button has expired."), and each transition is one
 conditional UPDATE, so a double press or an old message changes nothing and gets a toast
 saying why ("Already accepted").
@@ -83,8 +84,8 @@ TARGET, TARGET_DATE, METRIC, LIST_DONE = "gt", "gtd", "gm", "gl"
 ACTIONS: Final = (ACCEPT, REJECT, EDIT, COMPLETE, DELETE, TARGET, TARGET_DATE, METRIC, LIST_DONE)
 
 # Where the pressed button sits (how its message is redrawn).
-SUGGESTION, LIST, NEW = "s", "l", "n"
-ORIGINS: Final = frozenset({SUGGESTION, LIST, NEW})
+SUGGESTION, LIST, PENDING, NEW = "s", "l", "p", "n"
+ORIGINS: Final = frozenset({SUGGESTION, LIST, PENDING, NEW})
 
 EDIT_DIALOG: Final = "goal_edit"
 NEW_DIALOG: Final = "goal_new"
@@ -293,6 +294,26 @@ def suggestion_keyboard(goal_id: uuid.UUID) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def pending_message(suggested: Sequence[Goal], done: str | None = None) -> tuple[str, Markup]:
+    """The suggestions waiting for an answer, in one message with a row of buttons each;
+    ``done`` says what the last press did."""
+    lines = [done] if done else []
+    if not suggested:
+        lines.append("No suggestions are waiting for an answer.")
+        return "\n".join(lines), None
+    lines.append(f"💡 <b>{_plural(len(suggested), 'suggestion')} for you</b>")
+    rows = []
+    for number, goal in enumerate(suggested, start=1):
+        lines.append(f"{number}. {html.escape(goal.content)}")
+        rows.append(
+            [
+                _button(f"✅ Accept {number}", ACCEPT, goal.id, PENDING),
+                _button(f"✖ Reject {number}", REJECT, goal.id, PENDING),
+            ]
+        )
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
 def _metric_keyboard_rows(goal: Goal) -> list[list[InlineKeyboardButton]]:
@@ -571,9 +592,27 @@ def _transition_button(action: str, transition: Transition, ok_toast: str) -> Bu
             return
         async with get_services(context).db.sessions.begin() as s:
             change = await transition(s, _user_id(link), data.uuid)
+            waiting = await _waiting(s, link) if origin == PENDING else []
+        if origin == PENDING and change.goal is not None:
+            state = goal_state(change.goal)
+            await _answer(update, ok_toast if change.ok else refusal(action, state))
+            done = f"{'✅ Accepted' if state is GoalState.ACCEPTED else '✖ Rejected'}: " + (
+                html.escape(change.goal.content)
+            )
+            await _edit_pressed(
+                update, *pending_message(waiting[:MAX_CARDS], done if change.ok else None)
+            )
+            return
         await _show_outcome(update, link, action, change, origin, ok_toast)
 
     return handle
+
+
+async def _waiting(s: AsyncSession, link: Link) -> list[Goal]:
+    """The suggestions waiting for an answer, latest first (the most relevant)."""
+    open_goals = await goals.list_open_goals(s, _user_id(link))
+    suggested = [g for g in open_goals if goal_state(g) is GoalState.SUGGESTED]
+    return sorted(suggested, key=lambda g: g.created_at, reverse=True)
 
 
 async def _current(
@@ -991,11 +1030,9 @@ def _goals_header(
         if suggested:
             parts.append(f"💡 {_plural(len(suggested), 'suggestion')} waiting for an answer")
         lines = ["<b>Your goals</b>", " · ".join(parts)]
-        shown = min(MAX_CARDS, len(accepted) + len(suggested))
-        if shown < len(accepted) + len(suggested):
+        if len(accepted) > MAX_CARDS:
             lines.append(
-                f"<i>Showing {shown} of {len(accepted) + len(suggested)}: finish or answer "
-                "some to see the rest.</i>"
+                f"<i>Showing {MAX_CARDS} of {len(accepted)}: finish some to see the rest.</i>"
             )
     if completed:
         lines.append(f"\n🏆 You've completed {_plural(completed, 'goal')}!")
@@ -1004,22 +1041,19 @@ def _goals_header(
 
 @logged_in
 async def goals_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    """/goals: a summary, then one card per open goal with its buttons."""
+    """/goals: a summary, a card per goal in progress, then the suggestions waiting for an
+    answer together in one message."""
     chat = update.effective_chat
     if chat is None:
         return
     async with get_services(context).db.sessions() as s:
         open_goals = await goals.list_open_goals(s, _user_id(link))
         completed = len(await goals.list_completed_goals(s, _user_id(link)))
+        suggested = await _waiting(s, link)
     today = today_for(link)
     accepted = sorted(
         (g for g in open_goals if goal_state(g) is GoalState.ACCEPTED),
         key=lambda g: (g.target_date or date.max, g.created_at),
-    )
-    suggested = sorted(
-        (g for g in open_goals if goal_state(g) is GoalState.SUGGESTED),
-        key=lambda g: g.created_at,
-        reverse=True,  # the latest suggestions are the most relevant
     )
     markup = (
         InlineKeyboardMarkup([[_button("🏆 Show completed", LIST_DONE)]]) if completed else None
@@ -1027,8 +1061,10 @@ async def goals_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link
     await send_html(
         context.bot, chat.id, _goals_header(accepted, suggested, completed, today), markup
     )
-    for goal in [*accepted, *suggested][:MAX_CARDS]:
+    for goal in accepted[:MAX_CARDS]:
         await send_html(context.bot, chat.id, *card(goal, today, LIST))
+    if suggested:  # in one message; older accounts may hold more than MAX_PENDING
+        await send_html(context.bot, chat.id, *pending_message(suggested[:MAX_CARDS]))
 
 
 # --- wiring -------------------------------------------------------------------------
