@@ -291,3 +291,24 @@ async def test_long_entries_are_analysed_off_the_event_loop(
     loop_thread = threading.current_thread().name
     assert threads[0] == loop_thread  # a one-liner: cheaper than a thread hand-off
     assert threads[1] != loop_thread  # a long entry: kept off the loop
+
+
+async def test_long_entries_are_checked_for_pain_off_the_event_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.logic.suggest import engine
+
+    threads: list[str] = []
+    check = engine.care_for
+
+    def spy(entry_html: str) -> Any:
+        threads.append(threading.current_thread().name)
+        return check(entry_html)
+
+    monkeypatch.setattr(engine, "care_for", spy)
+    short = "Grandad passed away last night."
+    long = short + " I keep thinking about the summers at his house." * 10
+    assert await engine.care_for_async(short) == "grief"
+    assert await engine.care_for_async(long) == "grief"
+    assert threads[0] == threading.current_thread().name
+    assert threads[1] != threading.current_thread().name

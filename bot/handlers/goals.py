@@ -45,7 +45,7 @@ from bot.logic.suggest import (
     LocalSuggestionEngine,
     SuggestedGoal,
     SuggestionEngine,
-    care_for,
+    care_for_async,
     is_similar_goal,
 )
 from bot.logic.suggest.vocab import CARE_LINES
@@ -503,7 +503,7 @@ async def suggest_after_save(
     chat_id = chat.id if chat is not None else link.chat_id
     # Read by the statement that saved the entry: no query of its own.
     enabled = bool(saved.ai_settings.get("enableGrowthSuggestions"))
-    care = care_for(saved.entry.content)
+    care = await care_for_async(saved.entry.content)
     if care is not None:
         # Never a task for someone in pain; the pointer to help goes out whatever the settings.
         if enabled or care == "help":

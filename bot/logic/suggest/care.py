@@ -3,6 +3,7 @@ goal, self-harm language first. Matched on chat_form text, over the whole entry.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bot.logic.suggest.text import chat_form
@@ -83,6 +84,8 @@ _STRAIN_RE = re.compile(
 )
 
 
+# The handler asks before the engine does, about the same entry: answer twice from one look.
+@functools.lru_cache(maxsize=64)
 def distress(plain: str) -> CareKind | None:
     """The kind of pain an entry speaks of, most serious first; None for none."""
     norm = chat_form(plain)

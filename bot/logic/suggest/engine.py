@@ -76,6 +76,13 @@ def care_for(entry_html: str) -> CareKind | None:
     return distress(plain) if is_analysable(plain) else None
 
 
+async def care_for_async(entry_html: str) -> CareKind | None:
+    """care_for, off the event loop for a long entry (a full message takes milliseconds)."""
+    if len(entry_html) <= INLINE_MAX_CHARS:
+        return care_for(entry_html)
+    return await asyncio.to_thread(care_for, entry_html)
+
+
 def care_reply(entry_html: str) -> str | None:
     """The warm line an entry about pain gets instead of a goal (with a pointer to help
     for self-harm language); None when the entry needs none."""
