@@ -218,3 +218,19 @@ async def test_menu_is_published(bot: BotHarness) -> None:
     call = await bot.fake.wait_for_call("setMyCommands")
     names = [c["command"] for c in call.params["commands"]]
     assert {"start", "help", "cancel", "logout"} <= set(names)
+
+
+async def test_sign_up_attempts_are_rate_limited(bot: BotHarness) -> None:
+    """Probing addresses through the sign-up dialog slows down like guessing passwords."""
+    for i in range(5):
+        await bot.say(BOB, "/start")
+        await bot.press(BOB, "Create account", contains="email")
+        await bot.say(BOB, f"probe{i}@example.com", contains="choose a password")
+    await bot.say(BOB, "/cancel")
+    await bot.say(BOB, "/start")
+    assert "wait 1 minute " in (await bot.press(BOB, "Create account")).plain_text
+    await _age_attempts(bot, timedelta(minutes=1, seconds=1))
+    await bot.press(BOB, "Create account", contains="email")
+    await bot.say(BOB, "probe5@example.com", contains="choose a password")
+    # Each further address doubles the wait.
+    assert "wait 2 minutes" in (await bot.press(BOB, "Create account")).plain_text
