@@ -18,7 +18,6 @@ address: nobody can clear a counter that names someone else.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, delete, func, select
@@ -49,19 +48,23 @@ def delay_after(attempts: int, cap: timedelta) -> timedelta:
     return min(cap, FIRST_DELAY * (1 << doublings))
 
 
-def wait_left(times: Sequence[datetime], cap: timedelta, now: datetime) -> timedelta | None:
-    """How long until the next attempt is allowed, given the counted rows' times."""
-    if not times:
+def wait_left(
+    attempts: int, latest: datetime | None, cap: timedelta, now: datetime
+) -> timedelta | None:
+    """How long until the next attempt is allowed, given the counted rows."""
+    if not attempts or latest is None:
         return None
-    left = max(times) + delay_after(len(times), cap) - now
+    left = latest + delay_after(attempts, cap) - now
     return left if left > timedelta(0) else None
 
 
-async def _times(s: AsyncSession, *where: ColumnElement[bool]) -> list[datetime]:
-    rows = await s.execute(
-        select(LoginAttempt.created_at).where(LoginAttempt.created_at > utc_now() - WINDOW, *where)
+async def _wait(s: AsyncSession, cap: timedelta, *where: ColumnElement[bool]) -> timedelta | None:
+    now = utc_now()
+    counted = select(func.count(), func.max(LoginAttempt.created_at)).where(
+        LoginAttempt.created_at > now - WINDOW, *where
     )
-    return list(rows.scalars())
+    attempts, latest = (await s.execute(counted)).one()
+    return wait_left(attempts, latest, cap, now)
 
 
 async def _is_known(s: AsyncSession, telegram_user_id: int, email: str) -> bool:
@@ -85,21 +88,18 @@ def _longest(*waits: timedelta | None) -> timedelta | None:
 
 async def account_wait(s: AsyncSession, telegram_user_id: int) -> timedelta | None:
     """The Telegram account's own delay: every failed login and sign-up attempt."""
-    now = utc_now()
-    own = await _times(s, LoginAttempt.telegram_user_id == telegram_user_id)
-    return wait_left(own, ACCOUNT_CAP, now)
+    return await _wait(s, ACCOUNT_CAP, LoginAttempt.telegram_user_id == telegram_user_id)
 
 
 async def login_wait(s: AsyncSession, telegram_user_id: int, email: str) -> timedelta | None:
     """How long this Telegram account must wait before trying a password for ``email``."""
-    now = utc_now()
     own = await account_wait(s, telegram_user_id)
     if await _is_known(s, telegram_user_id, email):
         return own
-    against = await _times(
-        s, LoginAttempt.email == normalize_email(email), LoginAttempt.kind == LOGIN
+    against = await _wait(
+        s, ADDRESS_CAP, LoginAttempt.email == normalize_email(email), LoginAttempt.kind == LOGIN
     )
-    return _longest(own, wait_left(against, ADDRESS_CAP, now))
+    return _longest(own, against)
 
 
 async def record_attempt(

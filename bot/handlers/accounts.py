@@ -312,7 +312,10 @@ async def _taken_address(
         if remaining is None:
             await throttle.record_attempt(s, tg_user.id, email)
         await dialogs.clear_dialog(s, tg_user.id)
-    await context.bot.send_message(message.chat_id, NOT_CREATED, reply_markup=LOGIN_BUTTONS)
+    if remaining is not None:
+        await context.bot.send_message(message.chat_id, _locked_text(_minutes(remaining)))
+    else:
+        await context.bot.send_message(message.chat_id, NOT_CREATED, reply_markup=LOGIN_BUTTONS)
     return True
 
 
