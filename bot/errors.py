@@ -39,10 +39,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     text = DB_DOWN if _is_database_outage(error) else GENERIC
-    try:
-        if update.callback_query is not None:
+    if update.callback_query is not None:
+        try:
             await update.callback_query.answer(text[:200], show_alert=True)
-        else:
-            await context.bot.send_message(update.effective_chat.id, text)
+            return
+        except TelegramError:
+            pass  # already answered by the handler: say it in the chat instead
+    try:
+        await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError:
         logger.warning("could not tell the user about the error")

@@ -176,7 +176,8 @@ class LLMSuggestionEngine:
             self._url, json=payload, headers=headers, timeout=self._timeout
         )
         if response.status_code != 200:
-            raise LLMResponseError(f"HTTP {response.status_code}: {response.text[:200]}")
+            # Never the body: an error page may echo the entry that was sent.
+            raise LLMResponseError(f"HTTP {response.status_code}")
         try:
             content = response.json()["choices"][0]["message"]["content"]
         except (ValueError, LookupError, TypeError) as exc:
