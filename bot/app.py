@@ -28,6 +28,7 @@ from bot.handlers import (
     settings_menu,
     stats,
 )
+from bot.reminders import warn_insecure_smtp
 from bot.services import KEY, Services
 from bot.telegram_request import RetryingRequest
 from bot.update_processor import PerChatUpdateProcessor
@@ -70,6 +71,7 @@ def quiet_sensitive_loggers() -> None:
 
 def build_application(settings: Settings, db: Database, *, token: str | None = None) -> Application:  # type: ignore[type-arg]
     quiet_sensitive_loggers()
+    warn_insecure_smtp(settings)
     app = (
         ApplicationBuilder()
         .token(token or settings.token())

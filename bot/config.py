@@ -51,7 +51,12 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_from: str = "Growth Journal <journal@localhost>"
-    smtp_starttls: bool = False
+    # Mail goes out encrypted: implicit TLS (None: on port 465) or else STARTTLS, which the
+    # server must offer. Only SMTP_ALLOW_INSECURE=true lets it (and the password) go in the
+    # clear when the server has no STARTTLS.
+    smtp_implicit_tls: bool | None = None
+    smtp_allow_insecure: bool = False
+    smtp_ca_file: Path | None = Field(default=None, description="CA bundle for a private relay")
 
     @field_validator("log_level", mode="before")
     @classmethod
