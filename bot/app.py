@@ -23,6 +23,7 @@ from bot.handlers import (
     insights,
     journal,
     journals,
+    private_only,
     profile,
     progress,
     settings_menu,
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 # Feature modules, each with COMMANDS and register(app); order is handler priority.
 FEATURES: list[Any] = [
+    private_only,  # its own early group: groups and channels never reach the others
     accounts,
     journal,
     settings_menu,

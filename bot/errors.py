@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
@@ -38,6 +39,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     logger.error("error while handling an update", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return  # nothing is ever said in a group (bot.handlers.private_only)
     text = DB_DOWN if _is_database_outage(error) else GENERIC
     if update.callback_query is not None:
         try:
