@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
+from bot import housekeeping
 from bot.commands import Command
 from bot.config import Settings
 from bot.errors import on_error
@@ -104,6 +105,7 @@ def build_application(settings: Settings, db: Database, *, token: str | None = N
         commands.extend(getattr(feature, "COMMANDS", []))
         feature.register(app)
     basics.register_fallbacks(app)
+    housekeeping.schedule(app)
     app.bot_data["commands"] = commands
     app.add_error_handler(on_error)
     return app
