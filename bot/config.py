@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{5,}$")
+
+
+def external_host(url: str) -> str:
+    """The host a URL sends to, as users are shown it and consent is stored."""
+    parsed = urlsplit(url.strip())
+    host = (parsed.hostname or "").lower()
+    return f"[{host}]" if ":" in host else host
 
 
 class ConfigError(Exception):
@@ -62,6 +70,14 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @property
+    def llm_host(self) -> str | None:
+        """Where entry text goes for suggestions, for users who agreed: None when no LLM
+        is configured (suggestions are made locally)."""
+        if not self.llm_base_url:
+            return None
+        return external_host(self.llm_base_url)
 
     @property
     def embedded_pg_dir(self) -> Path:

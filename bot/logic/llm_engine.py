@@ -126,6 +126,12 @@ class LLMSuggestionEngine:
         self._client = client
         self._owns_client = client is None
 
+    @property
+    def fallback(self) -> SuggestionEngine:
+        """The engine used when the endpoint fails, or for users who did not agree to
+        their entries being sent to it."""
+        return self._fallback
+
     async def aclose(self) -> None:
         if self._owns_client and self._client is not None:
             await self._client.aclose()
