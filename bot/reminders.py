@@ -505,7 +505,9 @@ class ReminderDispatcher:
                 batch.stats.emailed += 1
             except Exception as exc:
                 batch.stats.email_failed += 1
-                logger.warning("reminder email for user %s failed: %s", reminder.user_id, exc)
+                logger.warning(
+                    "reminder email for user %s failed: %s", reminder.user_id, smtp_failure(exc)
+                )
 
     async def _send_email(self, message: EmailMessage) -> None:
         import aiosmtplib
@@ -562,6 +564,15 @@ def smtp_transport(settings: Settings) -> dict[str, Any]:
     if settings.smtp_ca_file is not None:
         transport["cert_bundle"] = str(settings.smtp_ca_file)
     return transport
+
+
+def smtp_failure(exc: BaseException) -> str:
+    """What to log about a failed send: the kind and SMTP code, never the server's text,
+    which often quotes the recipient's address."""
+    # SMTPRecipientsRefused keeps one error, with its code, per refused recipient.
+    errors = [exc, *getattr(exc, "recipients", [])]
+    codes = sorted({c for e in errors if isinstance(c := getattr(e, "code", None), int)})
+    return type(exc).__name__ + "".join(f" (SMTP {c})" for c in codes)
 
 
 def warn_insecure_smtp(settings: Settings) -> bool:

@@ -174,3 +174,28 @@ async def test_plaintext_only_when_explicitly_allowed_and_warned_about(
 
     assert await _send(bot, smtp_port=mail_server.port, smtp_allow_insecure=True) == (1, 0)
     assert mail_server.logins.seen == [(PASSWORD, False)]
+
+
+class Rejecting(Inbox):
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        return f"550 5.1.1 <{address}>: Recipient address rejected"
+
+
+async def test_a_rejected_address_is_not_quoted_in_the_log(
+    bot: BotHarness, email_user: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    port = free_port()
+    server = Controller(
+        Rejecting(), hostname="127.0.0.1", port=port, authenticator=Logins(), auth_require_tls=False
+    )
+    server.start()
+    try:
+        caplog.set_level(logging.INFO)
+        assert await _send(bot, smtp_port=port, smtp_allow_insecure=True) == (0, 1)
+    finally:
+        server.stop()
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot."))
+    assert "SMTP 550" in ours
+    assert f"user{TG}@example.com" not in ours
