@@ -324,11 +324,7 @@ async def linked_chats(s: AsyncSession, user_id: uuid.UUID) -> list[int]:
     rows = await s.execute(
         select(TelegramAccount.chat_id)
         .join(Session, Session.id == TelegramAccount.session_id)
-        .where(
-            TelegramAccount.user_id == user_id,
-            Session.expires_at > utc_now(),
-            TelegramAccount.chat_id == TelegramAccount.telegram_user_id,  # private chats only
-        )
+        .where(TelegramAccount.user_id == user_id, Session.expires_at > utc_now())
     )
     return list(rows.scalars())
 
