@@ -9,18 +9,20 @@ from html.parser import HTMLParser
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.entries import unlink_goals
 from db.errors import InvalidInput, NotFound, utc_now
 from db.goals import goal_state
 from db.models import (
+    DialogState,
     Entry,
     Goal,
     Journal,
     LoginAttempt,
     Metric,
+    PendingMessage,
     ReminderSchedule,
     Session,
     TelegramAccount,
@@ -307,11 +309,28 @@ async def delete_user_data(session: AsyncSession, user_id: uuid.UUID) -> None:
     """Delete the user and everything they own, children before parents; others untouched.
 
     Their Telegram accounts stay (they are the Telegram user's, not the account's) but
-    are unlinked, as if logged out.
+    are unlinked, as if logged out; what those accounts had in progress goes: dialogs
+    (a /write draft, a half-done form) and messages kept while their session had expired.
+    So do failed logins and dialogs naming the email (someone half-way through logging
+    in to it). Call it in one transaction: all of it goes, or none.
     """
     journal_ids = select(Journal.id).where(Journal.user_id == user_id)
     entry_ids = select(Entry.id).where(Entry.journal_id.in_(journal_ids))
     email = await session.scalar(select(User.email).where(User.id == user_id))
+    linked = list(
+        (
+            await session.execute(
+                select(TelegramAccount.telegram_user_id).where(TelegramAccount.user_id == user_id)
+            )
+        ).scalars()
+    )
+    names_email = (
+        func.lower(DialogState.data["email"].astext) == email.lower() if email else false()
+    )
+    await session.execute(
+        delete(DialogState).where(or_(DialogState.telegram_user_id.in_(linked), names_email))
+    )
+    await session.execute(delete(PendingMessage).where(PendingMessage.telegram_user_id.in_(linked)))
 
     # Goals may point at the entries (only the user's own, unless the other app misbehaved).
     await unlink_goals(session, entry_ids)

@@ -363,3 +363,17 @@ class ReminderSchedule(Base):
     next_at: Mapped[datetime] = mapped_column(DateTime(timezone=False), nullable=False)
     last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
     updated_at: Mapped[datetime] = _updated_at()
+
+
+class GroupChatNotice(Base):
+    """Groups, supergroups and channels the bot has told that it works in private chats
+    only: at most one such note per chat, whichever process handles the update."""
+
+    __tablename__ = "group_chat_notices"
+
+    # Telegram's own ids: no sequence.
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_type: Mapped[str] = mapped_column(Text, nullable=False)
+    noticed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=False), nullable=False, server_default=func.now()
+    )
