@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from markdownify import markdownify
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 # Telegram's inline formatting tags, by the HTML names that mean them.
@@ -515,3 +516,14 @@ def to_plain(content: str) -> str:
         else:
             stack.extend(reversed(list(_children(node))))
     return "".join(pieces)
+
+
+def content_format(content: str) -> str:
+    """How stored content is to be read: ``"html"`` (a fragment) or ``"text"`` (plain)."""
+    return "text" if _parse(content) is None else "html"
+
+
+def to_markdown(content: str) -> str:
+    """Stored content as Markdown, converted as for Telegram (same tags kept, same line
+    breaks), then written out by markdownify, which escapes Markdown in the text."""
+    return markdownify(to_stored_html(content), newline_style="SPACES").strip()
