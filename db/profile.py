@@ -1,7 +1,9 @@
 """The user's profile (``user_info``): names, bio, time zone and personal growth goals.
 
-``user_info`` is created with the account; every function here returns None when the
-user has no profile row rather than inventing names for one.
+``user_info`` is created with the account here, but the web app may add it later (or
+never): a user without one gets it on first need, with empty names and the documented
+defaults (docs/data-models.md, "The bot's side"). Functions still type their result as
+optional, for a user deleted meanwhile.
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 import uuid
 from typing import Any, Final, Literal, get_args
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import InvalidInput, clean_text, utc_now
-from db.models import UserInfo
+from db.models import User, UserInfo
 from db.vocab import VocabularyError, parse_timezone
 
 NAME_MAX_CHARS = 100
@@ -50,8 +53,26 @@ def growth_goals(info: UserInfo) -> dict[GrowthTerm, list[str]]:
     return result
 
 
+async def _ensure_profile(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Create the user's ``user_info`` if it is missing (names empty: they are NOT NULL
+    without a default; timezone and growth_goals take the column defaults)."""
+    await session.execute(
+        insert(UserInfo)
+        .from_select(
+            ["user_id", "first_name", "last_name"],
+            select(User.id, literal(""), literal("")).where(User.id == user_id),
+        )
+        .on_conflict_do_nothing(index_elements=[UserInfo.user_id])
+    )
+
+
 async def get_profile(session: AsyncSession, user_id: uuid.UUID) -> UserInfo | None:
-    return await session.scalar(select(UserInfo).where(UserInfo.user_id == user_id))
+    """The user's profile, created on first need; None only for a user that does not exist."""
+    info = await session.scalar(select(UserInfo).where(UserInfo.user_id == user_id))
+    if info is None:
+        await _ensure_profile(session, user_id)
+        info = await session.scalar(select(UserInfo).where(UserInfo.user_id == user_id))
+    return info
 
 
 # Zones whose standard time is a fractional offset, for offsets written as "+05:30".
@@ -123,6 +144,7 @@ async def get_timezone(session: AsyncSession, user_id: uuid.UUID) -> str:
 
 
 async def _locked_profile(session: AsyncSession, user_id: uuid.UUID) -> UserInfo | None:
+    await _ensure_profile(session, user_id)
     # FOR UPDATE: concurrent edits (two growth goals added at once) must not overwrite each other.
     return await session.scalar(
         select(UserInfo)
