@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, not_, select
+from sqlalchemy import and_, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import clean_text, naive_utc
@@ -141,8 +141,8 @@ async def unusable_ratings(
 ) -> list[UnusableRating]:
     """Rows in [start, end) that ``metric_series`` and ``metric_averages`` skip, oldest first."""
     # Rows that are certainly usable are left out in SQL; the rest get the full check.
-    certainly_usable = Metric.value.op("~")("^(10|[1-9])$") & Metric.type.in_(
-        [kind.value for kind in MetricType]
+    certainly_usable = and_(
+        Metric.value.op("~")("^(10|[1-9])$"), Metric.type.in_([kind.value for kind in MetricType])
     )
     query = select(Metric.type, Metric.value, Metric.created_at).where(
         Metric.user_id == user_id,
