@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import select
 
 from bot.errors import GENERIC
+from db import settings
 from db.models import (
     DEFAULT_AI_INTERACTION_SETTINGS,
     DEFAULT_GROWTH_GOALS,
@@ -116,6 +117,10 @@ async def test_a_user_without_companion_rows_can_use_every_command(bot: BotHarne
     # Writing makes the journal; a rating is stored as the app's text.
     assert "Saved to My Journal" in await _say(bot, BEA, "First thoughts from Telegram")
     assert "saved" in (await _say(bot, BEA, "/rate effort 7")).lower()
+    # A goal through its lifecycle: created (accepted at once), then done.
+    await _say(bot, BEA, "/goal Swim every week")
+    await _say(bot, BEA, "/goals")
+    await bot.press(BEA, "Done", contains="Completed")
     await _say(bot, BEA, "/start")
     await _say(bot, BEA, "/deleteaccount")
 
@@ -131,7 +136,48 @@ async def test_a_user_without_companion_rows_can_use_every_command(bot: BotHarne
         assert titles == ["My Journal"]
         metric = await s.scalar(select(Metric).where(Metric.user_id == user))
         assert metric is not None and (metric.type, metric.value) == ("effort", "7")
+        goal = await s.scalar(select(Goal).where(Goal.user_id == user))
+        assert goal is not None and goal.completed_at is not None
     await assert_documented_shapes(bot, user)
+
+
+SAMPLES: dict[str, object] = {
+    "reminderFrequency": "weekly",
+    "reminderTime": "7:30",
+    "reminderWeekday": "2",
+    "reminderDayOfMonth": 15,
+    "fontSize": "large",
+    "colorScheme": "ocean",
+    "journalVisibility": "shared",
+}
+
+
+async def test_every_setting_the_bot_writes_keeps_the_documented_shape(bot: BotHarness) -> None:
+    user = await app_user(bot.db, "dee@example.com")
+    # The app's own row, with its defaults (the column defaults are the documented ones).
+    await sql(bot.db, "INSERT INTO user_settings (user_id) VALUES (:u)", u=user)
+    for document, keys in DOCUMENTED_KEYS.items():
+        for key in sorted(keys):
+            async with bot.db.sessions.begin() as s:
+                await settings.update_setting(
+                    s,
+                    user,
+                    document,
+                    key,
+                    SAMPLES.get(key, "on"),  # type: ignore[arg-type]
+                )
+    await assert_documented_shapes(bot, user)
+    async with bot.db.sessions() as s:
+        row = await s.scalar(select(UserSettings).where(UserSettings.user_id == user))
+        assert row is not None
+        assert row.notification_preferences["reminderTime"] == "07:30"
+        assert row.notification_preferences["reminderWeekday"] == 2
+        assert row.theme_preferences == {
+            "darkMode": True,
+            "fontSize": "large",
+            "colorScheme": "ocean",
+        }
+        assert row.ai_interaction_settings == {key: True for key in DEFAULT_AI_INTERACTION_SETTINGS}
 
 
 async def _odd_rows(bot: BotHarness, user_id: uuid.UUID) -> None:
