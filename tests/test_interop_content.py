@@ -26,7 +26,7 @@ TRIP = (
     '<p><img src="https://example.com/p.jpg" alt="summit photo"></p>'
     '<p><a href="javascript:alert(1)">not a link</a></p>'
 )
-PLAIN = "Budget: costs < 5 & > 2, and I <3 it"
+PLAIN = "Budget: costs < 5 & > 2 for most things, and I <3 saving money this way"
 BROKEN = (
     "<script>alert(1)</script><p>Grateful for <b>unclosed <i>misnested</b> text</i>"
     "<table><tr><td>cell</td></tr></table><blockquote>quoted <blockquote>twice</blockquote>"
@@ -72,7 +72,7 @@ async def test_app_entries_are_listed_and_opened_as_formatted_text(bot: BotHarne
     _assert_valid(listing)
     # Previews: the words, no tags, paragraphs apart.
     assert "Trip We climbed the hill & saw the view." in listing.plain_text
-    assert "Budget: costs < 5 & > 2, and I <3 it" in listing.plain_text
+    assert "Budget: costs < 5 & > 2 for most things" in listing.plain_text
     assert "Grateful for unclosed misnested text" in listing.plain_text
     assert "alert" not in listing.plain_text
 
@@ -128,6 +128,9 @@ async def test_searching_app_entries_finds_and_opens_them(bot: BotHarness) -> No
     assert "• water" in opened.plain_text
     grateful = await bot.say(ANN, "/search grateful", contains="Grateful")
     _assert_valid(grateful)
+    saving = await bot.say(ANN, "/search saving", contains="saving")
+    _assert_valid(saving)
+    assert "costs < 5 & > 2 for most things, and I <3 saving" in saving.plain_text
 
 
 async def test_today_previews_app_entries(bot: BotHarness) -> None:
@@ -135,7 +138,7 @@ async def test_today_previews_app_entries(bot: BotHarness) -> None:
     today = await bot.say(ANN, "/today", contains="Today")
     _assert_valid(today)
     assert "Trip We climbed the hill" in today.plain_text
-    assert "costs < 5 & > 2" in today.plain_text
+    assert "costs < 5 & > 2 for most things" in today.plain_text
 
 
 async def test_editing_an_app_entry_stores_the_documented_fragment(bot: BotHarness) -> None:
