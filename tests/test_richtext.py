@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.logic.richtext import safe_url, to_plain, to_stored_html, to_telegram_html
+from bot.logic.richtext import _convert, safe_url, to_plain, to_stored_html, to_telegram_html
 from bot.logic.textsplit import split_html
 from tests.telegram_html import Invalid, check
 
@@ -68,6 +68,8 @@ from tests.telegram_html import Invalid, check
         ("AT&T", "AT&amp;T"),
         ("", ""),
         ("<p></p><p> </p>", ""),
+        ("<PRE><?>\r", ""),  # no tag around whitespace alone
+        ("word<b> </b>word", "word word"),
     ],
 )
 def test_content_is_shown_as_telegram_html(content: str, shown: str | None) -> None:
@@ -308,3 +310,19 @@ def test_checker_rejects_what_telegram_rejects() -> None:
         with pytest.raises(Invalid):
             check(bad)
     check('<b>a</b> <a href="https://x.example/?a=1&amp;b=2">l</a> &lt;&#65;&#x42;')
+
+
+_NO_TAG_PIECES = st.one_of(
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="<"),
+        max_size=10,
+    ),
+    st.sampled_from(["&amp;", "&lt;", "&gt;", "&quot;", "&#65;", "&copy", "&bogus;", "\r\n"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NO_TAG_PIECES, max_size=20).map("".join))
+def test_the_shortcut_for_text_without_tags_matches_the_parser(content: str) -> None:
+    for br in (False, True):
+        assert _convert(content, br=br) == _convert(content, br=br, fast=False)

@@ -269,9 +269,20 @@ class _Writer:
 
     def _write(self, data: str) -> None:
         at_line_start = not self.line_open or self.pending_breaks > 0
-        if not data or (not data.strip() and at_line_start and not self.pre_depth):
-            return  # nothing, or whitespace before the first text of a line
+        if not data:
+            return
+        if not data.strip() and (
+            (at_line_start and not self.pre_depth) or self.written != self.wanted
+        ):
+            # Whitespace before the first text of a line is dropped; between words it
+            # is kept, but opens no tag (a tag around nothing visible is an error).
+            if not at_line_start:
+                self._append(data)
+            return
         self._sync_tags()
+        self._append(data)
+
+    def _append(self, data: str) -> None:
         escaped = html.escape(data, quote=False)
         if self.br and not self.pre_depth:
             escaped = escaped.replace("\n", "<br>")
@@ -479,7 +490,16 @@ def _image(node: LexborNode, out: _Writer) -> None:
         out.text(f"🖼 {alt}")
 
 
-def _convert(content: str, *, br: bool) -> str:
+def _convert(content: str, *, br: bool, fast: bool = True) -> str:
+    if fast and "<" not in content:
+        # No markup to parse: most messages. Same result as the parser's text node,
+        # without building a document for it (this runs for every message saved).
+        decoded = html.unescape(content) if "&" in content else content
+        if decoded != content:  # markup after all: HTML drops NUL characters
+            decoded = decoded.replace("\0", "")
+        out = _Writer(collapse=False, br=br)
+        out.text(decoded)
+        return out.result()
     nodes = _parse(content)
     if nodes is None:
         out = _Writer(collapse=False, br=br)
