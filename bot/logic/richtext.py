@@ -277,6 +277,7 @@ class _Writer:
             # Whitespace before the first text of a line is dropped; between words it
             # is kept, but opens no tag (a tag around nothing visible is an error).
             if not at_line_start:
+                self._close_unwanted()
                 self._append(data)
             return
         self._sync_tags()
@@ -292,7 +293,8 @@ class _Writer:
         self.line_open = not data.endswith("\n")
         self.last_space = data[-1].isspace()
 
-    def _sync_tags(self) -> None:
+    def _close_unwanted(self) -> list[tuple[str, str]]:
+        """Close the written tags no longer wanted; returns them."""
         common = 0
         while (
             common < len(self.written)
@@ -300,10 +302,15 @@ class _Writer:
             and self.written[common] == self.wanted[common]
         ):
             common += 1
-        closing, opening = self.written[common:], self.wanted[common:]
+        closing = self.written[common:]
         for name, _ in reversed(closing):
             self.parts.append(f"</{name}>")
         del self.written[common:]
+        return closing
+
+    def _sync_tags(self) -> None:
+        closing = self._close_unwanted()
+        opening = self.wanted[len(self.written) :]
         breaks = self.pending_breaks if self.anything else 0
         if (breaks or any(n in _BLOCKS for n, _ in closing + opening)) and self.last_text >= 0:
             # No trailing spaces at the end of a line.
