@@ -27,6 +27,7 @@ from tests.telegram_html import Invalid, check
         ),
         ('<ol start="3"><li>c</li><li>d</li></ol>', "3. c\n4. d"),
         ("<p>line<br>break<br></p><p>next</p>", "line\nbreak\nnext"),
+        ("<p>a</p><p><br></p><p>b</p>", "a\n\nb"),  # Quill's empty line
         (
             "<p>a <em>b</em> <u>c</u> <s>d</s> <del>e</del></p>",
             "a <i>b</i> <u>c</u> <s>d</s> <s>e</s>",

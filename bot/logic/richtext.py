@@ -478,7 +478,7 @@ def _has_text(node: LexborNode) -> bool:
         child = stack.pop()
         if child.tag == "-text" and (child.text_content or "").strip():
             return True
-        if child.tag == "img":
+        if child.tag in {"img", "br"}:  # <p><br></p> is an editor's empty line already
             return True
         stack.extend(_children(child))
     return False
