@@ -43,97 +43,34 @@ _MARKS = {
     "samp": "code",
     "tt": "code",
 }
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _names(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_HEADINGS = _names("h1 h2 h3 h4 h5 h6")
 # Elements that start and end a line of their own.
-_BLOCKS = _HEADINGS | frozenset(
-    [
-        "p",
-        "div",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "main",
-        "aside",
-        "nav",
-        "figure",
-        "figcaption",
-        "address",
-        "details",
-        "summary",
-        "dl",
-        "dt",
-        "dd",
-        "table",
-        "thead",
-        "tbody",
-        "tfoot",
-        "tr",
-        "caption",
-        "center",
-        "hr",
-        "li",
-        "ul",
-        "ol",
-        "blockquote",
-        "pre",
-        "form",
-        "fieldset",
-        "legend",
-    ]
+_BLOCKS = _HEADINGS | _names(
+    "p div section article header footer main aside nav figure figcaption address details "
+    "summary dl dt dd table thead tbody tfoot tr caption center hr li ul ol blockquote pre "
+    "form fieldset legend"
 )
 # Their presence means the content is browser HTML: newlines there are only whitespace.
 # (Telegram's own HTML has blockquote and pre, with newlines as line breaks.)
 _BLOCK_MARKUP = (_BLOCKS | {"br"}) - {"blockquote", "pre"}
 # Dropped with everything inside: not text a reader ever saw.
-_INVISIBLE = frozenset(
-    [
-        "script",
-        "style",
-        "template",
-        "noscript",
-        "head",
-        "title",
-        "iframe",
-        "object",
-        "svg",
-        "math",
-        "select",
-        "textarea",
-        "button",
-        "input",
-    ]
+_INVISIBLE = _names(
+    "script style template noscript head title iframe object svg math select textarea button input"
 )
 # Names that make a "<...>" in the text a tag rather than someone typing "a<b".
 _KNOWN = (
     set(_MARKS)
     | _BLOCKS
     | _INVISIBLE
-    | set(
-        [
-            "br",
-            "a",
-            "img",
-            "span",
-            "font",
-            "small",
-            "big",
-            "sub",
-            "sup",
-            "mark",
-            "abbr",
-            "q",
-            "td",
-            "th",
-            "col",
-            "colgroup",
-            "label",
-            "tg-emoji",
-            "wbr",
-            "html",
-            "body",
-            "var",
-        ]
+    | _names(
+        "br a img span font small big sub sup mark abbr q td th col colgroup label tg-emoji "
+        "wbr html body var"
     )
 )
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tg"})
