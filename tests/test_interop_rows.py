@@ -182,23 +182,25 @@ async def test_every_setting_the_bot_writes_keeps_the_documented_shape(bot: BotH
 
 async def _odd_rows(bot: BotHarness, user_id: uuid.UUID) -> None:
     now = datetime.now(UTC).replace(tzinfo=None)
-    for days_ago, kind, value in [
-        (3, "effort", "7"),
-        (2, "effort", "9"),
-        (2, "effort", "11"),
-        (1, "effort", "great"),
-        (1, "learning", "7.5"),
-        (1, "learning", ""),
-        (1, "grit", "5"),
-        (1, "resilience", "0"),
-    ]:
+    for n, (days_ago, kind, value) in enumerate(
+        [
+            (3, "effort", "7"),
+            (2, "effort", "9"),
+            (2, "effort", "11"),
+            (1, "effort", "great"),
+            (1, "learning", "7.5"),
+            (1, "learning", ""),
+            (1, "grit", "5"),
+            (1, "resilience", "0"),
+        ]
+    ):
         await sql(
             bot.db,
             "INSERT INTO metrics (user_id, type, value, created_at) VALUES (:u, :t, :v, :at)",
             u=user_id,
             t=kind,
             v=value,
-            at=now - timedelta(days=days_ago),
+            at=now - timedelta(days=days_ago) + timedelta(minutes=n),  # a fixed order
         )
     for content, accepted, completed, deleted in [
         ("Completed, never accepted", None, 1, None),
@@ -238,8 +240,11 @@ async def test_odd_metric_and_goal_rows_are_read_by_one_rule(bot: BotHarness) ->
     chart = await bot.say(CID, "/progress", contains="last 30 days")
     assert chart.photo  # the usable ratings are drawn
     assert "6 stored ratings aren't a 1–10 rating" in chart.plain_text
-    for shown in ["effort “11”", "effort “great”", "learning “”", "grit “5”", "and 1 more"]:
-        assert shown in chart.plain_text
+    shown = chart.plain_text.split("left out of the chart: ")[1]
+    expected = ["effort “11”", "effort “great”", "learning “7.5”", "learning “”", "grit “5”"]
+    positions = [shown.index(item) for item in expected]  # oldest first
+    assert positions == sorted(positions)
+    assert chart.plain_text.endswith("and 1 more.")  # resilience "0", the sixth
     check(chart.caption or "", limit=1024)
 
     stats = await _say(bot, CID, "/stats")
