@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
+from bot import housekeeping
 from bot.commands import Command
 from bot.config import Settings
 from bot.errors import on_error
@@ -23,11 +24,13 @@ from bot.handlers import (
     insights,
     journal,
     journals,
+    private_only,
     profile,
     progress,
     settings_menu,
     stats,
 )
+from bot.reminders import warn_insecure_smtp
 from bot.services import KEY, Services
 from bot.telegram_request import RetryingRequest
 from bot.update_processor import PerChatUpdateProcessor
@@ -37,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 # Feature modules, each with COMMANDS and register(app); order is handler priority.
 FEATURES: list[Any] = [
+    private_only,  # its own early group: groups and channels never reach the others
     accounts,
     journal,
     settings_menu,
@@ -70,6 +74,7 @@ def quiet_sensitive_loggers() -> None:
 
 def build_application(settings: Settings, db: Database, *, token: str | None = None) -> Application:  # type: ignore[type-arg]
     quiet_sensitive_loggers()
+    warn_insecure_smtp(settings)
     app = (
         ApplicationBuilder()
         .token(token or settings.token())
@@ -100,6 +105,7 @@ def build_application(settings: Settings, db: Database, *, token: str | None = N
         commands.extend(getattr(feature, "COMMANDS", []))
         feature.register(app)
     basics.register_fallbacks(app)
+    housekeeping.schedule(app)
     app.bot_data["commands"] = commands
     app.add_error_handler(on_error)
     return app

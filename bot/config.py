@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{5,}$")
+
+
+def external_host(url: str) -> str:
+    """The host a URL sends to, as users are shown it and consent is stored."""
+    parsed = urlsplit(url.strip())
+    host = (parsed.hostname or "").lower()
+    return f"[{host}]" if ":" in host else host
 
 
 class ConfigError(Exception):
@@ -51,12 +59,25 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_from: str = "Growth Journal <journal@localhost>"
-    smtp_starttls: bool = False
+    # Mail goes out encrypted: implicit TLS (None: on port 465) or else STARTTLS, which the
+    # server must offer. Only SMTP_ALLOW_INSECURE=true lets it (and the password) go in the
+    # clear when the server has no STARTTLS.
+    smtp_implicit_tls: bool | None = None
+    smtp_allow_insecure: bool = False
+    smtp_ca_file: Path | None = Field(default=None, description="CA bundle for a private relay")
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @property
+    def llm_host(self) -> str | None:
+        """Where entry text goes for suggestions, for users who agreed: None when no LLM
+        is configured (suggestions are made locally)."""
+        if not self.llm_base_url:
+            return None
+        return external_host(self.llm_base_url)
 
     @property
     def embedded_pg_dir(self) -> Path:

@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
@@ -38,11 +39,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     logger.error("error while handling an update", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return  # nothing is ever said in a group (bot.handlers.private_only)
     text = DB_DOWN if _is_database_outage(error) else GENERIC
-    try:
-        if update.callback_query is not None:
+    if update.callback_query is not None:
+        try:
             await update.callback_query.answer(text[:200], show_alert=True)
-        else:
-            await context.bot.send_message(update.effective_chat.id, text)
+            return
+        except TelegramError:
+            pass  # already answered by the handler: say it in the chat instead
+    try:
+        await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError:
         logger.warning("could not tell the user about the error")

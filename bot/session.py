@@ -85,21 +85,33 @@ async def ask_to_log_in(
     if user is None or chat is None:
         return
     kept = 0
+    full = False
     if keep:
         services = get_services(context)
         async with services.db.sessions.begin() as s:
             await accounts.touch_account(s, user.id, chat.id, first_name=user.first_name)
             message_id = update.effective_message.message_id if update.effective_message else None
-            kept = await dialogs.keep_pending(s, user.id, keep, message_id)
+            try:
+                kept = await dialogs.keep_pending(s, user.id, keep, message_id)
+            except dialogs.PendingFull:
+                full = True
     if link is not None and link.expired:
         text = "Your session has expired. Please log in again to continue."
     else:
         text = "You're not logged in yet. Create an account or log in to start your journal."
+    days = dialogs.PENDING_TTL.days
     if kept:
         noun = "message" if kept == 1 else f"{kept} messages"
         text += (
-            f"\n\nI've kept your {html.escape(noun)} and will save it to your journal "
-            "as soon as you're in."
+            f"\n\nI've kept your {html.escape(noun)} for up to {days} days and will save "
+            "it to your journal as soon as you're in."
+        )
+    elif full:
+        text += (
+            "\n\n⚠️ I did <b>not</b> keep this message: while you're logged out I hold at "
+            f"most {dialogs.MAX_PENDING_MESSAGES} messages or "
+            f"{dialogs.MAX_PENDING_CHARS:,} characters, and that's full. Please copy it, "
+            "log in, and send it again."
         )
     await context.bot.send_message(chat.id, text, reply_markup=LOGIN_BUTTONS)
 

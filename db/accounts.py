@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ from typing import Any
 import bcrypt
 from sqlalchemy import (
     BigInteger,
+    ColumnElement,
     DateTime,
     Select,
     and_,
@@ -19,7 +21,6 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    or_,
     select,
     update,
 )
@@ -30,7 +31,6 @@ from db.errors import utc_now
 from db.models import (
     DialogState,
     Journal,
-    LoginAttempt,
     Session,
     TelegramAccount,
     User,
@@ -41,8 +41,6 @@ from db.prepared import Driver, Prepared
 from db.profile import usable_timezone
 
 BCRYPT_ROUNDS = 12
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 DEFAULT_JOURNAL_TITLE = "My Journal"
 # Renewing on every message would write a row per message; once an hour is "on use".
 SESSION_RENEW_AFTER = timedelta(hours=1)
@@ -55,24 +53,68 @@ class EmailTaken(Exception):
 
 
 def normalize_email(email: str) -> str:
+    """The key failed logins are counted under: one per address, whatever its case."""
     return email.strip().lower()
 
 
-def hash_password(password: str) -> str:
-    """bcrypt hash (slow on purpose: call it from a worker thread)."""
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
+# bcryptjs (the other app) reads the first 72 bytes of the UTF-8 password, cutting a
+# character in two if need be; bcrypt 5 raises instead, so the bot cuts first.
+BCRYPT_MAX_BYTES = 72
+# Revisions bcryptjs writes and reads; for passwords of at most 72 bytes they are the
+# same algorithm ($2x$, the buggy one, is neither written nor read by bcryptjs).
+BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+BCRYPT_SALT_END = 29  # "$2b$" + "NN$" + 22 salt characters
+
+
+def bcrypt_bytes(password: str) -> bytes:
+    """What bcryptjs hashes of a password (lone surrogates encoded, never an error)."""
+    return password.encode("utf-8", "surrogatepass")[:BCRYPT_MAX_BYTES]
+
+
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    """bcrypt hash as bcryptjs verifies it (slow on purpose: call it from a worker
+    thread). ``salt`` only for fixtures that must be reproducible."""
+    salt = salt or bcrypt.gensalt(BCRYPT_ROUNDS, prefix=b"2b")
+    return bcrypt.hashpw(bcrypt_bytes(password), salt).decode()
 
 
 def verify_password(password: str, password_hash: str) -> bool:
+    """Check a password exactly as bcryptjs ``compare`` does, for $2a$, $2b$ and $2y$."""
+    if (
+        len(password_hash) != 60
+        or not password_hash.isascii()
+        or password_hash[:4] not in BCRYPT_PREFIXES
+    ):
+        return False  # a hash we cannot read (another scheme): never a match
+    salt = ("$2b$" + password_hash[4:BCRYPT_SALT_END]).encode()
     try:
-        return bcrypt.checkpw(password.encode(), password_hash.encode())
-    except ValueError:  # a hash we cannot read (another scheme): never a match
+        computed = bcrypt.hashpw(bcrypt_bytes(password), salt)
+    except ValueError:
         return False
+    return hmac.compare_digest(computed[BCRYPT_SALT_END:], password_hash[BCRYPT_SALT_END:].encode())
+
+
+def _same_email(email: str) -> ColumnElement[bool]:
+    """Matches the address in any case; uses the bot's index on lower(email)."""
+    return func.lower(User.email) == func.lower(email.strip())
+
+
+async def find_users_by_email(s: AsyncSession, email: str) -> list[User]:
+    """Users whose address equals ``email`` ignoring case: the exact spelling first
+    (the other app may hold addresses that differ only in case), then the oldest."""
+    email = email.strip()
+    result = await s.execute(
+        select(User)
+        .where(_same_email(email))
+        .order_by((User.email == email).desc(), User.created_at, User.id)
+        .limit(3)
+    )
+    return list(result.scalars())
 
 
 async def get_user_by_email(s: AsyncSession, email: str) -> User | None:
-    result = await s.execute(select(User).where(User.email == normalize_email(email)))
-    return result.scalar_one_or_none()
+    users = await find_users_by_email(s, email)
+    return users[0] if users else None
 
 
 async def create_user(
@@ -84,8 +126,17 @@ async def create_user(
     last_name: str,
     timezone: str = "UTC",
 ) -> User:
-    """A user with default settings, a profile and a first journal."""
-    email = normalize_email(email)
+    """A user with default settings, a profile and a first journal.
+
+    The address is stored as typed and refused when it differs from a taken one only in
+    case. The transaction lock on the lower-cased address makes two sign-ups of the same
+    address in other letters wait for each other (the index on lower(email) cannot be
+    unique: the other app may already hold such pairs).
+    """
+    email = email.strip()
+    await s.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(func.lower(email), 0))))
+    if await s.scalar(select(User.id).where(_same_email(email)).limit(1)) is not None:
+        raise EmailTaken(email)
     inserted = await s.execute(
         insert(User)
         .values(email=email, password_hash=password_hash)
@@ -327,54 +378,3 @@ async def linked_chats(s: AsyncSession, user_id: uuid.UUID) -> list[int]:
         .where(TelegramAccount.user_id == user_id, Session.expires_at > utc_now())
     )
     return list(rows.scalars())
-
-
-# --- lock-out after failed logins ---------------------------------------------------
-
-
-async def record_failed_login(s: AsyncSession, telegram_user_id: int, email: str) -> None:
-    s.add(LoginAttempt(telegram_user_id=telegram_user_id, email=normalize_email(email)))
-    await s.flush()
-
-
-async def clear_failed_logins(s: AsyncSession, telegram_user_id: int, email: str) -> None:
-    await s.execute(
-        delete(LoginAttempt).where(
-            or_(
-                LoginAttempt.telegram_user_id == telegram_user_id,
-                LoginAttempt.email == normalize_email(email),
-            )
-        )
-    )
-
-
-async def lockout_remaining(
-    s: AsyncSession, telegram_user_id: int, email: str | None = None
-) -> timedelta | None:
-    """How long logins stay locked for this account (and email), or None if not locked.
-
-    Locked once MAX_FAILED_LOGINS failures fall within LOCKOUT, for either the Telegram
-    account or the email: guessing one email's password from many accounts, or many
-    emails from one account, are both stopped.
-    """
-    now = utc_now()
-    since = now - LOCKOUT
-    keys = [LoginAttempt.telegram_user_id == telegram_user_id]
-    if email:
-        keys.append(LoginAttempt.email == normalize_email(email))
-    remaining: timedelta | None = None
-    for key in keys:
-        times = list(
-            (
-                await s.execute(
-                    select(LoginAttempt.created_at)
-                    .where(key, LoginAttempt.created_at > since)
-                    .order_by(LoginAttempt.created_at.desc())
-                    .limit(MAX_FAILED_LOGINS)
-                )
-            ).scalars()
-        )
-        if len(times) >= MAX_FAILED_LOGINS:
-            left = times[-1] + LOCKOUT - now
-            remaining = left if remaining is None else max(remaining, left)
-    return remaining

@@ -3,9 +3,10 @@ bot process carries on where the user was."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,20 +43,47 @@ async def clear_dialog(s: AsyncSession, telegram_user_id: int) -> bool:
     return result.first() is not None
 
 
+# What a Telegram account that is not logged in may leave with the bot: anyone can
+# write to it, so kept messages are bounded in number, size and age.
+MAX_PENDING_MESSAGES = 20
+MAX_PENDING_CHARS = 20_000
+PENDING_TTL = timedelta(days=7)
+
+
+class PendingFull(Exception):
+    """Keeping this message would pass MAX_PENDING_MESSAGES or MAX_PENDING_CHARS."""
+
+
 async def keep_pending(
     s: AsyncSession, telegram_user_id: int, content: str, message_id: int | None = None
 ) -> int:
-    """Keep something the user wrote while logged out; returns how many are waiting."""
+    """Keep something the user wrote while logged out; returns how many are waiting.
+
+    Raises PendingFull (keeping nothing) when the account's allowance is used up."""
+    # Serialises two messages of one account, so both cannot slip under the cap.
+    await s.execute(
+        select(func.pg_advisory_xact_lock(func.hashtextextended(f"pending:{telegram_user_id}", 0)))
+    )
+    fresh = and_(
+        PendingMessage.telegram_user_id == telegram_user_id,
+        PendingMessage.created_at > utc_now() - PENDING_TTL,
+    )
+    count, chars = (
+        await s.execute(
+            select(func.count(), func.coalesce(func.sum(func.length(PendingMessage.content)), 0))
+            .select_from(PendingMessage)
+            .where(fresh)
+        )
+    ).one()
+    if count + 1 > MAX_PENDING_MESSAGES or chars + len(content) > MAX_PENDING_CHARS:
+        raise PendingFull(telegram_user_id)
     s.add(PendingMessage(telegram_user_id=telegram_user_id, content=content, message_id=message_id))
     await s.flush()
-    count = await s.scalar(
-        select(func.count()).where(PendingMessage.telegram_user_id == telegram_user_id)
-    )
-    return int(count or 0)
+    return int(count) + 1
 
 
 async def take_pending(s: AsyncSession, telegram_user_id: int) -> list[PendingMessage]:
-    """Remove and return what was kept, oldest first."""
+    """Remove what was kept and return what has not expired, oldest first."""
     rows = (
         await s.execute(
             delete(PendingMessage)
@@ -63,7 +91,9 @@ async def take_pending(s: AsyncSession, telegram_user_id: int) -> list[PendingMe
             .returning(PendingMessage)
         )
     ).scalars()
-    return sorted(rows, key=lambda p: (p.created_at, p.message_id or 0))
+    cutoff = utc_now() - PENDING_TTL
+    fresh = [p for p in rows if p.created_at > cutoff]
+    return sorted(fresh, key=lambda p: (p.created_at, p.message_id or 0))
 
 
 async def lock_dialog(s: AsyncSession, telegram_user_id: int) -> DialogState | None:

@@ -33,6 +33,9 @@ def make_engine(url: str | URL, *, pool_size: int = 10, echo: bool = False) -> A
         # invalidates the pool; callers retry that first read (bot.session.load_link).
         pool_pre_ping=False,
         echo=echo,
+        # Errors and echo logs would otherwise carry bound values: emails, bcrypt
+        # hashes, journal text.
+        hide_parameters=True,
         # Timestamps are stored as UTC in TIMESTAMP WITHOUT TIME ZONE columns, so now()
         # must mean UTC whatever the server's own time zone is.
         connect_args={

@@ -63,7 +63,9 @@ _HEADLINE_OPTIONS = (
     f'StartSel="{_MATCH_START}", StopSel="{_MATCH_STOP}", '
     'MaxWords=30, MinWords=12, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "'
 )
-_TAG = re.compile(r"<[^>]*>")
+# Only real tags: plain text may hold a bare "<" ("costs < 5", "I <3 it").
+_TAG_PATTERN = "<[A-Za-z/!][^<>]*>"
+_TAG = re.compile(_TAG_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -328,7 +330,7 @@ def search_query(user_id: uuid.UUID, query: str, *, limit: int = 10) -> Select[A
     tsquery = func.websearch_to_tsquery(_ENGLISH, bindparam("q", query[:SEARCH_MAX_CHARS]))
     rank = func.ts_rank(_CONTENT_TSV, tsquery).label("rank")
     # Tags are dropped before ts_headline so a fragment never cuts a tag in half.
-    plain = func.regexp_replace(Entry.content, literal_column("'<[^>]*>'"), " ", "g")
+    plain = func.regexp_replace(Entry.content, literal(_TAG_PATTERN, Text), " ", "g")
     headline = func.ts_headline(_ENGLISH, plain, tsquery, _HEADLINE_OPTIONS).label("headline")
     return (
         select(Entry.id, Entry.journal_id, Journal.title, Entry.created_at, headline, rank)

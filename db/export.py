@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from datetime import UTC, date, datetime
-from html.parser import HTMLParser
-from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.entries import unlink_goals
-from db.errors import InvalidInput, NotFound, utc_now
+from db.errors import NotFound, utc_now
 from db.goals import goal_state
 from db.models import (
+    DialogState,
     Entry,
     Goal,
     Journal,
     LoginAttempt,
     Metric,
+    PendingMessage,
     ReminderSchedule,
     Session,
     TelegramAccount,
@@ -28,7 +27,6 @@ from db.models import (
     UserInfo,
     UserSettings,
 )
-from db.profile import require_timezone
 
 EXPORT_FORMAT_VERSION = 1
 
@@ -177,129 +175,6 @@ async def export_user_data(session: AsyncSession, user_id: uuid.UUID) -> dict[st
     }
 
 
-# --- Markdown ---------------------------------------------------------------------
-
-
-class _TelegramHtmlToMarkdown(HTMLParser):
-    """Telegram's HTML subset to simple Markdown; unknown tags are dropped, text kept."""
-
-    _MARKS: ClassVar[dict[str, str]] = {"b": "**", "strong": "**", "i": "_", "em": "_", "code": "`"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        # One buffer per open formatting tag, so whitespace can be moved outside the marks.
-        self._stack: list[tuple[str, str | None, list[str]]] = [("", None, [])]
-        self._in_pre = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "pre":
-            self._in_pre += 1
-            self._stack[-1][2].append("\n```\n")
-        elif tag == "a" or (tag in self._MARKS and not self._in_pre):
-            self._stack.append((tag, dict(attrs).get("href"), []))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "pre" and self._in_pre:
-            self._in_pre -= 1
-            self._stack[-1][2].append("\n```\n")
-            return
-        if any(open_tag == tag for open_tag, _, _ in self._stack[1:]):
-            while True:
-                closed = self._stack[-1][0]
-                self._close_top()
-                if closed == tag:
-                    break
-
-    def handle_data(self, data: str) -> None:
-        self._stack[-1][2].append(data)
-
-    def _close_top(self) -> None:
-        tag, href, parts = self._stack.pop()
-        text = "".join(parts)
-        inner = text.strip()
-        lead = text[: len(text) - len(text.lstrip())]
-        trail = text[len(text.rstrip()) :]
-        if tag == "a":
-            formatted = f"[{inner}]({href})" if href and inner else inner
-        else:
-            mark = self._MARKS[tag]
-            formatted = f"{mark}{inner}{mark}" if inner else ""
-        self._stack[-1][2].append(lead + formatted + trail)
-
-    def markdown(self) -> str:
-        self.close()
-        while len(self._stack) > 1:
-            self._close_top()
-        return "".join(self._stack[0][2])
-
-
-def html_to_markdown(content: str) -> str:
-    parser = _TelegramHtmlToMarkdown()
-    parser.feed(content)
-    return parser.markdown().strip()
-
-
-def _zone(data: Mapping[str, Any]) -> ZoneInfo:
-    profile = data.get("profile") or {}
-    try:
-        return ZoneInfo(require_timezone(profile.get("timezone") or "UTC"))
-    except InvalidInput:
-        return ZoneInfo("UTC")
-
-
-def _local(stamp: object, zone: ZoneInfo) -> str:
-    if not isinstance(stamp, str):
-        return "unknown date"
-    moment = datetime.fromisoformat(stamp)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-
-def export_markdown(data: Mapping[str, Any]) -> str:
-    """A readable Markdown rendering of ``export_user_data``'s result, times in the user's zone."""
-    zone = _zone(data)
-    user = data.get("user") or {}
-    lines = [
-        "# Growth Journal export",
-        "",
-        f"Account: {user.get('email', '')}  ",
-        f"Exported: {_local(data.get('exported_at'), zone)}  ",
-        f"Times are in {zone.key}.",
-    ]
-    for journal in data.get("journals", []):
-        entries = journal.get("entries", [])
-        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
-        lines += ["", f"## {journal.get('title', '')}", "", f"_{count}_"]
-        for entry in entries:
-            heading = _local(entry.get("created_at"), zone)
-            if entry.get("updated_at") != entry.get("created_at"):
-                heading += f" (edited {_local(entry.get('updated_at'), zone)})"
-            lines += ["", f"### {heading}", "", html_to_markdown(entry.get("content", ""))]
-    goals = data.get("goals", [])
-    if goals:
-        lines += ["", "## Goals", ""]
-        for goal in goals:
-            target = f", target {goal['target_date']}" if goal.get("target_date") else ""
-            lines.append(f"- {goal.get('content', '')} ({goal.get('state', '')}{target})")
-    metrics = data.get("metrics", [])
-    if metrics:
-        lines += [
-            "",
-            "## Metrics",
-            "",
-            "| when | metric | rating | notes |",
-            "| --- | --- | --- | --- |",
-        ]
-        for metric in metrics:
-            notes = (metric.get("notes") or "").replace("|", "\\|").replace("\n", " ")
-            lines.append(
-                f"| {_local(metric.get('created_at'), zone)} | {metric.get('type', '')} "
-                f"| {metric.get('value', '')} | {notes} |"
-            )
-    return "\n".join(lines) + "\n"
-
-
 # --- deleting ---------------------------------------------------------------------
 
 
@@ -307,11 +182,28 @@ async def delete_user_data(session: AsyncSession, user_id: uuid.UUID) -> None:
     """Delete the user and everything they own, children before parents; others untouched.
 
     Their Telegram accounts stay (they are the Telegram user's, not the account's) but
-    are unlinked, as if logged out.
+    are unlinked, as if logged out; what those accounts had in progress goes: dialogs
+    (a /write draft, a half-done form) and messages kept while their session had expired.
+    So do failed logins and dialogs naming the email (someone half-way through logging
+    in to it). Call it in one transaction: all of it goes, or none.
     """
     journal_ids = select(Journal.id).where(Journal.user_id == user_id)
     entry_ids = select(Entry.id).where(Entry.journal_id.in_(journal_ids))
     email = await session.scalar(select(User.email).where(User.id == user_id))
+    linked = list(
+        (
+            await session.execute(
+                select(TelegramAccount.telegram_user_id).where(TelegramAccount.user_id == user_id)
+            )
+        ).scalars()
+    )
+    names_email = (
+        func.lower(DialogState.data["email"].astext) == email.lower() if email else false()
+    )
+    await session.execute(
+        delete(DialogState).where(or_(DialogState.telegram_user_id.in_(linked), names_email))
+    )
+    await session.execute(delete(PendingMessage).where(PendingMessage.telegram_user_id.in_(linked)))
 
     # Goals may point at the entries (only the user's own, unless the other app misbehaved).
     await unlink_goals(session, entry_ids)

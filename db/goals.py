@@ -7,6 +7,19 @@ The lifecycle lives in the timestamps (design document)::
         └─► deleted_at  └─► deleted_at
           (rejected)      (deleted)
 
+The web app may leave timestamps that disagree. One rule reads every row (also written
+in docs/data-models.md, "The bot's side"), the first that applies:
+
+1. ``deleted_at`` set: gone, whatever else is set; "rejected" if it was never accepted
+   nor completed (a suggestion turned down), else "deleted".
+2. ``completed_at`` set: completed. Completion implies acceptance: a missing
+   ``accepted_at`` reads as accepted when completed.
+3. ``accepted_at`` set: accepted, in progress.
+4. Otherwise: suggested.
+
+Timestamps are not compared with one another (a completion before the acceptance is
+still a completion). ``goal_state`` and the SQL conditions below follow the same rule.
+
 Each transition is one conditional ``UPDATE ... RETURNING``: a double press or two
 devices racing change the goal once, and the loser learns the state it found.
 """
@@ -69,7 +82,8 @@ class GoalStats:
 
 def goal_state(goal: Goal) -> GoalState:
     if goal.deleted_at is not None:
-        return GoalState.DELETED if goal.accepted_at is not None else GoalState.REJECTED
+        was_taken_up = goal.accepted_at is not None or goal.completed_at is not None
+        return GoalState.DELETED if was_taken_up else GoalState.REJECTED
     if goal.completed_at is not None:
         return GoalState.COMPLETED
     if goal.accepted_at is not None:
@@ -283,9 +297,10 @@ async def goal_stats(
         await session.execute(
             select(
                 events(Goal.suggested_at),
-                events(Goal.accepted_at),
+                # Completed but never accepted: accepted when completed (module rule 2).
+                events(func.coalesce(Goal.accepted_at, Goal.completed_at)),
                 events(Goal.completed_at),
-                events(Goal.deleted_at, Goal.accepted_at.is_(None)),
+                events(Goal.deleted_at, Goal.accepted_at.is_(None), Goal.completed_at.is_(None)),
             ).where(Goal.user_id == user_id)
         )
     ).one()

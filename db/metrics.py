@@ -1,15 +1,17 @@
 """Growth-mindset metrics: five 1–10 ratings, stored as TEXT as the design document has it.
 
-The shared app may have written any text into ``type`` and ``value``; reads skip rows
-that are not a known metric with a whole-number rating from 1 to 10.
+The shared app may have written any text into ``type`` and ``value``. Series and
+averages use only rows that are a known metric with a whole-number rating from 1 to 10;
+``unusable_ratings`` lists the others as they are, so the user is told what was left out.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import clean_text, naive_utc
@@ -120,3 +122,38 @@ async def stream_metric_series(
             if parsed is not None:
                 series[parsed[0]].append((created_at, parsed[1]))
     return series
+
+
+@dataclass(frozen=True)
+class UnusableRating:
+    """A metrics row charts and averages leave out, with its columns as stored."""
+
+    type: str
+    value: str
+    created_at: datetime
+
+
+async def unusable_ratings(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    start: datetime,
+    end: datetime | None = None,
+) -> list[UnusableRating]:
+    """Rows in [start, end) that ``metric_series`` and ``metric_averages`` skip, oldest first."""
+    # Rows that are certainly usable are left out in SQL; the rest get the full check.
+    certainly_usable = and_(
+        Metric.value.op("~")("^(10|[1-9])$"), Metric.type.in_([kind.value for kind in MetricType])
+    )
+    query = select(Metric.type, Metric.value, Metric.created_at).where(
+        Metric.user_id == user_id,
+        Metric.created_at >= naive_utc(start),
+        not_(certainly_usable),
+    )
+    if end is not None:
+        query = query.where(Metric.created_at < naive_utc(end))
+    rows = await session.execute(query.order_by(Metric.created_at, Metric.id))
+    return [
+        UnusableRating(kind, value, created_at)
+        for kind, value, created_at in rows
+        if _parse(kind, value) is None
+    ]

@@ -95,7 +95,12 @@ def _owner(table: str = "users") -> Mapped[uuid.UUID]:
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (Index("idx_users_email", "email"),)
+    __table_args__ = (
+        Index("idx_users_email", "email"),
+        # The bot's addition: the other app stores emails as typed, so logins and the
+        # "address taken" check compare lower(email).
+        Index("idx_users_email_lower", text("lower(email)")),
+    )
 
     id: Mapped[uuid.UUID] = _uuid_pk()
     email: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
@@ -262,7 +267,8 @@ class TelegramAccount(Base):
 
 
 class LoginAttempt(Base):
-    """Failed logins, counted per Telegram account and per email for lock-outs."""
+    """Failed logins ("login") and addresses tried in the sign-up dialog ("register"),
+    counted per Telegram account and per email for the delays of db/throttle.py."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -274,6 +280,25 @@ class LoginAttempt(Base):
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
     email: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[datetime] = _created_at()
+    kind: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'login'"))
+
+
+class KnownLogin(Base):
+    """A Telegram account that has logged in to a user before: failures strangers
+    record against the user's email do not delay it."""
+
+    __tablename__ = "known_logins"
+    __table_args__ = (
+        PrimaryKeyConstraint("telegram_user_id", "user_id", name="known_logins_pkey"),
+        Index("idx_known_logins_user_id", "user_id"),
+    )
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    created_at: Mapped[datetime] = _created_at()
+    last_login_at: Mapped[datetime] = _created_at()
 
 
 class DialogState(Base):
@@ -338,3 +363,17 @@ class ReminderSchedule(Base):
     next_at: Mapped[datetime] = mapped_column(DateTime(timezone=False), nullable=False)
     last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
     updated_at: Mapped[datetime] = _updated_at()
+
+
+class GroupChatNotice(Base):
+    """Groups, supergroups and channels the bot has told that it works in private chats
+    only: at most one such note per chat, whichever process handles the update."""
+
+    __tablename__ = "group_chat_notices"
+
+    # Telegram's own ids: no sequence.
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_type: Mapped[str] = mapped_column(Text, nullable=False)
+    noticed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=False), nullable=False, server_default=func.now()
+    )

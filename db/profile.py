@@ -1,7 +1,9 @@
 """The user's profile (``user_info``): names, bio, time zone and personal growth goals.
 
-``user_info`` is created with the account; every function here returns None when the
-user has no profile row rather than inventing names for one.
+``user_info`` is created with the account here, but the web app may add it later (or
+never): a user without one gets it on first need, with empty names and the documented
+defaults (docs/data-models.md, "The bot's side"). Functions still type their result as
+optional, for a user deleted meanwhile.
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 import uuid
 from typing import Any, Final, Literal, get_args
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import InvalidInput, clean_text, utc_now
-from db.models import UserInfo
+from db.models import User, UserInfo
 from db.vocab import VocabularyError, parse_timezone
 
 NAME_MAX_CHARS = 100
@@ -50,17 +53,88 @@ def growth_goals(info: UserInfo) -> dict[GrowthTerm, list[str]]:
     return result
 
 
+async def _ensure_profile(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Create the user's ``user_info`` if it is missing (names empty: they are NOT NULL
+    without a default; timezone and growth_goals take the column defaults)."""
+    await session.execute(
+        insert(UserInfo)
+        .from_select(
+            ["user_id", "first_name", "last_name"],
+            select(User.id, literal(""), literal("")).where(User.id == user_id),
+        )
+        .on_conflict_do_nothing(index_elements=[UserInfo.user_id])
+    )
+
+
 async def get_profile(session: AsyncSession, user_id: uuid.UUID) -> UserInfo | None:
-    return await session.scalar(select(UserInfo).where(UserInfo.user_id == user_id))
+    """The user's profile, created on first need; None only for a user that does not exist."""
+    info = await session.scalar(select(UserInfo).where(UserInfo.user_id == user_id))
+    if info is None:
+        await _ensure_profile(session, user_id)
+        info = await session.scalar(select(UserInfo).where(UserInfo.user_id == user_id))
+    return info
+
+
+# Zones whose standard time is a fractional offset, for offsets written as "+05:30".
+_FRACTIONAL_OFFSET_ZONES: Final[dict[int, str]] = {
+    -570: "Pacific/Marquesas",
+    -210: "America/St_Johns",
+    210: "Asia/Tehran",
+    270: "Asia/Kabul",
+    330: "Asia/Kolkata",
+    345: "Asia/Kathmandu",
+    390: "Asia/Yangon",
+    525: "Australia/Eucla",
+    570: "Australia/Darwin",
+    630: "Australia/Lord_Howe",
+    765: "Pacific/Chatham",
+}
+
+
+def _offset_zone(stored: str) -> str | None:
+    """An IANA zone for an offset such as ``GMT+2``, ``UTC-03:00`` or ``+05:30``.
+
+    Whole hours become ``Etc/GMT-2`` (POSIX names invert the sign); fractional ones the
+    zone whose standard time has that offset. None when ``stored`` is not an offset.
+    """
+    text = stored.strip().upper().replace(" ", "")
+    for prefix in ("UTC", "GMT"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    if not text:
+        return DEFAULT_TIMEZONE if stored.strip() else None
+    sign, digits = text[0], text[1:]
+    if sign not in "+-" or not digits:
+        return None
+    hours_text, _, minutes_text = digits.partition(":")
+    if not minutes_text and len(hours_text) == 4:  # +0530
+        hours_text, minutes_text = hours_text[:2], hours_text[2:]
+    if not (hours_text.isdigit() and len(hours_text) <= 2):
+        return None
+    if minutes_text and not (minutes_text.isdigit() and len(minutes_text) == 2):
+        return None
+    minutes = int(hours_text) * 60 + int(minutes_text or "0")
+    minutes = -minutes if sign == "-" else minutes
+    if minutes % 60 == 0 and -12 * 60 <= minutes <= 14 * 60:
+        hours = minutes // 60
+        return "Etc/UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
+    return _FRACTIONAL_OFFSET_ZONES.get(minutes)
 
 
 def usable_timezone(stored: str | None) -> str:
-    """A stored zone name in canonical spelling, or UTC when it is missing or unusable
-    (the other app may have written anything)."""
-    try:
-        return require_timezone(stored) if stored is not None else DEFAULT_TIMEZONE
-    except InvalidInput:
+    """The one rule for reading ``user_info.timezone`` (the other app may have written
+    anything): an IANA name in canonical spelling, old names included (Europe/Kiev);
+    an offset (GMT+2, +05:30) as the zone with that offset; UTC when it is missing,
+    empty or unusable."""
+    if stored is None or not stored.strip():
         return DEFAULT_TIMEZONE
+    try:
+        return require_timezone(stored)
+    except InvalidInput:
+        pass
+    zone = _offset_zone(stored)
+    return DEFAULT_TIMEZONE if zone is None else require_timezone(zone)
 
 
 async def get_timezone(session: AsyncSession, user_id: uuid.UUID) -> str:
@@ -70,6 +144,7 @@ async def get_timezone(session: AsyncSession, user_id: uuid.UUID) -> str:
 
 
 async def _locked_profile(session: AsyncSession, user_id: uuid.UUID) -> UserInfo | None:
+    await _ensure_profile(session, user_id)
     # FOR UPDATE: concurrent edits (two growth goals added at once) must not overwrite each other.
     return await session.scalar(
         select(UserInfo)

@@ -403,6 +403,8 @@ async def _linked_chats(
         .where(
             TelegramAccount.user_id == _any(ids),
             Session.expires_at > naive_utc(datetime.now(UTC)),
+            # A private chat's id is the user's: never a group's.
+            TelegramAccount.chat_id == TelegramAccount.telegram_user_id,
         )
         .order_by(TelegramAccount.user_id, TelegramAccount.created_at, TelegramAccount.chat_id)
     )

@@ -82,6 +82,19 @@ def _color_scheme(value: object) -> str:
     return scheme
 
 
+EXTERNAL_AI_CONSENT: Final = "externalAiConsentHost"
+_HOST = re.compile(r"[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?|\[[0-9a-f:.]{2,45}\]")
+
+
+def _consent_host(value: object) -> str:
+    if value is False or value is None or value == "":
+        return ""
+    host = value.strip().lower() if isinstance(value, str) else ""
+    if not _HOST.fullmatch(host):
+        raise InvalidInput(f"{EXTERNAL_AI_CONSENT} must be a host name, or empty.")
+    return host
+
+
 _VALIDATORS: Final[dict[SettingsDocument, dict[str, Callable[[object], object]]]] = {
     "notification_preferences": {
         "emailNotifications": _boolean("emailNotifications"),
@@ -105,6 +118,9 @@ _VALIDATORS: Final[dict[SettingsDocument, dict[str, Callable[[object], object]]]
         "enableAiInsights": _boolean("enableAiInsights"),
         "enableSentimentAnalysis": _boolean("enableSentimentAnalysis"),
         "enableGrowthSuggestions": _boolean("enableGrowthSuggestions"),
+        # The bot's own key: the host the user agreed to send entry text to (see
+        # docs/security.md); "" or absent means no consent.
+        EXTERNAL_AI_CONSENT: _consent_host,
     },
 }
 
@@ -214,9 +230,9 @@ def ai_settings_document(user_id: ColumnElement[uuid.UUID]) -> ScalarSelect[Any]
 
 
 def ai_settings_of(stored: object) -> dict[str, object]:
-    """The AI toggles of a stored document: the documented defaults where there is no
-    row, and for values the other app stored badly."""
-    return {key: _read_ai(stored, key) for key in _DEFAULTS["ai_interaction_settings"]}
+    """The AI toggles (and the bot's consent key) of a stored document: the documented
+    defaults where there is no row, and for values the other app stored badly."""
+    return {key: _read_ai(stored, key) for key in _VALIDATORS["ai_interaction_settings"]}
 
 
 def _read_ai(stored: object, key: str) -> object:

@@ -47,7 +47,7 @@ async def _run_async() -> None:
     url = config.get_main_option("sqlalchemy.url")
     if not url:
         raise RuntimeError("no database URL given to Alembic (set DATABASE_URL)")
-    engine = create_async_engine(async_url(url), poolclass=pool.NullPool)
+    engine = create_async_engine(async_url(url), poolclass=pool.NullPool, hide_parameters=True)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
         await connection.commit()

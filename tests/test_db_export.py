@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import ColumnElement, func, select
 
+from bot.logic.exporting import export_markdown
+from bot.logic.richtext import to_markdown
 from db import export
 from db.database import Database
 from db.entries import link_message
@@ -111,11 +113,11 @@ async def test_export_of_a_missing_user_is_not_found(db: Database) -> None:
 async def test_markdown_lists_every_journal_and_entry_in_local_time(db: Database) -> None:
     alice = await _populate(db, "alice@example.com", 1)
     async with db.sessions() as s:
-        markdown = export.export_markdown(await export.export_user_data(s, alice))
+        markdown = export_markdown(await export.export_user_data(s, alice), "Asia/Tokyo")
     assert markdown.startswith("# Growth Journal export\n")
     assert "## Daily <Notes>\n" in markdown and "## Empty\n" in markdown
     # 23:30 UTC on 10 March is 08:30 on 11 March in Tokyo.
-    assert "### 2024-03-11 08:30\n\n**Big** win & a _small_ one\n" in markdown
+    assert "### 2024-03-11 08:30\n\n**Big** win & a *small* one\n" in markdown
     assert "### 2024-03-12 08:30\n\nsecond\n" in markdown
     assert "_2 entries_" in markdown and "_0 entries_" in markdown
     assert "- Celebrate wins (accepted)" in markdown
@@ -126,23 +128,28 @@ async def test_markdown_lists_every_journal_and_entry_in_local_time(db: Database
     ("html", "markdown"),
     [
         ("<b>bold</b> and <strong>strong</strong>", "**bold** and **strong**"),
-        ("<i>it</i> <em>em</em>", "_it_ _em_"),
+        ("<i>it</i> <em>em</em>", "*it* *em*"),
         (
             'see <a href="https://example.com/a?b=1&amp;c=2">the site</a>',
             "see [the site](https://example.com/a?b=1&c=2)",
         ),
         ("run <code>ls -la</code>", "run `ls -la`"),
-        ("<u>under</u> <s>strike</s> <tg-spoiler>spoiler</tg-spoiler>", "under strike spoiler"),
+        ("<u>under</u> <s>strike</s> <tg-spoiler>spoiler</tg-spoiler>", "under ~~strike~~ spoiler"),
         ("1 &lt; 2 &amp;&amp; 3 &gt; 2 &quot;q&quot;", '1 < 2 && 3 > 2 "q"'),
         ("<b>bold </b>word", "**bold** word"),
-        ("<b><i>both</i></b>", "**_both_**"),
+        ("<b><i>both</i></b>", "***both***"),
         ("<b>unclosed", "**unclosed**"),
         ("<pre><code>x = 1\ny = 2</code></pre>", "```\nx = 1\ny = 2\n```"),
         ("<b></b>empty", "empty"),
+        # The web app's editor, converted as for Telegram
+        ("<h2>Plan</h2><ul><li>one</li><li>two</li></ul>", "**Plan**  \n• one  \n• two"),
+        ("<p>first</p><p></p><p>a_b *c*</p>", "first  \n  \na\\_b \\*c\\*"),
+        # Plain text and the bot's own line breaks
+        ("I <3 you & me\nline", "I <3 you & me  \nline"),
     ],
 )
 def test_html_to_markdown(html: str, markdown: str) -> None:
-    assert export.html_to_markdown(html) == markdown
+    assert to_markdown(html) == markdown
 
 
 async def _count(db: Database, model: type[Base], *where: ColumnElement[bool]) -> int:

@@ -214,15 +214,47 @@ async def test_empty_bio_clears_it_and_none_leaves_it(db: Database) -> None:
     assert (await _info(db, alice)).bio is None
 
 
-async def test_users_without_a_profile_get_none(db: Database) -> None:
+async def test_users_without_a_profile_get_one_on_first_need(db: Database) -> None:
+    # The web app may create user_info later than the user, or never.
     async with db.sessions.begin() as s:
         nobody = await make_user(s, profile=False)
-        assert await profile.get_profile(s, nobody) is None
-        assert await profile.update_profile(s, nobody, first_name="X") is None
-        assert await profile.set_timezone(s, nobody, "Europe/Paris") is None
-        assert await profile.add_growth_goal(s, nobody, "shortTerm", "Run") is None
-        assert await profile.get_timezone(s, nobody) == "UTC"
+        assert await profile.get_timezone(s, nobody) == "UTC"  # reading alone creates nothing
         assert await s.scalar(select(func.count()).select_from(UserInfo)) == 0
+        info = await profile.get_profile(s, nobody)
+        assert info is not None
+        assert (info.first_name, info.last_name, info.bio) == ("", "", None)
+        assert info.timezone == "UTC"
+        assert info.growth_goals == {"shortTerm": [], "longTerm": []}
+        assert await profile.set_timezone(s, nobody, "Europe/Paris") is not None
+        assert await profile.add_growth_goal(s, nobody, "shortTerm", "Run") is not None
+        assert await s.scalar(select(func.count()).select_from(UserInfo)) == 1
+    async with db.sessions.begin() as s:
+        ghost = uuid.uuid4()
+        assert await profile.get_profile(s, ghost) is None  # no such user: nothing created
+        assert await profile.update_profile(s, ghost, first_name="X") is None
+
+
+@pytest.mark.parametrize(
+    ("stored", "usable"),
+    [
+        (None, "UTC"),
+        ("", "UTC"),
+        ("   ", "UTC"),
+        ("Europe/Kiev", "Europe/Kiev"),
+        ("europe/kyiv", "Europe/Kyiv"),
+        ("GMT+2", "Etc/GMT-2"),
+        ("UTC-3", "Etc/GMT+3"),
+        ("+05:30", "Asia/Kolkata"),
+        ("+0545", "Asia/Kathmandu"),
+        ("GMT", "GMT"),
+        ("UTC+00:00", "Etc/UTC"),
+        ("+15", "UTC"),
+        ("Mars/Base", "UTC"),
+        ("../etc/passwd", "UTC"),
+    ],
+)
+def test_stored_time_zones_are_read_sensibly(stored: str | None, usable: str) -> None:
+    assert profile.usable_timezone(stored) == usable
 
 
 async def test_set_timezone_stores_the_canonical_name(db: Database) -> None:

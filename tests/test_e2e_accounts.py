@@ -39,7 +39,8 @@ async def test_register_creates_user_profile_settings_and_journal(bot: BotHarnes
     assert "My Journal" in welcome.plain_text
 
     async with bot.db.sessions() as s:
-        user = (await s.execute(select(User).where(User.email == "alice@example.com"))).scalar_one()
+        # Stored as typed, as the web app stores it.
+        user = (await s.execute(select(User).where(User.email == "Alice@Example.com"))).scalar_one()
         assert user.password_hash.startswith("$2b$")
         assert "a very good password" not in user.password_hash
         info = (await s.execute(select(UserInfo).where(UserInfo.user_id == user.id))).scalar_one()
@@ -59,12 +60,48 @@ async def test_register_creates_user_profile_settings_and_journal(bot: BotHarnes
         assert "a very good password" not in str(call.params)
 
 
-async def test_register_with_a_taken_email_offers_login(bot: BotHarness) -> None:
+async def test_register_with_a_taken_email_does_not_say_so_up_front(bot: BotHarness) -> None:
     await bot.register(ALICE, "taken@example.com")
+    for email in ("free@example.com", "Taken@Example.com"):
+        await bot.say(BOB, "/start")
+        await bot.press(BOB, "Create account", contains="email")
+        # The same answer whether the address is free or taken.
+        reply = await bot.say(BOB, email)
+        assert reply.plain_text.startswith("Thanks! Now choose a password")
+        await bot.say(BOB, "/cancel", contains="Cancelled")
     await bot.say(BOB, "/start")
     await bot.press(BOB, "Create account", contains="email")
-    reply = await bot.say(BOB, "taken@example.com", contains="already an account")
-    assert "Log in" in reply.button_texts()
+    await bot.say(BOB, "TAKEN@example.com", contains="password")
+    refused = await bot.say(BOB, "not alices password", contains="couldn't create")
+    assert "Log in" in refused.button_texts()
+    assert "already an account" not in refused.plain_text
+    async with bot.db.sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(User)) == 1
+        account = await s.get(TelegramAccount, BOB)
+        assert account is not None and account.user_id is None
+        # The refusal cost a failed login against the address.
+        rows = select(LoginAttempt.kind, LoginAttempt.email).where(
+            LoginAttempt.telegram_user_id == BOB
+        )
+        assert sorted((await s.execute(rows)).all()) == [
+            ("login", "taken@example.com"),
+            ("register", "free@example.com"),
+            ("register", "taken@example.com"),
+            ("register", "taken@example.com"),
+        ]
+
+
+async def test_register_with_own_address_and_password_logs_in(bot: BotHarness) -> None:
+    await bot.register(ALICE, "mine@example.com", "correct horse battery")
+    await bot.say(ALICE, "/logout", contains="logged out")
+    await bot.say(ALICE, "/start")
+    await bot.press(ALICE, "Create account", contains="email")
+    await bot.say(ALICE, "Mine@Example.com", contains="password")
+    await bot.say(ALICE, "correct horse battery", contains="you're logged in")
+    async with bot.db.sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(User)) == 1
+        account = await s.get(TelegramAccount, ALICE)
+        assert account is not None and account.user_id is not None
 
 
 async def test_login_logout_and_wrong_password(bot: BotHarness) -> None:
@@ -93,7 +130,7 @@ async def test_login_logout_and_wrong_password(bot: BotHarness) -> None:
     assert "weren't logged in" in (await bot.say(BOB, "/logout")).plain_text
 
 
-async def test_five_failures_lock_logins_for_fifteen_minutes(bot: BotHarness) -> None:
+async def test_failures_bring_growing_delays_not_a_lock(bot: BotHarness) -> None:
     await bot.register(ALICE, "lock@example.com", "correct horse battery")
     await bot.say(ALICE, "/logout")
     await bot.say(BOB, "/start")
@@ -101,25 +138,31 @@ async def test_five_failures_lock_logins_for_fifteen_minutes(bot: BotHarness) ->
     await bot.say(BOB, "lock@example.com", contains="password")
     for _ in range(4):
         await bot.say(BOB, "guess guess guess", contains="don't match")
-    locked = await bot.say(BOB, "guess guess guess", contains="Too many")
-    assert "15 minutes" in locked.plain_text
+    delayed = await bot.say(BOB, "guess guess guess", contains="Too many")
+    assert "wait 1 minute " in delayed.plain_text
 
-    # Even the right password is refused now, from this account...
+    # Even the right password waits now, from this account...
     await bot.press(BOB, "Log in", contains="Too many")
-    # ...and for this email from another account.
+    # ...and for this email from another account that never logged in to it.
     carol = 1003
     await bot.say(carol, "/start")
     await bot.press(carol, "Log in", contains="email")
     assert "Too many" in (await bot.say(carol, "lock@example.com")).plain_text
 
-    # Fifteen minutes later it works again.
-    async with bot.db.sessions.begin() as s:
-        await s.execute(
-            update(LoginAttempt).values(created_at=LoginAttempt.created_at - timedelta(minutes=16))
-        )
+    # A minute later one more try is allowed; failing it doubles the wait.
+    await _age_attempts(bot, timedelta(minutes=1, seconds=1))
+    await bot.press(BOB, "Log in", contains="email")
+    await bot.say(BOB, "lock@example.com", contains="password")
+    assert "wait 2 minutes" in (await bot.say(BOB, "guess again!", contains="Too many")).plain_text
+    await _age_attempts(bot, timedelta(minutes=2, seconds=1))
     await bot.press(BOB, "Log in", contains="email")
     await bot.say(BOB, "lock@example.com", contains="password")
     await bot.say(BOB, "correct horse battery", contains="logged in")
+
+
+async def _age_attempts(bot: BotHarness, by: timedelta) -> None:
+    async with bot.db.sessions.begin() as s:
+        await s.execute(update(LoginAttempt).values(created_at=LoginAttempt.created_at - by))
 
 
 async def test_expired_session_keeps_what_was_written(bot: BotHarness) -> None:
@@ -175,3 +218,19 @@ async def test_menu_is_published(bot: BotHarness) -> None:
     call = await bot.fake.wait_for_call("setMyCommands")
     names = [c["command"] for c in call.params["commands"]]
     assert {"start", "help", "cancel", "logout"} <= set(names)
+
+
+async def test_sign_up_attempts_are_rate_limited(bot: BotHarness) -> None:
+    """Probing addresses through the sign-up dialog slows down like guessing passwords."""
+    for i in range(5):
+        await bot.say(BOB, "/start")
+        await bot.press(BOB, "Create account", contains="email")
+        await bot.say(BOB, f"probe{i}@example.com", contains="choose a password")
+    await bot.say(BOB, "/cancel")
+    await bot.say(BOB, "/start")
+    assert "wait 1 minute " in (await bot.press(BOB, "Create account")).plain_text
+    await _age_attempts(bot, timedelta(minutes=1, seconds=1))
+    await bot.press(BOB, "Create account", contains="email")
+    await bot.say(BOB, "probe5@example.com", contains="choose a password")
+    # Each further address doubles the wait.
+    assert "wait 2 minutes" in (await bot.press(BOB, "Create account")).plain_text

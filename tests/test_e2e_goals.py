@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import web
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.fake_api.server import ChatMessage
 from bot.handlers.goals import parse_target_date
@@ -24,6 +24,7 @@ from db import goals, settings
 from db.database import Database
 from db.errors import InvalidInput
 from db.models import Entry, Goal
+from db.settings import EXTERNAL_AI_CONSENT, update_setting
 from tests.harness import BotHarness, login_as, running_bot
 
 ANN = 2001
@@ -682,6 +683,19 @@ async def test_suggestions_from_the_model_and_local_fallback(
         db, database_url, llm_base_url=fake_llm.base_url, llm_api_key="k", llm_model="m"
     ) as bot:
         user_id = await login_as(bot.db, CAL)
+        # Without consent nothing reaches the model: the local engine suggests.
+        assert len(await write(bot, CAL, SPEAKING)) == 1
+        assert fake_llm.requests == []
+        async with bot.db.sessions.begin() as s:  # start over with no goals
+            await s.execute(delete(Goal))
+        # /settings says what would be sent where, and the user agrees.
+        menu = await bot.say(CAL, "/settings", contains="Settings")
+        assert "stay on this server" in menu.plain_text
+        ai = await bot.press(CAL, "🤖 AI", contains="Where your entries go")
+        assert "text of each new entry and your open goals are sent to 127.0.0.1" in (ai.plain_text)
+        toast = await tap(bot, CAL, ai, "🌐 Send entries to 127.0.0.1: off")
+        assert toast == "Entries go to 127.0.0.1 for suggestions"
+        assert "Sending entries to 127.0.0.1: allowed" in bot.fake.messages(CAL)[-1].plain_text
         [suggestion] = await write(bot, CAL, SPEAKING)
         assert suggestion.plain_text == (
             "💡 Suggested goal: Rehearse the opening minute of your talk twice before Friday\n"
@@ -708,5 +722,25 @@ async def test_suggestions_from_the_model_and_local_fallback(
         assert [m.plain_text.split("\n")[0] for m in suggestions] == [
             f"💡 Suggested goal: {g.content}" for g in local
         ]
+        # Consent withdrawn: nothing more is sent.
+        await bot.say(CAL, "/settings", contains="also sent to 127.0.0.1")
+        ai = await bot.press(CAL, "🤖 AI", contains="Where your entries go")
+        await tap(bot, CAL, ai, "🌐 Send entries to 127.0.0.1: on")
+        await write(bot, CAL, "I can't draw faces, I give up on sketching.")
+        assert len(fake_llm.requests) == 2
         assert bot.app.post_shutdown is not None
         await bot.app.post_shutdown(bot.app)  # closes the model's HTTP client
+
+
+async def test_consent_to_another_host_does_not_count(
+    db: Database, database_url: str, fake_llm: FakeLLM
+) -> None:
+    """Consent names the host: moving LLM_BASE_URL elsewhere asks again."""
+    async with running_bot(db, database_url, llm_base_url=fake_llm.base_url) as bot:
+        user_id = await login_as(bot.db, CAL)
+        async with bot.db.sessions.begin() as s:
+            await update_setting(
+                s, user_id, "ai_interaction_settings", EXTERNAL_AI_CONSENT, "llm.example.com"
+            )
+        assert len(await write(bot, CAL, SPEAKING)) == 1  # the local engine's
+        assert fake_llm.requests == []

@@ -170,7 +170,7 @@ async def test_email_reminders_reach_an_smtp_server(bot: BotHarness) -> None:
                 "smtp_host": "127.0.0.1",
                 "smtp_port": port,
                 "smtp_from": "Growth Journal <journal@example.org>",
-                "smtp_starttls": False,
+                "smtp_allow_insecure": True,  # this test server has no TLS
             }
         )
         sender = ReminderDispatcher(bot.app.bot, bot.db.sessions, settings)

@@ -548,3 +548,34 @@ async def test_terminal_chat_numbers_buttons_and_presses_them(fake: FakeBotAPI) 
     assert "bot> Keep this entry?" in transcript
     assert "bot (edited)> You chose accept" in transcript
     assert pressed == ["accept"]
+
+
+async def test_groups_supergroups_and_channels(fake: FakeBotAPI, bot: Bot) -> None:
+    fake.add_group(-10, "group", "Friends")
+    fake.add_group(-1000000000011, "supergroup")
+    fake.add_group(-1000000000012, "channel")
+    await fake.send_text(7, "/entries", chat_id=-10)
+    await fake.send_text(7, "hello", chat_id=-1000000000011)
+    await fake.send_text(7, "a post", chat_id=-1000000000012)
+    await fake.press(7, 1, "acc::new", chat_id=-10)
+    await fake.add_bot_to_group(7, -20)
+    updates = await bot.get_updates(timeout=0)
+    group, supergroup, channel, press, added = updates
+
+    assert group.message is not None and group.message.chat.type == "group"
+    assert group.message.chat.title == "Friends" and group.message.from_user is not None
+    assert group.message.from_user.id == 7 and group.message.text == "/entries"
+    assert supergroup.effective_chat is not None and supergroup.effective_chat.type == "supergroup"
+    assert channel.channel_post is not None and channel.channel_post.from_user is None
+    assert channel.channel_post.sender_chat is not None
+    assert press.callback_query is not None and press.effective_chat is not None
+    assert press.effective_chat.id == -10 and press.callback_query.from_user.id == 7
+    assert added.my_chat_member is not None and added.my_chat_member.chat.id == -20
+    assert added.my_chat_member.new_chat_member.status == "member"
+
+    assert await bot.leave_chat(-10)
+    assert -10 in fake.left_chats
+    with pytest.raises(Forbidden):
+        await bot.send_message(-10, "still here?")
+    with pytest.raises(BadRequest):
+        await bot.leave_chat(7)  # a private chat cannot be left

@@ -327,3 +327,19 @@ async def test_injected_client_is_used_and_left_open(fake_llm: FakeLLM) -> None:
         assert [g.content for g in await ask(engine)] == [GOOD["content"]]
         await engine.aclose()
         assert not client.is_closed
+
+
+async def test_an_error_body_echoing_the_entry_is_not_logged(
+    fake_llm: FakeLLM,
+    engine_parts: tuple[LLMSuggestionEngine, RecordingFallback],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Endpoints often quote the request in their error page; the entry must not reach
+    the logs that way."""
+    engine, _ = engine_parts
+    fake_llm.status = 400
+    fake_llm.body = json.dumps({"error": f"cannot process: {ENTRY}"})
+    caplog.set_level(logging.DEBUG)
+    assert await ask(engine) == FALLBACK_GOALS
+    assert "HTTP 400" in caplog.text
+    assert ENTRY[:40] not in caplog.text

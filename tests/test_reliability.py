@@ -9,14 +9,18 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from db.database import Database, open_database
 from db.embedded import EmbeddedPostgres, ensure_database
-from db.models import Entry, Journal, Session, User
+from db.models import DialogState, Entry, Journal, Session, User
 from tests.harness import BotHarness, login_as, running_bot
 
 USERS = 20
+_FORCED_FAILURE = """
+CREATE OR REPLACE FUNCTION forced_failure() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'forced failure for the log scan'; END $$
+"""
 MESSAGES = 200
 
 
@@ -133,9 +137,47 @@ async def test_no_password_hash_or_token_in_logs_or_messages(
         password_hash = (await s.execute(select(User.password_hash))).scalar_one()
         tokens = list((await s.execute(select(Session.token))).scalars())
     secrets_to_hide = [password, password_hash, *tokens]
+
+    # A database error while the statement carries an email, a bcrypt hash and entry
+    # text: the error is logged, its bound values are not.
+    entry_text = "my private entry " + secrets.token_hex(8)
+    other_password = "pw-" + secrets.token_hex(8)
+    other_email = f"forced-{secrets.token_hex(4)}@example.com"
+    async with bot.db.engine.begin() as conn:
+        await conn.execute(text(_FORCED_FAILURE))
+        for table in ("entries", "users"):
+            await conn.execute(
+                text(
+                    f"CREATE TRIGGER forced_failure BEFORE INSERT ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION forced_failure()"
+                )
+            )
+    try:
+        await bot.say(6301, entry_text, contains="went wrong")
+        await bot.say(6302, "/start", contains="account")
+        await bot.press(6302, "Create account", contains="email")
+        await bot.say(6302, other_email, contains="password")
+        await bot.say(6302, other_password, contains="first name")
+        await bot.say(6302, "Grace", contains="last name")
+        await bot.say(6302, "Hopper", contains="time zone")
+        async with bot.db.sessions() as s:
+            state = await s.get(DialogState, 6302)
+        assert state is not None
+        other_hash = str(state.data["password_hash"])
+        await bot.press(6302, "UTC", contains="went wrong")
+    finally:
+        async with bot.db.engine.begin() as conn:
+            for table in ("entries", "users"):
+                await conn.execute(text(f"DROP TRIGGER forced_failure ON {table}"))
+    secrets_to_hide += [entry_text, other_password, other_hash, other_email]
+
     logged = "\n".join(
-        r.getMessage() + (str(r.exc_info[1]) if r.exc_info else "") for r in caplog.records
+        r.getMessage() + (logging.Formatter().formatException(r.exc_info) if r.exc_info else "")
+        for r in caplog.records
     )
+    # Both failures reached the log, statement and all; only the values are hidden.
+    assert logged.count("forced failure for the log scan") >= 2
+    assert "INSERT INTO users" in logged
     # What the bot sent (getUpdates results are the user's own messages coming in).
     sent = "\n".join(str(c.params) for c in bot.fake.calls if c.method != "getUpdates")
     for secret in secrets_to_hide:

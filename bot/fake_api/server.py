@@ -488,6 +488,8 @@ class ChatMessage:
     file_id: str | None = None
     file_path: Path | None = None  # where the upload was written, when files_dir is set
     location: tuple[float, float] | None = None
+    # Who wrote a user message in a group or supergroup (in a private chat: the chat).
+    sender_id: int | None = None
     deleted: bool = False
     edits: list[MessageEdit] = field(default_factory=list)
     edit_date: int | None = None
@@ -672,6 +674,9 @@ class FakeBotAPI:
         self._next_file = 0
         self._faults: list[_Fault] = []
         self._blocked: set[int] = set()
+        # Groups, supergroups and channels the test created: id -> Telegram's Chat object.
+        self._group_chats: dict[int, JSONDict] = {}
+        self.left_chats: set[int] = set()  # chats the bot left with leaveChat
         self._delays: dict[str, float] = {}
         self._chat_buckets: dict[int, tuple[float, float]] = {}  # chat -> (tokens, at)
         self._seq = 0
@@ -704,6 +709,7 @@ class FakeBotAPI:
                 "sendLocation": self._send_location,
                 "sendChatAction": self._send_chat_action,
                 "getFile": self._get_file,
+                "leaveChat": self._leave_chat,
                 "setMyCommands": self._set_my_commands,
                 "getMyCommands": self._get_my_commands,
                 "deleteMyCommands": self._delete_my_commands,
@@ -968,6 +974,8 @@ class FakeBotAPI:
             raise _ApiError(fault.status, fault.description, fault.parameters)
         if method in _CHAT_DELIVERY_METHODS and chat_id in self._blocked:
             raise _ApiError(403, "Forbidden: bot was blocked by the user")
+        if method in _CHAT_DELIVERY_METHODS and chat_id in self.left_chats:
+            raise _ApiError(403, "Forbidden: bot is not a member of the group chat")
         if self.enforce_rate_limits and method in _SEND_METHODS and isinstance(chat_id, int):
             self._check_rate(chat_id)
 
@@ -1019,6 +1027,8 @@ class FakeBotAPI:
         return msg
 
     def _chat_json(self, chat_id: int) -> JSONDict:
+        if chat_id in self._group_chats:
+            return dict(self._group_chats[chat_id])
         if chat_id < 0:
             return {"id": chat_id, "type": "group", "title": f"Group {chat_id}"}
         user = self._users.get(chat_id, {"first_name": "User"})
@@ -1031,12 +1041,18 @@ class FakeBotAPI:
         return self._users.get(user_id) or {"id": user_id, "is_bot": False, "first_name": "User"}
 
     def _message_json(self, msg: ChatMessage) -> JSONDict:
+        chat = self._chat_json(msg.chat_id)
         data: JSONDict = {
             "message_id": msg.message_id,
-            "from": self.bot_user if msg.from_bot else self._user_json(msg.chat_id),
-            "chat": self._chat_json(msg.chat_id),
+            "from": self.bot_user
+            if msg.from_bot
+            else self._user_json(msg.sender_id or msg.chat_id),
+            "chat": chat,
             "date": msg.date,
         }
+        if chat["type"] == "channel":  # channel posts are signed by the channel
+            del data["from"]
+            data["sender_chat"] = chat
         if msg.edit_date is not None:
             data["edit_date"] = msg.edit_date
         formatted = None
@@ -1261,10 +1277,13 @@ class FakeBotAPI:
         first_name: str = "Test",
         username: str | None = None,
         language_code: str | None = "en",
+        chat_id: int | None = None,
     ) -> int:
-        """A user writes ``text`` in their private chat; returns the new message's id."""
+        """A user writes ``text`` in their private chat, or in the group, supergroup or
+        channel ``chat_id`` (see ``add_group``); returns the new message's id."""
         self._remember_user(user_id, first_name, username, language_code)
-        msg = self._new_message(user_id, from_bot=False)
+        msg = self._new_message(user_id if chat_id is None else chat_id, from_bot=False)
+        msg.sender_id = user_id
         msg.text = text
         if entities is not None:
             msg.entities = list(entities)
@@ -1274,8 +1293,33 @@ class FakeBotAPI:
                 msg.entities = [
                     {"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))}
                 ]
-        self._enqueue("message", self._message_json(msg))
+        kind = "channel_post" if self._chat_json(msg.chat_id)["type"] == "channel" else "message"
+        self._enqueue(kind, self._message_json(msg))
         return msg.message_id
+
+    def add_group(self, chat_id: int, kind: str = "group", title: str | None = None) -> None:
+        """Makes ``chat_id`` a group, supergroup or channel that users can write in."""
+        if kind not in {"group", "supergroup", "channel"}:
+            raise ValueError(f"not a group chat type: {kind}")
+        self._group_chats[chat_id] = {"id": chat_id, "type": kind, "title": title or kind}
+
+    async def add_bot_to_group(self, user_id: int, chat_id: int) -> int:
+        """``user_id`` adds the bot to the group ``chat_id``: a ``my_chat_member`` update."""
+        if chat_id not in self._group_chats:
+            self.add_group(chat_id)
+        if user_id not in self._users:
+            self._remember_user(user_id, "Test", None, "en")
+        self.left_chats.discard(chat_id)
+        return self._enqueue(
+            "my_chat_member",
+            {
+                "chat": self._chat_json(chat_id),
+                "from": self._user_json(user_id),
+                "date": int(time.time()),
+                "old_chat_member": {"user": self.bot_user, "status": "left"},
+                "new_chat_member": {"user": self.bot_user, "status": "member"},
+            },
+        )
 
     async def edit_text(self, user_id: int, message_id: int, new_text: str) -> None:
         """The user edits one of their messages (an ``edited_message`` update)."""
@@ -1323,7 +1367,13 @@ class FakeBotAPI:
         return msg.message_id
 
     async def press(
-        self, user_id: int, message_id: int, callback_data: str, *, first_name: str = "Test"
+        self,
+        user_id: int,
+        message_id: int,
+        callback_data: str,
+        *,
+        first_name: str = "Test",
+        chat_id: int | None = None,
     ) -> str:
         """The user presses an inline button; returns the callback query id.
 
@@ -1334,14 +1384,15 @@ class FakeBotAPI:
             self._remember_user(user_id, first_name, None, "en")
         self._next_callback += 1
         query_id = str(4_000_000_000_000 + self._next_callback)
-        msg = self.message(user_id, message_id)
+        in_chat = user_id if chat_id is None else chat_id
+        msg = self.message(in_chat, message_id)
         if msg is not None and not msg.deleted:
             message = self._message_json(msg)
         else:
             message = {
                 "message_id": message_id,
                 "from": self.bot_user,
-                "chat": self._chat_json(user_id),
+                "chat": self._chat_json(in_chat),
                 "date": int(time.time()),
             }
         self._callbacks[query_id] = _CallbackQuery(query_id, user_id, message_id, callback_data)
@@ -1772,6 +1823,13 @@ class FakeBotAPI:
         self._chat_id(params)
         if params.get("action") not in _CHAT_ACTIONS:
             raise _bad("wrong parameter action in request")
+        return True
+
+    async def _leave_chat(self, params: JSONDict, uploads: dict[str, _Upload]) -> bool:
+        chat_id = self._chat_id(params)
+        if self._chat_json(chat_id)["type"] == "private":
+            raise _bad("chat member status can't be changed in private chats")
+        self.left_chats.add(chat_id)
         return True
 
     async def _get_file(self, params: JSONDict, uploads: dict[str, _Upload]) -> JSONDict:

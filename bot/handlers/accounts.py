@@ -20,8 +20,8 @@ from bot.logic.schedule import validate_timezone
 from bot.messaging import delete_quietly
 from bot.services import get_services
 from bot.session import LOGIN_BUTTONS, LOGIN_HOOKS, load_link
-from db import accounts, dialogs
-from db.models import DialogState
+from db import accounts, dialogs, throttle
+from db.models import DialogState, User
 
 COMMANDS = [
     Command("start", "Start here: create an account or log in", "Getting started"),
@@ -31,7 +31,9 @@ COMMANDS = [
 ]
 
 MIN_PASSWORD = 8
-MAX_PASSWORD_BYTES = 72  # bcrypt reads no further; longer would silently be truncated
+# bcrypt (here and in the web app) reads no further: a longer new password would be
+# cut without the user knowing. Existing longer ones still log in (bcryptjs rules).
+MAX_PASSWORD_BYTES = accounts.BCRYPT_MAX_BYTES
 MAX_NAME = 100
 COMMON_ZONES = [
     "UTC",
@@ -59,6 +61,45 @@ def _dummy_hash() -> str:
 
 def _minutes(delta: timedelta) -> int:
     return max(1, -(-int(delta.total_seconds()) // 60))
+
+
+def _matching_user(password: str, candidates: list[tuple[User, str]]) -> User | None:
+    """The user whose hash the password matches (run in a worker thread). An unknown
+    address is checked against a dummy hash so it costs as long as a wrong password."""
+    if not candidates:
+        accounts.verify_password(password, _dummy_hash())
+    for user, password_hash in candidates:
+        if accounts.verify_password(password, password_hash):
+            return user
+    return None
+
+
+async def _candidates(context: ContextTypes.DEFAULT_TYPE, email: str) -> list[tuple[User, str]]:
+    async with get_services(context).db.sessions.begin() as s:
+        users = await accounts.find_users_by_email(s, email)
+    return [(u, u.password_hash) for u in users]
+
+
+async def _log_in(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, email: str, text: str
+) -> None:
+    """Link this Telegram account to ``user`` after a right password."""
+    tg_user, chat = update.effective_user, update.effective_chat
+    if tg_user is None or chat is None:
+        return
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        await throttle.logged_in(s, tg_user.id, email, user.id)
+        await accounts.start_session(
+            s,
+            user_id=user.id,
+            telegram_user_id=tg_user.id,
+            chat_id=chat.id,
+            days=services.settings.session_days,
+        )
+        await dialogs.clear_dialog(s, tg_user.id)
+    await context.bot.send_message(chat.id, text)
+    await _after_login(update, context)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -107,18 +148,16 @@ async def on_account_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     async with services.db.sessions.begin() as s:
         chat_id = query.message.chat.id if query.message else user.id
         await accounts.touch_account(s, user.id, chat_id, first_name=user.first_name)
-        if data.arg == "new":
-            await dialogs.set_dialog(s, user.id, "register", "email")
-        else:
-            remaining = await accounts.lockout_remaining(s, user.id)
-            if remaining is None:
-                await dialogs.set_dialog(s, user.id, "login", "email")
-    if data.arg == "new":
+        remaining = await throttle.account_wait(s, user.id)
+        if remaining is None:
+            step = "register" if data.arg == "new" else "login"
+            await dialogs.set_dialog(s, user.id, step, "email")
+    if remaining is not None:
+        await context.bot.send_message(user.id, _locked_text(_minutes(remaining)))
+    elif data.arg == "new":
         await context.bot.send_message(
             user.id, "Let's create your account. What's your email address? (/cancel to stop)"
         )
-    elif remaining is not None:
-        await context.bot.send_message(user.id, _locked_text(_minutes(remaining)))
     else:
         await context.bot.send_message(
             user.id,
@@ -129,16 +168,26 @@ async def on_account_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 def _locked_text(minutes: int) -> str:
     return (
-        "Too many failed login attempts. For your security, logging in is paused for "
-        f"{minutes} minute{'s' if minutes != 1 else ''}. Please try again later."
+        "Too many attempts. For your security, please wait "
+        f"{minutes} minute{'s' if minutes != 1 else ''} before trying again."
     )
 
 
+# Said whenever a sign-up cannot go ahead because of the address, so the dialog never
+# states that an account exists (see docs/security-accounts.md).
+NOT_CREATED = (
+    "I couldn't create an account with that email and password. If you already have an "
+    "account, choose Log in; otherwise send /start and use another email."
+)
+
+
 def _parse_email(text: str) -> str | None:
+    """A valid address, kept as the user typed it (the web app stores it so too)."""
     try:
-        return validate_email(text.strip(), check_deliverability=False).normalized.lower()
+        validate_email(text.strip(), check_deliverability=False)
     except EmailNotValidError:
         return None
+    return text.strip()
 
 
 @dialog("register")
@@ -160,15 +209,17 @@ async def register_step(
                 "That doesn't look like an email address. Please send it like name@example.com."
             )
             return
+        # Every address tried counts, taken or not, and the answer is the same.
         async with services.db.sessions.begin() as s:
-            if await accounts.get_user_by_email(s, email) is not None:
-                await reply(
-                    "There's already an account with that email. Send another email, "
-                    "or /cancel and choose Log in.",
-                    reply_markup=LOGIN_BUTTONS,
-                )
-                return
-            await dialogs.set_dialog(s, user.id, "register", "password", {"email": email})
+            remaining = await throttle.account_wait(s, user.id)
+            if remaining is not None:
+                await dialogs.clear_dialog(s, user.id)
+            else:
+                await throttle.record_attempt(s, user.id, email, throttle.REGISTER)
+                await dialogs.set_dialog(s, user.id, "register", "password", {"email": email})
+        if remaining is not None:
+            await reply(_locked_text(_minutes(remaining)))
+            return
         await reply(
             f"Thanks! Now choose a password of at least {MIN_PASSWORD} characters. "
             "I'll delete your message as soon as I've read it."
@@ -189,6 +240,8 @@ async def register_step(
                 message.chat_id,
                 "That password is too long (at most 72 bytes). Please send a shorter one.",
             )
+            return
+        if await _taken_address(update, context, str(data.get("email", "")), text):
             return
         password_hash = await asyncio.to_thread(accounts.hash_password, text)
         async with services.db.sessions.begin() as s:
@@ -225,6 +278,45 @@ async def register_step(
             await reply(html.escape(str(exc)), reply_markup=_zone_keyboard())
             return
         await _finish_registration(update, context, {**data, "timezone": zone})
+
+
+async def _taken_address(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, email: str, password: str
+) -> bool:
+    """Sign-up with an address that has an account (in any case): its password logs in,
+    any other answer costs a failed login and gets the neutral refusal. False when the
+    address is free."""
+    message, tg_user = update.effective_message, update.effective_user
+    if message is None or tg_user is None:
+        return False
+    candidates = await _candidates(context, email)
+    if not candidates:
+        return False
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        remaining = await throttle.login_wait(s, tg_user.id, email)
+    found = None
+    if remaining is None:
+        found = await asyncio.to_thread(_matching_user, password, candidates)
+    if found is not None:
+        await _log_in(
+            update,
+            context,
+            found,
+            email,
+            "You already have an account with this email, and that's its password: "
+            "you're logged in. Send /help to see everything I can do.",
+        )
+        return True
+    async with services.db.sessions.begin() as s:
+        if remaining is None:
+            await throttle.record_attempt(s, tg_user.id, email)
+        await dialogs.clear_dialog(s, tg_user.id)
+    if remaining is not None:
+        await context.bot.send_message(message.chat_id, _locked_text(_minutes(remaining)))
+    else:
+        await context.bot.send_message(message.chat_id, NOT_CREATED, reply_markup=LOGIN_BUTTONS)
+    return True
 
 
 async def on_timezone_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -271,14 +363,12 @@ async def _finish_registration(
                 chat_id=chat.id,
                 days=services.settings.session_days,
             )
+            await throttle.logged_in(s, user.id, data["email"], created.id)
             await dialogs.clear_dialog(s, user.id)
-    except accounts.EmailTaken:
+    except accounts.EmailTaken:  # registered meanwhile, here or in the web app
         async with services.db.sessions.begin() as s:
-            await dialogs.set_dialog(s, user.id, "register", "email")
-        await context.bot.send_message(
-            chat.id,
-            "Someone just registered that email. Please send another email, or /cancel.",
-        )
+            await dialogs.clear_dialog(s, user.id)
+        await context.bot.send_message(chat.id, NOT_CREATED, reply_markup=LOGIN_BUTTONS)
         return
     await context.bot.send_message(
         chat.id,
@@ -307,7 +397,7 @@ async def login_step(
             )
             return
         async with services.db.sessions.begin() as s:
-            remaining = await accounts.lockout_remaining(s, user.id, email)
+            remaining = await throttle.login_wait(s, user.id, email)
             if remaining is not None:
                 await dialogs.clear_dialog(s, user.id)
             else:
@@ -324,19 +414,18 @@ async def login_step(
         await delete_quietly(context.bot, message.chat_id, message.message_id)
         email = str(data_of(state).get("email", ""))
         async with services.db.sessions.begin() as s:
-            remaining = await accounts.lockout_remaining(s, user.id, email)
-            found = await accounts.get_user_by_email(s, email)
+            remaining = await throttle.login_wait(s, user.id, email)
         if remaining is not None:
             async with services.db.sessions.begin() as s:
                 await dialogs.clear_dialog(s, user.id)
             await context.bot.send_message(message.chat_id, _locked_text(_minutes(remaining)))
             return
-        stored = found.password_hash if found is not None else None
-        ok = await asyncio.to_thread(accounts.verify_password, text, stored or _dummy_hash())
-        if not ok or found is None:
+        candidates = await _candidates(context, email)
+        found = await asyncio.to_thread(_matching_user, text, candidates)
+        if found is None:
             async with services.db.sessions.begin() as s:
-                await accounts.record_failed_login(s, user.id, email)
-                remaining = await accounts.lockout_remaining(s, user.id, email)
+                await throttle.record_attempt(s, user.id, email)
+                remaining = await throttle.login_wait(s, user.id, email)
                 if remaining is not None:
                     await dialogs.clear_dialog(s, user.id)
             if remaining is not None:
@@ -347,22 +436,14 @@ async def login_step(
                     "That email and password don't match. Send the password again, or /cancel.",
                 )
             return
-        async with services.db.sessions.begin() as s:
-            await accounts.clear_failed_logins(s, user.id, email)
-            await accounts.start_session(
-                s,
-                user_id=found.id,
-                telegram_user_id=user.id,
-                chat_id=message.chat_id,
-                days=services.settings.session_days,
-            )
-            await dialogs.clear_dialog(s, user.id)
-        await context.bot.send_message(
-            message.chat_id,
+        await _log_in(
+            update,
+            context,
+            found,
+            email,
             "You're logged in. Write to me any time and I'll save it to your journal. "
             "Send /help to see everything I can do.",
         )
-        await _after_login(update, context)
 
 
 async def _after_login(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -23,8 +23,9 @@ from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
 from bot.logic.callback_data import CallbackData, encode
+from bot.logic.richtext import to_plain, to_stored_html, to_telegram_html
 from bot.logic.streaks import local_date, on_this_day
-from bot.logic.textsplit import html_to_plain, split_html
+from bot.logic.textsplit import split_html
 from bot.messaging import edit_html, send_html
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
@@ -72,9 +73,9 @@ def moment_text(moment: datetime, tz: str) -> str:
     return f"{day_text(local.date())} {local:%H:%M}"
 
 
-def preview(content_html: str, limit: int = PREVIEW_CHARS) -> str:
-    """The start of an entry as escaped plain text, cut at a word when it is long."""
-    plain = " ".join(html_to_plain(content_html).split())
+def preview(content: str, limit: int = PREVIEW_CHARS) -> str:
+    """The start of stored content as escaped plain text, cut at a word when it is long."""
+    plain = " ".join(to_plain(content).split()) or "(no text)"
     if len(plain) > limit:
         cut = plain[:limit]
         space = cut.rfind(" ")
@@ -249,7 +250,8 @@ def _entry_view(
         buttons.append(
             InlineKeyboardButton("« Back", callback_data=encode("el", entry.journal_id, origin))
         )
-    return f"{header}\n\n{entry.content}", InlineKeyboardMarkup([buttons])
+    body = to_telegram_html(entry.content) or "<i>(This entry has no text to show.)</i>"
+    return f"{header}\n\n{body}", InlineKeyboardMarkup([buttons])
 
 
 def _fits_one_message(text: str) -> bool:
@@ -323,7 +325,8 @@ async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
         async with services.db.sessions.begin() as s:
             updated = None
             if entry_id is not None:
-                updated = await entries.update_entry(s, link.user_id, entry_id, message.text_html)
+                content = to_stored_html(message.text_html)
+                updated = await entries.update_entry(s, link.user_id, entry_id, content)
             await dialogs.clear_dialog(s, user.id)
     except InvalidInput as exc:
         await message.reply_text(f"{html.escape(str(exc))} Send it again, or /cancel.")

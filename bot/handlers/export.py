@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from bot.buttons import answer_expired
 from bot.commands import Command
 from bot.handlers.entries import plural, show
 from bot.logic.callback_data import decode, encode
+from bot.logic.exporting import export_json, export_markdown
 from bot.logic.streaks import local_date
 from bot.services import get_services
 from bot.session import logged_in
@@ -41,10 +41,8 @@ CONFIRM_SECONDS = 10 * 60
 clock: Callable[[], float] = time.time
 
 
-def _files(data: dict[str, Any]) -> tuple[bytes, bytes]:
-    markdown = export.export_markdown(data).encode()
-    document = json.dumps(data, ensure_ascii=False, indent=2).encode()
-    return markdown, document
+def _files(data: dict[str, Any], timezone: str) -> tuple[bytes, bytes]:
+    return export_markdown(data, timezone).encode(), export_json(data).encode()
 
 
 @logged_in
@@ -62,7 +60,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
     except NotFound as exc:
         await context.bot.send_message(chat.id, html.escape(str(exc)))
         return
-    markdown, document = await asyncio.to_thread(_files, data)
+    markdown, document = await asyncio.to_thread(_files, data, link.timezone)
     day = local_date(datetime.fromtimestamp(clock(), UTC), link.timezone).isoformat()
     journal_count = len(data["journals"])
     entry_count = sum(len(j["entries"]) for j in data["journals"])

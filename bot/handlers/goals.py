@@ -18,7 +18,7 @@ import html
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
@@ -57,6 +57,7 @@ from db.accounts import Link
 from db.errors import InvalidInput, NotFound
 from db.goals import GOAL_MAX_CHARS, GoalChange, GoalState, Outcome, goal_state
 from db.models import DialogState, Goal
+from db.settings import EXTERNAL_AI_CONSENT
 from db.vocab import GoalSource, MetricType, VocabularyError
 
 logger = logging.getLogger(__name__)
@@ -485,6 +486,13 @@ def build_engine(settings: Settings) -> SuggestionEngine:
     )
 
 
+def consents_to_external_ai(ai_settings: Mapping[str, object], settings: Settings) -> bool:
+    """Did the user agree to send entry text to the configured LLM's host? Consent to
+    another host (the operator changed LLM_BASE_URL since) does not count."""
+    host = settings.llm_host
+    return host is not None and ai_settings.get(EXTERNAL_AI_CONSENT) == host
+
+
 def suggestion_budget(settings: Settings) -> float:
     """How long the suggestions of one entry may take in all (the LLM's own timeout, then
     its local fallback)."""
@@ -511,6 +519,10 @@ async def suggest_after_save(
         return
     if engine is None or not enabled:
         return
+    if isinstance(engine, LLMSuggestionEngine) and not consents_to_external_ai(
+        saved.ai_settings, services.settings
+    ):
+        engine = engine.fallback  # the local engine: nothing leaves this machine
     try:
         async with asyncio.timeout(suggestion_budget(services.settings)):
             suggested: Sequence[SuggestedGoal] = await engine.suggest(

@@ -12,8 +12,10 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.commands import Command
+from bot.logic.ratings import unusable_note, unusable_rows
+from bot.logic.richtext import to_plain
 from bot.logic.streaks import local_date
-from bot.logic.suggestions import html_to_plain, sentiment_score
+from bot.logic.suggestions import sentiment_score
 from bot.logic.themes import TrendWord, dominant_themes, sentiment_trend
 from bot.services import get_services
 from bot.session import logged_in
@@ -111,7 +113,8 @@ async def insights(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         stats = await goals.goal_stats(s, link.user_id, since)
         early = await metrics.metric_averages(s, link.user_id, since, middle)
         late = await metrics.metric_averages(s, link.user_id, middle, end)
-    rows = [(e.created_at, html_to_plain(e.content)) for e in written]
+        odd = await metrics.unusable_ratings(s, link.user_id, since, end)
+    rows = [(e.created_at, to_plain(e.content)) for e in written]
     lines = [f"🔍 <b>Your last {PERIOD_DAYS} days</b>", ""]
     lines.append(f"📝 Entries written: {len(rows)}")
     if not ai_on:
@@ -130,6 +133,9 @@ async def insights(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         lines.append("🧭 Write a few entries and I'll show the themes and mood of your month.")
     lines.append(goals_line(stats))
     lines.append(metric_line(early, late))
+    note = unusable_note(unusable_rows(odd, link.timezone), "metric trend")
+    if note:
+        lines.append(note)
     await context.bot.send_message(chat.id, "\n".join(lines))
 
 

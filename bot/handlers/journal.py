@@ -17,6 +17,7 @@ from bot.batching import Batcher
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
 from bot.handlers import basics
+from bot.logic.richtext import to_stored_html
 from bot.logic.streaks import current_streak, local_date
 from bot.services import Services, get_services
 from bot.session import LOGIN_HOOKS, ask_to_log_in, load_link, logged_in
@@ -85,7 +86,8 @@ async def save_entry(
     """
     assert link.user_id is not None
     services = get_services(context)
-    text = entries.clean_content(content)  # InvalidInput for the user, before any I/O
+    # The documented stored form; InvalidInput for the user, before any I/O.
+    text = entries.clean_content(to_stored_html(content))
     zone = link.timezone  # already usable: db.accounts reads it through usable_timezone
     now = datetime.now(UTC)
     journal_id, title = link.active_journal_id, link.active_journal_title
@@ -214,7 +216,7 @@ async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link
         )
         parts = await entries.message_parts(s, entry.id) if entry is not None else 0
         if entry is not None and parts == 1:
-            await entries.update_entry(s, link.user_id, entry.id, content)
+            await entries.update_entry(s, link.user_id, entry.id, to_stored_html(content))
     if entry is None:
         return  # an edit of a command or a dialog answer: nothing to update
     if parts > 1:
@@ -300,7 +302,10 @@ async def save_pending(update: Update, context: ContextTypes.DEFAULT_TYPE, link:
         title = journal.title
         pending = await dialogs.take_pending(s, user.id)
         for item in pending:
-            entry = await entries.add_entry(s, link.user_id, journal.id, item.content)
+            content = to_stored_html(item.content)
+            if not content:
+                continue  # nothing visible was written
+            entry = await entries.add_entry(s, link.user_id, journal.id, content)
             if entry is not None and item.message_id is not None:
                 await entries.link_message(s, entry.id, link.chat_id, item.message_id)
     if not pending:

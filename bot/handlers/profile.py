@@ -106,7 +106,7 @@ def card(info: UserInfo, tz: str) -> tuple[str, InlineKeyboardMarkup]:
     lines = [
         "<b>👤 Your profile</b>",
         "",
-        f"<b>Name:</b> {html.escape(name)}",
+        f"<b>Name:</b> {html.escape(name) if name else '<i>not set yet</i>'}",
         f"<b>Bio:</b> {html.escape(info.bio) if info.bio else '<i>none yet</i>'}",
         f"<b>Time zone:</b> {html.escape(tz)} (it's {local_now(tz)} there now)",
     ]

@@ -32,6 +32,7 @@ from bot.logic.charts import (
     render_progress,
     theme_from_preferences,
 )
+from bot.logic.ratings import unusable_note, unusable_rows
 from bot.services import get_services
 from bot.session import logged_in
 from db import metrics
@@ -75,7 +76,9 @@ def range_keyboard(current: int) -> InlineKeyboardMarkup:
     )
 
 
-def _draw(raw: metrics.Series, days: int, now: datetime, theme: Theme, tz: str) -> Chart:
+def _draw(
+    raw: metrics.Series, days: int, now: datetime, theme: Theme, tz: str, note: str = ""
+) -> Chart:
     """CPU-bound: runs in a worker thread."""
     series: Series = {
         kind.value: [MetricPoint(at, value) for at, value in points]
@@ -84,9 +87,11 @@ def _draw(raw: metrics.Series, days: int, now: datetime, theme: Theme, tz: str) 
     }
     png = render_progress(series, days=days, now=now, theme=theme, tz=tz)
     words = describe_progress(series, days=days, now=now)
-    if len(words) > _DESCRIPTION_MAX:
-        words = words[: _DESCRIPTION_MAX - 1].rstrip() + "…"
-    return Chart(png, f"<b>Your growth metrics · last {days} days</b>\n{html.escape(words)}")
+    room = _DESCRIPTION_MAX - len(note)
+    if len(words) > room:
+        words = words[: room - 1].rstrip() + "…"
+    caption = f"<b>Your growth metrics · last {days} days</b>\n{html.escape(words)}"
+    return Chart(png, f"{caption}\n\n{note}" if note else caption)
 
 
 async def build_chart(
@@ -98,10 +103,13 @@ async def build_chart(
     now = now or datetime.now(UTC)
     async with db.sessions.begin() as s:
         raw = await metrics.stream_metric_series(s, user_id, now - timedelta(days=days))
+        odd = await metrics.unusable_ratings(s, user_id, now - timedelta(days=days))
         prefs = (await get_settings(s, user_id)).theme_preferences
     if not any(raw.values()):
         return None
-    return await asyncio.to_thread(_draw, raw, days, now, theme_from_preferences(prefs), tz)
+    note = unusable_note(unusable_rows(odd, tz), "chart")
+    theme = theme_from_preferences(prefs)
+    return await asyncio.to_thread(_draw, raw, days, now, theme, tz, note)
 
 
 def _empty_text(days: int) -> str:
@@ -140,6 +148,9 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         return
     async with db.sessions() as s:
         older = await metrics.count_checkins(s, link.user_id) > 0
+        since = datetime.now(UTC) - timedelta(days=DEFAULT_DAYS)
+        odd = await metrics.unusable_ratings(s, link.user_id, since)
+    note = unusable_note(unusable_rows(odd, link.timezone), "chart")
     markup = None
     if older:  # earlier ratings exist: offer the longer ranges
         markup = InlineKeyboardMarkup(
@@ -151,7 +162,8 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
                 ]
             ]
         )
-    await context.bot.send_message(chat.id, _empty_text(DEFAULT_DAYS), reply_markup=markup)
+    text = _empty_text(DEFAULT_DAYS) + (f"\n\n{note}" if note else "")
+    await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
 @logged_in

@@ -38,7 +38,7 @@ from bot.session import ask_to_log_in, load_link, logged_in
 from db import dialogs, profile, reminders, settings
 from db.accounts import Link
 from db.models import DialogState, UserSettings
-from db.settings import COLOR_SCHEMES, SettingsDocument
+from db.settings import COLOR_SCHEMES, EXTERNAL_AI_CONSENT, SettingsDocument
 from db.vocab import VocabularyError
 
 logger = logging.getLogger(__name__)
@@ -204,6 +204,15 @@ OPTIONS: Final[dict[str, Option]] = {
             _on_off,
             lambda v: f"Growth suggestions {_state(v)}",
         ),
+        # On/off on the wire; stored as the host agreed to (see on_press).
+        Option(
+            "ex",
+            "a",
+            AI,
+            EXTERNAL_AI_CONSENT,
+            _on_off,
+            lambda v: f"Entries go to {v} for suggestions" if v else "Entries stay here",
+        ),
     )
 }
 
@@ -236,6 +245,8 @@ def parse_press(data: object) -> str | Change | None:
     value = option.parse(wire)
     if value is None:
         return None
+    if option.key == EXTERNAL_AI_CONSENT:
+        return Change(option, value)  # a yes or no until on_press names the host
     try:
         stored = settings.validate_setting(option.document, option.key, value)
     except VocabularyError:
@@ -277,6 +288,8 @@ class Snapshot:
 
     row: UserSettings
     timezone: str
+    # Where entries would go for suggestions, if the user agrees (None: no LLM is set up).
+    llm_host: str | None = None
 
     def get(self, code: str) -> Any:
         option = OPTIONS[code]
@@ -320,7 +333,8 @@ def _main(snapshot: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
         f"🔔 Reminders: <b>{html.escape(summary) if push else 'off'}</b>\n"
         f"🎨 Theme: <b>{'dark' if snapshot.get('dk') else 'light'}, "
         f"{html.escape(str(snapshot.get('cs')))}</b>\n"
-        f"🔒 Journal: <b>{html.escape(str(snapshot.get('jv')))}</b>\n\n"
+        f"🔒 Journal: <b>{html.escape(str(snapshot.get('jv')))}</b>\n"
+        f"🌐 {_where_entries_go(snapshot)}\n\n"
         "Choose a group to change it. Every change is saved at once."
     )
     markup = InlineKeyboardMarkup(
@@ -433,20 +447,45 @@ def _privacy(snapshot: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
     return text, InlineKeyboardMarkup(rows)
 
 
+def _where_entries_go(snapshot: Snapshot) -> str:
+    if snapshot.llm_host is None or not consents(snapshot):
+        return "Your entries: <b>stay on this server</b>"
+    return f"Your entries: <b>also sent to {html.escape(snapshot.llm_host)}</b> (see AI)"
+
+
+def consents(snapshot: Snapshot) -> bool:
+    """Has the user agreed to send entries to the LLM configured now?"""
+    return snapshot.llm_host is not None and snapshot.get("ex") == snapshot.llm_host
+
+
 def _ai(snapshot: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
     insights, sentiment, suggestions = snapshot.get("ai"), snapshot.get("se"), snapshot.get("gs")
+    host = snapshot.llm_host
     text = (
         "<b>🤖 AI</b>\n\n"
         f"AI insights: <b>{_state(insights)}</b>\n"
         f"Sentiment analysis: <b>{_state(sentiment)}</b>\n"
-        f"Growth suggestions: <b>{_state(suggestions)}</b>"
+        f"Growth suggestions: <b>{_state(suggestions)}</b>\n\n"
     )
     rows = [
         [_button(f"💡 AI insights: {_state(insights)}", _set("ai", not insights))],
         [_button(f"🙂 Sentiment analysis: {_state(sentiment)}", _set("se", not sentiment))],
         [_button(f"🌱 Growth suggestions: {_state(suggestions)}", _set("gs", not suggestions))],
-        [BACK],
     ]
+    if host is None:
+        text += "🔐 Suggestions are made on this server: nothing you write is sent elsewhere."
+    else:
+        allowed = consents(snapshot)
+        text += (
+            "🔐 <b>Where your entries go</b>\n"
+            "Suggestions are made on this server unless you allow more. If you allow it, "
+            "the text of each new entry and your open goals are sent to "
+            f"<b>{html.escape(host)}</b>, an outside AI service, to suggest goals.\n"
+            f"Sending entries to {html.escape(host)}: <b>{'allowed' if allowed else 'off'}</b>"
+        )
+        label = f"🌐 Send entries to {host}: {'on' if allowed else 'off'}"
+        rows.append([_button(label, _set("ex", not allowed))])
+    rows.append([BACK])
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -475,12 +514,14 @@ async def reschedule_reminders(s: AsyncSession, user_id: uuid.UUID) -> None:
     await reminders.reschedule(s, user_id)
 
 
-async def snapshot_of(s: AsyncSession, user_id: uuid.UUID) -> Snapshot:
+async def snapshot_of(s: AsyncSession, user_id: uuid.UUID, llm_host: str | None = None) -> Snapshot:
     row = await settings.get_settings(s, user_id)
-    return Snapshot(row, await profile.get_timezone(s, user_id))
+    return Snapshot(row, await profile.get_timezone(s, user_id), llm_host)
 
 
-async def apply_change(s: AsyncSession, user_id: uuid.UUID, change: Change) -> Snapshot:
+async def apply_change(
+    s: AsyncSession, user_id: uuid.UUID, change: Change, llm_host: str | None = None
+) -> Snapshot:
     """Save one setting (and what reminders need along with it); reschedule if needed."""
     option = change.option
     row = await settings.update_setting(s, user_id, option.document, option.key, change.value)
@@ -494,7 +535,7 @@ async def apply_change(s: AsyncSession, user_id: uuid.UUID, change: Change) -> S
                 s, user_id, NOTIFICATIONS, "reminderTime", DEFAULT_REMINDER_TIME
             )
         await reschedule_reminders(s, user_id)
-    return await snapshot_of(s, user_id)
+    return await snapshot_of(s, user_id, llm_host)
 
 
 # --- handlers -----------------------------------------------------------------------
@@ -541,7 +582,7 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE, l
         return
     services = get_services(context)
     async with services.db.sessions.begin() as s:
-        text, markup = render("m", await snapshot_of(s, link.user_id))
+        text, markup = render("m", await snapshot_of(s, link.user_id, services.settings.llm_host))
     await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
@@ -573,13 +614,19 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
             "7pm. /cancel to keep the current time.",
         )
         return
+    host = services.settings.llm_host
+    if isinstance(press, Change) and press.option.key == EXTERNAL_AI_CONSENT:
+        if press.value and host is None:
+            await query.answer("No outside AI is set up: suggestions are made on this server.")
+            return
+        press = Change(press.option, host if press.value else "")
     async with services.db.sessions.begin() as s:
         if isinstance(press, Change):
-            snapshot = await apply_change(s, link.user_id, press)
+            snapshot = await apply_change(s, link.user_id, press, host)
             view = "n" if press.option.code == "dm" else press.option.view
             toast = press.option.toast(press.value)
         else:
-            snapshot = await snapshot_of(s, link.user_id)
+            snapshot = await snapshot_of(s, link.user_id, host)
             view, toast = press, ""
         text, markup = render(view, snapshot)
     await query.answer(toast or None)
@@ -609,7 +656,9 @@ async def time_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
     option = OPTIONS["tm"]
     value = settings.validate_setting(option.document, option.key, when)
     async with services.db.sessions.begin() as s:
-        snapshot = await apply_change(s, link.user_id, Change(option, value))
+        snapshot = await apply_change(
+            s, link.user_id, Change(option, value), services.settings.llm_host
+        )
         await dialogs.clear_dialog(s, user.id)
         text, markup = render("n", snapshot)
     reply = f"Reminder time set to <b>{value}</b> ({html.escape(snapshot.timezone)})."

@@ -11,6 +11,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.commands import Command
 from bot.handlers.checkin import METRICS, label, month_start
+from bot.logic.ratings import unusable_note, unusable_rows
 from bot.logic.streaks import current_streak, local_date, longest_streak
 from bot.services import get_services
 from bot.session import logged_in
@@ -86,6 +87,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) 
         goal_counts = await goals.goal_stats(s, user_id)
         averages_now = await metrics.metric_averages(s, user_id, this_month, next_month)
         averages_before = await metrics.metric_averages(s, user_id, last_month, this_month)
+        odd = await metrics.unusable_ratings(s, user_id, last_month, next_month)
     current = current_streak(days, local_date(now, tz))
     longest = longest_streak(days)
     streak = (
@@ -103,6 +105,9 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) 
         "",
         *_metric_lines(averages_now, averages_before),
     ]
+    note = unusable_note(unusable_rows(odd, tz), "averages")
+    if note:
+        lines += ["", note]
     await message.reply_text("\n".join(lines))
 
 

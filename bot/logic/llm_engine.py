@@ -172,6 +172,12 @@ class LLMSuggestionEngine:
         self._client = client
         self._owns_client = client is None
 
+    @property
+    def fallback(self) -> SuggestionEngine:
+        """The engine used when the endpoint fails, or for users who did not agree to
+        their entries being sent to it."""
+        return self._fallback
+
     async def aclose(self) -> None:
         if self._owns_client and self._client is not None:
             await self._client.aclose()
@@ -223,7 +229,8 @@ class LLMSuggestionEngine:
             self._url, json=payload, headers=headers, timeout=self._timeout
         )
         if response.status_code != 200:
-            raise LLMResponseError(f"HTTP {response.status_code}: {response.text[:200]}")
+            # Never the body: an error page may echo the entry that was sent.
+            raise LLMResponseError(f"HTTP {response.status_code}")
         try:
             message = response.json()["choices"][0]["message"]
         except (ValueError, LookupError, TypeError) as exc:

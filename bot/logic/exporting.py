@@ -1,0 +1,93 @@
+"""The /export files: the JSON document as db.export builds it, and a Markdown rendering."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.logic.richtext import content_format, to_markdown
+
+# Said in the JSON file, so that a reader knows how to show "content".
+CONTENT_FORMATS = {
+    "html": "HTML fragment (docs/data-models.md, Entry content)",
+    "text": "plain text",
+}
+
+
+def _local(stamp: object, zone: ZoneInfo) -> str:
+    if not isinstance(stamp, str):
+        return "unknown date"
+    moment = datetime.fromisoformat(stamp.removesuffix("Z"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def with_content_formats(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with each entry's ``content_format`` ("html" or "text") added."""
+    result = dict(data)
+    result["content_formats"] = CONTENT_FORMATS
+    result["journals"] = [
+        {
+            **journal,
+            "entries": [
+                {**entry, "content_format": content_format(entry.get("content", ""))}
+                for entry in journal.get("entries", [])
+            ],
+        }
+        for journal in data.get("journals", [])
+    ]
+    return result
+
+
+def export_json(data: Mapping[str, Any]) -> str:
+    return json.dumps(with_content_formats(data), ensure_ascii=False, indent=2)
+
+
+def export_markdown(data: Mapping[str, Any], timezone: str) -> str:
+    """A readable Markdown rendering of db.export's document, times in ``timezone``
+    (a usable zone name: db.profile.usable_timezone)."""
+    zone = ZoneInfo(timezone)
+    user = data.get("user") or {}
+    lines = [
+        "# Growth Journal export",
+        "",
+        f"Account: {user.get('email', '')}  ",
+        f"Exported: {_local(data.get('exported_at'), zone)}  ",
+        f"Times are in {zone.key}.",
+    ]
+    for journal in data.get("journals", []):
+        entries = journal.get("entries", [])
+        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+        lines += ["", f"## {journal.get('title', '')}", "", f"_{count}_"]
+        for entry in entries:
+            heading = _local(entry.get("created_at"), zone)
+            if entry.get("updated_at") != entry.get("created_at"):
+                heading += f" (edited {_local(entry.get('updated_at'), zone)})"
+            lines += ["", f"### {heading}", "", to_markdown(entry.get("content", ""))]
+    goals = data.get("goals", [])
+    if goals:
+        lines += ["", "## Goals", ""]
+        for goal in goals:
+            target = f", target {goal['target_date']}" if goal.get("target_date") else ""
+            lines.append(f"- {goal.get('content', '')} ({goal.get('state', '')}{target})")
+    metrics = data.get("metrics", [])
+    if metrics:
+        lines += [
+            "",
+            "## Metrics",
+            "",
+            "| when | metric | rating | notes |",
+            "| --- | --- | --- | --- |",
+        ]
+        for metric in metrics:
+            notes = (metric.get("notes") or "").replace("|", "\\|").replace("\n", " ")
+            value = str(metric.get("value", "")).replace("|", "\\|").replace("\n", " ")
+            lines.append(
+                f"| {_local(metric.get('created_at'), zone)} | {metric.get('type', '')} "
+                f"| {value} | {notes} |"
+            )
+    return "\n".join(lines) + "\n"
