@@ -15,7 +15,7 @@ from typing import Any
 from telegram.error import InvalidToken, TelegramError
 
 from bot.config import ConfigError, Settings, load_settings
-from db.embedded import EmbeddedPostgresError
+from db.embedded import EmbeddedPostgresError, start_early
 
 logger = logging.getLogger("bot")
 
@@ -119,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         configure_logging(settings.log_level)
+        if command == "run":
+            settings.token()  # fail fast, before starting a database
+        if command in ("run", "try", "migrate") and settings.database_url is None:
+            start_early(settings.embedded_pg_dir)  # comes up while the bot's modules load
         if command == "migrate":
             if run_until_signal(_migrate(settings)):
                 print("Interrupted; the schema is as it was or fully migrated.", file=sys.stderr)
@@ -136,7 +140,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             problem = check(heartbeat_path(settings.data_dir))
             print(problem or "ok", file=sys.stderr if problem else sys.stdout)
             return 1 if problem else 0
-        settings.token()  # fail fast, before starting a database
         if run_until_signal(_run_with_heartbeat(settings)):
             logger.info("stopped")
         return 0

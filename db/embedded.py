@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import warnings
 from pathlib import Path
 from urllib.parse import quote
@@ -26,6 +27,7 @@ class EmbeddedPostgres:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir.resolve()
         self._server: object | None = None
+        self._error: EmbeddedPostgresError | None = None
 
     @property
     def log_path(self) -> Path:
@@ -33,6 +35,18 @@ class EmbeddedPostgres:
         return self.data_dir.parent / "embedded-postgres.log"
 
     def start(self) -> None:
+        early = _early.pop(self.data_dir, None)
+        if early is not None:
+            # Started by start_early(): wait for that start, and take its server over.
+            server, thread = early
+            thread.join()
+            if server._error is not None:
+                raise server._error
+            self._server = server._server
+            return
+        self._start()
+
+    def _start(self) -> None:
         # The library keeps its lock file in the XDG runtime dir; give it one quietly.
         os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
         with warnings.catch_warnings():
@@ -74,6 +88,33 @@ class EmbeddedPostgres:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+_early: dict[Path, tuple[EmbeddedPostgres, threading.Thread]] = {}
+
+
+def start_early(data_dir: Path) -> None:
+    """Begin starting the server for ``data_dir`` in a background thread.
+
+    The command line calls this before it imports the bot, so ``pg_ctl start`` runs while
+    the modules load (on a second core) instead of after; the next ``EmbeddedPostgres.start``
+    for the same folder waits for this start instead of beginning another.
+    """
+    server = EmbeddedPostgres(data_dir)
+    if server.data_dir in _early:
+        return
+
+    def run() -> None:
+        try:
+            server._start()
+        except EmbeddedPostgresError as exc:
+            server._error = exc
+
+    # A daemon thread: Ctrl-C while it runs must not wait for it (the library's exit hook
+    # stops a server it has started).
+    thread = threading.Thread(target=run, name="embedded-postgres-start", daemon=True)
+    _early[server.data_dir] = (server, thread)
+    thread.start()
 
 
 def _log_library_to(path: Path) -> None:
