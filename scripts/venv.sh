@@ -29,7 +29,7 @@ ensure_venv() {
   # --compile-bytecode: starts must not spend seconds compiling the libraries (and cannot
   # cache the result when PYTHONDONTWRITEBYTECODE is set).
   if ! .venv/bin/uv sync -q --locked --inexact --compile-bytecode --no-install-project \
-    --extra dev --python .venv/bin/python; then
+    --all-extras --python .venv/bin/python; then
     echo "error: installing from uv.lock failed (if pyproject.toml changed: bash scripts/lock.sh)" >&2
     return 1
   fi
