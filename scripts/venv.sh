@@ -4,7 +4,9 @@
 UV_VERSION=0.13.8
 
 _venv_stamp() {
-  cat uv.lock pyproject.toml scripts/venv.sh | sha256sum | cut -d' ' -f1
+  local sum=sha256sum
+  command -v sha256sum >/dev/null || sum="shasum -a 256" # macOS
+  cat uv.lock pyproject.toml scripts/venv.sh | $sum | cut -d' ' -f1
 }
 
 ensure_uv() {
