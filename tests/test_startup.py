@@ -123,7 +123,7 @@ async def silent_server() -> AsyncIterator[tuple[int, asyncio.Event]]:
 
 
 async def test_run_prints_one_line_per_phase_and_stops_on_sigint(
-    spawn: object, database: Database, database_url: str
+    spawn: object, db: Database, database_url: str
 ) -> None:
     async with FakeBotAPI() as fake:
         bot = await spawn(  # type: ignore[operator]
@@ -147,7 +147,7 @@ async def test_run_prints_one_line_per_phase_and_stops_on_sigint(
 
 
 async def test_webhook_mode_says_where_it_listens(
-    spawn: object, database: Database, database_url: str
+    spawn: object, db: Database, database_url: str
 ) -> None:
     async with FakeBotAPI() as fake:
         bot = await spawn(  # type: ignore[operator]
@@ -170,7 +170,7 @@ async def test_webhook_mode_says_where_it_listens(
 
 
 async def test_sigterm_stops_the_bot_cleanly(
-    spawn: object, database: Database, database_url: str
+    spawn: object, db: Database, database_url: str
 ) -> None:
     """``docker stop`` sends SIGTERM: the bot stops as on Ctrl-C, no traceback."""
     async with FakeBotAPI() as fake:
@@ -206,7 +206,7 @@ async def test_ctrl_c_while_the_database_hangs(
 
 
 async def test_ctrl_c_while_waiting_for_the_bot_api(
-    spawn: object, database: Database, database_url: str, silent_server: tuple[int, asyncio.Event]
+    spawn: object, db: Database, database_url: str, silent_server: tuple[int, asyncio.Event]
 ) -> None:
     """getMe hanging (a Bot API that never answers) is not a reason to ignore Ctrl-C."""
     port, connected = silent_server
@@ -279,7 +279,7 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(tmp_path: Path, database: Database, database_url: str) -> Iterator[Terminal]:
+def terminal(tmp_path: Path, db: Database, database_url: str) -> Iterator[Terminal]:
     term = Terminal(tmp_path, database_url)
     yield term
     term.close()
