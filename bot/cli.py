@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from telegram.error import InvalidToken, TelegramError
 
 from bot.config import ConfigError, Settings, load_settings
+from db.embedded import EmbeddedPostgresError, start_early
 
 logger = logging.getLogger("bot")
+
+# Libraries that narrate routine steps at INFO (job added, application started, DDL mode);
+# start-up is one line per phase: database ready, schema version, serving as @name.
+CHATTY_LOGGERS = ("alembic.runtime.migration", "apscheduler", "telegram.ext.Application")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
         "try", help="chat with the bot in this terminal, offline, against a local fake Telegram"
     )
     tryout.add_argument("--files", default="tryout-files", help="where sent photos/documents go")
+    sub.add_parser(
+        "health", help="exit 0 while a running bot's heartbeat is fresh (container health check)"
+    )
     return parser
 
 
@@ -40,6 +52,58 @@ def configure_logging(level: str) -> None:
         stream=sys.stderr,
     )
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        for name in CHATTY_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def run_until_signal(main: Coroutine[Any, Any, None]) -> bool:
+    """Run ``main``; True when SIGINT or SIGTERM ended it.
+
+    The first signal cancels ``main`` wherever it is (starting the database, migrating,
+    waiting for getMe, serving, reading the terminal), and its ``finally`` blocks stop the
+    bot, the database and the fake API in order. A second signal ends the process at once.
+    """
+    interrupted = False
+
+    async def supervise() -> None:
+        nonlocal interrupted
+        task = asyncio.ensure_future(main)
+
+        def on_signal() -> None:
+            nonlocal interrupted
+            if interrupted:
+                os._exit(130)
+            interrupted = True
+            task.cancel()
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, on_signal)
+        try:
+            await task
+        except asyncio.CancelledError:
+            if not interrupted:
+                raise
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+
+    asyncio.run(supervise())
+    return interrupted
+
+
+async def _run_with_heartbeat(settings: Settings) -> None:
+    from bot.health import beat, heartbeat_path
+    from bot.runner import run_bot
+
+    heartbeat = asyncio.create_task(beat(heartbeat_path(settings.data_dir)))
+    try:
+        await run_bot(settings)
+    finally:
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
 
 
 async def _migrate(settings: Settings) -> None:
@@ -55,23 +119,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         configure_logging(settings.log_level)
+        if command == "run":
+            settings.token()  # fail fast, before starting a database
+        if command in ("run", "try", "migrate") and settings.database_url is None:
+            start_early(settings.embedded_pg_dir)  # comes up while the bot's modules load
         if command == "migrate":
-            asyncio.run(_migrate(settings))
+            if run_until_signal(_migrate(settings)):
+                print("Interrupted; the schema is as it was or fully migrated.", file=sys.stderr)
+                return 130
             print("Database is up to date.")
             return 0
         if command == "try":
             from bot.tryout import run_tryout
 
-            asyncio.run(run_tryout(settings, files_dir=args.files))
+            run_until_signal(run_tryout(settings, files_dir=args.files))
             return 0
-        settings.token()  # fail fast, before starting a database
-        from bot.runner import run_bot
+        if command == "health":
+            from bot.health import check, heartbeat_path
 
-        asyncio.run(run_bot(settings))
+            problem = check(heartbeat_path(settings.data_dir))
+            print(problem or "ok", file=sys.stderr if problem else sys.stdout)
+            return 1 if problem else 0
+        if run_until_signal(_run_with_heartbeat(settings)):
+            logger.info("stopped")
         return 0
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except EmbeddedPostgresError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except InvalidToken:
         print(
             "error: Telegram refused BOT_TOKEN (getMe failed). Copy the token again from "

@@ -345,16 +345,17 @@ class ReminderDispatcher:
             executor_log.setLevel(logging.WARNING)
         scheduler.start()
         self._scheduler = scheduler
-        logger.info("reminder dispatcher started (every %ss)", self.interval_seconds)
+        logger.debug("reminder dispatcher started (every %ss)", self.interval_seconds)
 
     async def stop(self, timeout: float = 15.0) -> None:  # noqa: ASYNC109
         """Stop ticking; a run in progress finishes the sends it started, gives back the
         reminders it had not started, and is cancelled after ``timeout`` seconds."""
         self._stopping = True
+        # Pause first, shut down after the run: the scheduler's shutdown cancels a job still
+        # running, which would cut a run short and log the cancellation as an error.
         if self._scheduler is not None:
             with contextlib.suppress(Exception):
-                self._scheduler.shutdown(wait=False)
-            self._scheduler = None
+                self._scheduler.pause()
         try:
             async with asyncio.timeout(timeout):
                 async with self._run_lock:
@@ -366,6 +367,10 @@ class ReminderDispatcher:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+        if self._scheduler is not None:
+            with contextlib.suppress(Exception):
+                self._scheduler.shutdown(wait=False)
+            self._scheduler = None
 
     async def _tick(self) -> None:
         self._task = asyncio.current_task()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import AsyncIterator
 
 from telegram import Update
@@ -34,10 +33,8 @@ async def start_updates(app: Application, settings: Settings) -> None:  # type: 
             ),
             allowed_updates=Update.ALL_TYPES,
         )
-        logger.info("webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port)
     else:
         await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        logger.info("polling for updates")
 
 
 @contextlib.asynccontextmanager
@@ -65,18 +62,25 @@ async def serving(
         await app.post_shutdown(app)
 
 
+def serving_line(username: str, settings: Settings) -> str:
+    """The start-up line saying how updates arrive."""
+    if settings.webhook_url:
+        return (
+            f"serving as @{username} via webhook {settings.webhook_url} "
+            f"(listening on {settings.webhook_listen}:{settings.webhook_port})"
+        )
+    return f"serving as @{username} (polling for updates)"
+
+
 async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Migrate, then run until SIGINT/SIGTERM (or ``stop`` is set)."""
+    """Migrate, then run until ``stop`` is set or the task is cancelled (``bot.cli`` cancels
+    it on SIGINT/SIGTERM, so a signal also ends a start-up that is still under way)."""
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
     db = await open_database(settings.database_url, embedded_dir=settings.embedded_pg_dir)
     try:
         app = build_application(settings, db)
         async with serving(app, settings, db):
-            logger.info("@%s is running; press Ctrl+C to stop", app.bot.username)
+            logger.info("%s; Ctrl+C stops", serving_line(app.bot.username, settings))
             await stop.wait()
     finally:
         await db.close()

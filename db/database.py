@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db import migrate as migrations
@@ -64,13 +65,28 @@ async def open_database(
     embedded: EmbeddedPostgres | None = None
     if url is None:
         embedded, url = await start_embedded(embedded_dir)
-        logger.info("using the embedded PostgreSQL in %s", embedded.data_dir)
+        logger.info(
+            "database ready: embedded PostgreSQL in %s (its own log: %s)",
+            embedded.data_dir,
+            embedded.log_path,
+        )
+    else:
+        logger.info("database ready: %s", make_url(url).render_as_string(hide_password=True))
     engine = make_engine(url, pool_size=pool_size)
     db = Database(engine=engine, sessions=make_sessionmaker(engine), url=url, embedded=embedded)
     try:
         if migrate:
-            await migrations.upgrade(engine)
+            before, after = await migrations.upgrade(engine)
+            logger.info("schema version %s%s", after, _schema_change(before, after))
     except BaseException:
         await db.close()
         raise
     return db
+
+
+def _schema_change(before: str | None, after: str | None) -> str:
+    if before == after:
+        return " (up to date)"
+    if before is None:
+        return " (created)"
+    return f" (migrated from {before})"

@@ -8,7 +8,7 @@ The lifecycle lives in the timestamps (design document)::
           (rejected)      (deleted)
 
 The web app may leave timestamps that disagree. One rule reads every row (also written
-in docs/data-models.md, "The bot's side"), the first that applies:
+in docs/bot-data.md), the first that applies:
 
 1. ``deleted_at`` set: gone, whatever else is set; "rejected" if it was never accepted
    nor completed (a suggestion turned down), else "deleted".

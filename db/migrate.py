@@ -7,6 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -23,19 +24,27 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    await _run(engine, lambda cfg: command.upgrade(cfg, revision))
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Upgrade; returns the schema revision before and after (None: an empty database)."""
+    return await _run(engine, lambda cfg: command.upgrade(cfg, revision))
 
 
-async def downgrade(engine: AsyncEngine, revision: str = "base") -> None:
-    await _run(engine, lambda cfg: command.downgrade(cfg, revision))
+async def downgrade(engine: AsyncEngine, revision: str = "base") -> tuple[str | None, str | None]:
+    return await _run(engine, lambda cfg: command.downgrade(cfg, revision))
 
 
-async def _run(engine: AsyncEngine, action: Callable[[Config], None]) -> None:
-    def work(connection: Connection) -> None:
+async def _run(
+    engine: AsyncEngine, action: Callable[[Config], None]
+) -> tuple[str | None, str | None]:
+    def work(connection: Connection) -> tuple[str | None, str | None]:
+        def current() -> str | None:
+            return MigrationContext.configure(connection).get_current_revision()
+
+        before = current()
         cfg = alembic_config()
         cfg.attributes["connection"] = connection
         action(cfg)
+        return before, current()
 
     async with engine.begin() as conn:
-        await conn.run_sync(work)
+        return await conn.run_sync(work)

@@ -2,7 +2,7 @@
 
 ``user_info`` is created with the account here, but the web app may add it later (or
 never): a user without one gets it on first need, with empty names and the documented
-defaults (docs/data-models.md, "The bot's side"). Functions still type their result as
+defaults (docs/bot-data.md). Functions still type their result as
 optional, for a user deleted meanwhile.
 """
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Set up (once) and run the bot: creates .venv, installs the project, migrates the
-# database and runs the bot. Without DATABASE_URL an embedded PostgreSQL is started in
-# ./data/postgres. Arguments go to `python -m bot` (try, migrate, --help).
+# Run the bot: the first time (and whenever uv.lock or pyproject.toml changed) creates .venv
+# and installs the locked dependencies; later starts go straight to the bot, offline. Without
+# DATABASE_URL an embedded PostgreSQL is started in ./data/postgres. Arguments go to
+# `python -m bot` (try, migrate, --help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install -q --disable-pip-version-check -e .
+source scripts/venv.sh
+ensure_venv
 exec .venv/bin/python -m bot "$@"

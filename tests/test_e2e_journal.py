@@ -82,7 +82,7 @@ async def test_write_collects_several_messages_into_one_entry(bot: BotHarness) -
     await bot.fake.settle(quiet=0.3)
     await bot.say(ANN, "/done", contains="Saved")
     [entry] = await _entries(bot)
-    # Stored as documented (docs/data-models.md): line breaks are <br>, for the web app too.
+    # Stored as documented (docs/bot-data.md): line breaks are <br>, for the web app too.
     assert entry.content == "Part one of a long thought.<br><br>Part two, with more detail."
     async with bot.db.sessions() as s:
         parts = (

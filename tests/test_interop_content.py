@@ -152,7 +152,7 @@ async def test_editing_an_app_entry_stores_the_documented_fragment(bot: BotHarne
     async with bot.db.sessions() as s:
         entry = await s.get(Entry, ids["trip"])
         assert entry is not None
-        # docs/data-models.md: Telegram's tags, <br> for line breaks, text escaped.
+        # docs/bot-data.md: Telegram's tags, <br> for line breaks, text escaped.
         assert entry.content == "Rewritten <b>trip</b><br><br>Second &amp; &lt;3 line"
     opened = await bot.press(ANN, "Open entry", contains="Rewritten")
     _assert_valid(opened)

@@ -3,7 +3,7 @@
 Users are created with plain SQL as the app's sign-up does: no ``user_info``,
 ``user_settings`` or journal. Metric and goal rows are inserted as the app may leave
 them. The bot is driven through the fake Bot API; afterwards every row the bot wrote
-is checked against the documented shapes (docs/data-models.md).
+is checked against the documented shapes (docs/data-models.md, docs/bot-data.md).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from tests.telegram_html import check
 BEA = 2701
 CID = 2702
 
-# The documented keys of each JSONB document, plus the bot's own (docs/data-models.md).
+# The documented keys of each JSONB document, plus the bot's own (docs/bot-data.md).
 DOCUMENTED_KEYS = {
     "notification_preferences": set(DEFAULT_NOTIFICATION_PREFERENCES)
     | {"reminderTime", "reminderWeekday", "reminderDayOfMonth"},
@@ -251,7 +251,7 @@ async def test_odd_metric_and_goal_rows_are_read_by_one_rule(bot: BotHarness) ->
     assert "Effort: 8.0" in stats  # "7" and "9"; "11" and "great" left out
     assert "Learning: no ratings" in stats
     assert "left out of the averages" in stats
-    # Completed without acceptance counts as accepted (docs/data-models.md).
+    # Completed without acceptance counts as accepted (docs/bot-data.md).
     assert "Goals: 2 of 3 accepted completed (67%)" in stats
 
     insights = await _say(bot, CID, "/insights")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
+import sys
+import threading
 from collections.abc import Awaitable, Callable
 
 from bot.fake_api.server import ChatMessage, FakeBotAPI
@@ -14,12 +17,55 @@ PROMPT = "you> "
 _BUTTON_RE = re.compile(r"(#)?(\d+)")
 
 
-async def _read_stdin(prompt: str) -> str | None:
-    # input() blocks, so it runs in a thread to keep the bot's event loop going.
-    try:
-        return await asyncio.to_thread(input, prompt)
-    except EOFError:
-        return None
+class StdinLines:
+    """Lines typed on standard input, for ``run_terminal_chat``.
+
+    A daemon thread does the blocking reads. ``input()`` in ``asyncio.to_thread`` would hold
+    the process after Ctrl-C until Enter, because ``asyncio.run`` waits for its executor's
+    threads; a daemon thread is left behind at exit. It reads the file descriptor itself: a
+    thread blocked inside ``sys.stdin`` holds that object's lock, which the interpreter needs
+    while shutting down.
+    """
+
+    def __init__(self, fd: int = 0, write_prompt: Callable[[str], None] | None = None) -> None:
+        self._fd = fd
+        self._write_prompt = write_prompt or _write_prompt
+        self._loop = asyncio.get_running_loop()
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        threading.Thread(target=self._pump, name="stdin-lines", daemon=True).start()
+
+    def _pump(self) -> None:
+        pending = b""
+        while True:
+            try:
+                chunk = os.read(self._fd, 4096)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                break
+            *lines, pending = (pending + chunk).split(b"\n")
+            for line in lines:
+                self._put(line.decode(errors="replace").rstrip("\r"))
+        if pending:
+            self._put(pending.decode(errors="replace"))
+        self._put(None)
+
+    def _put(self, line: str | None) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is reading
+            self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+
+    async def read(self, prompt: str) -> str | None:
+        """The next line (None at end of input), after showing ``prompt``."""
+        self._write_prompt(prompt)
+        line = await self._lines.get()
+        if line is None:
+            self._lines.put_nowait(None)  # end of input stays the end
+        return line
+
+
+def _write_prompt(prompt: str) -> None:
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
 
 
 def render_message(msg: ChatMessage, *, edited: bool = False) -> str:
@@ -70,7 +116,7 @@ async def run_terminal_chat(
     buttons; otherwise it is sent as text); ``#3`` always means a button. ``/quit`` or end of
     input leaves.
     """
-    read = read_line or _read_stdin
+    read = read_line or StdinLines().read
     shown_edits: dict[int, int] = {}  # message id -> edits already shown
     presses: list[str] = []
 

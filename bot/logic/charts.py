@@ -13,16 +13,17 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import numpy as np
-import numpy.typing as npt
-from matplotlib import dates as mdates
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from matplotlib.axes import Axes
+
+# matplotlib and numpy are imported by the functions that use them: they are most of the
+# bot's import time, and a start (the try-out's first prompt) should not wait for a chart
+# nobody asked for yet.
 
 METRICS: Final[tuple[str, ...]] = ("resilience", "effort", "challenge", "feedback", "learning")
 COLOR_SCHEMES: Final[tuple[str, ...]] = ("default", "ocean", "forest", "sunset", "mono")
@@ -306,6 +307,8 @@ def _collect_metric(
         ordinals.append(at.astimezone(zone).toordinal())
     if not values:
         return None
+    import numpy as np
+
     vals = np.asarray(values, dtype=np.float64)
     idx = np.asarray(ordinals, dtype=np.intp) - window.first_day.toordinal()
     sums = np.bincount(idx, weights=vals, minlength=window.day_count)
@@ -336,6 +339,9 @@ def _zone(tz: str) -> tzinfo:
 
 
 def _render(metrics: Sequence[_MetricData], window: _Window, days: int, theme: Theme) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     style = _style(theme)
     panels = max(1, len(metrics))
 
@@ -391,6 +397,8 @@ def _style(theme: Theme) -> _Style:
 
 
 def _draw_metric(ax: Axes, data: _MetricData, window: _Window, theme: Theme, style: _Style) -> None:
+    import numpy as np
+
     color = metric_color(data.name, theme)
     first = np.datetime64(window.first_day.isoformat(), "D")
     x = _date_numbers(first + data.day_index)
@@ -427,11 +435,17 @@ def _draw_metric(ax: Axes, data: _MetricData, window: _Window, theme: Theme, sty
 
 
 def _date_numbers(days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.float64]:
+    import numpy as np
+    from matplotlib import dates as mdates
+
     nums = mdates.date2num(days)  # type: ignore[no-untyped-call]  # matplotlib.dates is untyped
     return np.asarray(nums, dtype=np.float64)
 
 
 def _format_date_axis(ax: Axes, window: _Window, style: _Style) -> None:
+    from matplotlib import dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
     # Day numbers are already local calendar dates, so tick and label them without a tz shift.
     # matplotlib.dates is not annotated, hence the ignores.
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8, tz=UTC)  # type: ignore[no-untyped-call]

@@ -12,7 +12,7 @@ from bot.logic.richtext import content_format, to_markdown
 
 # Said in the JSON file, so that a reader knows how to show "content".
 CONTENT_FORMATS = {
-    "html": "HTML fragment (docs/data-models.md, Entry content)",
+    "html": "HTML fragment (docs/bot-data.md, Entry content)",
     "text": "plain text",
 }
 

@@ -1,6 +1,6 @@
 """Stored entry content, whoever wrote it, as Telegram HTML, plain text or Markdown.
 
-``entries.content`` is shared with the web app (docs/data-models.md, "Entry content").
+``entries.content`` is shared with the web app (docs/bot-data.md, "Entry content").
 Three kinds of text are found there:
 
 - the web app's rich-text editor HTML (``<p>``, lists, headings, images, ...);
@@ -461,7 +461,7 @@ def to_telegram_html(content: str) -> str:
 
 
 def to_stored_html(content: str) -> str:
-    """What the bot writes to ``entries.content`` (docs/data-models.md, "Entry content"):
+    """What the bot writes to ``entries.content`` (docs/bot-data.md, "Entry content"):
     the tags of ``to_telegram_html``, with line breaks outside ``<pre>`` as ``<br>`` so
     that the web app shows them too. Takes a message's Telegram HTML, or anything stored."""
     return _convert(content, br=True)
