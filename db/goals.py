@@ -333,3 +333,37 @@ def open_goal_texts_of(user_id: ColumnElement[uuid.UUID]) -> ScalarSelect[Any]:
         .where(Goal.user_id == user_id, _OPEN)
         .scalar_subquery()
     )
+
+
+# --- keeping suggestions few --------------------------------------------------------
+
+
+async def rejected_goal_texts(
+    session: AsyncSession, user_id: uuid.UUID, limit: int = 50
+) -> list[str]:
+    """Texts of the suggestions turned down most recently, so they are not offered again."""
+    result = await session.scalars(
+        select(Goal.content)
+        .where(Goal.user_id == user_id, Goal.deleted_at.is_not(None), Goal.accepted_at.is_(None))
+        .order_by(Goal.deleted_at.desc())
+        .limit(limit)
+    )
+    return list(result)
+
+
+async def expire_suggestions(session: AsyncSession, user_id: uuid.UUID, keep: int) -> int:
+    """Withdraw the oldest unanswered suggestions so at most ``keep`` remain; returns how
+    many. The schema has no "expired" state, so they read as turned down."""
+    stale = (
+        select(Goal.id)
+        .where(Goal.user_id == user_id, _SUGGESTED)
+        .order_by(Goal.created_at.desc(), Goal.id.desc())
+        .offset(keep)
+        .scalar_subquery()
+    )
+    result = await session.execute(
+        update(Goal)
+        .where(Goal.user_id == user_id, Goal.id.in_(stale))
+        .values(deleted_at=func.now(), updated_at=func.now())
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ import pytest
 from aiohttp import web
 
 from bot.logic.llm_engine import LLMSuggestionEngine
-from bot.logic.suggestions import SuggestedGoal
+from bot.logic.suggest import SuggestedGoal
 
 API_KEY = "sk-test-5ecret-do-not-log"
 MODEL = "coach-mini"
@@ -32,7 +32,7 @@ class RecordingFallback:
         *,
         open_goals: Sequence[str],
         with_sentiment: bool,
-        max_goals: int = 2,
+        max_goals: int = 1,
     ) -> list[SuggestedGoal]:
         self.calls.append(
             {
@@ -53,8 +53,15 @@ def completion(content: str) -> dict[str, Any]:
     }
 
 
-def goals_answer(*goals: dict[str, Any]) -> dict[str, Any]:
-    return completion(json.dumps({"goals": list(goals)}))
+def decision(kind: str, pattern: str | None = None, **goal: Any) -> dict[str, Any]:
+    return completion(json.dumps({"decision": kind, "pattern": pattern, "goal": goal or None}))
+
+
+GOOD = {
+    "content": "Before you give up, book one more lesson just for roundabouts",
+    "related_metric_type": "resilience",
+    "reason": 'You wrote: "I failed my driving test & I give up"',
+}
 
 
 @dataclass
@@ -119,54 +126,33 @@ def closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_good_answer_is_parsed_and_capped_at_two(
+async def test_a_goal_decision_is_parsed(
     fake_llm: FakeLLM, engine_parts: tuple[LLMSuggestionEngine, RecordingFallback]
 ) -> None:
     engine, fallback = engine_parts
-    fake_llm.answer(
-        goals_answer(
-            {
-                "content": "Book a mock driving test with an instructor this week",
-                "related_metric_type": "resilience",
-                "reason": 'You wrote "I give up"',
-            },
-            {
-                "content": "Practise roundabouts for 20 minutes twice this week",
-                "related_metric_type": "effort",
-                "reason": "Your test went badly",
-            },
-            {"content": "A third goal", "related_metric_type": "learning", "reason": "x"},
-        )
-    )
-    goals = await ask(engine)
-    assert goals == [
-        SuggestedGoal(
-            "Book a mock driving test with an instructor this week",
-            "resilience",
-            'You wrote "I give up"',
-        ),
-        SuggestedGoal(
-            "Practise roundabouts for 20 minutes twice this week", "effort", "Your test went badly"
-        ),
+    fake_llm.answer(decision("goal", "giving_up", **GOOD))
+    assert await ask(engine) == [
+        SuggestedGoal(GOOD["content"], "resilience", GOOD["reason"], "giving_up")
     ]
     assert fallback.calls == []
 
 
-async def test_request_carries_key_model_and_plain_entry(
+async def test_request_carries_key_model_rules_and_plain_entry(
     fake_llm: FakeLLM, engine_parts: tuple[LLMSuggestionEngine, RecordingFallback]
 ) -> None:
     engine, _ = engine_parts
-    fake_llm.answer(goals_answer())
-    await engine.suggest(
-        ENTRY, open_goals=["Walk 10 minutes a day"], with_sentiment=False, max_goals=1
-    )
+    fake_llm.answer(decision("none"))
+    await engine.suggest(ENTRY, open_goals=["Walk 10 minutes a day"], with_sentiment=False)
     headers, body = fake_llm.requests[0]
     assert headers["Authorization"] == f"Bearer {API_KEY}"
     assert body["model"] == MODEL
     assert body["temperature"] == 0.3
     assert body["response_format"] == {"type": "json_object"}
     system, user = body["messages"]
-    assert system["role"] == "system" and "growth" in system["content"].lower()
+    assert system["role"] == "system"
+    # The same rules as the local engine: when not to suggest, one goal, quoting the entry.
+    for rule in ("self-harm", "mundane", "Wrongly suggesting", "word for word", "own plan"):
+        assert rule in system["content"]
     assert user["role"] == "user"
     assert "I failed my driving test & I give up" in user["content"]
     assert "<b>" not in user["content"]
@@ -174,7 +160,7 @@ async def test_request_carries_key_model_and_plain_entry(
 
 
 async def test_no_authorization_header_without_key(fake_llm: FakeLLM) -> None:
-    fake_llm.answer(goals_answer())
+    fake_llm.answer(decision("none"))
     engine = LLMSuggestionEngine(fake_llm.base_url, None, MODEL, fallback=RecordingFallback())
     try:
         assert await ask(engine) == []
@@ -184,47 +170,40 @@ async def test_no_authorization_header_without_key(fake_llm: FakeLLM) -> None:
     assert "Authorization" not in headers
 
 
-async def test_invalid_metric_types_are_nullified_and_bad_goals_dropped(
+async def test_unknown_metric_takes_the_patterns_and_markup_is_dropped(
     fake_llm: FakeLLM, engine_parts: tuple[LLMSuggestionEngine, RecordingFallback]
 ) -> None:
     engine, fallback = engine_parts
     fake_llm.answer(
-        goals_answer(
-            {"content": "   ", "related_metric_type": "effort", "reason": "empty"},
-            {"content": "x" * 301, "related_metric_type": "effort", "reason": "too long"},
-            {"content": 42, "related_metric_type": "effort"},
-            {"content": "Ask the examiner's notes for one fix", "related_metric_type": "grit"},
-            {"content": "Drive with a friend on Saturday", "related_metric_type": " Challenge "},
+        decision(
+            "goal",
+            " Giving_Up ",
+            content="Book <i>one</i> more lesson just for roundabouts",
+            related_metric_type="grit",
+            reason=GOOD["reason"],
         )
     )
-    goals = await ask(engine)
-    assert [(g.content, g.related_metric_type) for g in goals] == [
-        ("Ask the examiner's notes for one fix", None),
-        ("Drive with a friend on Saturday", "challenge"),
-    ]
-    assert all(g.reason for g in goals)
+    [goal] = await ask(engine)
+    assert goal.content == "Book one more lesson just for roundabouts"
+    assert goal.related_metric_type == "resilience" and goal.pattern == "giving_up"
     assert fallback.calls == []
 
 
-async def test_answers_matching_open_goals_are_dropped(
-    fake_llm: FakeLLM, engine_parts: tuple[LLMSuggestionEngine, RecordingFallback]
-) -> None:
-    engine, _ = engine_parts
-    fake_llm.answer(
-        goals_answer(
-            {"content": "Book a mock driving test", "related_metric_type": "resilience"},
-            {"content": "Practise parallel parking twice", "related_metric_type": "effort"},
-        )
-    )
-    goals = await ask(engine, open_goals=["book a MOCK driving test!"])
-    assert [g.content for g in goals] == ["Practise parallel parking twice"]
-
-
-async def test_empty_goal_list_is_a_valid_answer(
+async def test_a_goal_matching_an_open_goal_is_dropped_quietly(
     fake_llm: FakeLLM, engine_parts: tuple[LLMSuggestionEngine, RecordingFallback]
 ) -> None:
     engine, fallback = engine_parts
-    fake_llm.answer(goals_answer())
+    fake_llm.answer(decision("goal", "giving_up", **GOOD))
+    assert await ask(engine, open_goals=[GOOD["content"].upper() + "!"]) == []
+    assert fallback.calls == []
+
+
+@pytest.mark.parametrize("kind", ["none", "care"])
+async def test_none_and_care_decisions_suggest_nothing(
+    kind: str, fake_llm: FakeLLM, engine_parts: tuple[LLMSuggestionEngine, RecordingFallback]
+) -> None:
+    engine, fallback = engine_parts
+    fake_llm.answer(decision(kind))
     assert await ask(engine) == []
     assert fallback.calls == []
 
@@ -233,10 +212,19 @@ async def test_code_fenced_json_is_accepted(
     fake_llm: FakeLLM, engine_parts: tuple[LLMSuggestionEngine, RecordingFallback]
 ) -> None:
     engine, fallback = engine_parts
-    inner = json.dumps({"goals": [{"content": "Book a lesson", "related_metric_type": None}]})
+    inner = json.dumps({"decision": "goal", "pattern": "giving_up", "goal": GOOD})
     fake_llm.answer(completion(f"```json\n{inner}\n```"))
-    assert [g.content for g in await ask(engine)] == ["Book a lesson"]
+    assert [g.content for g in await ask(engine)] == [GOOD["content"]]
     assert fallback.calls == []
+
+
+async def test_painful_entry_asks_nobody(
+    fake_llm: FakeLLM, engine_parts: tuple[LLMSuggestionEngine, RecordingFallback]
+) -> None:
+    engine, fallback = engine_parts
+    entry = "Had a panic attack on the bus and I feel like such a failure"
+    assert await engine.suggest(entry, open_goals=[], with_sentiment=True) == []
+    assert fake_llm.requests == [] and fallback.calls == []
 
 
 async def test_timeout_falls_back(
@@ -244,38 +232,48 @@ async def test_timeout_falls_back(
 ) -> None:
     engine, fallback = engine_parts
     fake_llm.hang = True  # the handler waits until teardown, far past the engine's timeout
-    fake_llm.answer(goals_answer({"content": "Too late", "related_metric_type": None}))
+    fake_llm.answer(decision("goal", "giving_up", **GOOD))
     assert await ask(engine) == FALLBACK_GOALS
     assert fallback.calls == [
-        {"entry_html": ENTRY, "open_goals": [], "with_sentiment": True, "max_goals": 2}
+        {"entry_html": ENTRY, "open_goals": [], "with_sentiment": True, "max_goals": 1}
     ]
 
 
-@pytest.mark.parametrize(
-    ("status", "body"),
-    [
-        (500, json.dumps({"error": "internal"})),
-        (401, json.dumps({"error": f"invalid key Bearer {API_KEY}"})),
-        (200, "this is not json"),
-        (200, json.dumps({"choices": []})),
-        (200, json.dumps(completion("not json inside"))),
-        (200, json.dumps(completion(json.dumps({"suggestions": []})))),
-        (200, json.dumps(completion(json.dumps({"goals": "Practise daily"})))),
-        (200, json.dumps(completion(json.dumps({"goals": [{"content": ""}]})))),
-        (200, json.dumps(completion(json.dumps(["not", "an", "object"])))),
-    ],
-    ids=[
-        "500",
-        "401 echoing key",
-        "body not json",
-        "no choices",
-        "content not json",
-        "no goals key",
-        "goals not a list",
-        "only unusable goals",
-        "json array",
-    ],
-)
+def answer(**fields: Any) -> str:
+    return json.dumps(completion(json.dumps(fields)))
+
+
+def with_goal(**changes: Any) -> str:
+    return answer(decision="goal", pattern="giving_up", goal={**GOOD, **changes})
+
+
+REFUSAL = {"role": "assistant", "content": None, "refusal": "I can't help with that."}
+BAD_RESPONSES = {
+    "500": (500, json.dumps({"error": "internal"})),
+    "401 echoing key": (401, json.dumps({"error": f"invalid key Bearer {API_KEY}"})),
+    "body not json": (200, "this is not json"),
+    "no choices": (200, json.dumps({"choices": []})),
+    "refusal": (200, json.dumps({"choices": [{"index": 0, "message": REFUSAL}]})),
+    "apology instead of json": (
+        200,
+        json.dumps(completion("I'm sorry, but I can't help with that request.")),
+    ),
+    "malformed json": (200, json.dumps(completion('{"decision": "goal", "goal": {"content": '))),
+    "old goals list": (200, answer(goals=[GOOD])),
+    "unknown decision": (200, answer(decision="maybe", pattern=None, goal=None)),
+    "goal without pattern": (200, answer(decision="goal", pattern="grit", goal=GOOD)),
+    "goal not an object": (200, answer(decision="goal", pattern="giving_up", goal="Practise")),
+    "content not text": (200, with_goal(content=42)),
+    "content too long": (200, with_goal(content="Practise " + "driving " * 40)),
+    "speaks as the writer": (200, with_goal(content="I will book one more driving lesson")),
+    "lower-case fragment": (200, with_goal(content="roundabouts for 20 minutes")),
+    "reason quotes nothing": (200, with_goal(reason="Because driving matters")),
+    "reason quotes words not written": (200, with_goal(reason='You wrote: "I love driving"')),
+    "json array": (200, json.dumps(completion(json.dumps(["not", "an", "object"])))),
+}
+
+
+@pytest.mark.parametrize(("status", "body"), list(BAD_RESPONSES.values()), ids=list(BAD_RESPONSES))
 async def test_bad_responses_fall_back_and_never_log_the_key(
     status: int,
     body: str,
@@ -321,12 +319,12 @@ async def test_empty_entry_asks_nobody(
 async def test_injected_client_is_used_and_left_open(fake_llm: FakeLLM) -> None:
     import httpx
 
-    fake_llm.answer(goals_answer({"content": "Book a lesson", "related_metric_type": "effort"}))
+    fake_llm.answer(decision("goal", "giving_up", **GOOD))
     async with httpx.AsyncClient() as client:
         engine = LLMSuggestionEngine(
             fake_llm.base_url, API_KEY, MODEL, fallback=RecordingFallback(), client=client
         )
-        assert [g.content for g in await ask(engine)] == ["Book a lesson"]
+        assert [g.content for g in await ask(engine)] == [GOOD["content"]]
         await engine.aclose()
         assert not client.is_closed
 

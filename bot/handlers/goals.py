@@ -2,8 +2,9 @@
 
 Buttons carry ``action:goal-id:arg``; ``arg`` starts with the origin of the message the
 button sits on, which decides how that message is redrawn after a press: ``s`` a
-suggestion sent after an entry, ``l`` a goal card of /goals, ``n`` the card of a goal just
-made with /goal. Every goal id from a button is looked up scoped to the presser (another
+suggestion sent after an entry, ``l`` a goal card of /goals, ``p`` the one message of /goals
+that holds every suggestion waiting for an answer, ``n`` the card of a goal just made with
+/goal. Every goal id from a button is looked up scoped to the presser (another
 user's goal is "not found": "This button has expired."), and each transition is one
 conditional UPDATE, so a double press or an old message changes nothing and gets a toast
 saying why ("Already accepted").
@@ -39,12 +40,15 @@ from bot.handlers.journal import AFTER_SAVE, SavedEntry
 from bot.logic.callback_data import CallbackData, decode, encode
 from bot.logic.llm_engine import LLMSuggestionEngine
 from bot.logic.streaks import local_date
-from bot.logic.suggestions import (
+from bot.logic.suggest import (
     MAX_GOALS,
     LocalSuggestionEngine,
     SuggestedGoal,
     SuggestionEngine,
+    care_for_async,
+    is_similar_goal,
 )
+from bot.logic.suggest.vocab import CARE_LINES
 from bot.messaging import edit_html, send_html
 from bot.services import KEY, Services, get_services
 from bot.session import logged_in
@@ -70,6 +74,7 @@ COMMANDS = [
 ENGINE_KEY: Final = "suggestions"
 # The local engine answers in well under a second; this only guards against a stuck thread.
 LOCAL_BUDGET_SECONDS: Final = 5.0
+MAX_PENDING: Final = 3  # unanswered suggestions kept; older ones are withdrawn quietly
 MAX_CARDS: Final = 10  # goal cards /goals sends; more would flood the chat
 MAX_COMPLETED_SHOWN: Final = 50
 MAX_YEARS_AHEAD: Final = 100
@@ -80,8 +85,8 @@ TARGET, TARGET_DATE, METRIC, LIST_DONE = "gt", "gtd", "gm", "gl"
 ACTIONS: Final = (ACCEPT, REJECT, EDIT, COMPLETE, DELETE, TARGET, TARGET_DATE, METRIC, LIST_DONE)
 
 # Where the pressed button sits (how its message is redrawn).
-SUGGESTION, LIST, NEW = "s", "l", "n"
-ORIGINS: Final = frozenset({SUGGESTION, LIST, NEW})
+SUGGESTION, LIST, PENDING, NEW = "s", "l", "p", "n"
+ORIGINS: Final = frozenset({SUGGESTION, LIST, PENDING, NEW})
 
 EDIT_DIALOG: Final = "goal_edit"
 NEW_DIALOG: Final = "goal_new"
@@ -292,6 +297,26 @@ def suggestion_keyboard(goal_id: uuid.UUID) -> InlineKeyboardMarkup:
     )
 
 
+def pending_message(suggested: Sequence[Goal], done: str | None = None) -> tuple[str, Markup]:
+    """The suggestions waiting for an answer, in one message with a row of buttons each;
+    ``done`` says what the last press did."""
+    lines = [done] if done else []
+    if not suggested:
+        lines.append("No suggestions are waiting for an answer.")
+        return "\n".join(lines), None
+    lines.append(f"💡 <b>{_plural(len(suggested), 'suggestion')} for you</b>")
+    rows = []
+    for number, goal in enumerate(suggested, start=1):
+        lines.append(f"{number}. {html.escape(goal.content)}")
+        rows.append(
+            [
+                _button(f"✅ Accept {number}", ACCEPT, goal.id, PENDING),
+                _button(f"✖ Reject {number}", REJECT, goal.id, PENDING),
+            ]
+        )
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
 def _metric_keyboard_rows(goal: Goal) -> list[list[InlineKeyboardButton]]:
     def label(name: str, text: str) -> str:
         chosen = (goal.related_metric_type or NO_METRIC) == name
@@ -477,14 +502,22 @@ def suggestion_budget(settings: Settings) -> float:
 async def suggest_after_save(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, saved: SavedEntry
 ) -> None:
-    """Suggest up to two goals for the entry just saved, each as its own message."""
+    """Answer the entry just saved: at most one suggested goal, or a warm line instead of a
+    goal when the entry speaks of pain (with a pointer to help for self-harm language)."""
     user_id = _user_id(link)
     services = get_services(context)
     engine = services.extras.get(ENGINE_KEY)
-    if engine is None:
-        return
+    chat = update.effective_chat
+    chat_id = chat.id if chat is not None else link.chat_id
     # Read by the statement that saved the entry: no query of its own.
-    if not saved.ai_settings.get("enableGrowthSuggestions"):
+    enabled = bool(saved.ai_settings.get("enableGrowthSuggestions"))
+    care = await care_for_async(saved.entry.content)
+    if care is not None:
+        # Never a task for someone in pain; the pointer to help goes out whatever the settings.
+        if enabled or care == "help":
+            await send_html(context.bot, chat_id, html.escape(CARE_LINES[care]))
+        return
+    if engine is None or not enabled:
         return
     if isinstance(engine, LLMSuggestionEngine) and not consents_to_external_ai(
         saved.ai_settings, services.settings
@@ -504,7 +537,11 @@ async def suggest_after_save(
         return
     created: list[tuple[Goal, SuggestedGoal]] = []
     async with services.db.sessions.begin() as s:
+        # Only entries that earned a suggestion pay for this read.
+        rejected = await goals.rejected_goal_texts(s, user_id)
         for suggestion in suggested[:MAX_GOALS]:
+            if any(is_similar_goal(suggestion.content, old) for old in rejected):
+                continue
             try:
                 goal = await goals.create_goal(
                     s,
@@ -520,8 +557,8 @@ async def suggest_after_save(
                 logger.info("skipped a goal suggestion: %s", exc)
                 continue
             created.append((goal, suggestion))
-    chat = update.effective_chat
-    chat_id = chat.id if chat is not None else link.chat_id
+        if created:
+            await goals.expire_suggestions(s, user_id, keep=MAX_PENDING)
     for goal, suggestion in created:
         await send_html(
             context.bot,
@@ -567,9 +604,27 @@ def _transition_button(action: str, transition: Transition, ok_toast: str) -> Bu
             return
         async with get_services(context).db.sessions.begin() as s:
             change = await transition(s, _user_id(link), data.uuid)
+            waiting = await _waiting(s, link) if origin == PENDING else []
+        if origin == PENDING and change.goal is not None:
+            state = goal_state(change.goal)
+            await _answer(update, ok_toast if change.ok else refusal(action, state))
+            done = f"{'✅ Accepted' if state is GoalState.ACCEPTED else '✖ Rejected'}: " + (
+                html.escape(change.goal.content)
+            )
+            await _edit_pressed(
+                update, *pending_message(waiting[:MAX_CARDS], done if change.ok else None)
+            )
+            return
         await _show_outcome(update, link, action, change, origin, ok_toast)
 
     return handle
+
+
+async def _waiting(s: AsyncSession, link: Link) -> list[Goal]:
+    """The suggestions waiting for an answer, latest first (the most relevant)."""
+    open_goals = await goals.list_open_goals(s, _user_id(link))
+    suggested = [g for g in open_goals if goal_state(g) is GoalState.SUGGESTED]
+    return sorted(suggested, key=lambda g: g.created_at, reverse=True)
 
 
 async def _current(
@@ -987,11 +1042,9 @@ def _goals_header(
         if suggested:
             parts.append(f"💡 {_plural(len(suggested), 'suggestion')} waiting for an answer")
         lines = ["<b>Your goals</b>", " · ".join(parts)]
-        shown = min(MAX_CARDS, len(accepted) + len(suggested))
-        if shown < len(accepted) + len(suggested):
+        if len(accepted) > MAX_CARDS:
             lines.append(
-                f"<i>Showing {shown} of {len(accepted) + len(suggested)}: finish or answer "
-                "some to see the rest.</i>"
+                f"<i>Showing {MAX_CARDS} of {len(accepted)}: finish some to see the rest.</i>"
             )
     if completed:
         lines.append(f"\n🏆 You've completed {_plural(completed, 'goal')}!")
@@ -1000,22 +1053,19 @@ def _goals_header(
 
 @logged_in
 async def goals_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    """/goals: a summary, then one card per open goal with its buttons."""
+    """/goals: a summary, a card per goal in progress, then the suggestions waiting for an
+    answer together in one message."""
     chat = update.effective_chat
     if chat is None:
         return
     async with get_services(context).db.sessions() as s:
         open_goals = await goals.list_open_goals(s, _user_id(link))
         completed = len(await goals.list_completed_goals(s, _user_id(link)))
+        suggested = await _waiting(s, link)
     today = today_for(link)
     accepted = sorted(
         (g for g in open_goals if goal_state(g) is GoalState.ACCEPTED),
         key=lambda g: (g.target_date or date.max, g.created_at),
-    )
-    suggested = sorted(
-        (g for g in open_goals if goal_state(g) is GoalState.SUGGESTED),
-        key=lambda g: g.created_at,
-        reverse=True,  # the latest suggestions are the most relevant
     )
     markup = (
         InlineKeyboardMarkup([[_button("🏆 Show completed", LIST_DONE)]]) if completed else None
@@ -1023,8 +1073,10 @@ async def goals_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link
     await send_html(
         context.bot, chat.id, _goals_header(accepted, suggested, completed, today), markup
     )
-    for goal in [*accepted, *suggested][:MAX_CARDS]:
+    for goal in accepted[:MAX_CARDS]:
         await send_html(context.bot, chat.id, *card(goal, today, LIST))
+    if suggested:  # in one message; older accounts may hold more than MAX_PENDING
+        await send_html(context.bot, chat.id, *pending_message(suggested[:MAX_CARDS]))
 
 
 # --- wiring -------------------------------------------------------------------------

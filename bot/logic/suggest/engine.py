@@ -1,0 +1,199 @@
+"""The local suggestion engine: at most one goal per entry, built for the pattern that fired
+and the topic the writer named, or a warm line instead when the entry speaks of pain."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.logic.suggest.care import distress
+from bot.logic.suggest.patterns import Signal, choose, find_plan, fixed_signals
+from bot.logic.suggest.text import (
+    chat_form,
+    entry_plain_text,
+    is_analysable,
+    is_similar_text,
+    quote,
+    sentences,
+)
+from bot.logic.suggest.vocab import (
+    CARE_LINES,
+    FEEDBACK_FROM_PERSON,
+    PATTERN_METRICS,
+    PLAN_FALLBACK,
+    PLAN_TEMPLATE,
+    TEMPLATES,
+    TOPIC_RE,
+    TOPICS,
+    CareKind,
+    MetricType,
+    Pattern,
+)
+
+# One suggestion per entry: more reads as noise.
+MAX_GOALS = 1
+# Entries up to this long are analysed on the event loop; longer ones in a thread.
+INLINE_MAX_CHARS = 200
+
+
+@dataclass(frozen=True)
+class SuggestedGoal:
+    content: str
+    related_metric_type: MetricType | None
+    reason: str  # short "why" shown to the user
+    pattern: Pattern | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the engine makes of one entry: a goal, a warm line, or nothing."""
+
+    goal: SuggestedGoal | None = None
+    care: CareKind | None = None
+
+    @property
+    def care_line(self) -> str | None:
+        return CARE_LINES[self.care] if self.care else None
+
+
+class SuggestionEngine(Protocol):
+    async def suggest(
+        self,
+        entry_html: str,
+        *,
+        open_goals: Sequence[str],
+        with_sentiment: bool,
+        max_goals: int = MAX_GOALS,
+    ) -> list[SuggestedGoal]: ...
+
+
+def care_for(entry_html: str) -> CareKind | None:
+    """The kind of pain an entry speaks of ("help" for self-harm language), or None."""
+    plain = entry_plain_text(entry_html)
+    return distress(plain) if is_analysable(plain) else None
+
+
+async def care_for_async(entry_html: str) -> CareKind | None:
+    """care_for, off the event loop for a long entry (a full message takes milliseconds)."""
+    if len(entry_html) <= INLINE_MAX_CHARS:
+        return care_for(entry_html)
+    return await asyncio.to_thread(care_for, entry_html)
+
+
+def care_reply(entry_html: str) -> str | None:
+    """The warm line an entry about pain gets instead of a goal (with a pointer to help
+    for self-harm language); None when the entry needs none."""
+    kind = care_for(entry_html)
+    return CARE_LINES[kind] if kind else None
+
+
+def _goal_for(signal: Signal) -> SuggestedGoal:
+    topic = signal.topic
+    form = topic.form if topic else "none"
+    if signal.pattern == "feedback" and topic is None and signal.person:
+        content = FEEDBACK_FROM_PERSON.format(p=signal.person)
+    else:
+        content = TEMPLATES[signal.pattern][form].format(t=topic.text if topic else "")
+    return SuggestedGoal(
+        content=content,
+        related_metric_type=PATTERN_METRICS[signal.pattern],
+        reason=f'You wrote: "{quote(signal.sentence.text)}"',
+        pattern=signal.pattern,
+    )
+
+
+def read_entry(entry_html: str) -> Reading:
+    """The one response an entry deserves, before any check against open goals."""
+    plain = entry_plain_text(entry_html)
+    if not is_analysable(plain):
+        return Reading()
+    care = distress(plain)
+    if care is not None:
+        return Reading(care=care)
+    parts = sentences(plain)
+    signals = fixed_signals(parts)
+    signal = choose(signals)
+    first = min((s.sentence.index for s in signals), default=0)
+    plan = find_plan(parts, first)
+    if plan is not None and (signal is None or plan.sentence.index >= signal.sentence.index):
+        content = PLAN_TEMPLATE.format(plan=plan.action) if plan.action else PLAN_FALLBACK
+        reason = f'You already have a plan: "{quote(plan.sentence.text)}"'
+        return Reading(goal=SuggestedGoal(content, PATTERN_METRICS["plan"], reason, "plan"))
+    if signal is None:
+        return Reading()
+    return Reading(goal=_goal_for(signal))
+
+
+def _topics_named(text: str) -> set[str]:
+    return {TOPICS[m.group(1)].text for m in TOPIC_RE.finditer(chat_form(text))}
+
+
+def is_similar_goal(a: str, b: str) -> bool:
+    """Near-duplicate goals: the same wording give or take case, punctuation and small
+    changes, about the same thing. "Practise chess..." and "Practise piano..." share a
+    template but not a topic, so both may stand."""
+    named_a, named_b = _topics_named(a), _topics_named(b)
+    if named_a and named_b and not named_a & named_b:
+        return False
+    return is_similar_text(a, b)
+
+
+def dedupe_goals(
+    goals: Iterable[SuggestedGoal], open_goals: Sequence[str], max_goals: int
+) -> list[SuggestedGoal]:
+    """Drop goals similar to an open goal or to an earlier suggestion; cap the count."""
+    limit = max(0, min(max_goals, MAX_GOALS))
+    kept: list[SuggestedGoal] = []
+    for goal in goals:
+        if len(kept) >= limit:
+            break
+        taken = [*open_goals, *(g.content for g in kept)]
+        if any(is_similar_goal(goal.content, other) for other in taken):
+            continue
+        kept.append(goal)
+    return kept
+
+
+class LocalSuggestionEngine:
+    """Rule-based suggestions: offline, deterministic, at most one goal per entry."""
+
+    def read(self, entry_html: str) -> Reading:
+        return read_entry(entry_html)
+
+    def suggest_sync(
+        self,
+        entry_html: str,
+        *,
+        open_goals: Sequence[str],
+        with_sentiment: bool = False,
+        max_goals: int = MAX_GOALS,
+    ) -> list[SuggestedGoal]:
+        # Sentiment is not a reason for a goal: a sad entry gets warmth, not a task.
+        del with_sentiment
+        reading = read_entry(entry_html)
+        if reading.goal is None:
+            return []
+        return dedupe_goals([reading.goal], open_goals, max_goals)
+
+    async def suggest(
+        self,
+        entry_html: str,
+        *,
+        open_goals: Sequence[str],
+        with_sentiment: bool,
+        max_goals: int = MAX_GOALS,
+    ) -> list[SuggestedGoal]:
+        run = functools.partial(
+            self.suggest_sync,
+            entry_html,
+            open_goals=list(open_goals),
+            with_sentiment=with_sentiment,
+            max_goals=max_goals,
+        )
+        if len(entry_html) <= INLINE_MAX_CHARS:
+            return run()
+        # A full-length message takes milliseconds: keep it off the event loop.
+        return await asyncio.to_thread(run)

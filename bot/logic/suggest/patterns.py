@@ -1,0 +1,487 @@
+"""What an entry says: fixed-mindset statements in the forms people type, feedback received,
+and setbacks already met with a plan.
+
+Patterns run on chat_form text (lower case, contractions spelled out, emoji dropped), one
+sentence at a time, so the sentence that fired can be quoted back as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.logic.suggest.text import Sentence
+from bot.logic.suggest.vocab import (
+    AMBIGUOUS_SURFACES,
+    PEOPLE,
+    TOPIC_RE,
+    TOPICS,
+    Pattern,
+    Topic,
+)
+
+# --------------------------------------------------------------------------- fixed mindset
+
+_ADV = (
+    r"(?:\s+(?:just|really|so|very|simply|totally|completely|clearly|obviously|naturally|always"
+    r"|still|definitely|probably|such|kind\s+of|pretty|quite|even|actually|truly|genuinely))*"
+)
+_IM = r"\bi(?:'m|\s+am)"
+_ROLES = (
+    r"writer|artist|singer|runner|dancer|musician|athlete|natural|genius|leader|speaker|cook"
+    r"|reader|learner|swimmer|climber|coder|programmer|developer|designer|player|maths\s+whizz"
+)
+_ODD_PERSON = (
+    r"(?!(?:morning|night|cat|dog|coffee|tea|wine|beer|drinks?|breakfast|dessert|sweets?|spicy|food"
+    r"|beach|party|summer|winter|holiday|festival|crowd|city|big|huge|concert|gig|clubbing|theatre"
+    r"|dinner|lunch|brunch)\b)"
+)
+_HABITS = (
+    r"(?:sugar|smoking|drinking|booze|alcohol|coffee|caffeine|meat|dairy|vaping|cigarettes"
+    r"|social\s+media|twitter|instagram|tiktok|my\s+job|the\s+job|that\s+job|gambling|snacking"
+    r"|(?:my|the)\s+(?:[\w-]+\s+)?(?:membership|subscription|contract|plan|phone))"
+)
+
+_FIXED_SOURCES: list[tuple[Pattern, str]] = [
+    # giving up
+    (
+        "giving_up",
+        rf"(?:\bi(?:'m|\s+am|'ll|\s+will|'ve)?{_ADV}\s+|^|[,;:]\s*)(?:give\s+up|gave\s+up|giving\s+up|given\s+up"
+        r"|going\s+to\s+give\s+up|want\s+to\s+give\s+up|ready\s+to\s+give\s+up|about\s+to\s+give\s+up"
+        r"|quit|quitting|going\s+to\s+quit|want\s+to\s+quit|should\s+(?:just\s+)?quit"
+        r"|might\s+as\s+well\s+quit|thinking\s+(?:of|about)\s+(?:quitting|giving\s+up|dropping)"
+        r"|dropping\s+out|dropped\s+out|done\s+with|left\s+the\s+(?:[\w-]+\s+){0,2}(?:team|club|class|course"
+        r"|choir|band|group)|dropped\s+(?:the|my)\s+[\w-]+\s+(?:class|course"
+        rf"|lessons))\b(?!\s+(?:on\s+)?{_HABITS}\b)(?!\s+(?:work|today|for\s+the\s+day|for\s+today)\b)"
+        rf"(?!\s+(?:trying\s+to\s+)?(?:calm|sleep))",
+    ),
+    # brushing off feedback
+    (
+        "dismiss_feedback",
+        r"\b(?:he|she|they)\s+(?:just\s+)?(?:doesn't|don't|didn't)\s+(?:get|understand)\s+(?:modern|how|the"
+        r"\s+point)|\b(?:doesn't|does\s+not|don't|do\s+not|didn't)\s+(?:even\s+)?(?:know|get|understand)\s+"
+        r"(?:what\s+(?:she's|he's|they're|she\s+is|he\s+is|they\s+are)\s+talking\s+about|my\s+"
+        r"(?:style|vision|work|approach|ideas?|writing|art))",
+    ),
+    (
+        "dismiss_feedback",
+        r"\b(?:is|are|was|were|'s|'re)\s+(?:just\s+)?(?:nitpicking|being\s+picky|jealous|hating)\b"
+        r"|\bnitpick\w*|not\s+changing\s+(?:it|anything|a\s+thing)\b|\b(?:she's|he's|they're)\s+(?:just\s+)?"
+        r"wrong\b|\bfine\s+(?:as\s+it\s+is|the\s+way\s+it\s+is)\b|\bthinks?\s+(?:they|she|he)\s+"
+        r"knows?\s+(?:best|better|everything)\b|\bwhat\s+do\s+(?:they|you)\s+know\b",
+    ),
+    (
+        "dismiss_feedback",
+        r"\b(?:ignor(?:e|ed|ing)|brush(?:ed|ing)?\s+off|not\s+(?:listening\s+to|taking)"
+        r"|won't\s+(?:listen\s+to|take))\s+(?:that\s+|the\s+|their\s+|his\s+|her\s+|this\s+|any\s+)?"
+        r"(?:advice|feedback|comments?|notes|criticism|suggestions?)"
+        r"|\b(?:feedback|comments|criticism|notes)\b[^.!?]{0,30}?\b(?:was|were|is|are)\s+(?:just\s+|so\s+"
+        r"|totally\s+)?(?:useless"
+        r"|pointless|wrong|rubbish|stupid|unfair|nonsense|bs)\b"
+        r"|\bi\s+(?:don't|do\s+not)\s+need\s+(?:their|his|her|anyone's|your|any)?\s*(?:advice"
+        r"|feedback|opinion)",
+    ),
+    # avoiding challenge
+    (
+        "avoidance",
+        r"\b(?:didn't|did\s+not|won't|will\s+not|not\s+going\s+to|never)\s+(?:even\s+)?(?:go|sign\s+up"
+        r"|apply|volunteer|try|raise\s+my\s+hand|put\s+my\s+hand\s+up|speak\s+up|ask|enter|audition"
+        r"|go\s+for)\b[^.!?]{0,80}?\b(?:because|in\s+case|what\s+if|so\s+i\s+(?:don't|wouldn't|won't)"
+        r"|scared|afraid|i'd|i\s+would|i\s+might)\b",
+    ),
+    (
+        "avoidance",
+        r"^(?:i'm\s+)?not\s+(?:applying|signing\s+up|entering|auditioning|volunteering|competing)\b"
+        r"|\bwhat\s+if\s+i(?:'m|\s+am)\s+the\s+only\s+one|\bwhat\s+if\s+i\s+(?:couldn't|can't|fail|failed|mess|messed|look|looked|make\s+a\s+fool"
+        r"|embarrass)|\b(?:stick|stay|sticking|staying)\s+(?:to|with)\s+(?:what\s+i\s+(?:know|'m\s+"
+        r"good\s+at)|the\s+\w+\s+i\s+know|things\s+i'm\s+good\s+at)|\b(?:only|just)\s+(?:take|do|pick"
+        r"|choose)\s+(?:the\s+)?(?:easy|safe|simple)\s+(?:ones|tickets|tasks|stuff|things|jobs"
+        r"|options|problems|songs|routes)|\bkept\s+my\s+head\s+down\b|\b(?:i'd|i\s+would|i'll|i\s+will)\s+(?:just\s+|only\s+)?"
+        r"(?:embarrass|humiliate|make\s+a\s+fool\s+of)\s+myself|\bturned\s+down\s+(?:the|a|an)\s+(?:chance"
+        r"|opportunity|offer)\s+to|\b(?:i'd|i\s+would)\s+(?:just\s+|only\s+)(?:mess|screw)\s+"
+        r"(?:it|things|everything)\s+up|\bwho\s+am\s+i\s+to\b|\bnot\s+even\s+going\s+to\s+try\b|\b(?:scared|afraid"
+        r"|terrified)\s+(?:to\s+try|of\s+(?:trying|failing|looking))|\b(?:won't|will\s+not|not\s+going"
+        r"\s+to|didn't|don't)\s+(?:even\s+)?bother\s+(?:applying|trying|asking|entering|going|auditioning)"
+        r"|\b(?:i'll|i'd|i\s+would|i\s+will|i\s+might)\s+(?:just\s+)?(?:look|sound|seem)\s+(?:like\s+"
+        r"(?:an?\s+)?(?:idiot|fool|loser)|stupid|dumb|thick)|\b(?:stick|stay|sticking|staying)\s+"
+        r"(?:to|with|in)\s+[^.!?]{0,40}?(?:what\s+i(?:'m|\s+am)\s+good\s+at|forever|comfort\s+zone)",
+    ),
+    (
+        "avoidance",
+        r"\b(?:avoid|avoided|avoiding|dodged|dodge|skip|skipped)\b[^.!?]{0,60}?\b(?:because|in\s+case"
+        r"|so\s+i\s+(?:don't|wouldn't))",
+    ),
+    # comparison
+    (
+        "comparison",
+        r"\b(?:everyone|everybody|they\s+all|others|other\s+people|the\s+rest\s+of\s+(?:the|my|us)\s+\w+"
+        r"|all\s+my\s+(?:friends|mates|classmates|colleagues|teammates)|(?:my\s+)?(?:teammates|classmates"
+        r"|colleagues|friends|peers|mates)\s+are\s+all)"
+        r"\b[^.!?]{0,50}?\b(?:better"
+        r"|smarter|faster|quicker|ahead|so\s+fast|so\s+easily|easily|naturally|breeze|get\s+it"
+        r"|gets\s+it|just\s+get|more\s+talented|already\s+know|geniuse?s?|so\s+smart)\b(?!\s+(?:dressed|looking))|\b(?:friends|classmates|colleagues|teammates"
+        r"|peers)\s+(?:all\s+)?(?:just\s+)?(?:breeze|fly|cruise|sail)|\b(?:everyone|everybody|they\s+all"
+        r"|the\s+others)\b[^.!?]{0,60}?\b(?:and|but|while|whereas)\s+i(?:'m|\s+am)?\s+(?:still|can't"
+        r"|don't|just|barely|the\s+only)\b|\b(?:everyone|everybody)\b[^.!?]{0,60}?\b(?:except|but|apart\s+from)"
+        rf"\s+me\b|{_IM}{_ADV}\s+the\s+(?:un[a-z]{{4,}}|slow|dumb|thick|stupid|useless|weak)\s+one\b",
+    ),
+    (
+        "comparison",
+        r"\bcompared\s+(?:to|with)\s+(?:the\s+)?(?:other|everyone|everybody|them|her|him|my\s+\w+"
+        r"|others)|\b(?:she|he|they)(?:'s|'re|\s+is|\s+are)\s+(?:just\s+)?(?:naturally|a\s+natural)"
+        r"\b|\b(?:sister|brother|friend|colleague|classmate|teammate|partner)s?\s+(?:is|are)\s+"
+        r"(?:just\s+)?naturally\b|\bsome\s+people\s+(?:are|were)\s+(?:just\s+)?(?:naturals?|born"
+        r"|gifted|wired|built)|\bsome\s+people\s+(?:just\s+)?(?:have|got|are\s+born\s+with)\s+"
+        r"(?:it|the\s+\w+\s+for|[a-z]+\s+and\s+some)|\b(?:i'm|i\s+am)\s+(?:just\s+|so\s+|way\s+)?behind\s+"
+        r"(?:at|in|on|with)?\s*everything"
+        rf"|{_IM}\s+(?:just\s+|clearly\s+)?the\s+(?:worst|slowest|weakest|dumbest|slow\s+one)\b"
+        r"|\b(?:never|won't\s+ever)\s+be\s+as\s+(?:good|smart|fast|talented)\s+as\b|\bwhy\s+can't\s+i"
+        r"\s+be\s+(?:more\s+)?like\b|\bfar\s+behind\s+(?:everyone|the\s+others|them)|\b(?:was|is|were)\s+"
+        r"(?:always\s+)?the\s+(?:clever|smart|talented|sporty|gifted|bright|musical|creative)\s+one\b"
+        r"|\bwhile\s+i\s+(?:was|am)\s+still\b|\bthe\s+(?:dumbest|slowest|worst|weakest|stupidest)\s+(?:person"
+        r"|one|player|student|member)\b|\band\s+i(?:'ve|\s+have)?\s+(?:got|have)\s+nothing\b|\bare\s+all\s+naturally\b|\bi'm\s+the\s+weak\s+(?:link|one)\b|\b(?:understand|get|know)\s+[^.!?]{0,30}\band\s+i'm\s+lost\b|\bi'm\s+the\s+(?:token\s+)?(?:idiot|dumb\s+one|slow\s+one)\b",
+    ),
+    # identity
+    (
+        "identity",
+        rf"{_IM}{_ADV}\s+not{_ADV}\s+(?:an?|the)\s+{_ODD_PERSON}(?:[\w'-]+\s+){{0,2}}?(?:person"
+        rf"|type|guy|girl|kind\s+of\s+person|brain)\b|{_IM}{_ADV}\s+not\s+(?:[\w-]+\s+)?material\b"
+        rf"|(?:{_IM}{_ADV}\s+|^)not{_ADV}\s+an?\s+(?:{_ROLES})\b|(?:{_IM}{_ADV}\s+|^)not\s+an?\s+natural\b"
+        rf"|{_IM}{_ADV}\s+not\s+an?\s+(?:good|great|strong|smart)\s+enough\b"
+        rf"|{_IM}{_ADV}\s+too\s+(?:old|slow|stupid|dumb|thick|shy|introverted|awkward|quiet)\s+(?:to|for)\b"
+        rf"|{_IM}{_ADV}\s+tone[-\s]deaf\b|\btwo\s+left\s+feet\b|\btalent\s+is\s+everything\b"
+        r"|(?:that's|it's|its)\s+just\s+(?:who|how|what)\s+i\s+am\b|\b(?:that's|that\s+is|it's)\s+(?:never|not)"
+        r"\s+going\s+to\s+change\b|\b(?:always\s+will\s+be|always\s+have"
+        r"\s+been),?\s+(?:always\s+will\s+be)?$|\bthat\s+ship\s+has\s+sailed\b",
+    ),
+    (
+        "identity",
+        rf"{_IM}{_ADV}\s+(?:not|never){_ADV}\s+(?:(?:very|that|any|naturally)\s+)?(?:good|talented"
+        r"|gifted|smart|clever|bright|creative|sporty|athletic|musical|artistic|academic"
+        rf"|coordinated|flexible|technical|mathematical|logical|organi[sz]ed|disciplined|employable"
+        rf"|likeable)\b|\bi've{_ADV}\s+never\s+been{_ADV}\s+(?:any\s+)?good\s+(?:at|with)\b",
+    ),
+    (
+        "identity",
+        rf"{_IM}{_ADV}\s+(?:bad|terrible|awful|hopeless|useless|rubbish|crap|garbage|trash|the\s+"
+        rf"worst|horrible|lousy)\s+(?:at|with)\b|\bi{_ADV}\s+suck\s+(?:at|with)\b|{_IM}{_ADV}\s+"
+        r"(?:an?\s+)?(?:really\s+|very\s+|so\s+)?(?:bad|terrible|awful|horrible|useless|rubbish"
+        r"|hopeless|lousy|crap|slow)\s+(?:learner|cook|writer|singer|driver|runner|parent|student|artist|dancer"
+        r"|swimmer|speaker|leader|player|coder|programmer)\b",
+    ),
+    (
+        "identity",
+        r"\b(?:not\s+cut\s+out|not\s+built|not\s+made|(?:wasn't|isn't|aren't|weren't)\s+(?:made|born|built"
+        r"|cut\s+out)|not\s+born)\s+"
+        r"(?:for|to)\b|(?:how|the\s+way)\s+i(?:'m|\s+am)\s+(?:wired|built|made|programmed)\b"
+        rf"|{_IM}{_ADV}\s+(?:wired|built|made)\s+(?:this|that|differently)\b|\b(?:brain|mind|body)"
+        r"\s+(?:just\s+)?(?:doesn't|does\s+not|don't|isn't)\s+(?:work|built|wired)\s+(?:that|like"
+        r"|this)|\b(?:it's|is)\s+(?:in\s+my\s+(?:genes|dna|blood)|genetic)\b|\bborn\s+(?:this\s+way"
+        r"|without)|\bhow\s+my\s+brain\s+(?:is|works)\b|\bsome\s+(?:people|brains)\s+are\s+(?:just\s+)?"
+        r"(?:wired|built|made)\s+for\b|\bjust\s+(?:doesn't|does\s+not|won't)\s+go\s+in\b|\bmissing\s+(?:the|whatever|that|some)\s+(?:\w+\s+)?(?:gene|talent|gift)"
+        r"|\bpeople\s+like\s+me\s+(?:don't|can't|never|won't)\b",
+    ),
+    (
+        "identity",
+        r"\bi\s+(?:have|'ve\s+got|got)\s+(?:zero|no)\s+(?:willpower|talent|discipline"
+        r"|self[- ]control|motivation|aptitude|coordination|ear\s+for)"
+        r"|\bi(?:\s+just)?\s+(?:don't|do\s+not)\s+have\s+(?:the\s+"
+        r"|a\s+|any\s+|an\s+)?(?:natural\s+)?(?:talent|brain|gift|head|knack|genes?|aptitude|ear"
+        r"|eye)\s+for\b|\breal\s+(?:writers|artists|musicians|programmers|developers|athletes"
+        r"|runners|singers|coders|designers)\s+(?:don't|do\s+not|never)\b",
+    ),
+    (
+        "identity",
+        r"\b(?P<subj>(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:is|are|'s)\s+(?:clearly\s+|just\s+|obviously\s+"
+        r"|definitely\s+|simply\s+)?not\s+(?:for\s+(?:me|people\s+like\s+me)|my\s+thing|my\s+strong\s+"
+        r"(?:point|suit)|(?:only\s+)?for\s+(?:[\w-]+\s+){0,2}people)\b|\b(?P<subj2>(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:isn't|aren't)\s+(?:really\s+|just\s+)?"
+        r"(?:for\s+me|my\s+thing)\b",
+    ),
+    (
+        "identity",
+        rf"{_IM}{_ADV}\s+(?:stupid|dumb|thick|slow|dim|an\s+idiot)\b(?!\s+(?:at|with|mistake|reader|start))",
+    ),
+    # helplessness
+    (
+        "helpless",
+        r"\bno\s+point\s+(?:in\s+)?(?:me\s+)?(?:even\s+)?(?:trying|bothering|going|applying|practi[cs]ing|studying"
+        r"|learning|doing)|\b(?:what's|what\s+is)\s+(?:even\s+)?the\s+point\b|\bwhy\s+(?:do\s+i\s+"
+        r"|should\s+i\s+|would\s+i\s+)?(?:even\s+)?(?:bother|try)\b(?!\s+(?:to|and|it|this|that|again)\b)|\bthere's\s+no\s+way\s+i(?:\s+can|\s+could"
+        r"|\s+will|'ll)\b|\bwho\s+would\s+(?:want\s+to\s+)?(?:listen\s+to|hire|read|pick|choose)\s+me\b"
+        r"|\bwhy\s+do\s+i\s+(?:even\s+)?keep\s+trying\b|\bnothing\s+i\s+do\s+(?:ever\s+)?(?:works|matters|helps)|(?:doesn't|does\s+not)"
+        r"\s+matter\s+(?:how\s+(?:hard|much)|what)\s+i\s+(?:try|do)|\bfail\s+anyway\b",
+    ),
+    (
+        "helpless",
+        rf"\bi(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to){_ADV}\s+never\s+(?:be\s+able\s+to"
+        r"|be\s+(?:good|any\s+good|fluent|able|as|like|an?)|get|understand|learn|pass|make\s+it|improve"
+        r"|master|figure|manage|succeed|finish|win|beat|draw|sing|play|speak|write|swim|run|cook"
+        rf"|code|remember|catch\s+up)\b|{_IM}{_ADV}\s+never\s+going\s+to\s+(?:be|get|make|pass"
+        r"|understand|learn)\b",
+    ),
+    (
+        "helpless",
+        rf"(?:\bi{_ADV}\s+|^)(?:can't|could\s+never|can\s+never)\s+(?:ever\s+|even\s+)?(?:do|learn"
+        r"|understand|get|figure|seem\s+to|manage|handle|master|pass|draw|sing|play|speak|write|swim"
+        r"|run|cook|code|improve|keep\s+up|wrap\s+my\s+head)\b(?!\s+(?:wait|enough|it\s+done\s+in"
+        r"|mornings|early|late|nights|crowds|heat|the\s+heat|spicy|dairy|gluten|that\s+(?:day|date|time)"
+        rf"|today|tonight|tomorrow|this\s+week))|\bi{_ADV}\s+(?:always|keep)\s+(?:fail(?:ing)?|mess(?:ing)?\s+(?:it\s+|things\s+"
+        r"|everything\s+)?up|screw(?:ing)?\s+(?:it\s+|things\s+|everything\s+)?up|get(?:ting)?\s+"
+        r"(?:it|everything)\s+wrong)\b",
+    ),
+]
+_SHRUG_RE = re.compile(
+    r"\b(?:but|so|and)\s+whatever\b|\bwho\s+cares\b|\bonly\s+likes\s+(?:one|her|his|their\s+own)\s+"
+    r"(?:style|way)|\bnever\s+(?:even\s+)?seen\s+how\s+i\b|\bnot\s+doing\s+(?:it|that)\b|\bbox[-\s]ticking\b"
+    r"|\bwaste\s+of\s+time\b|\bold[-\s]school\b|\bout\s+of\s+touch\b|\bit's\s+not\s+me\b|\bnot\s+my\s+fault\b|\bignor(?:e|ing)\s+(?:it|them|that)\b|^(?:nah|meh|whatever)\b"
+)
+_FIXED_RES = [(pattern, re.compile(src)) for pattern, src in _FIXED_SOURCES]
+# Priority when one entry holds several: the most specific answer first.
+# "Too hard" counts only about something learnt: a jar lid or a video game is no mindset.
+_TOO_HARD_RE = re.compile(
+    r"\btoo\s+(?:hard|difficult)\s+for\s+me\b|\b(?:is|'s|are)\s+(?:just\s+|way\s+)?too\s+(?:hard|difficult)\b"
+)
+PRIORITY: tuple[Pattern, ...] = (
+    "giving_up",
+    "dismiss_feedback",
+    "avoidance",
+    "comparison",
+    "identity",
+    "helpless",
+    "feedback",
+)
+
+_FEEDBACK_RE = re.compile(
+    r"\b(?:feedback|comments?|notes|criticism|corrections|review)\s+(?:on|about|from|say|says|said)\b"
+    r"|\b(?:" + "|".join(PEOPLE) + r")s?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
+    r"|wants|want|asked\s+for|asked\s+me\s+to)\b|\b(?:feedback|comments|notes|marks)\s+back\s+from\b"
+)
+_PRAISE_RE = re.compile(
+    r"\b(?:strong|great|good|excellent|brilliant|amazing|lovely|impressive|well\s+done|nailed"
+    r"|perfect|solid|improving|improved|better|progress|that's\s+how\s+(?:you|we)\s+learn"
+    r"|(?:it's|that's)\s+(?:fine|normal|okay|ok|part\s+of))\b"
+)
+_CRITIQUE_RE = re.compile(
+    r"\b(?:too|needs?|weak|unclear|improve|should|work\s+on|more|less|off|flat|wrong|issues?"
+    r"|problems?|don't|doesn't|isn't|lacks?|missing|sloppy|messy|rewrite|change)\b"
+)
+_PERSON_RE = re.compile(r"\b(?:my|our|the)\s+(?:[\w-]+\s+)?(?P<who>" + "|".join(PEOPLE) + r")\b")
+_BARE_PERSON_RE = re.compile(r"^(?P<who>" + "|".join(PEOPLE) + r")\b")
+# "I can't do it yet", "I used to think I'm not a maths person": already the growth view.
+_DISTANCING_RE = re.compile(
+    r"(?:used\s+to\s+(?:think|say|believe|tell\s+myself)|no\s+longer|stopped\s+(?:thinking|saying)"
+    r"|instead\s+of\s+(?:saying|thinking)|rather\s+than|stop\s+saying|not\s+that)\s+(?:that\s+)?"
+    r"[^.!?]*$"
+)
+_PAST_RE = re.compile(r"\b(?:gave|dropped)\b")
+_YET_RE = re.compile(r"\byet\b(?!\s+(?:again|another))")
+
+
+@dataclass(frozen=True)
+class Signal:
+    pattern: Pattern
+    sentence: Sentence
+    topic: Topic | None
+    person: str | None = None
+
+
+def _growth_framed(norm: str, start: int) -> bool:
+    return bool(_DISTANCING_RE.search(norm[:start]) or _YET_RE.search(norm[start:]))
+
+
+# A lone gerund after "at", "with", "the"... ("hopeless at spelling", "the sparring session")
+# is a noun phrase by construction, so it may name a skill the vocabulary lacks.
+_GERUND_RE = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:at|with|in|the|my|of)\s+|\b(?:learn|learning|practi[cs]e|practi[cs]ing)\s+"
+    r"(?:to\s+)?(?:[a-z]+\s+)?)(?P<g>[a-z]{3,}ing)\b"
+    r"(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but|so|because|since|is|was|are|ever|any\s*more|too|at\s+all|just"
+    r"|isn't|aren't|again"
+    r"|session|sessions|class|classes|lesson|lessons|practice|club|group|course|in|at|on|when)\b)"
+)
+# fmt: off
+_NOT_GERUNDS = frozenset([
+    "thing", "everything", "anything", "something", "nothing", "morning", "evening", "spring",
+    "string", "king", "ring", "ceiling", "building", "wedding", "pudding", "meeting", "feeling",
+    "ending", "during", "being", "doing", "going", "trying", "working", "getting", "having",
+    "making", "taking", "saying", "coming", "looking", "living", "sibling", "darling", "swing",
+    "bring", "clothing", "shopping", "beginning", "timing", "thinking", "offspring",
+    "lightning", "earring", "ending", "setting", "booking", "posting", "listing", "quitting",
+    "failing", "struggling", "dropping", "giving", "missing", "losing", "winning", "nothing",
+])
+# fmt: on
+
+
+def _topics_in(norm: str) -> list[tuple[int, Topic]]:
+    found: list[tuple[int, Topic]] = []
+    for m in TOPIC_RE.finditer(norm):
+        surface = m.group(1)
+        if surface in AMBIGUOUS_SURFACES and any(t.text != TOPICS[surface].text for _, t in found):
+            continue
+        found.append((m.start(), TOPICS[surface]))
+    taken = {t.text.lower() for _, t in found}
+    for m in _GERUND_RE.finditer(norm):
+        if m.group("g") not in _NOT_GERUNDS and m.group("g") not in taken:
+            found.append((m.start("g"), Topic(m.group("g"), "skill")))
+    return found
+
+
+def _vocab_topics(norm: str) -> list[tuple[int, Topic]]:
+    return [(m.start(), TOPICS[m.group(1)]) for m in TOPIC_RE.finditer(norm)]
+
+
+def _nearest_topic(sentences: list[Sentence], here: Sentence, pos: int) -> Topic | None:
+    """The topic named nearest to the signal: in its sentence, else one or two sentences away."""
+    own = [(abs(p - pos), t) for p, t in _topics_in(here.norm)]
+    if own:
+        return min(own, key=lambda x: x[0])[1]
+    for distance in (1, 2):
+        for index in (here.index - distance, here.index + distance):
+            if 0 <= index < len(sentences):
+                near = [t for _, t in _topics_in(sentences[index].norm) if t.form != "habit"]
+                if near:
+                    return near[-1] if index < here.index else near[0]
+    return None
+
+
+def person_in(sentences: list[Sentence], here: Sentence) -> str | None:
+    for s in [here, *sentences]:
+        m = _PERSON_RE.search(s.norm) or _BARE_PERSON_RE.search(s.norm)
+        if m:
+            return m.group("who")
+    return None
+
+
+def _is_gerund(phrase: str) -> bool:
+    last = phrase.split()[-1]
+    return len(last) > 5 and last.endswith("ing") and last not in _NOT_GERUNDS
+
+
+_OBJECT_RE = re.compile(
+    r"\s+(?:on\s+)?(?:my|the|a|an|this|that|our|his|her)\s+(?P<obj>(?:[\w'-]+\s*){1,3})"
+)
+
+
+def _gives_up_a_thing(norm: str, m: re.Match[str], topic: Topic | None) -> bool:
+    """ "Gave up and took the bike to the shop", "quit my gym membership": a chore or a
+    purchase, not a skill. Giving up counts when it names something learnt, or nothing."""
+    if topic is None and _PAST_RE.search(m.group(0)):
+        return True
+    obj = _OBJECT_RE.match(norm, m.end())
+    return bool(obj and not _vocab_topics(obj.group("obj")) and not _GERUND_RE.search(obj.group(0)))
+
+
+def fixed_signals(sentences: list[Sentence]) -> list[Signal]:
+    """Every fixed-mindset statement and every piece of feedback received, in order."""
+    found: list[Signal] = []
+    for s in sentences:
+        for pattern, regex in _FIXED_RES:
+            for m in regex.finditer(s.norm):
+                if _growth_framed(s.norm, m.start()):
+                    continue
+                subj = m.groupdict().get("subj") or m.groupdict().get("subj2")
+                if subj is not None and not _vocab_topics(subj) and not _is_gerund(subj):
+                    continue  # "that film is not for me" is taste, not a mindset
+                topic = _nearest_topic(sentences, s, m.start())
+                if pattern == "giving_up" and _gives_up_a_thing(s.norm, m, topic):
+                    continue
+                found.append(Signal(pattern, s, topic))
+                break
+        too_hard = _TOO_HARD_RE.search(s.norm)
+        if too_hard and not _growth_framed(s.norm, too_hard.start()):
+            topic = _nearest_topic(sentences, s, too_hard.start())
+            if topic is not None and any(t == topic for _, t in _vocab_topics(s.norm)):
+                found.append(Signal("helpless", s, topic))
+        said = _FEEDBACK_RE.search(s.norm)
+        if said and not (_PRAISE_RE.search(s.norm) and not _CRITIQUE_RE.search(s.norm)):
+            topic = _nearest_topic(sentences, s, said.start())
+            person = person_in(sentences, s)
+            found.append(Signal("feedback", s, topic, person))
+            # "...so whatever": the feedback brushed off in the same or the next breath.
+            for t in sentences[s.index : s.index + 2]:
+                if _SHRUG_RE.search(t.norm):
+                    found.append(Signal("dismiss_feedback", t, topic, person))
+                    break
+    return found
+
+
+def choose(signals: list[Signal]) -> Signal | None:
+    for pattern in PRIORITY:
+        for signal in signals:
+            if signal.pattern == pattern:
+                return signal
+    return None
+
+
+# --------------------------------------------------------------------------- plans
+
+_SETBACK_RE = re.compile(
+    r"\b(?:didn't\s+get|did\s+not\s+get|failed|fail|rejected|rejection|lost|bombed|flopped"
+    r"|went\s+(?:badly|wrong)|didn't\s+go\s+well|messed\s+up|screwed\s+up|blew\s+it|rushed|sloppy"
+    r"|too\s+(?:long|slow|late)|didn't\s+pass|turned\s+down|mistakes?|said\s+my|says\s+my"
+    r"|feedback|comments|froze|struggled|disaster|didn't\s+(?:make|win)|wasn't\s+(?:picked|chosen"
+    r"|selected)|missed|couldn't|lost\s+marks|marked\s+down|fell\s+off|slipped|lapsed|broke\s+my\s+"
+    r"streak|died|ruined|sank|collapsed|didn't\s+(?:hit|reach|meet))\b|\b\d+\s+out\s+of\s+\d+\b|\bgot\s+an?\s+[cdef]\b|\d+%|\b(?:got|came\s+back\s+with)\s+an?\s+\d+"
+)
+_PLAN_RE = re.compile(
+    r"(?:\bI(?:'m|\s+am|m)\s+(?:going\s+to|gonna)|\bI(?:'ll|\s+will)|^(?:going\s+to|gonna)"
+    r"|\bill(?=\s+(?:do|try|ask|book|practi[cs]e|work|go|start|email|call|get|make|write|study|redo"
+    r"|retake|sign|train|keep|look|read|rehearse|bring|plan|put)\b)"
+    r"|^(?:will|gonna)(?=\s+(?:\w+)\s)|\bnext\s+time\s+I(?:'ll|\s+will)?|\bmy\s+plan\s+is\s+to|\bplan(?:\s+is)?:|\bI\s+plan\s+to"
+    r"|\bI'm\s+planning\s+to)\s+(?P<vp>[^.!?\n]{3,200})",
+    re.I,
+)
+_NEXT_TIME_RE = re.compile(r"next\s+time", re.I)
+_NOT_A_PLAN_RE = re.compile(
+    r"^(?:never|not|quit|give\s+up|stop|just\s+give|probably|fail|die|be\s+(?:fine|ok|okay)|stick"
+    r"\s+to|stay\s+(?:with|in|away|safe)|avoid|skip|forget|just\s+stick|get\s+(?:it|there|better)\s*$"
+    r"|be\s+(?:alright|better)|survive|manage|see|figure\s+it\s+out\s*$)\b",
+    re.I,
+)
+_SWAPS = {
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "myself": "yourself",
+    "mine": "yours",
+    "i'm": "you're",
+    "i've": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "am": "are",
+}
+_CUT_RE = re.compile(r"\s+(?:but|because|though|although|lol|haha)\b.*$|[\s,;:]+$", re.I)
+
+
+@dataclass(frozen=True)
+class Plan:
+    sentence: Sentence
+    action: str | None  # the plan as a verb phrase in the second person, when it reads well
+
+
+def _second_person(vp: str) -> str | None:
+    out: list[str] = []
+    for token in vp.split():
+        core = token.rstrip(",;:")
+        low = core.lower()
+        if low in _SWAPS:
+            out.append(_SWAPS[low] + token[len(core) :])
+        elif not re.fullmatch(r"[\w'&%/+£$€-]+[,;:]?", token):
+            return None  # emoji, quotes or symbols: quote the plan instead of reshaping it
+        else:
+            out.append(token)
+    phrase = " ".join(out)
+    return phrase if len(out) >= 2 and len(phrase) <= 120 else None
+
+
+def find_plan(sentences: list[Sentence], after: int) -> Plan | None:
+    """A plan made in or after sentence ``after``, when the entry speaks of a setback."""
+    setback = any(_SETBACK_RE.search(s.norm) for s in sentences)
+    for s in sentences[after:]:
+        for m in _PLAN_RE.finditer(s.text):
+            if not setback and not _NEXT_TIME_RE.match(m.group(0)):
+                continue
+            vp = _CUT_RE.sub("", m.group("vp").strip())
+            if _NOT_A_PLAN_RE.match(vp):
+                continue
+            return Plan(s, _second_person(vp))
+    return None
