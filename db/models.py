@@ -338,3 +338,38 @@ class ReminderSchedule(Base):
     next_at: Mapped[datetime] = mapped_column(DateTime(timezone=False), nullable=False)
     last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
     updated_at: Mapped[datetime] = _updated_at()
+
+
+class BotUpdate(Base):
+    """The update inbox: every Telegram update, committed before Telegram is told it
+    arrived, then handled from here (bot/inbox.py). ``last_error`` holds an error class,
+    never the user's text."""
+
+    __tablename__ = "bot_updates"
+    __table_args__ = (
+        # The workers' queue: only rows still to handle, per chat in update order.
+        Index(
+            "idx_bot_updates_pending",
+            "chat_id",
+            "update_id",
+            postgresql_where=text("state = 'pending'"),
+        ),
+        # Pruning finds old handled rows without reading the pending ones.
+        Index("idx_bot_updates_done_at", "done_at", postgresql_where=text("state = 'done'")),
+    )
+
+    # Telegram's own ids: no sequence.
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # The chat (or user, for updates without a chat) whose order the update keeps.
+    chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    received_at: Mapped[datetime] = _created_at()
+    # pending -> done, or failed (set aside after too many attempts).
+    state: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'pending'"))
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # A retried update waits until then (back-off); later updates of its chat wait too.
+    not_before: Mapped[datetime] = mapped_column(
+        DateTime(timezone=False), nullable=False, server_default=func.now()
+    )
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
