@@ -140,8 +140,9 @@ class Inbox:
             await conn.invalidate()
             await conn.close()
             raise
-        self._lock_conn, self._lock_driver = conn, driver
-        return driver
+        locked: Driver = driver
+        self._lock_conn, self._lock_driver = conn, locked
+        return locked
 
     async def _drop_lock_connection(self) -> None:
         conn, self._lock_conn, self._lock_driver = self._lock_conn, None, None
