@@ -9,7 +9,7 @@ the bot therefore occupies one slot, never all of them.
 A failed update is retried with back-off (its chat's later updates wait, to keep the
 order); after ``inbox_max_attempts`` it is set aside, the user is told once, and the
 chat goes on. Handlers are written so that a repeat after a crash is harmless (a
-message already saved is not saved again; see ``mark_current_done``).
+message already saved is not saved again; see ``inbox_context.mark_current_done``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import socket
 from collections.abc import AsyncIterator
 
 import asyncpg
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
@@ -46,19 +46,6 @@ SET_ASIDE_TEXT = (
     "Sorry, I couldn't handle one of your messages, even after several tries{what}. "
     "If it mattered, please send it again."
 )
-
-
-async def mark_current_done(session: AsyncSession) -> None:
-    """Mark the update being handled done inside the handler's own transaction: once the
-    handler's writes commit, a crash can no longer make them happen twice."""
-    attempt = CURRENT.get()
-    if attempt is None:
-        return
-    conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
-    await inbox.mark_done(driver, [attempt.update_id])
 
 
 def instance_name() -> str:
