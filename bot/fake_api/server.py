@@ -1112,6 +1112,12 @@ class FakeBotAPI:
         query = self._callbacks.get(callback_query_id)
         return query.answer if query else None
 
+    @property
+    def undelivered(self) -> int:
+        """Updates Telegram still holds: not yet confirmed by the bot (polling) or not
+        yet answered with a 2xx (webhook)."""
+        return len(self._pending)
+
     def chat_ids(self) -> list[int]:
         return list(self._chats)
 
