@@ -356,3 +356,38 @@ async def test_forged_webhook_requests_get_403_and_do_nothing(
             assert await s.scalar(select(func.count()).select_from(BotUpdate)) == 0
         # Telegram's own delivery (with the secret) still works.
         await bot.say(victim, "a real message", contains="Saved")
+
+
+async def test_status_and_replay_from_the_command_line(db: Database, database_url: str) -> None:
+    async with driver_connection(db.engine) as driver:
+        await inbox.store(
+            driver,
+            [
+                inbox.NewUpdate(880_001, 42, _update(880_001, 42, 1, "kept")),
+                inbox.NewUpdate(880_002, 42, _update(880_002, 42, 2, "poison")),
+            ],
+        )
+        await inbox.set_aside(driver, 880_002, error="KeyError")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+        env.pop("BOT_TOKEN", None)
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT / "tests",
+            env=env,
+            timeout=60,
+        )
+
+    shown = cli("status")
+    assert shown.returncode == 0, shown.stderr
+    assert "backlog:         1 pending" in shown.stdout
+    assert "set aside:       1" in shown.stdout
+    assert "880002  chat 42  1 attempts  KeyError" in shown.stdout
+    assert "poison" not in shown.stdout  # no user text
+    replayed = cli("replay", "880002")
+    assert replayed.returncode == 0 and "queued again" in replayed.stdout
+    assert "backlog:         2 pending" in cli("status").stdout
+    assert cli("replay", "880002").returncode == 1  # no longer set aside
