@@ -150,7 +150,9 @@ class Inbox:
                 try:
                     async with self._lock_mutex:
                         driver = await self._lock_connection()
-                        claimed = await inbox.claim_chats(driver, list(self._turns), free)
+                        claimed = await inbox.claim_chats(
+                            driver, self.app.bot.id, list(self._turns), free
+                        )
                     backoff = 0.2
                 except Exception as exc:
                     logger.warning(
@@ -200,7 +202,9 @@ class Inbox:
         after = 0
         while not self._stopping:
             async with driver_connection(self.db.engine) as driver:
-                queued = await inbox.next_updates(driver, chat_id, after, FETCH_LIMIT)
+                queued = await inbox.next_updates(
+                    driver, self.app.bot.id, chat_id, after, FETCH_LIMIT
+                )
             if not queued:
                 return
             for item in queued:
@@ -212,7 +216,7 @@ class Inbox:
 
     async def _handle(self, chat_id: int, item: inbox.Queued) -> bool:
         """Handle one update; False when the chat must wait (a retry is due later)."""
-        attempt = Attempt(item.update_id)
+        attempt = Attempt(self.app.bot.id, item.update_id)
         token = CURRENT.set(attempt)
         try:
             update = Update.de_json(item.payload, self.app.bot)
@@ -230,7 +234,7 @@ class Inbox:
 
     async def _mark_done(self, update_ids: list[int]) -> list[None]:
         async with driver_connection(self.db.engine) as driver:
-            await inbox.mark_done(driver, update_ids)
+            await inbox.mark_done(driver, self.app.bot.id, update_ids)
         return [None] * len(update_ids)
 
     async def _failed(self, chat_id: int, item: inbox.Queued, error: BaseException) -> bool:
@@ -247,12 +251,17 @@ class Inbox:
             )
             async with driver_connection(self.db.engine) as driver:
                 await inbox.retry_later(
-                    driver, item.update_id, error=name, delay=delay, counts=not outage
+                    driver,
+                    self.app.bot.id,
+                    item.update_id,
+                    error=name,
+                    delay=delay,
+                    counts=not outage,
                 )
             return False
         logger.error("update %s set aside after %d attempts (%s)", item.update_id, attempts, name)
         async with driver_connection(self.db.engine) as driver:
-            newly = await inbox.set_aside(driver, item.update_id, error=name)
+            newly = await inbox.set_aside(driver, self.app.bot.id, item.update_id, error=name)
         self.unsettled.discard(item.update_id)
         if newly:
             await self._tell_set_aside(chat_id, item.payload)

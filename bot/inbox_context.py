@@ -17,6 +17,7 @@ class Attempt:
     """The update a worker is handling; the error handler records what went wrong,
     since python-telegram-bot hands a handler's exception to it, not to the caller."""
 
+    bot_id: int
     update_id: int
     errors: list[BaseException] = field(default_factory=list)
 
@@ -35,4 +36,4 @@ async def mark_current_done(session: AsyncSession) -> None:
     raw = await conn.get_raw_connection()
     driver = raw.driver_connection
     assert driver is not None
-    await inbox.mark_done(driver, [attempt.update_id])
+    await inbox.mark_done(driver, attempt.bot_id, [attempt.update_id])

@@ -53,7 +53,7 @@ class Intake:
     async def _store_batch(self, items: list[inbox.NewUpdate]) -> list[bool]:
         unique = {item.update_id: item for item in items}  # one statement, one row per id
         async with driver_connection(self.db.engine) as driver:
-            new = await inbox.store(driver, list(unique.values()))
+            new = await inbox.store(driver, self.app.bot.id, list(unique.values()))
         self.workers.wake(new)
         return [item.update_id in new for item in items]
 

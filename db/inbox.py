@@ -39,15 +39,15 @@ class Queued:
 
 
 _STORE = """
-INSERT INTO bot_updates (update_id, chat_id, payload)
-SELECT u.update_id, u.chat_id, u.payload::jsonb
+INSERT INTO bot_updates (bot_id, update_id, chat_id, payload)
+SELECT $4::bigint, u.update_id, u.chat_id, u.payload::jsonb
 FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS u(update_id, chat_id, payload)
-ON CONFLICT (update_id) DO NOTHING
+ON CONFLICT (bot_id, update_id) DO NOTHING
 RETURNING update_id
 """
 
 
-async def store(driver: Driver, updates: Sequence[NewUpdate]) -> set[int]:
+async def store(driver: Driver, bot_id: int, updates: Sequence[NewUpdate]) -> set[int]:
     """Insert the updates in one statement; returns the ids that were new (a re-delivered
     update_id is left as it was)."""
     rows = await driver.fetch(
@@ -55,6 +55,7 @@ async def store(driver: Driver, updates: Sequence[NewUpdate]) -> set[int]:
         [u.update_id for u in updates],
         [u.chat_id for u in updates],
         [json.dumps(u.payload, separators=(",", ":")) for u in updates],
+        bot_id,
     )
     return {int(r["update_id"]) for r in rows}
 
@@ -62,7 +63,7 @@ async def store(driver: Driver, updates: Sequence[NewUpdate]) -> set[int]:
 # Chats whose oldest pending update is due (a later one never overtakes a back-off).
 _CANDIDATES = """
 SELECT chat_id FROM bot_updates
-WHERE state = 'pending' AND NOT (chat_id = ANY($1::bigint[]))
+WHERE bot_id = $3 AND state = 'pending' AND NOT (chat_id = ANY($1::bigint[]))
 GROUP BY chat_id
 HAVING max(not_before) <= now() AT TIME ZONE 'UTC'
 ORDER BY min(update_id)
@@ -77,12 +78,14 @@ WHERE pg_try_advisory_lock($2::int, hashtext(c.chat_id::text))
 _UNLOCK = "SELECT pg_advisory_unlock($1::int, hashtext($2::bigint::text))"
 
 
-async def claim_chats(lock_driver: Driver, busy: Sequence[int], wanted: int) -> list[int]:
+async def claim_chats(
+    lock_driver: Driver, bot_id: int, busy: Sequence[int], wanted: int
+) -> list[int]:
     """Up to ``wanted`` chats with due updates, oldest first, now locked on
     ``lock_driver``'s session for this process. ``busy``: chats this process holds."""
     candidates = [
         int(r["chat_id"])
-        for r in await lock_driver.fetch(_CANDIDATES, list(busy), max(wanted * 4, 8))
+        for r in await lock_driver.fetch(_CANDIDATES, list(busy), max(wanted * 4, 8), bot_id)
     ]
     claimed: list[int] = []
     while candidates and len(claimed) < wanted:
@@ -99,15 +102,17 @@ async def release_chat(lock_driver: Driver, chat_id: int) -> None:
 _NEXT = """
 SELECT update_id, payload, attempts, not_before <= now() AT TIME ZONE 'UTC' AS ready
 FROM bot_updates
-WHERE chat_id = $1 AND state = 'pending' AND update_id > $2
+WHERE bot_id = $4 AND chat_id = $1 AND state = 'pending' AND update_id > $2
 ORDER BY update_id
 LIMIT $3
 """
 
 
-async def next_updates(driver: Driver, chat_id: int, after: int, limit: int) -> list[Queued]:
+async def next_updates(
+    driver: Driver, bot_id: int, chat_id: int, after: int, limit: int
+) -> list[Queued]:
     """The chat's pending updates after ``after``, in update order."""
-    rows = await driver.fetch(_NEXT, chat_id, after, limit)
+    rows = await driver.fetch(_NEXT, chat_id, after, limit, bot_id)
     return [
         Queued(
             int(r["update_id"]),
@@ -128,40 +133,40 @@ def _as_dict(value: Any) -> dict[str, Any]:
 
 _DONE = """
 UPDATE bot_updates SET state = 'done', done_at = now() AT TIME ZONE 'UTC'
-WHERE update_id = ANY($1::bigint[]) AND state = 'pending'
+WHERE bot_id = $2 AND update_id = ANY($1::bigint[]) AND state = 'pending'
 """
 
 
-async def mark_done(driver: Driver, update_ids: Sequence[int]) -> None:
-    await driver.fetch(_DONE, list(update_ids))
+async def mark_done(driver: Driver, bot_id: int, update_ids: Sequence[int]) -> None:
+    await driver.fetch(_DONE, list(update_ids), bot_id)
 
 
 _RETRY = """
 UPDATE bot_updates
 SET attempts = attempts + $2, last_error = $3,
     not_before = now() AT TIME ZONE 'UTC' + make_interval(secs => $4)
-WHERE update_id = $1 AND state = 'pending'
+WHERE bot_id = $5 AND update_id = $1 AND state = 'pending'
 """
 
 
 async def retry_later(
-    driver: Driver, update_id: int, *, error: str, delay: float, counts: bool = True
+    driver: Driver, bot_id: int, update_id: int, *, error: str, delay: float, counts: bool = True
 ) -> None:
     """Back off before the next attempt; ``counts=False`` for an outage that was not the
     update's fault."""
-    await driver.fetch(_RETRY, update_id, 1 if counts else 0, error, delay)
+    await driver.fetch(_RETRY, update_id, 1 if counts else 0, error, delay, bot_id)
 
 
 _SET_ASIDE = """
 UPDATE bot_updates SET state = 'failed', attempts = attempts + 1, last_error = $2
-WHERE update_id = $1 AND state = 'pending'
+WHERE bot_id = $3 AND update_id = $1 AND state = 'pending'
 RETURNING update_id
 """
 
 
-async def set_aside(driver: Driver, update_id: int, *, error: str) -> bool:
+async def set_aside(driver: Driver, bot_id: int, update_id: int, *, error: str) -> bool:
     """Give up on the update (kept for a replay); False if it was no longer pending."""
-    return bool(await driver.fetch(_SET_ASIDE, update_id, error))
+    return bool(await driver.fetch(_SET_ASIDE, update_id, error, bot_id))
 
 
 _REPLAY = """

@@ -350,6 +350,7 @@ class BotUpdate(Base):
         # The workers' queue: only rows still to handle, per chat in update order.
         Index(
             "idx_bot_updates_pending",
+            "bot_id",
             "chat_id",
             "update_id",
             postgresql_where=text("state = 'pending'"),
@@ -358,7 +359,9 @@ class BotUpdate(Base):
         Index("idx_bot_updates_done_at", "done_at", postgresql_where=text("state = 'done'")),
     )
 
-    # Telegram's own ids: no sequence.
+    # update_id is unique per bot only: a new token on the same database (or the offline
+    # try-out's fake Telegram) starts its own sequence. The bot's id leads the token.
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     # The chat (or user, for updates without a chat) whose order the update keeps.
     chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)

@@ -362,12 +362,13 @@ async def test_status_and_replay_from_the_command_line(db: Database, database_ur
     async with driver_connection(db.engine) as driver:
         await inbox.store(
             driver,
+            42,
             [
                 inbox.NewUpdate(880_001, 42, _update(880_001, 42, 1, "kept")),
                 inbox.NewUpdate(880_002, 42, _update(880_002, 42, 2, "poison")),
             ],
         )
-        await inbox.set_aside(driver, 880_002, error="KeyError")
+        await inbox.set_aside(driver, 42, 880_002, error="KeyError")
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}

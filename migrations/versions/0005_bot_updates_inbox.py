@@ -20,6 +20,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "bot_updates",
+        sa.Column("bot_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
         sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
@@ -29,12 +30,12 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("not_before", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
         sa.Column("done_at", sa.DateTime(), nullable=True),
-        sa.PrimaryKeyConstraint("update_id", name="bot_updates_pkey"),
+        sa.PrimaryKeyConstraint("bot_id", "update_id", name="bot_updates_pkey"),
     )
     op.create_index(
         "idx_bot_updates_pending",
         "bot_updates",
-        ["chat_id", "update_id"],
+        ["bot_id", "chat_id", "update_id"],
         unique=False,
         postgresql_where=sa.text("state = 'pending'"),
     )
