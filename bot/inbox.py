@@ -199,22 +199,31 @@ class Inbox:
             await self._drop_lock_connection()
 
     async def _handle_chat(self, chat_id: int) -> None:
-        after = 0
-        while not self._stopping:
-            async with driver_connection(self.db.engine) as driver:
-                queued = await inbox.next_updates(
-                    driver, self.app.bot.id, chat_id, after, FETCH_LIMIT
-                )
-            if not queued:
-                return
-            for item in queued:
-                if self._stopping or not item.ready:
-                    return  # a back-off holds the chat's later updates too
-                if not await self._handle(chat_id, item):
+        # Marking done is not awaited update by update (the next one need not wait for
+        # it: a repeat is harmless), only before the chat's turn is given up, so another
+        # process taking the chat next does not repeat them needlessly.
+        marking: list[asyncio.Future[None]] = []
+        try:
+            after = 0
+            while not self._stopping:
+                async with driver_connection(self.db.engine) as driver:
+                    queued = await inbox.next_updates(
+                        driver, self.app.bot.id, chat_id, after, FETCH_LIMIT
+                    )
+                if not queued:
                     return
-                after = item.update_id
+                for item in queued:
+                    if self._stopping or not item.ready:
+                        return  # a back-off holds the chat's later updates too
+                    if not await self._handle(chat_id, item, marking):
+                        return
+                    after = item.update_id
+        finally:
+            await asyncio.gather(*marking, return_exceptions=True)
 
-    async def _handle(self, chat_id: int, item: inbox.Queued) -> bool:
+    async def _handle(
+        self, chat_id: int, item: inbox.Queued, marking: list[asyncio.Future[None]]
+    ) -> bool:
         """Handle one update; False when the chat must wait (a retry is due later)."""
         attempt = Attempt(self.app.bot.id, item.update_id)
         token = CURRENT.set(attempt)
@@ -227,8 +236,9 @@ class Inbox:
             CURRENT.reset(token)
         errors = [e for e in attempt.errors if not isinstance(e, Forbidden)]
         if not errors:
-            await self._done.submit(item.update_id)
-            self.unsettled.discard(item.update_id)
+            done = asyncio.ensure_future(self._done.submit(item.update_id))
+            done.add_done_callback(lambda _: self.unsettled.discard(item.update_id))
+            marking.append(done)
             return True
         return await self._failed(chat_id, item, errors[0])
 
