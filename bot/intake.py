@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import json
 import logging
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -26,12 +29,13 @@ from bot.config import Settings
 from bot.inbox import Inbox, chat_of
 from db import inbox
 from db.database import Database
-from db.prepared import driver_connection
+from db.prepared import Driver, driver_connection
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 POLL_TIMEOUT = 10
+RECEIVER_RETRY_SECONDS = 2.0
 STORE_BACKOFF_MAX = 5.0
 OUTAGE_TEXT = (
     "I can't reach the journal database right now, so your message isn't saved yet. "
@@ -85,7 +89,11 @@ class Intake:
 
 
 class PollingIntake(Intake):
-    """One getUpdates loop; the offset moves past a batch only once it is stored."""
+    """One getUpdates loop; the offset moves past a batch only once it is stored.
+
+    Telegram lets one caller poll at a time, so of several processes on one database
+    only the holder of the receiver lock polls; when it dies its session ends and
+    another takes over within ``RECEIVER_RETRY_SECONDS``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,7 +103,6 @@ class PollingIntake(Intake):
     async def start(self) -> None:
         await self.app.bot.delete_webhook()
         self._task = asyncio.create_task(self._run(), name="intake-polling")
-        logger.info("polling for updates")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -124,8 +131,34 @@ class PollingIntake(Intake):
         return [u for u in result if isinstance(u, dict)] if isinstance(result, list) else []
 
     async def _run(self) -> None:
-        backoff = 0.5
+        """Poll while this process is the receiver; other processes only handle updates."""
+        waiting_said = False
         while True:
+            try:
+                async with self.db.engine.connect() as conn:
+                    raw = await conn.get_raw_connection()
+                    driver = raw.driver_connection
+                    assert driver is not None
+                    try:
+                        while not await inbox.try_become_receiver(driver, self.app.bot.id):
+                            if not waiting_said:
+                                logger.info("another instance polls; this one handles updates")
+                                waiting_said = True
+                            await asyncio.sleep(RECEIVER_RETRY_SECONDS)
+                        logger.info("this instance receives the updates (polling)")
+                        await self._poll(functools.partial(_open, driver))
+                    finally:
+                        # Never back into the pool holding the receiver lock.
+                        await conn.invalidate()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                logger.warning("polling receiver lost (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(RECEIVER_RETRY_SECONDS)
+
+    async def _poll(self, still_receiver: Callable[[], bool]) -> None:
+        backoff = 0.5
+        while still_receiver():
             try:
                 updates = await self._get_updates(wait=POLL_TIMEOUT)
                 backoff = 0.5
@@ -133,8 +166,9 @@ class PollingIntake(Intake):
                 logger.error("Telegram refused the token; polling stopped")
                 return
             except RetryAfter as exc:
+                after = exc.retry_after
                 await asyncio.sleep(
-                    float(exc.retry_after if isinstance(exc.retry_after, int) else 1)
+                    after.total_seconds() if isinstance(after, timedelta) else float(after)
                 )
                 continue
             except TelegramError as exc:
@@ -213,6 +247,10 @@ class WebhookIntake(Intake):
             await self.tell_outage([payload])
             return web.Response(status=500)
         return web.Response(status=200)
+
+
+def _open(driver: Driver) -> bool:
+    return not driver.is_closed()
 
 
 def make_intake(

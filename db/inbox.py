@@ -75,6 +75,15 @@ SELECT c.chat_id FROM unnest($1::bigint[]) AS c(chat_id)
 WHERE pg_try_advisory_lock($2::int, hashtext(c.chat_id::text))
 """
 
+# The one polling receiver per bot (getUpdates allows one caller at a time).
+_RECEIVER = "SELECT pg_try_advisory_lock($1::int, hashtext('receiver ' || $2::bigint::text))"
+
+
+async def try_become_receiver(lock_driver: Driver, bot_id: int) -> bool:
+    """True once this session holds the bot's receiver lock (held until it closes)."""
+    return bool((await lock_driver.fetch(_RECEIVER, LOCK_SPACE + 1, bot_id))[0][0])
+
+
 _UNLOCK = "SELECT pg_advisory_unlock($1::int, hashtext($2::bigint::text))"
 
 

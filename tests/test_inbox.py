@@ -392,3 +392,28 @@ async def test_status_and_replay_from_the_command_line(db: Database, database_ur
     assert replayed.returncode == 0 and "queued again" in replayed.stdout
     assert "backlog:         2 pending" in cli("status").stdout
     assert cli("replay", "880002").returncode == 1  # no longer set aside
+
+
+async def test_of_two_polling_instances_one_receives_both_handle(
+    db: Database, database_url: str
+) -> None:
+    users = [7700 + i for i in range(4)]
+    for user in users:
+        await login_as(db, user)
+    async with (
+        FakeBotAPI() as fake,
+        running_bot(db, database_url, fake=fake) as first,
+        running_bot(db, database_url, fake=fake) as second,
+    ):
+        sent: dict[int, list[str]] = defaultdict(list)
+        for i in range(10):
+            for user in users:
+                sent[user].append(f"polled {user}-{i}")
+                await fake.send_text(user, f"polled {user}-{i}")
+        assert await _wait_for_entries(db, 40, seconds=30) == 40
+        await fake.settle(quiet=0.5)
+        polls = [c for c in fake.calls if c.method == "getUpdates"]
+        # Only the receiver polls: no "terminated by other getUpdates request".
+        assert polls and all(c.ok for c in polls)
+        assert first.inbox is not second.inbox
+    _assert_each_once_in_order(await _entries_by_user(db), sent)
