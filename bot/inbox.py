@@ -23,9 +23,10 @@ import socket
 from collections.abc import AsyncIterator
 
 import asyncpg
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.batching import Batcher
@@ -251,7 +252,9 @@ class Inbox:
         name = type(error).__name__  # the class only: the message may quote the user
         attempts = item.attempts + 1
         outage = is_database_outage(error)
-        if outage or attempts < self.settings.inbox_max_attempts:
+        # A bug fails the same way every time: one retry, then the chat goes on.
+        allowed = self.settings.inbox_max_attempts if _transient(error) else 2
+        if outage or attempts < min(allowed, self.settings.inbox_max_attempts):
             delay = min(
                 self.settings.inbox_retry_seconds * 2 ** min(item.attempts, 10),
                 OUTAGE_BACKOFF_MAX,
@@ -297,6 +300,11 @@ class Inbox:
             except Exception as exc:
                 logger.warning("could not prune the inbox (%s)", type(exc).__name__)
             await asyncio.sleep(PRUNE_EVERY_SECONDS)
+
+
+def _transient(error: BaseException) -> bool:
+    """Errors of the database or the Bot API that a later attempt may not meet."""
+    return isinstance(error, (DBAPIError, OSError, NetworkError, RetryAfter))
 
 
 def _quoted_text(payload: dict[str, object]) -> str:

@@ -302,7 +302,8 @@ async def test_a_poison_update_is_set_aside_told_once_and_its_chat_goes_on(
             status = await inbox.status(driver)
         assert status.failed == 1 and status.pending == 0
         aside = status.set_aside[0]
-        assert aside.chat_id == 7501 and aside.attempts == 3
+        # Not a database or Bot API error: a bug fails alike every time, so one retry.
+        assert aside.chat_id == 7501 and aside.attempts == 2
         assert aside.last_error and "broken" not in aside.last_error  # a class, not the text
         async with db.sessions() as s:
             contents = list((await s.execute(select(Entry.content))).scalars())
