@@ -26,6 +26,7 @@ from telegram.ext import Application
 
 from bot.batching import Batcher
 from bot.config import Settings
+from bot.errors import is_database_outage
 from bot.inbox import Inbox, chat_of
 from db import inbox
 from db.database import Database
@@ -193,7 +194,8 @@ class PollingIntake(Intake):
                     len(updates),
                     type(exc).__name__,
                 )
-                await self.tell_outage(updates)
+                if is_database_outage(exc):
+                    await self.tell_outage(updates)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, STORE_BACKOFF_MAX)
 
@@ -244,7 +246,8 @@ class WebhookIntake(Intake):
         except Exception as exc:
             # Not acknowledged: Telegram delivers it again later.
             logger.warning("cannot store an update (%s); answered 500", type(exc).__name__)
-            await self.tell_outage([payload])
+            if is_database_outage(exc):
+                await self.tell_outage([payload])
             return web.Response(status=500)
         return web.Response(status=200)
 

@@ -40,7 +40,7 @@ class Queued:
 
 _STORE = """
 INSERT INTO bot_updates (bot_id, update_id, chat_id, payload)
-SELECT $4::bigint, u.update_id, u.chat_id, u.payload::jsonb
+SELECT $4::bigint, u.update_id, u.chat_id, u.payload
 FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS u(update_id, chat_id, payload)
 ON CONFLICT (bot_id, update_id) DO NOTHING
 RETURNING update_id
@@ -134,8 +134,7 @@ async def next_updates(
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
-    """JSONB arrives decoded on the engine's connections, as text on a bare one."""
-    decoded = json.loads(value) if isinstance(value, str) else value
+    decoded = json.loads(value)
     assert isinstance(decoded, dict)
     return decoded
 

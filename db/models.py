@@ -365,7 +365,8 @@ class BotUpdate(Base):
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     # The chat (or user, for updates without a chat) whose order the update keeps.
     chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    # The update as JSON text: JSONB cannot hold the NUL character a user may send.
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
     received_at: Mapped[datetime] = _created_at()
     # pending -> done, or failed (set aside after too many attempts).
     state: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'pending'"))
