@@ -15,6 +15,7 @@ import functools
 import hmac
 import json
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -38,6 +39,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 POLL_TIMEOUT = 10
 RECEIVER_RETRY_SECONDS = 2.0
 STORE_BACKOFF_MAX = 5.0
+OUTAGE_NOTICE_EVERY = 60.0
 OUTAGE_TEXT = (
     "I can't reach the journal database right now, so your message isn't saved yet. "
     "I'll keep it and save it as soon as the database is back."
@@ -53,7 +55,8 @@ class Intake:
         self.db = db
         self.workers = workers
         self._store = Batcher(self._store_batch, max_size=200, max_wait=0.002)
-        self._told: set[int] = set()  # updates whose sender heard about an outage
+        # Chats told about the outage, and when: once a minute at most, not per message.
+        self._told: dict[int, float] = {}
 
     async def _store_batch(self, items: list[inbox.NewUpdate]) -> list[bool]:
         unique = {item.update_id: item for item in items}  # one statement, one row per id
@@ -75,18 +78,16 @@ class Intake:
                 raise result
 
     async def tell_outage(self, payloads: list[dict[str, Any]]) -> None:
-        """Tell each sender once that their message waits for the database."""
+        """Tell each sender (once a minute at most) that their message waits."""
+        now = time.monotonic()
+        self._told = {c: t for c, t in self._told.items() if now - t < OUTAGE_NOTICE_EVERY}
         for payload in payloads:
-            update_id = int(payload["update_id"])
-            if update_id in self._told or "message" not in payload:
-                continue
-            if len(self._told) > 10_000:
-                self._told.clear()
-            self._told.add(update_id)
             chat_id = chat_of(payload)
-            if chat_id:
-                with contextlib.suppress(TelegramError):
-                    await self.app.bot.send_message(chat_id, OUTAGE_TEXT)
+            if not chat_id or chat_id in self._told or "message" not in payload:
+                continue
+            self._told[chat_id] = now
+            with contextlib.suppress(TelegramError):
+                await self.app.bot.send_message(chat_id, OUTAGE_TEXT)
 
 
 class PollingIntake(Intake):

@@ -78,6 +78,8 @@ async def test_database_outage_is_explained_and_the_bot_recovers(
 
             await asyncio.to_thread(server.stop)
             reply = await bot.say(6001, "during the outage", contains="database")
+            for i in range(4):  # a burst: one notice, each message kept
+                await bot.fake.send_text(6001, f"burst {i} during the outage")
             assert "save it as soon as the database is back" in reply.plain_text
             assert "Traceback" not in reply.plain_text
 
@@ -85,11 +87,18 @@ async def test_database_outage_is_explained_and_the_bot_recovers(
             await asyncio.to_thread(server.start)
             await bot.say(6001, "after the outage", contains="Saved")
             await bot.fake.settle(quiet=0.5)
+            notices = [m for m in bot.fake.history(6001) if "database is back" in m.text]
+            assert len(notices) == 1
         async with db.sessions() as s:
             contents = list(
                 (await s.execute(select(Entry.content).order_by(Entry.created_at))).scalars()
             )
-        assert contents == ["before the outage", "during the outage", "after the outage"]
+        assert contents == [
+            "before the outage",
+            "during the outage",
+            *(f"burst {i} during the outage" for i in range(4)),
+            "after the outage",
+        ]
     finally:
         await db.close()
         await asyncio.to_thread(server.stop)
