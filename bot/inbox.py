@@ -165,7 +165,7 @@ class Inbox:
                     continue
             for chat_id in claimed:
                 self._turns[chat_id] = asyncio.create_task(
-                    self._turn(chat_id), name=f"inbox-chat-{chat_id}"
+                    self._turn(chat_id, driver), name=f"inbox-chat-{chat_id}"
                 )
             if claimed and len(claimed) == free:
                 continue  # more may be waiting: a slot freeing wakes us
@@ -176,9 +176,10 @@ class Inbox:
 
     # -- a chat's turn --------------------------------------------------------------------
 
-    async def _turn(self, chat_id: int) -> None:
+    async def _turn(self, chat_id: int, holder: Driver) -> None:
+        """``holder``: the lock connection whose session holds the chat's turn."""
         try:
-            await self._handle_chat(chat_id)
+            await self._handle_chat(chat_id, holder)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -187,19 +188,19 @@ class Inbox:
             await asyncio.sleep(0.5)
         finally:
             self._turns.pop(chat_id, None)
-            await self._release(chat_id)
+            await self._release(chat_id, holder)
             self._wake.set()
 
-    async def _release(self, chat_id: int) -> None:
+    async def _release(self, chat_id: int, holder: Driver) -> None:
         try:
             async with self._lock_mutex:
-                if self._lock_driver is not None:
-                    await inbox.release_chat(self._lock_driver, chat_id)
+                if self._lock_driver is holder:  # else the lock went with its session
+                    await inbox.release_chat(holder, chat_id)
         except Exception:
             # Without its lock connection the process holds no chat at all.
             await self._drop_lock_connection()
 
-    async def _handle_chat(self, chat_id: int) -> None:
+    async def _handle_chat(self, chat_id: int, holder: Driver) -> None:
         # Marking done is not awaited update by update (the next one need not wait for
         # it: a repeat is harmless), only before the chat's turn is given up, so another
         # process taking the chat next does not repeat them needlessly.
@@ -216,6 +217,8 @@ class Inbox:
                 for item in queued:
                     if self._stopping or not item.ready:
                         return  # a back-off holds the chat's later updates too
+                    if self._lock_driver is not holder:
+                        return  # the lock connection died: another process may take over
                     if not await self._handle(chat_id, item, marking):
                         return
                     after = item.update_id
