@@ -60,20 +60,43 @@ async def store(driver: Driver, bot_id: int, updates: Sequence[NewUpdate]) -> se
     return {int(r["update_id"]) for r in rows}
 
 
-# Chats whose oldest pending update is due (a later one never overtakes a back-off).
-_CANDIDATES = """
-SELECT chat_id FROM bot_updates
-WHERE bot_id = $3 AND state = 'pending' AND NOT (chat_id = ANY($1::bigint[]))
-GROUP BY chat_id
-HAVING max(not_before) <= now() AT TIME ZONE 'UTC'
-ORDER BY min(update_id)
-LIMIT $2
+# Chats whose oldest pending update is due (a later one never overtakes a back-off),
+# oldest first, locked for this session in the same statement: one round trip.
+# MATERIALIZED: the lock must be tried on the limited candidates only.
+_CLAIM = """
+WITH candidates AS MATERIALIZED (
+    SELECT chat_id, min(update_id) AS first FROM bot_updates
+    WHERE bot_id = $3 AND state = 'pending' AND NOT (chat_id = ANY($1::bigint[]))
+    GROUP BY chat_id
+    HAVING max(not_before) <= now() AT TIME ZONE 'UTC'
+    ORDER BY min(update_id)
+    LIMIT $2
+)
+SELECT chat_id, pg_try_advisory_lock($4::int, hashtext(chat_id::text)) AS mine
+FROM candidates
+ORDER BY first
 """
 
-_TRY_LOCK = """
-SELECT c.chat_id FROM unnest($1::bigint[]) AS c(chat_id)
-WHERE pg_try_advisory_lock($2::int, hashtext(c.chat_id::text))
-"""
+
+async def claim_chats(
+    lock_driver: Driver, bot_id: int, busy: Sequence[int], wanted: int
+) -> list[int]:
+    """Up to ``wanted`` chats with due updates, oldest first, now locked on
+    ``lock_driver``'s session for this process. ``busy``: chats this process holds.
+    One round trip, more only while other processes hold some of the candidates."""
+    claimed: list[int] = []
+    skip = list(busy)
+    for _ in range(4):
+        rows = await lock_driver.fetch(_CLAIM, skip, wanted - len(claimed), bot_id, LOCK_SPACE)
+        mine = [int(r["chat_id"]) for r in rows if r["mine"]]
+        held_elsewhere = [int(r["chat_id"]) for r in rows if not r["mine"]]
+        claimed.extend(mine)
+        if not held_elsewhere or len(claimed) >= wanted:
+            break
+        # Session locks are re-entrant: never offer this session its own chats again.
+        skip.extend(mine + held_elsewhere)
+    return claimed
+
 
 # The one polling receiver per bot (getUpdates allows one caller at a time).
 _RECEIVER = "SELECT pg_try_advisory_lock($1::int, hashtext('receiver ' || $2::bigint::text))"
@@ -85,23 +108,6 @@ async def try_become_receiver(lock_driver: Driver, bot_id: int) -> bool:
 
 
 _UNLOCK = "SELECT pg_advisory_unlock($1::int, hashtext($2::bigint::text))"
-
-
-async def claim_chats(
-    lock_driver: Driver, bot_id: int, busy: Sequence[int], wanted: int
-) -> list[int]:
-    """Up to ``wanted`` chats with due updates, oldest first, now locked on
-    ``lock_driver``'s session for this process. ``busy``: chats this process holds."""
-    candidates = [
-        int(r["chat_id"])
-        for r in await lock_driver.fetch(_CANDIDATES, list(busy), max(wanted * 4, 8), bot_id)
-    ]
-    claimed: list[int] = []
-    while candidates and len(claimed) < wanted:
-        batch, candidates = candidates[: wanted - len(claimed)], candidates[wanted - len(claimed) :]
-        rows = await lock_driver.fetch(_TRY_LOCK, batch, LOCK_SPACE)
-        claimed.extend(int(r["chat_id"]) for r in rows)
-    return claimed
 
 
 async def release_chat(lock_driver: Driver, chat_id: int) -> None:

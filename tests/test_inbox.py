@@ -418,3 +418,28 @@ async def test_of_two_polling_instances_one_receives_both_handle(
         assert polls and all(c.ok for c in polls)
         assert first.inbox is not second.inbox
     _assert_each_once_in_order(await _entries_by_user(db), sent)
+
+
+async def test_a_chat_turn_is_held_by_one_session_and_freed_when_it_ends(
+    db: Database,
+) -> None:
+    async with driver_connection(db.engine) as driver:
+        await inbox.store(
+            driver,
+            9,
+            [inbox.NewUpdate(i, c, _update(i, c, 1, "x")) for i, c in [(1, 11), (2, 12)]],
+        )
+    first = await db.engine.connect()
+    second = await db.engine.connect()
+    try:
+        a = (await first.get_raw_connection()).driver_connection
+        b = (await second.get_raw_connection()).driver_connection
+        assert await inbox.claim_chats(a, 9, [], 1) == [11]  # oldest first
+        assert await inbox.claim_chats(b, 9, [], 2) == [12]  # 11 is held elsewhere
+        assert await inbox.claim_chats(a, 9, [11], 2) == []  # 12 is held by b
+        await second.invalidate()  # the holder's session ends (a crash)
+        assert await inbox.claim_chats(a, 9, [11], 2) == [12]
+    finally:
+        await first.invalidate()
+        await first.close()
+        await second.close()
