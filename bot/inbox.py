@@ -222,6 +222,10 @@ class Inbox:
                     if not await self._handle(chat_id, item, marking):
                         return
                     after = item.update_id
+                if len(queued) < FETCH_LIMIT:
+                    # Nothing more was queued when we looked; what came since wakes the
+                    # dispatcher, which claims the chat again once this turn ends.
+                    return
         finally:
             await asyncio.gather(*marking, return_exceptions=True)
 
