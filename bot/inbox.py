@@ -7,8 +7,8 @@ chat's pending updates in ``update_id`` order and marks each done. One chat floo
 the bot therefore occupies one slot, never all of them.
 
 A failed update is retried with back-off (its chat's later updates wait, to keep the
-order); after ``inbox_max_attempts`` it is set aside, the user is told once, and the
-chat goes on. Handlers are written so that a repeat after a crash is harmless (a
+order); after ``inbox_max_attempts`` (two for an error that is not the database's or
+the Bot API's) it is set aside, the user is told once, and the chat goes on. Handlers are written so that a repeat after a crash is harmless (a
 message already saved is not saved again; see ``inbox_context.mark_current_done``).
 """
 
@@ -44,7 +44,7 @@ OUTAGE_BACKOFF_MAX = 30.0
 PRUNE_EVERY_SECONDS = 3600.0
 
 SET_ASIDE_TEXT = (
-    "Sorry, I couldn't handle one of your messages, even after several tries{what}. "
+    "Sorry, I couldn't handle one of your messages, even after retrying{what}. "
     "If it mattered, please send it again."
 )
 
