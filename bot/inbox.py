@@ -8,8 +8,9 @@ the bot therefore occupies one slot, never all of them.
 
 A failed update is retried with back-off (its chat's later updates wait, to keep the
 order); after ``inbox_max_attempts`` (two for an error that is not the database's or
-the Bot API's) it is set aside, the user is told once, and the chat goes on. Handlers are written so that a repeat after a crash is harmless (a
-message already saved is not saved again; see ``inbox_context.mark_current_done``).
+the Bot API's) it is set aside, the user is told once, and the chat goes on.
+Handlers are written so that a repeat after a crash is harmless (a message already
+saved is not saved again; see ``inbox_context.mark_current_done``).
 """
 
 from __future__ import annotations
