@@ -33,7 +33,6 @@ from bot.handlers import (
 from bot.reminders import warn_insecure_smtp
 from bot.services import KEY, Services
 from bot.telegram_request import RetryingRequest
-from bot.update_processor import PerChatUpdateProcessor
 from db.database import Database
 
 logger = logging.getLogger(__name__)
@@ -95,7 +94,8 @@ def build_application(settings: Settings, db: Database, *, token: str | None = N
                 max_retries=3,
             )
         )
-        .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
+        # Updates come from the inbox (bot/intake.py, bot/inbox.py), not PTB's Updater.
+        .updater(None)
         .build()
     )
     services = Services(settings=settings, db=db)

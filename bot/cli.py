@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run|migrate|try]``."""
+"""Command line: ``python -m bot [run|migrate|status|replay|try]``."""
 
 from __future__ import annotations
 
@@ -35,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="migrate the database, then run the bot (the default)")
     sub.add_parser("migrate", help="only bring the database schema up to date")
+    sub.add_parser(
+        "status", help="the update inbox: backlog, oldest pending, set-aside updates, instances"
+    )
+    replay = sub.add_parser("replay", help="queue a set-aside update again (see status)")
+    replay.add_argument("update_id", type=int)
     tryout = sub.add_parser(
         "try", help="chat with the bot in this terminal, offline, against a local fake Telegram"
     )
@@ -129,6 +134,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 130
             print("Database is up to date.")
             return 0
+        if command == "status":
+            from bot.status import show_status
+
+            print(asyncio.run(show_status(settings)))
+            return 0
+        if command == "replay":
+            from bot.status import replay
+
+            if asyncio.run(replay(settings, args.update_id)):
+                print(f"Update {args.update_id} is queued again.")
+                return 0
+            print(f"error: no set-aside update {args.update_id}", file=sys.stderr)
+            return 1
         if command == "try":
             from bot.tryout import run_tryout
 

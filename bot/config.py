@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from pathlib import Path
 from typing import Literal
@@ -46,7 +48,16 @@ class Settings(BaseSettings):
     telegram_messages_per_second: float = Field(default=30.0, gt=0)
 
     session_days: int = 30
-    max_concurrent_updates: int = 64
+    # Chats handled at once per process (each chat's updates one after another).
+    max_concurrent_updates: int = Field(default=64, ge=1)
+    # The update inbox: attempts before an update is set aside, the first retry's delay
+    # (doubling after), how long handled updates are kept, how often a process looks for
+    # work stored by others, and how long SIGTERM waits for updates in hand.
+    inbox_max_attempts: int = Field(default=5, ge=1)
+    inbox_retry_seconds: float = Field(default=1.0, ge=0)
+    inbox_retention_days: int = Field(default=7, ge=1)
+    inbox_poll_seconds: float = Field(default=0.25, gt=0)
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0)
     reminder_rate_per_second: float = 25.0
 
     llm_base_url: str | None = None
@@ -82,6 +93,15 @@ class Settings(BaseSettings):
     @property
     def embedded_pg_dir(self) -> Path:
         return self.pg_data_dir or self.data_dir / "postgres"
+
+    def webhook_secret_token(self) -> str:
+        """WEBHOOK_SECRET, or one derived from the bot token: every instance derives the
+        same, and only who knows the token can. Hex fits Telegram's [A-Za-z0-9_-]."""
+        if self.webhook_secret is not None and self.webhook_secret.get_secret_value():
+            return self.webhook_secret.get_secret_value()
+        return hmac.new(
+            self.token().encode(), b"growth-journal webhook secret", hashlib.sha256
+        ).hexdigest()
 
     def token(self) -> str:
         """The bot token, or a one-line ConfigError saying what is wrong with it."""

@@ -10,6 +10,8 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.inbox_context import CURRENT
+
 logger = logging.getLogger(__name__)
 
 DB_DOWN = (
@@ -19,7 +21,7 @@ DB_DOWN = (
 GENERIC = "Sorry, something went wrong on my side. Please try again."
 
 
-def _is_database_outage(error: BaseException | None) -> bool:
+def is_database_outage(error: BaseException | None) -> bool:
     seen = 0
     while error is not None and seen < 10:
         if isinstance(error, (OperationalError, InterfaceError, ConnectionError, OSError)):
@@ -33,6 +35,13 @@ def _is_database_outage(error: BaseException | None) -> bool:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
+    attempt = CURRENT.get()
+    if attempt is not None and error is not None:
+        # Handled from the inbox: the worker retries it or, in the end, tells the user.
+        attempt.errors.append(error)
+        if not isinstance(error, Forbidden):
+            logger.warning("update %s failed", attempt.update_id, exc_info=error)
+        return
     if isinstance(error, Forbidden):
         logger.info("user blocked the bot: %s", error)
         return
@@ -41,7 +50,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if update.effective_chat.type != ChatType.PRIVATE:
         return  # nothing is ever said in a group (bot.handlers.private_only)
-    text = DB_DOWN if _is_database_outage(error) else GENERIC
+    text = DB_DOWN if is_database_outage(error) else GENERIC
     if update.callback_query is not None:
         try:
             await update.callback_query.answer(text[:200], show_alert=True)

@@ -1,4 +1,5 @@
-"""Run the bot: polling by default, webhook mode when WEBHOOK_URL is set."""
+"""Run the bot: polling by default, webhook mode when WEBHOOK_URL is set; updates go
+through the durable inbox (bot/intake.py, bot/inbox.py)."""
 
 from __future__ import annotations
 
@@ -7,34 +8,16 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application, publish_commands
 from bot.config import Settings
+from bot.inbox import Inbox, running_inbox
+from bot.intake import make_intake
 from bot.reminders import ReminderDispatcher
 from db.database import Database, open_database
 
 logger = logging.getLogger(__name__)
-
-
-async def start_updates(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
-    """Start receiving updates on an initialized, started application."""
-    assert app.updater is not None
-    await publish_commands(app)
-    if settings.webhook_url:
-        await app.updater.start_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=(
-                settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            ),
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
 
 
 @contextlib.asynccontextmanager
@@ -42,19 +25,28 @@ async def serving(
     app: Application,  # type: ignore[type-arg]
     settings: Settings,
     db: Database,
-) -> AsyncIterator[None]:
-    """The application receiving updates and sending reminders, stopped in order."""
+    *,
+    reminders: bool = True,
+) -> AsyncIterator[Inbox]:
+    """The application receiving updates into the inbox, handling them from there and
+    sending reminders; stopped in order: intake first, then the work in hand."""
     async with app:  # initialize() calls getMe: the one call that must succeed
         await app.start()
-        await start_updates(app, settings)
-        reminders = ReminderDispatcher(app.bot, db.sessions, settings)
-        reminders.start()
         try:
-            yield
+            await publish_commands(app)
+            async with running_inbox(app, settings, db) as workers:
+                intake = make_intake(app, settings, db, workers)
+                await intake.start()
+                sender = ReminderDispatcher(app.bot, db.sessions, settings) if reminders else None
+                if sender is not None:
+                    sender.start()
+                try:
+                    yield workers
+                finally:
+                    if sender is not None:
+                        await sender.stop()
+                    await intake.stop()
         finally:
-            await reminders.stop()
-            assert app.updater is not None
-            await app.updater.stop()
             await app.stop()
     # `async with app` does not run post_shutdown (run_polling would): features use
     # it to close clients, e.g. the suggestion LLM's HTTP client.

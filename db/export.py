@@ -13,6 +13,7 @@ from db.entries import unlink_goals
 from db.errors import NotFound, utc_now
 from db.goals import goal_state
 from db.models import (
+    BotUpdate,
     DialogState,
     Entry,
     Goal,
@@ -204,6 +205,11 @@ async def delete_user_data(session: AsyncSession, user_id: uuid.UUID) -> None:
         delete(DialogState).where(or_(DialogState.telegram_user_id.in_(linked), names_email))
     )
     await session.execute(delete(PendingMessage).where(PendingMessage.telegram_user_id.in_(linked)))
+    # Updates set aside in the inbox keep their payload for a replay: the user's words.
+    # (Handled ones keep none; pending ones are still to be handled, this one among them.)
+    await session.execute(
+        delete(BotUpdate).where(BotUpdate.chat_id.in_(linked), BotUpdate.state == "failed")
+    )
 
     # Goals may point at the entries (only the user's own, unless the other app misbehaved).
     await unlink_goals(session, entry_ids)

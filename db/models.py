@@ -377,3 +377,42 @@ class GroupChatNotice(Base):
     noticed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=False), nullable=False, server_default=func.now()
     )
+
+
+class BotUpdate(Base):
+    """The update inbox: every Telegram update, committed before Telegram is told it
+    arrived, then handled from here (bot/inbox.py). ``last_error`` holds an error class,
+    never the user's text."""
+
+    __tablename__ = "bot_updates"
+    __table_args__ = (
+        # The workers' queue: only rows still to handle, per chat in update order.
+        Index(
+            "idx_bot_updates_pending",
+            "bot_id",
+            "chat_id",
+            "update_id",
+            postgresql_where=text("state = 'pending'"),
+        ),
+        # Pruning finds old handled rows without reading the pending ones.
+        Index("idx_bot_updates_done_at", "done_at", postgresql_where=text("state = 'done'")),
+    )
+
+    # update_id is unique per bot only: a new token on the same database (or the offline
+    # try-out's fake Telegram) starts its own sequence. The bot's id leads the token.
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # The chat (or user, for updates without a chat) whose order the update keeps.
+    chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    # The update as JSON text: JSONB cannot hold the NUL character a user may send.
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
+    received_at: Mapped[datetime] = _created_at()
+    # pending -> done, or failed (set aside after too many attempts).
+    state: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'pending'"))
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # A retried update waits until then (back-off); later updates of its chat wait too.
+    not_before: Mapped[datetime] = mapped_column(
+        DateTime(timezone=False), nullable=False, server_default=func.now()
+    )
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))

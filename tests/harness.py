@@ -13,7 +13,8 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.config import Settings
 from bot.fake_api.server import ChatMessage, FakeBotAPI
-from bot.runner import start_updates
+from bot.inbox import Inbox
+from bot.runner import serving
 from db.database import Database
 
 
@@ -22,6 +23,7 @@ class BotHarness:
     fake: FakeBotAPI
     app: Application  # type: ignore[type-arg]
     db: Database
+    inbox: Inbox
 
     async def say(
         self, user_id: int, text: str, *, contains: str | None = None, wait: float = 15
@@ -116,24 +118,22 @@ def settings_for(fake: FakeBotAPI, database_url: str, **overrides: Any) -> Setti
 async def running_bot(
     db: Database, database_url: str, *, fake: FakeBotAPI | None = None, **overrides: Any
 ) -> AsyncIterator[BotHarness]:
+    """The real application, receiving through the inbox exactly as ``python -m bot`` does
+    (reminders are left to their own tests)."""
     own_fake = fake is None
     fake = fake or FakeBotAPI()
     if own_fake:
         await fake.start()
-    app = build_application(settings_for(fake, database_url, **overrides), db)
+    settings = settings_for(fake, database_url, **overrides)
+    app = build_application(settings, db)
     try:
-        async with app:
-            await app.start()
-            assert app.updater is not None
-            await start_updates(app, app.bot_data["services"].settings)
-            processor = app.update_processor
-            fake.bot_busy = lambda: processor.current_concurrent_updates > 0
+        async with serving(app, settings, db, reminders=False) as workers:
+            workers.track = True
+            fake.bot_busy = workers.busy
             try:
-                yield BotHarness(fake, app, db)
+                yield BotHarness(fake, app, db, workers)
             finally:
                 fake.bot_busy = None
-                await app.updater.stop()
-                await app.stop()
     finally:
         if own_fake:
             await fake.stop()

@@ -67,8 +67,9 @@ async def test_burst_of_20_users_x_200_messages_every_one_saved_once(
 async def test_database_outage_is_explained_and_the_bot_recovers(
     tmp_path: Path, fast_bcrypt: None
 ) -> None:
-    """Stop the database mid-run: the user is told, nothing half-written remains, and
-    the bot works again once the database is back, without a restart."""
+    """Stop the database mid-run: the user is told their message waits, and once the
+    database is back it is saved (Telegram kept it: the bot never confirmed it), in
+    order, without a restart."""
     data = tmp_path / "pg"
     server = EmbeddedPostgres(data)
     await asyncio.to_thread(server.start)
@@ -81,17 +82,27 @@ async def test_database_outage_is_explained_and_the_bot_recovers(
 
             await asyncio.to_thread(server.stop)
             reply = await bot.say(6001, "during the outage", contains="database")
-            assert "nothing was saved" in reply.plain_text
+            for i in range(4):  # a burst: one notice, each message kept
+                await bot.fake.send_text(6001, f"burst {i} during the outage")
+            assert "save it as soon as the database is back" in reply.plain_text
             assert "Traceback" not in reply.plain_text
 
             server = EmbeddedPostgres(data)
             await asyncio.to_thread(server.start)
             await bot.say(6001, "after the outage", contains="Saved")
+            await bot.fake.settle(quiet=0.5)
+            notices = [m for m in bot.fake.history(6001) if "database is back" in m.text]
+            assert len(notices) == 1
         async with db.sessions() as s:
             contents = list(
                 (await s.execute(select(Entry.content).order_by(Entry.created_at))).scalars()
             )
-        assert contents == ["before the outage", "after the outage"]
+        assert contents == [
+            "before the outage",
+            "during the outage",
+            *(f"burst {i} during the outage" for i in range(4)),
+            "after the outage",
+        ]
     finally:
         await db.close()
         await asyncio.to_thread(server.stop)

@@ -661,7 +661,9 @@ class FakeBotAPI:
         self._next_message_id: dict[int, int] = {}
         self._users: dict[int, JSONDict] = {}
         self._pending: list[JSONDict] = []
-        self._next_update_id = 1000
+        # Like Telegram after a quiet week, the first id is not predictable: here it grows
+        # with the clock, so two runs against one database never reuse an update_id.
+        self._next_update_id = int(time.time() * 1000) % 2_000_000_000
         self._allowed_updates: list[str] | None = None
         self._poll_generation = 0
         self.polls_waiting = 0  # getUpdates requests currently long-polling
@@ -1127,6 +1129,12 @@ class FakeBotAPI:
     def answered_callback(self, callback_query_id: str) -> ApiCall | None:
         query = self._callbacks.get(callback_query_id)
         return query.answer if query else None
+
+    @property
+    def undelivered(self) -> int:
+        """Updates Telegram still holds: not yet confirmed by the bot (polling) or not
+        yet answered with a 2xx (webhook)."""
+        return len(self._pending)
 
     def chat_ids(self) -> list[int]:
         return list(self._chats)

@@ -31,6 +31,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.dialogs import data_of, dialog, on_cancel
+from bot.inbox_context import mark_current_done
 from bot.logic.callback_data import CallbackData, decode, encode
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
@@ -217,6 +218,7 @@ async def _save(
     """Record one row per rating (same note on each) and word the summary; InvalidInput
     (a note too long) leaves the caller's transaction to roll back."""
     assert link.user_id is not None
+    await mark_current_done(s)  # a repeat must not record the ratings twice
     for kind, value in ratings.items():
         note = (await metrics.record_metric(s, link.user_id, kind, value, note)).notes
     now = datetime.now(UTC)

@@ -37,6 +37,7 @@ from bot.commands import Command
 from bot.config import Settings
 from bot.dialogs import data_of, dialog, on_cancel
 from bot.handlers.journal import AFTER_SAVE, SavedEntry
+from bot.inbox_context import mark_current_done
 from bot.logic.callback_data import CallbackData, decode, encode
 from bot.logic.llm_engine import LLMSuggestionEngine
 from bot.logic.streaks import local_date
@@ -987,6 +988,7 @@ async def _create_user_goal(
     services = get_services(context)
     try:
         async with services.db.sessions.begin() as s:
+            await mark_current_done(s)  # a repeat must not create a second goal
             goal = await goals.create_goal(
                 s, _user_id(link), _one_line(text), source=GoalSource.USER_CREATED
             )

@@ -17,6 +17,7 @@ from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
 from bot.handlers.entries import as_local, day_text, plural, show
+from bot.inbox_context import mark_current_done
 from bot.logic.callback_data import CallbackData, encode
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
@@ -345,6 +346,7 @@ async def new_title_step(
         return
     services = get_services(context)
     async with services.db.sessions.begin() as s:
+        await mark_current_done(s)  # a repeat must not create a second journal
         journal = await journals.create_journal(s, link.user_id, title)
         await accounts.set_active_journal(s, link.telegram_user_id, journal.id)
         await dialogs.clear_dialog(s, link.telegram_user_id)

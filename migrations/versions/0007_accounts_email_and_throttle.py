@@ -9,7 +9,7 @@
   delayed by failures strangers record against that user's email.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-11-30 04:40:00
 """
 
