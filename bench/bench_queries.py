@@ -456,6 +456,10 @@ def make_cases(
             ("idx_entries_content_fts",),
         ),
         Case(
+            f"/search phrase “{COMMON_WORD} something” (heavy user)",
+            lambda s: search(s, u, f'"{COMMON_WORD} something"'),
+        ),
+        Case(
             "/progress data: metric_series, 365 days",
             lambda s: progress(s, u),
             ("idx_metrics_user_created",),
