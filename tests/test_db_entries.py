@@ -416,3 +416,27 @@ async def test_search_query_widens_each_word_to_its_distinct_stems(db: Database)
         assert await shown('"gratitude ran"') == "'gratitud' <-> ( 'ran' | 'run' )"
         assert await shown("gratitude -children") == "'gratitud' & !( 'child' | 'children' )"
         assert await shown("“went”") == "'go' | 'goe' | 'gone' | 'went'"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ran's",
+        "ran -away",
+        '"ran',
+        "ran or or went",
+        "\\ran",
+        "ran:*",
+        "ran & | ! ( )",
+        "🙂 ran!",
+        "RAN",
+        "ran " * 60,
+    ],
+)
+async def test_odd_queries_with_word_forms_still_find_the_entry(db: Database, query: str) -> None:
+    alice, journal, _, _ = await _two_users(db)
+    async with db.sessions.begin() as s:
+        entry = await make_entry(s, journal, "I run every morning.")
+    async with db.sessions() as s:
+        hits = await entries.search_entries(s, alice, query)
+        assert [h.entry_id for h in hits] == [entry.id]
