@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # Parts of speech whose inflections count as the same word. Adverbs are left out: they
@@ -44,7 +44,8 @@ def loaded() -> bool:
     return _lemminflect.cache_info().currsize > 0
 
 
-@cache
+# Bounded: the words come from users.
+@lru_cache(maxsize=4096)
 def word_forms(word: str) -> frozenset[str]:
     """Every form of every lemma ``word`` may be a form of, ``word`` itself included.
 
