@@ -49,7 +49,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession  # noqa: E402
 
 from bot.handlers.journal import STREAK_WINDOW  # noqa: E402
-from db import accounts, entries, journals, metrics  # noqa: E402
+from db import accounts, entries, journals, metrics, wordforms  # noqa: E402
 from db.database import Database, open_database  # noqa: E402
 from db.embedded import EmbeddedPostgres, ensure_database  # noqa: E402
 from db.models import Entry  # noqa: E402
@@ -378,6 +378,15 @@ def make_cases(
         found = len(await entries.search_entries(s, user, words, limit=10))
         return f"{found} hit{'' if found == 1 else 's'}"
 
+    async def search_as_typed(s: AsyncSession, user: Any, words: str) -> object:
+        # Same-run baseline for word forms: the query as PostgreSQL alone stems it.
+        widened = wordforms.MAX_WIDENED_WORDS
+        wordforms.MAX_WIDENED_WORDS = 0
+        try:
+            return await search(s, user, words)
+        finally:
+            wordforms.MAX_WIDENED_WORDS = widened
+
     async def with_counts(s: AsyncSession, user: Any) -> object:
         found = await journals.list_journals_with_counts(s, user)
         return " + ".join(str(x.entry_count) for x in found) + " entries"
@@ -454,6 +463,18 @@ def make_cases(
             f"/search rare word “{RARE_WORD}” (heavy user)",
             lambda s: search(s, u, RARE_WORD),
             ("idx_entries_content_fts",),
+        ),
+        Case(
+            f"/search common word “{COMMON_WORD}”, without word forms (heavy user)",
+            lambda s: search_as_typed(s, u, COMMON_WORD),
+        ),
+        Case(
+            f"/search phrase “{COMMON_WORD} something” (heavy user)",
+            lambda s: search(s, u, f'"{COMMON_WORD} something"'),
+        ),
+        Case(
+            f"/search phrase “{COMMON_WORD} something”, without word forms (heavy user)",
+            lambda s: search_as_typed(s, u, f'"{COMMON_WORD} something"'),
         ),
         Case(
             "/progress data: metric_series, 365 days",

@@ -6,6 +6,7 @@ Entries belong to a user through their journal, so every query joins ``journals`
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import html
 import re
@@ -36,9 +37,10 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import wordforms
 from db.errors import clean_text, naive_utc, utc_now
 from db.goals import open_goal_texts_of
 from db.models import Entry, EntryMessage, Goal, Journal
@@ -66,6 +68,7 @@ _HEADLINE_OPTIONS = (
 # Only real tags: plain text may hold a bare "<" ("costs < 5", "I <3 it").
 _TAG_PATTERN = "<[A-Za-z/!][^<>]*>"
 _TAG = re.compile(_TAG_PATTERN)
+_CURLY_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))
 
 
 @dataclass(frozen=True)
@@ -326,8 +329,41 @@ async def entries_on_days(
 # --- full-text search -------------------------------------------------------------
 
 
+def straight_quotes(query: str) -> str:
+    """Phones type “curly” quotes; web-search syntax knows only straight ones."""
+    return query.translate(_CURLY_QUOTES)
+
+
+def search_tsquery(query: str) -> ColumnElement[Any]:
+    """``query`` in web-search syntax ("phrases", or, -word) as a tsquery, each word widened
+    to all its forms: "ran" becomes ``'ran' | 'run'`` wherever it stands, also inside a
+    phrase or after a minus.
+
+    The words are swapped inside PostgreSQL's own parse of the query (``ts_rewrite``), so the
+    syntax and the stemming stay exactly PostgreSQL's. Every call is on constants: the
+    planner folds the whole expression once, before any entry is read.
+    """
+    text = straight_quotes(query[:SEARCH_MAX_CHARS])
+    tsquery: ColumnElement[Any] = func.websearch_to_tsquery(_ENGLISH, bindparam("q", text))
+    for number, (word, forms) in enumerate(wordforms.widened_words(text)):
+        target = func.plainto_tsquery(_ENGLISH, bindparam(f"w{number}", word))
+        tsquery = func.ts_rewrite(tsquery, target, _any_of(number, forms))
+    return tsquery
+
+
+def _any_of(number: int, forms: tuple[str, ...]) -> ColumnElement[Any]:
+    """``'ran' | 'run'`` for the forms ran, run, runs, running: each distinct stem once.
+
+    A repeated stem costs time in every phrase match; the stored vector's own text
+    output lists the distinct stems ("'ran' 'run'", forms are letters only), so joining
+    them with " | " is the query. Every step is immutable, so PostgreSQL folds it.
+    """
+    stems = func.strip(func.to_tsvector(_ENGLISH, bindparam(f"f{number}", " ".join(forms))))
+    return cast(func.replace(cast(stems, Text), " ", " | "), TSQUERY)
+
+
 def search_query(user_id: uuid.UUID, query: str, *, limit: int = 10) -> Select[Any]:
-    tsquery = func.websearch_to_tsquery(_ENGLISH, bindparam("q", query[:SEARCH_MAX_CHARS]))
+    tsquery = search_tsquery(query)
     rank = func.ts_rank(_CONTENT_TSV, tsquery).label("rank")
     # Tags are dropped before ts_headline so a fragment never cuts a tag in half.
     plain = func.regexp_replace(Entry.content, literal(_TAG_PATTERN, Text), " ", "g")
@@ -346,11 +382,14 @@ async def search_entries(
 ) -> list[SearchHit]:
     """The user's entries matching ``query`` (web-search syntax), best match first.
 
-    Stemmed English matching: "running" finds "run". A query without searchable words
-    ("", "!!!", only stop words) finds nothing.
+    Stemmed English matching with word forms: "running" and "ran" find "run", "children"
+    finds "child". A query without searchable words ("", "!!!", only stop words) finds
+    nothing.
     """
     if not query.strip():
         return []
+    if not wordforms.loaded():
+        await asyncio.to_thread(wordforms.load)
     rows = (await session.execute(search_query(user_id, query, limit=limit))).all()
     return [
         SearchHit(

@@ -259,6 +259,7 @@ def test_caption_names_the_metric_that_rose_most() -> None:
     assert "Resilience" in caption and "steady around 6" in caption
     # Learning moved, but less than effort, so it is not the headline.
     assert "learning rose" in caption
+    assert "Based on 12 check-ins over 12 days." in caption
 
 
 def test_caption_lists_the_other_movers_by_size() -> None:
@@ -285,7 +286,7 @@ def test_caption_reports_a_drop() -> None:
 
 
 def test_caption_when_everything_is_steady() -> None:
-    series = {"effort": _daily([6, 7, 6, 7]), "learning": _daily([8, 8, 8, 8])}
+    series = {"effort": _daily([6, 7, 6, 7, 6, 7]), "learning": _daily([8, 8, 8, 8, 8, 8])}
     caption = describe_progress(series, days=30, now=NOW)
     assert "steady" in caption
     assert "rose" not in caption and "dropped" not in caption
@@ -305,6 +306,23 @@ def test_caption_with_a_single_point() -> None:
     assert "one check-in" in caption
     assert "resilience 8" in caption
     assert "last 90 days" in caption
+
+
+def test_caption_claims_no_trend_from_too_few_days() -> None:
+    # Four days, two in each half, look like a big rise: not a trend yet.
+    few = {"effort": _daily([2, 3, 9, 9])}
+    caption = describe_progress(few, days=30, now=NOW)
+    assert "rose" not in caption and "steady" not in caption
+    assert "a trend needs 5 different days, so far 4" in caption
+    # Many ratings on the same four days do not make it one either.
+    busy = {"effort": [p for p in _daily([2, 3, 9, 9]) for _ in range(5)]}
+    assert "so far 4" in describe_progress(busy, days=30, now=NOW)
+    # Next to a metric with enough days, it is named as having no trend yet.
+    mixed = {**few, "learning": _daily([5, 5, 5, 7, 7, 7])}
+    caption = describe_progress(mixed, days=30, now=NOW)
+    assert caption.startswith("Learning rose from 5.0 to 7.0")
+    assert "Based on 6 check-ins over 6 days." in caption
+    assert "Effort has no trend yet: a trend needs 5 different days, so far 4." in caption
 
 
 def test_caption_when_all_check_ins_are_recent() -> None:

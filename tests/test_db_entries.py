@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 
 from db import entries
 from db.database import Database
@@ -402,3 +402,41 @@ async def test_listing_a_journal_uses_an_entries_journal_index(db: Database) -> 
         await make_entry(s, journal, "growth")
         plan = await explain(s, entries.list_entries_query(alice, journal, limit=10, offset=0))
     assert re.search(r"idx_entries_journal_(created|id)\b", plan), plan
+
+
+async def test_search_query_widens_each_word_to_its_distinct_stems(db: Database) -> None:
+    async with db.sessions() as s:
+
+        async def shown(query: str) -> str:
+            return str(await s.scalar(select(cast(entries.search_tsquery(query), Text))))
+
+        # Irregular forms join (each stem once), in a phrase and after a minus too; a
+        # regular word stays as PostgreSQL stems it.
+        assert await shown("ran") == "'ran' | 'run'"
+        assert await shown('"gratitude ran"') == "'gratitud' <-> ( 'ran' | 'run' )"
+        assert await shown("gratitude -children") == "'gratitud' & !( 'child' | 'children' )"
+        assert await shown("“went”") == "'go' | 'goe' | 'gone' | 'went'"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ran's",
+        "ran -away",
+        '"ran',
+        "ran or or went",
+        "\\ran",
+        "ran:*",
+        "ran & | ! ( )",
+        "🙂 ran!",
+        "RAN",
+        "ran " * 60,
+    ],
+)
+async def test_odd_queries_with_word_forms_still_find_the_entry(db: Database, query: str) -> None:
+    alice, journal, _, _ = await _two_users(db)
+    async with db.sessions.begin() as s:
+        entry = await make_entry(s, journal, "I run every morning.")
+    async with db.sessions() as s:
+        hits = await entries.search_entries(s, alice, query)
+        assert [h.entry_id for h in hits] == [entry.id]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.handlers.insights import metric_line
 from db import entries, goals, journals, metrics, settings
@@ -44,7 +44,13 @@ async def fill_month(bot: BotHarness, user_id: uuid.UUID) -> None:
         own = await goals.create_goal(s, user_id, "Run 5 km", source="user_created")
         await goals.accept_goal(s, user_id, first.id)
         await goals.complete_goal(s, user_id, own.id)
-        for days_ago, effort, learning in ((20, 4, 6), (18, 4, 7), (5, 8, 6), (3, 8, 7)):
+        for days_ago, effort, learning in (
+            (25, 4, 6),
+            (20, 4, 6),
+            (18, 4, 7),
+            (5, 8, 6),
+            (3, 8, 7),
+        ):
             at = now - timedelta(days=days_ago)
             await metrics.record_metric(s, user_id, "effort", effort, at=at)
             await metrics.record_metric(s, user_id, "learning", learning, at=at)
@@ -57,9 +63,42 @@ async def test_insights_sum_up_the_month(bot: BotHarness) -> None:
     text = reply.plain_text
     assert "📝 Entries written: 6" in text
     assert "🧭 Main themes: work (3 entries), sleep (2 entries)" in text
-    assert "🌤 Mood trend: improving" in text
+    assert "🌤 Mood trend: improving 📈 (based on 6 entries over 6 days)" in text
     assert "🎯 Goals: 3 suggested or set · 2 accepted · 1 completed" in text
-    assert "📊 Moved the most: effort, up from 4.0 to 8.0" in text
+    assert (
+        "📊 Moved the most: effort, up from 4.0 to 8.0 (first vs second half of the period, "
+        "based on 5 ratings over 5 days)"
+    ) in text
+
+
+async def test_entries_written_within_minutes_make_no_trend(bot: BotHarness) -> None:
+    # Issue 17: "Mood trend: declining" from four entries written within two minutes.
+    user_id = await login_as(bot.db, DEE)
+    now = utc_now()
+    async with bot.db.sessions.begin() as s:
+        journal = await journals.first_journal(s, user_id)
+        assert journal is not None
+        texts = [
+            "Felt proud of how I handled the meeting, a wonderful day.",
+            "Happy with my progress today.",
+            "Then the bus broke down and I was late, awful.",
+            "Terrible evening, I feel sad and angry.",
+        ]
+        for n, text in enumerate(texts):
+            await entries.add_entry(
+                s, user_id, journal.id, text, created_at=now - timedelta(seconds=120 - 30 * n)
+            )
+        for n, value in enumerate((8, 3)):
+            at = now - timedelta(seconds=60 - 30 * n)
+            await metrics.record_metric(s, user_id, "effort", value, at=at)
+    text = (await bot.say(DEE, "/insights", contains="last 30 days")).plain_text
+    assert "📝 Entries written: 4" in text
+    assert "declining" not in text and "improving" not in text and "steady" not in text
+    assert (
+        "🌤 Mood trend: not enough to tell yet (a trend needs 5 different days, so far 1; "
+        "write on a few more days)"
+    ) in text
+    assert "Moved the most" not in text and "down from" not in text
 
 
 async def test_insights_with_ai_insights_off_say_how_to_turn_them_on(bot: BotHarness) -> None:
@@ -101,9 +140,29 @@ async def test_insights_for_a_new_user(bot: BotHarness) -> None:
 
 def test_metric_line_cases() -> None:
     effort, learning = MetricType.EFFORT, MetricType.LEARNING
-    assert "both halves" in metric_line({effort: 5.0}, {})
-    assert "steady" in metric_line({effort: 5.0, learning: 6.0}, {effort: 5.2, learning: 5.8})
-    assert metric_line({effort: 5.0, learning: 8.0}, {effort: 6.0, learning: 6.5}) == (
+    middle = datetime(2024, 3, 16)
+
+    def days(first: int, values: list[int]) -> list[tuple[datetime, int]]:
+        return [(datetime(2024, 3, first + n, 12), v) for n, v in enumerate(values)]
+
+    assert "no check-ins yet" in metric_line({}, middle, "UTC")
+    assert "both halves" in metric_line({effort: days(1, [5])}, middle, "UTC")
+    # Both halves, but on four days only: no direction is claimed.
+    four = {effort: days(1, [4, 4]) + days(20, [8, 8])}
+    assert metric_line(four, middle, "UTC") == (
+        "📊 Growth metrics: no trend yet (a trend needs 5 different days, so far 4). "
+        "Keep checking in with /checkin."
+    )
+    steady = {effort: days(1, [5, 5, 5]) + days(20, [5, 5]), learning: days(1, [6]) + days(20, [6])}
+    assert metric_line(steady, middle, "UTC") == (
+        "📊 Growth metrics: steady, none moved by half a point or more "
+        "(based on 5 ratings over 5 days)."
+    )
+    moved = {
+        effort: days(1, [5, 5, 5]) + days(20, [6, 6]),
+        learning: days(1, [8, 8, 8]) + days(20, [6, 7]),
+    }
+    assert metric_line(moved, middle, "UTC") == (
         "📊 Moved the most: <b>learning</b>, down from 8.0 to 6.5 "
-        "(first vs second half of the period)"
+        "(first vs second half of the period, based on 5 ratings over 5 days)"
     )

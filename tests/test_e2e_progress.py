@@ -78,6 +78,7 @@ async def test_progress_sends_a_png_in_the_default_light_theme(bot: BotHarness) 
     assert luminance(img, (WIDTH_PX - 1, img.size[1] - 1)) > 240
     # The caption puts the chart in words.
     assert "Effort rose" in chart.plain_text
+    assert "Based on 7 check-ins over 7 days." in chart.plain_text
     assert chart.button_texts() == ["• 30 days", "90 days", "1 year"]
     upload = await bot.fake.wait_for_call("sendPhoto")
     assert upload.params["photo"]["size"] == len(chart.photo or b"")

@@ -69,7 +69,8 @@ async def test_stats_match_the_data(bot: BotHarness) -> None:
     ratings = [
         ("resilience", 8, this_month(0.2)),
         ("resilience", 6, this_month(0.6)),
-        ("resilience", 5, last_month(3)),
+        # Resilience on five different days: enough for an arrow; the others are not.
+        *[("resilience", 5, last_month(day)) for day in (3, 4, 5, 6)],
         ("effort", 4, this_month(0.2)),
         ("effort", 6, last_month(3)),
         ("challenge", 5, this_month(0.6)),
@@ -96,8 +97,10 @@ async def test_stats_match_the_data(bot: BotHarness) -> None:
     assert f"Check-ins: {checkins}" in text
     assert "Goals: 2 of 4 accepted completed (50%)" in text
     assert "Resilience: 7.0 ↑ (last month 5.0)" in text
-    assert "Effort: 4.0 ↓ (last month 6.0)" in text
-    assert "Challenge: 5.0 → (last month 5.0)" in text
+    assert "Effort: 4.0 (last month 6.0)" in text
+    assert "Challenge: 5.0 (last month 5.0)" in text
+    assert "↑↓ compare the two months, based on 6 ratings over" in text
+    assert "No arrow where a trend needs 5 different days, so far 2." in text
     assert "Feedback: none yet this month (last month 7.0)" in text
     assert "Learning: 9.0 (none last month)" in text
 

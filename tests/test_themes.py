@@ -1,10 +1,8 @@
-"""Themes and mood trend for the 30-day insights summary."""
+"""Themes for the 30-day insights summary."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-from bot.logic.themes import dominant_themes, entry_themes, sentiment_trend
+from bot.logic.themes import dominant_themes, entry_themes
 
 MONTH = [
     "Deadline at work tomorrow and my boss moved the meeting again.",
@@ -62,39 +60,3 @@ def test_html_entries_and_ties() -> None:
 def test_no_entries_no_themes() -> None:
     assert dominant_themes([]) == []
     assert dominant_themes(["", "   ", "Nice."]) == []
-
-
-def scores(values: list[float], start: date = date(2024, 3, 1)) -> list[tuple[date, float]]:
-    return [(start + timedelta(days=3 * i), v) for i, v in enumerate(values)]
-
-
-def test_trend_improving() -> None:
-    assert sentiment_trend(scores([-0.6, -0.4, -0.2, 0.1, 0.3, 0.5])) == "improving"
-
-
-def test_trend_declining() -> None:
-    assert sentiment_trend(scores([0.7, 0.5, 0.6, 0.1, -0.2, -0.1])) == "declining"
-
-
-def test_trend_steady_when_change_is_small() -> None:
-    assert sentiment_trend(scores([0.2, 0.3, 0.25, 0.28, 0.22, 0.3])) == "steady"
-    # Swinging moods around the same mean are not a trend.
-    assert sentiment_trend(scores([-0.5, 0.5, -0.5, 0.5, -0.5, 0.5, -0.5, 0.5])) == "steady"
-
-
-def test_trend_uses_dates_not_input_order() -> None:
-    improving = scores([-0.6, -0.4, -0.2, 0.1, 0.3, 0.5])
-    assert sentiment_trend(list(reversed(improving))) == "improving"
-
-
-def test_trend_threshold() -> None:
-    # Halves differ by 0.15 (over the 0.1 threshold) or 0.05 (under it).
-    assert sentiment_trend(scores([0.0, 0.0, 0.15, 0.15])) == "improving"
-    assert sentiment_trend(scores([0.0, 0.0, 0.05, 0.05])) == "steady"
-    assert sentiment_trend(scores([0.15, 0.15, 0.0, 0.0])) == "declining"
-
-
-def test_trend_needs_a_few_entries() -> None:
-    assert sentiment_trend([]) == "not enough data"
-    assert sentiment_trend(scores([-0.9, 0.9])) == "not enough data"
-    assert sentiment_trend(scores([-0.9, 0.0, 0.9])) == "improving"

@@ -10,6 +10,7 @@ another user's id behaves like a deleted entry: "This button has expired."
 from __future__ import annotations
 
 import html
+import re
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
@@ -432,9 +433,20 @@ async def _on_delete_confirmed(
 SEARCH_USAGE = (
     "Search all your journals: send /search followed by words, for example "
     "<code>/search gratitude</code> or <code>/search hard conversation</code>.\n"
-    "I match word forms too (run, running, ran), "
+    "I match word forms too: <code>ran</code> finds run, runs and running, "
+    "<code>children</code> finds child, "
     'and "quotes" look for a phrase.'
 )
+
+
+def quoted_query(query: str) -> str:
+    """The query as HTML in curly quotes: a phrase typed in "quotes" gets its own curly
+    quotes instead of a second pair around the ones typed."""
+    text = entries.straight_quotes(query).strip()
+    if '"' not in text:
+        return f"“{html.escape(text, quote=False)}”"
+    curly = re.sub(r'"([^"]*)"', r"“\1”", text).replace('"', "")
+    return html.escape(curly, quote=False)
 
 
 @logged_in
@@ -446,22 +458,22 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
     if not query:
         await context.bot.send_message(chat.id, SEARCH_USAGE)
         return
-    shown = html.escape(query[: entries.SEARCH_MAX_CHARS])
+    shown = quoted_query(query[: entries.SEARCH_MAX_CHARS])
     services = get_services(context)
     async with services.db.sessions() as s:
         hits = await entries.search_entries(s, link.user_id, query, limit=SEARCH_LIMIT)
     if not hits:
         await context.bot.send_message(
             chat.id,
-            f"Nothing in your journals matches “{shown}”. "
+            f"Nothing in your journals matches {shown}. "
             "Try fewer words, or a different word for the same thing.",
         )
         return
     if len(hits) == SEARCH_LIMIT:
-        heading = f"🔎 The {SEARCH_LIMIT} best matches for “{shown}”:"
+        heading = f"🔎 The {SEARCH_LIMIT} best matches for {shown}:"
     else:
         verb = "matches" if len(hits) == 1 else "match"
-        heading = f"🔎 {plural(len(hits), 'entry', 'entries')} {verb} “{shown}”, best first:"
+        heading = f"🔎 {plural(len(hits), 'entry', 'entries')} {verb} {shown}, best first:"
     lines = [heading, ""]
     for number, hit in enumerate(hits, start=1):
         lines.append(

@@ -16,11 +16,21 @@ from bot.logic.ratings import unusable_note, unusable_rows
 from bot.logic.richtext import to_plain
 from bot.logic.streaks import local_date
 from bot.logic.suggestions import sentiment_score
-from bot.logic.themes import TrendWord, dominant_themes, sentiment_trend
+from bot.logic.themes import dominant_themes
+from bot.logic.trends import (
+    Change,
+    MoodWord,
+    bases_text,
+    change_between,
+    missing_text,
+    mood_trend,
+    plural,
+)
 from bot.services import get_services
 from bot.session import logged_in
 from db import entries, goals, metrics
 from db.accounts import Link
+from db.errors import naive_utc
 from db.goals import GoalStats
 from db.settings import get_settings, read_setting
 from db.vocab import MetricType
@@ -37,28 +47,30 @@ CLOCK_SLACK: Final = timedelta(minutes=5)
 AI_SETTINGS: Final = "ai_interaction_settings"
 HOW_TO_TURN_ON: Final = "Turn them on in /settings → 🤖 AI."
 
-_TREND_TEXT: Final[dict[TrendWord, str]] = {
+_TREND_TEXT: Final[dict[MoodWord, str]] = {
     "improving": "improving 📈",
     "steady": "steady ➡️",
     "declining": "declining 📉 (be kind to yourself)",
-    "not enough data": "not enough entries yet to tell (write on a few more days)",
 }
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def themes_line(texts: Sequence[str]) -> str:
     themes = dominant_themes(texts)
     if not themes:
         return "🧭 Themes: none stood out yet"
-    named = ", ".join(f"{name} ({_plural(count, 'entry', 'entries')})" for name, count in themes)
+    named = ", ".join(f"{name} ({plural(count, 'entry', 'entries')})" for name, count in themes)
     return f"🧭 Main themes: {named}"
 
 
 def mood_line(scored: Sequence[tuple[date, float]]) -> str:
-    return f"🌤 Mood trend: {_TREND_TEXT[sentiment_trend(scored)]}"
+    trend = mood_trend(scored)
+    if trend.word is None:
+        return (
+            f"🌤 Mood trend: not enough to tell yet ({trend.basis.missing_text()}; "
+            "write on a few more days)"
+        )
+    basis = trend.basis.text("entry", "entries")
+    return f"🌤 Mood trend: {_TREND_TEXT[trend.word]} ({basis})"
 
 
 def goals_line(stats: GoalStats) -> str:
@@ -70,30 +82,48 @@ def goals_line(stats: GoalStats) -> str:
     )
 
 
-def metric_line(early: Mapping[MetricType, float], late: Mapping[MetricType, float]) -> str:
+def metric_line(
+    series: Mapping[MetricType, Sequence[tuple[datetime, int]]], middle: datetime, tz: str
+) -> str:
     """Which metric moved most between the first and the second half of the period."""
-    if not early and not late:
+    if not any(series.values()):
         return "📊 Growth metrics: no check-ins yet. /checkin rates all five in a minute."
-    moves = [
-        (kind, early[kind], late[kind]) for kind in MetricType if kind in early and kind in late
-    ]
-    if not moves:
+    changes: list[tuple[MetricType, Change]] = []
+    for kind in MetricType:
+        points = [(at, float(value)) for at, value in series.get(kind, [])]
+        change = change_between(
+            [(_day(at, tz), value) for at, value in points if at < middle],
+            [(_day(at, tz), value) for at, value in points if at >= middle],
+        )
+        if change is not None:
+            changes.append((kind, change))
+    if not changes:
         return "📊 Growth metrics: check in in both halves of the month to see what's moving."
-    kind, before, after = max(moves, key=lambda m: abs(m[2] - m[1]))
-    if abs(after - before) < STEADY_DELTA:
-        return "📊 Growth metrics: steady, none moved by half a point or more."
-    verb = "up" if after > before else "down"
+    trends = [(kind, change) for kind, change in changes if change.is_trend]
+    if not trends:
+        most = max(change.basis.days for _, change in changes)
+        return (
+            f"📊 Growth metrics: no trend yet ({missing_text(most)}). "
+            "Keep checking in with /checkin."
+        )
+    kind, change = max(trends, key=lambda item: abs(item[1].delta))
+    if abs(change.delta) < STEADY_DELTA:
+        basis = bases_text([c.basis for _, c in trends], "rating")
+        return f"📊 Growth metrics: steady, none moved by half a point or more ({basis})."
+    verb = "up" if change.delta > 0 else "down"
     return (
-        f"📊 Moved the most: <b>{kind.value}</b>, {verb} from {before:.1f} to {after:.1f} "
-        "(first vs second half of the period)"
+        f"📊 Moved the most: <b>{kind.value}</b>, {verb} from {change.before:.1f} to "
+        f"{change.after:.1f} (first vs second half of the period, "
+        f"{change.basis.text('rating')})"
     )
 
 
+def _day(at: datetime, tz: str) -> date:
+    return local_date(at.replace(tzinfo=UTC), tz)
+
+
 def _scores(rows: Sequence[tuple[datetime, str]], tz: str) -> list[tuple[date, float]]:
-    return [
-        (local_date(created.replace(tzinfo=UTC), tz), sentiment_score(text))
-        for created, text in rows
-    ]
+    return [(_day(created, tz), sentiment_score(text)) for created, text in rows]
 
 
 @logged_in
@@ -111,8 +141,7 @@ async def insights(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         sentiment_on = bool(read_setting(settings, AI_SETTINGS, "enableSentimentAnalysis"))
         written = await entries.entries_between(s, link.user_id, since, end)
         stats = await goals.goal_stats(s, link.user_id, since)
-        early = await metrics.metric_averages(s, link.user_id, since, middle)
-        late = await metrics.metric_averages(s, link.user_id, middle, end)
+        series = await metrics.metric_series(s, link.user_id, since)
         odd = await metrics.unusable_ratings(s, link.user_id, since, end)
     rows = [(e.created_at, to_plain(e.content)) for e in written]
     lines = [f"🔍 <b>Your last {PERIOD_DAYS} days</b>", ""]
@@ -132,7 +161,7 @@ async def insights(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
     else:
         lines.append("🧭 Write a few entries and I'll show the themes and mood of your month.")
     lines.append(goals_line(stats))
-    lines.append(metric_line(early, late))
+    lines.append(metric_line(series, naive_utc(middle), link.timezone))
     note = unusable_note(unusable_rows(odd, link.timezone), "metric trend")
     if note:
         lines.append(note)

@@ -86,7 +86,7 @@ def _draw(
         if points
     }
     png = render_progress(series, days=days, now=now, theme=theme, tz=tz)
-    words = describe_progress(series, days=days, now=now)
+    words = describe_progress(series, days=days, now=now, tz=tz)
     room = _DESCRIPTION_MAX - len(note)
     if len(words) > room:
         words = words[: room - 1].rstrip() + "…"

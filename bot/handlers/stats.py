@@ -3,8 +3,9 @@ time zone)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from statistics import fmean
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
@@ -13,10 +14,12 @@ from bot.commands import Command
 from bot.handlers.checkin import METRICS, label, month_start
 from bot.logic.ratings import unusable_note, unusable_rows
 from bot.logic.streaks import current_streak, local_date, longest_streak
+from bot.logic.trends import Basis, bases_text, change_between, missing_text
 from bot.services import get_services
 from bot.session import logged_in
 from db import entries, goals, metrics
 from db.accounts import Link
+from db.errors import naive_utc
 from db.goals import GoalStats
 from db.vocab import MetricType
 
@@ -51,21 +54,46 @@ def _goals_line(stats: GoalStats) -> str:
 
 
 def _metric_lines(
-    this_month: Mapping[MetricType, float], last_month: Mapping[MetricType, float]
+    series: Mapping[MetricType, Sequence[tuple[datetime, int]]], this_month: datetime, tz: str
 ) -> list[str]:
-    if not this_month and not last_month:
+    """Average this month vs last month per metric; ``series`` starts with last month.
+
+    An arrow is a trend, so it shows only with ratings on enough different days, and the
+    last line says what the arrows are based on (or why there are none yet).
+    """
+    if not any(series.values()):
         return ["No ratings this month or last. Rate your growth metrics with /checkin."]
+    start = naive_utc(this_month)
     lines = ["<b>Growth metrics</b> · average this month vs last month"]
+    arrows: list[Basis] = []
+    short_of_days = 0
     for kind in METRICS:
-        now, before = this_month.get(kind), last_month.get(kind)
-        if now is not None and before is not None:
-            lines.append(f"{label(kind)}: {now:.1f} {arrow(now, before)} (last month {before:.1f})")
-        elif now is not None:
-            lines.append(f"{label(kind)}: {now:.1f} (none last month)")
-        elif before is not None:
-            lines.append(f"{label(kind)}: none yet this month (last month {before:.1f})")
+        points = [(local_date(at.replace(tzinfo=UTC), tz), at, float(v)) for at, v in series[kind]]
+        before = [(day, value) for day, at, value in points if at < start]
+        now = [(day, value) for day, at, value in points if at >= start]
+        change = change_between(before, now)
+        if change is not None:
+            mark = ""
+            if change.is_trend:
+                mark = f" {arrow(change.after, change.before)}"
+                arrows.append(change.basis)
+            else:
+                short_of_days = max(short_of_days, change.basis.days)
+            lines.append(
+                f"{label(kind)}: {change.after:.1f}{mark} (last month {change.before:.1f})"
+            )
+        elif now:
+            lines.append(f"{label(kind)}: {fmean(v for _, v in now):.1f} (none last month)")
+        elif before:
+            lines.append(
+                f"{label(kind)}: none yet this month (last month {fmean(v for _, v in before):.1f})"
+            )
         else:
             lines.append(f"{label(kind)}: no ratings")
+    if arrows:
+        lines.append(f"↑↓ compare the two months, {bases_text(arrows, 'rating')}.")
+    if short_of_days:
+        lines.append(f"No arrow where {missing_text(short_of_days)}.")
     return lines
 
 
@@ -85,8 +113,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) 
         days = await entries.entry_local_dates(s, user_id, tz)
         checkins = await metrics.count_checkins(s, user_id)
         goal_counts = await goals.goal_stats(s, user_id)
-        averages_now = await metrics.metric_averages(s, user_id, this_month, next_month)
-        averages_before = await metrics.metric_averages(s, user_id, last_month, this_month)
+        series = await metrics.metric_series(s, user_id, last_month)
         odd = await metrics.unusable_ratings(s, user_id, last_month, next_month)
     current = current_streak(days, local_date(now, tz))
     longest = longest_streak(days)
@@ -103,7 +130,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) 
         f"✅ Check-ins: {checkins}",
         _goals_line(goal_counts),
         "",
-        *_metric_lines(averages_now, averages_before),
+        *_metric_lines(series, this_month, tz),
     ]
     note = unusable_note(unusable_rows(odd, tz), "averages")
     if note:

@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.logic.trends import Basis, bases_text, missing_text
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -161,10 +163,14 @@ def render_progress(
 
 
 def describe_progress(
-    series: Mapping[str, Sequence[MetricPoint]], *, days: int, now: datetime
+    series: Mapping[str, Sequence[MetricPoint]], *, days: int, now: datetime, tz: str = "UTC"
 ) -> str:
-    """Caption in words: which metric changed most between the two halves of the period."""
-    window = _Window.make(days, now, UTC)
+    """Caption in words: which metric changed most between the two halves of the period.
+
+    A change is called a trend only for a metric rated on enough different days
+    (bot.logic.trends), and the caption says what the trends are based on.
+    """
+    window = _Window.make(days, now, _zone(tz))
     period = f"the last {_days_label(days)}"
     metrics = _collect(series, window)
     total = sum(len(m.values) for m in metrics)
@@ -183,18 +189,24 @@ def describe_progress(
     mid = (window.end - timedelta(days=days) / 2).timestamp()
     halves: list[tuple[_MetricData, float, float]] = []
     one_sided: list[_MetricData] = []
+    few: list[_MetricData] = []  # rated in both halves, but on too few days
     for m in metrics:
         early = m.values[m.timestamps < mid]
         late = m.values[m.timestamps >= mid]
-        if early.size and late.size:
+        if not (early.size and late.size):
+            one_sided.append(m)
+        elif Basis(m.values.size, m.day_index.size).enough:
             halves.append((m, float(early.mean()), float(late.mean())))
         else:
-            one_sided.append(m)
+            few.append(m)
+    few_days = max((int(m.day_index.size) for m in few), default=0)
 
     if not halves:
         averages = ", ".join(f"{m.name} {m.average:.1f}" for m in metrics)
+        why = f" ({missing_text(few_days)})" if few_days else ""
         return _capitalize(
-            f"averages over {period}: {averages}. Check in on more days to see how they change."
+            f"averages over {period}: {averages}. Check in on more days to see how they "
+            f"change{why}."
         )
 
     movers = sorted(
@@ -227,6 +239,12 @@ def describe_progress(
     else:
         around = ", ".join(f"{m.name} around {_round_half_up(m.average)}" for m in steady)
         sentences.append(f"Your metrics are steady over {period}: {around}.")
+    bases = [Basis(h[0].values.size, h[0].day_index.size) for h in halves]
+    sentences.append(_capitalize(bases_text(bases, "check-in")) + ".")
+    if few:
+        names = _join([m.name for m in few])
+        verb = "has" if len(few) == 1 else "have"
+        sentences.append(_capitalize(f"{names} {verb} no trend yet: {missing_text(few_days)}."))
     if one_sided:
         names = _join([m.name for m in one_sided])
         verb = "has" if len(one_sided) == 1 else "have"

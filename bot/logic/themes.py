@@ -1,20 +1,12 @@
-"""Themes and mood trend for the 30-day insights summary. Pure logic."""
+"""Themes for the 30-day insights summary (the mood trend is in trends.py). Pure logic."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
-from statistics import fmean
-from typing import Literal
 
 from bot.logic.suggestions import html_to_plain, stem, words
-
-TrendWord = Literal["improving", "steady", "declining", "not enough data"]
-# Mean compound-sentiment change between the halves of the period that counts as a trend.
-TREND_THRESHOLD = 0.1
-MIN_TREND_POINTS = 3
 
 # fmt: off
 THEME_KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -103,20 +95,3 @@ def dominant_themes(texts: Sequence[str], top: int = 3) -> list[tuple[str, int]]
         counts.update(entry_themes(text))
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return ranked[: max(0, top)]
-
-
-def sentiment_trend(scored: Sequence[tuple[date, float]]) -> TrendWord:
-    """Compare the mean sentiment of the earlier and later half of the entries, by date.
-
-    With an odd count the middle entry belongs to neither half.
-    """
-    if len(scored) < MIN_TREND_POINTS:
-        return "not enough data"
-    ordered = [score for _, score in sorted(scored, key=lambda item: item[0])]
-    half = len(ordered) // 2
-    change = fmean(ordered[-half:]) - fmean(ordered[:half])
-    if change >= TREND_THRESHOLD:
-        return "improving"
-    if change <= -TREND_THRESHOLD:
-        return "declining"
-    return "steady"
