@@ -29,6 +29,7 @@ from bot.handlers import (
     progress,
     settings_menu,
     stats,
+    tags,
 )
 from bot.reminders import warn_insecure_smtp
 from bot.services import KEY, Services
@@ -46,6 +47,7 @@ FEATURES: list[Any] = [
     settings_menu,
     profile,
     journals,
+    tags,  # before entries: it takes /entries with arguments and /search #tag
     entries,
     export,
     checkin,
