@@ -24,11 +24,13 @@ from bot.handlers import (
     insights,
     journal,
     journals,
+    pixels,
     private_only,
     profile,
     progress,
     settings_menu,
     stats,
+    tags,
 )
 from bot.reminders import warn_insecure_smtp
 from bot.services import KEY, Services
@@ -45,10 +47,12 @@ FEATURES: list[Any] = [
     settings_menu,
     profile,
     journals,
+    tags,  # before entries: it takes /entries with arguments and /search #tag
     entries,
     export,
     checkin,
     progress,
+    pixels,
     stats,
     goals,
     insights,

@@ -43,10 +43,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import wordforms
 from db.errors import clean_text, naive_utc, utc_now
 from db.goals import open_goal_texts_of
-from db.models import Entry, EntryMessage, Goal, Journal
+from db.models import Entry, EntryMessage, EntryTags, Goal, Journal
 from db.prepared import Driver, Prepared
 from db.profile import require_timezone
 from db.settings import ai_settings_document, ai_settings_of
+from db.tags import tagged_with
 
 # Several Telegram messages joined by /write stay well below this; it only stops abuse.
 ENTRY_MAX_CHARS = 100_000
@@ -362,35 +363,43 @@ def _any_of(number: int, forms: tuple[str, ...]) -> ColumnElement[Any]:
     return cast(func.replace(cast(stems, Text), " ", " | "), TSQUERY)
 
 
-def search_query(user_id: uuid.UUID, query: str, *, limit: int = 10) -> Select[Any]:
+def search_query(
+    user_id: uuid.UUID, query: str, *, limit: int = 10, tags: Sequence[str] = ()
+) -> Select[Any]:
     tsquery = search_tsquery(query)
     rank = func.ts_rank(_CONTENT_TSV, tsquery).label("rank")
     # Tags are dropped before ts_headline so a fragment never cuts a tag in half.
     plain = func.regexp_replace(Entry.content, literal(_TAG_PATTERN, Text), " ", "g")
     headline = func.ts_headline(_ENGLISH, plain, tsquery, _HEADLINE_OPTIONS).label("headline")
-    return (
+    found = (
         select(Entry.id, Entry.journal_id, Journal.title, Entry.created_at, headline, rank)
         .join(Journal, Journal.id == Entry.journal_id)
         .where(Journal.user_id == user_id, _CONTENT_TSV.bool_op("@@")(tsquery))
         .order_by(rank.desc(), Entry.created_at.desc(), Entry.id.desc())
         .limit(limit)
     )
+    return found.where(tagged_with(tags)) if tags else found
 
 
 async def search_entries(
-    session: AsyncSession, user_id: uuid.UUID, query: str, *, limit: int = 10
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    query: str,
+    *,
+    limit: int = 10,
+    tags: Sequence[str] = (),
 ) -> list[SearchHit]:
     """The user's entries matching ``query`` (web-search syntax), best match first.
 
     Stemmed English matching with word forms: "running" and "ran" find "run", "children"
     finds "child". A query without searchable words ("", "!!!", only stop words) finds
-    nothing.
+    nothing. ``tags``: only entries carrying all of them (kept by db.tags; sync them first).
     """
     if not query.strip():
         return []
     if not wordforms.loaded():
         await asyncio.to_thread(wordforms.load)
-    rows = (await session.execute(search_query(user_id, query, limit=limit))).all()
+    rows = (await session.execute(search_query(user_id, query, limit=limit, tags=tags))).all()
     return [
         SearchHit(
             entry_id=row.id,
@@ -490,6 +499,7 @@ class NewEntry:
     message_ids: tuple[int, ...]
     timezone: str
     dates_since: datetime
+    tags: tuple[str, ...] = ()  # read from ``content`` (bot.logic.tags), kept in entry_tags
 
 
 @dataclass(frozen=True)
@@ -523,12 +533,13 @@ def _save_statement() -> Any:
             array_of("user_ids", UUID(as_uuid=True)),
             array_of("contents", Text),
             array_of("moments", DateTime),
+            array_of("tag_lists", Text),
         )
-        .table_valued("id", "journal_id", "user_id", "content", "t")
+        .table_valued("id", "journal_id", "user_id", "content", "t", "tags")
         .render_derived(name="new")
     )
     owned = (
-        select(new.c.id, new.c.journal_id, new.c.content, new.c.t)
+        select(new.c.id, new.c.journal_id, new.c.content, new.c.t, new.c.tags)
         .join(Journal, and_(Journal.id == new.c.journal_id, Journal.user_id == new.c.user_id))
         .cte("owned")
     )
@@ -573,6 +584,21 @@ def _save_statement() -> Any:
         .returning(Entry.id)
         .cte("inserted")
     )
+    # Tags travel as one space-separated text per entry (a tag holds no space): arrays
+    # of arrays must be rectangular. Unread by the outer query, but run all the same.
+    tagged = (
+        insert(EntryTags)
+        .from_select(
+            ["entry_id", "tags", "content_updated_at"],
+            select(
+                owned.c.id,
+                func.string_to_array(owned.c.tags, literal(" ", Text)),
+                owned.c.t,
+            ).where(owned.c.id.in_(select(inserted.c.id))),
+        )
+        .on_conflict_do_nothing(index_elements=[EntryTags.entry_id])
+        .cte("tagged")
+    )
     writers = (
         func.unnest(
             array_of("writer_ids", UUID(as_uuid=True)),
@@ -611,7 +637,7 @@ def _save_statement() -> Any:
         open_goal_texts_of(writers.c.user_id).label("open_goals"),
         select(func.array_agg(owned.c.id)).scalar_subquery().label("owned"),
         select(func.array_agg(inserted.c.id)).scalar_subquery().label("inserted"),
-    )
+    ).add_cte(tagged)
 
 
 _SAVE = Prepared(_save_statement())
@@ -632,6 +658,7 @@ def _save_parameters(
         "user_ids": [i.user_id for i in items],
         "contents": [i.content for i in items],
         "moments": list(moments),
+        "tag_lists": [" ".join(i.tags) for i in items],
         "link_chat_ids": [link[0] for link in links],
         "link_message_ids": [link[1] for link in links],
         "link_entry_ids": [link[2] for link in links],

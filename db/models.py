@@ -27,7 +27,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -347,6 +347,21 @@ class EntryMessage(Base):
     )
     # Part of a multi-message entry (/write) keeps its position to rebuild the text.
     part: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+
+
+class EntryTags(Base):
+    """The ``#tags`` of one entry (bot/logic/tags.py), as read from its content when
+    ``entries.updated_at`` was ``content_updated_at``: a row whose time differs (the web
+    app edited the entry) or a missing row (the web app wrote it) is read again."""
+
+    __tablename__ = "entry_tags"
+    __table_args__ = (PrimaryKeyConstraint("entry_id", name="entry_tags_pkey"),)
+
+    entry_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("entries.id", ondelete="CASCADE"), nullable=False
+    )
+    tags: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
+    content_updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
 
 class ReminderSchedule(Base):

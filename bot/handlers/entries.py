@@ -26,18 +26,24 @@ from bot.dialogs import data_of, dialog
 from bot.logic.callback_data import CallbackData, encode
 from bot.logic.richtext import to_plain, to_stored_html, to_telegram_html
 from bot.logic.streaks import local_date, on_this_day
+from bot.logic.tags import tags_of_content
 from bot.logic.textsplit import split_html
 from bot.messaging import edit_html, send_html
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
-from db import dialogs, entries, journals
+from db import dialogs, entries, journals, tags
 from db.accounts import Link
 from db.errors import InvalidInput
 from db.models import DialogState, Entry, Journal
 
 COMMANDS = [
-    Command("entries", "Browse, edit and delete your recent entries", "Journal"),
-    Command("search", "Search all your journals", "Journal", usage="/search words"),
+    Command(
+        "entries",
+        "Browse, edit and delete your entries; filter by #tag or date (last week, 2026-11)",
+        "Journal",
+        usage="/entries [#tag] [date]",
+    ),
+    Command("search", "Search all your journals", "Journal", usage="/search words [#tag]"),
     Command("today", "What you wrote today, and on this day in the past", "Journal"),
 ]
 
@@ -328,6 +334,10 @@ async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
             if entry_id is not None:
                 content = to_stored_html(message.text_html)
                 updated = await entries.update_entry(s, link.user_id, entry_id, content)
+                if updated is not None:
+                    await tags.set_tags(
+                        s, updated.id, tags_of_content(updated.content), updated.updated_at
+                    )
             await dialogs.clear_dialog(s, user.id)
     except InvalidInput as exc:
         await message.reply_text(f"{html.escape(str(exc))} Send it again, or /cancel.")

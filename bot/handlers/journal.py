@@ -19,9 +19,10 @@ from bot.dialogs import data_of, dialog
 from bot.handlers import basics
 from bot.logic.richtext import to_stored_html
 from bot.logic.streaks import current_streak, local_date
+from bot.logic.tags import tags_of_content
 from bot.services import Services, get_services
 from bot.session import LOGIN_HOOKS, ask_to_log_in, load_link, logged_in
-from db import accounts, dialogs, entries, journals
+from db import accounts, dialogs, entries, journals, tags
 from db.accounts import Link
 from db.errors import InvalidInput
 from db.models import DialogState, Entry, Journal
@@ -88,6 +89,7 @@ async def save_entry(
     services = get_services(context)
     # The documented stored form; InvalidInput for the user, before any I/O.
     text = entries.clean_content(to_stored_html(content))
+    entry_tags = tuple(tags_of_content(text))  # kept by the same statement
     zone = link.timezone  # already usable: db.accounts reads it through usable_timezone
     now = datetime.now(UTC)
     journal_id, title = link.active_journal_id, link.active_journal_title
@@ -105,6 +107,7 @@ async def save_entry(
                 message_ids=tuple(message_ids),
                 timezone=zone,
                 dates_since=now - STREAK_WINDOW,
+                tags=entry_tags,
             )
         )
         if outcome is entries.SaveProblem.DUPLICATE:
@@ -216,7 +219,11 @@ async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link
         )
         parts = await entries.message_parts(s, entry.id) if entry is not None else 0
         if entry is not None and parts == 1:
-            await entries.update_entry(s, link.user_id, entry.id, to_stored_html(content))
+            updated = await entries.update_entry(s, link.user_id, entry.id, to_stored_html(content))
+            if updated is not None:
+                await tags.set_tags(
+                    s, updated.id, tags_of_content(updated.content), updated.updated_at
+                )
     if entry is None:
         return  # an edit of a command or a dialog answer: nothing to update
     if parts > 1:

@@ -1,0 +1,155 @@
+"""/pixels: a year in pixels of writing days or of one growth metric, in the user's theme.
+
+Drawn in a worker thread like /progress. Buttons switch the metric or the year
+(``px::kind.year``) and replace the photo in place when it can be edited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot.buttons import answer_expired, button_handler
+from bot.commands import Command
+from bot.logic import pixels
+from bot.logic.callback_data import CallbackData, encode
+from bot.logic.charts import METRICS, theme_from_preferences
+from bot.logic.streaks import local_date
+from bot.services import get_services
+from bot.session import logged_in
+from db import calendar
+from db.accounts import Link
+from db.database import Database
+from db.settings import get_settings
+from db.vocab import MetricType
+
+COMMANDS = [
+    Command(
+        "pixels",
+        "Your year in pixels: writing days or a metric, day by day",
+        "Growth metrics",
+        usage="/pixels [writing|metric] [year]",
+    ),
+]
+
+ACTION: Final = "px"
+FILENAME: Final = "pixels.png"
+_LABELS: Final = {pixels.WRITING: "✍️ Writing"} | {m: m.capitalize() for m in METRICS}
+
+
+@dataclass(frozen=True)
+class Picture:
+    png: bytes
+    caption: str  # HTML
+
+
+async def build_picture(db: Database, user_id: uuid.UUID, tz: str, kind: str, year: int) -> Picture:
+    async with db.sessions() as s:
+        if kind == pixels.WRITING:
+            values = pixels.daily_counts(await calendar.entries_per_day(s, user_id, tz, year), year)
+        else:
+            ratings = await calendar.ratings_per_day(s, user_id, MetricType(kind), tz, year)
+            values = pixels.daily_means(ratings, year)
+        prefs = (await get_settings(s, user_id)).theme_preferences
+    data = pixels.YearValues(kind, year, values)
+    png = await asyncio.to_thread(pixels.render_pixels, data, theme_from_preferences(prefs))
+    title = "Writing days" if kind == pixels.WRITING else kind.capitalize()
+    caption = f"<b>Year in pixels · {title} · {year}</b>\n{html.escape(pixels.describe(data))}"
+    return Picture(png, caption)
+
+
+def keyboard(kind: str, year: int, this_year: int) -> InlineKeyboardMarkup:
+    def button(text: str, k: str, y: int) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text, callback_data=encode(ACTION, None, f"{k}.{y}"))
+
+    kinds = [button(("• " if k == kind else "") + _LABELS[k], k, year) for k in pixels.KINDS]
+    years = []
+    if year > pixels.MIN_YEAR:
+        years.append(button(f"« {year - 1}", kind, year - 1))
+    if year < this_year:
+        years.append(button(f"{year + 1} »", kind, year + 1))
+    rows = [kinds[:3], kinds[3:]]
+    return InlineKeyboardMarkup(rows + ([years] if years else []))
+
+
+def _this_year(link: Link) -> int:
+    return local_date(datetime.now(UTC), link.timezone).year
+
+
+@logged_in
+async def pixels_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    chat = update.effective_chat
+    if chat is None or link.user_id is None:
+        return
+    this_year = _this_year(link)
+    parsed = pixels.parse_args(context.args or [], this_year)
+    if isinstance(parsed, str):
+        await context.bot.send_message(
+            chat.id,
+            f"{html.escape(parsed)}\n\nFor example <code>/pixels</code>, "
+            f"<code>/pixels effort</code> or <code>/pixels writing {this_year - 1}</code>.",
+        )
+        return
+    kind, year = parsed
+    with contextlib.suppress(TelegramError):  # only a courtesy while it draws
+        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+    picture = await build_picture(get_services(context).db, link.user_id, link.timezone, kind, year)
+    await context.bot.send_photo(
+        chat.id,
+        picture.png,
+        caption=picture.caption,
+        filename=FILENAME,
+        reply_markup=keyboard(kind, year, this_year),
+    )
+
+
+async def _on_press(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    query = update.callback_query
+    assert query is not None and link.user_id is not None
+    kind, _, year_text = data.arg.partition(".")
+    this_year = _this_year(link)
+    if (
+        kind not in pixels.KINDS
+        or not year_text.isdigit()
+        or not pixels.MIN_YEAR <= int(year_text[:5]) <= this_year
+    ):
+        await answer_expired(update)
+        return
+    year = int(year_text)
+    await query.answer()
+    picture = await build_picture(get_services(context).db, link.user_id, link.timezone, kind, year)
+    markup = keyboard(kind, year, this_year)
+    message = query.message
+    if isinstance(message, Message) and message.photo:
+        try:
+            await query.edit_message_media(
+                InputMediaPhoto(picture.png, caption=picture.caption, filename=FILENAME),
+                reply_markup=markup,
+            )
+            return
+        except TelegramError:  # deleted or too old to edit: send a new one
+            pass
+    await context.bot.send_photo(
+        message.chat.id if message is not None else link.chat_id,
+        picture.png,
+        caption=picture.caption,
+        filename=FILENAME,
+        reply_markup=markup,
+    )
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("pixels", pixels_command))
+    app.add_handler(button_handler({ACTION: _on_press}))

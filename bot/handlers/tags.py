@@ -1,0 +1,331 @@
+"""#tags and filters: /tags, ``/entries #tag``, ``/entries last week``, ``/search words #tag``.
+
+Tags are read from the entries when saved or edited here (bot.handlers.journal,
+bot.handlers.entries) and, for what the web app wrote, just before any of these reads
+(``db.tags.sync_tags``). A filtered list spans all journals; its buttons carry the
+filter as ``page.start.end.tagkey…`` (dates as ``YYYYMMDD``, ``-`` for none, tags as
+``bot.logic.tags.tag_key``), resolved against the presser's own tags.
+"""
+
+from __future__ import annotations
+
+import html
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CommandHandler, ContextTypes, filters
+
+from bot.buttons import answer_expired, button_handler
+from bot.commands import Command
+from bot.handlers import entries as entry_views
+from bot.handlers.entries import moment_text, plural, preview, show
+from bot.logic import datefilter
+from bot.logic.callback_data import CallbackData, encode
+from bot.logic.streaks import local_date
+from bot.logic.tags import split_query, tag_key, tags_of_content
+from bot.messaging import send_html
+from bot.services import get_services
+from bot.session import logged_in
+from db import entries, tags
+from db.accounts import Link
+
+COMMANDS = [
+    Command("tags", "Your #tags, and the entries behind each", "Journal"),
+]
+
+PAGE_SIZE = 5
+MAX_FILTER_TAGS = 3  # what fits in a button's callback_data
+MAX_TAG_BUTTONS = 30
+SEARCH_LIMIT = 10
+
+FILTER_USAGE = (
+    "Filter your entries by #tag and by date, for example "
+    "<code>/entries #work</code>, <code>/entries last week</code>, "
+    "<code>/entries #gym 2026-11</code>.\n"
+    f"Dates I understand: {datefilter.EXAMPLES}."
+)
+
+
+@dataclass(frozen=True)
+class Filter:
+    tags: tuple[str, ...]
+    dates: datefilter.DateRange | None
+
+    def describe(self) -> str:
+        parts = [" ".join("#" + t for t in self.tags)] if self.tags else []
+        if self.dates is not None:
+            parts.append(self.dates.label)
+        return " · ".join(parts)
+
+
+def _instant(day: date, tz: str) -> datetime:
+    """The first instant of a local day, in UTC."""
+    return datetime.combine(day, time(), ZoneInfo(tz)).astimezone(UTC)
+
+
+async def _synced(context: ContextTypes.DEFAULT_TYPE, user_id: uuid.UUID) -> None:
+    """Catch up with entries the web app wrote or edited since the last read."""
+    async with get_services(context).db.sessions.begin() as s:
+        await tags.sync_tags(s, user_id, tags_of_content)
+
+
+def _day_arg(day: date | None) -> str:
+    return f"{day:%Y%m%d}" if day is not None else "-"
+
+
+def _filter_arg(page: int, wanted: Filter) -> str:
+    start = wanted.dates.start if wanted.dates else None
+    end = wanted.dates.end if wanted.dates else None
+    keys = [tag_key(t) for t in wanted.tags]
+    return ".".join([str(page), _day_arg(start), _day_arg(end), *keys])
+
+
+async def _filtered_page(
+    context: ContextTypes.DEFAULT_TYPE, link: Link, wanted: Filter, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    assert link.user_id is not None
+    tz = link.timezone
+    start = _instant(wanted.dates.start, tz) if wanted.dates else None
+    end = _instant(wanted.dates.end, tz) if wanted.dates else None
+    async with get_services(context).db.sessions() as s:
+        found, total = await tags.filtered_entries(
+            s,
+            link.user_id,
+            tags=wanted.tags,
+            start=start,
+            end=end,
+            limit=PAGE_SIZE,
+            offset=page * PAGE_SIZE,
+        )
+        if not found and total and page > 0:  # the list shrank: show its last page
+            page = (total - 1) // PAGE_SIZE
+            found, total = await tags.filtered_entries(
+                s,
+                link.user_id,
+                tags=wanted.tags,
+                start=start,
+                end=end,
+                limit=PAGE_SIZE,
+                offset=page * PAGE_SIZE,
+            )
+    what = html.escape(wanted.describe())
+    if not found:
+        hint = " See your tags with /tags." if wanted.tags else ""
+        return f"No entries for <b>{what}</b>.{hint}", None
+    first = page * PAGE_SIZE + 1
+    lines = [
+        f"<b>{what}</b> · {plural(total, 'entry', 'entries')}, newest first "
+        f"({first}–{first + len(found) - 1})",
+        "",
+    ]
+    for number, item in enumerate(found, start=1):
+        lines.append(
+            f"{number}. <b>{html.escape(item.journal_title)}</b> · "
+            f"{moment_text(item.entry.created_at, tz)} — {preview(item.entry.content)}"
+        )
+    lines += ["", "Tap a number to open the entry."]
+    keyboard = [
+        [
+            InlineKeyboardButton(
+                str(n), callback_data=encode("eo", item.entry.id, entry_views.STANDALONE)
+            )
+            for n, item in enumerate(found, start=1)
+        ]
+    ]
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                "« Newer", callback_data=encode("ef", None, _filter_arg(page - 1, wanted))
+            )
+        )
+    if first + len(found) - 1 < total:
+        nav.append(
+            InlineKeyboardButton(
+                "Older »", callback_data=encode("ef", None, _filter_arg(page + 1, wanted))
+            )
+        )
+    if nav:
+        keyboard.append(nav)
+    return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+
+def _parse_filter(words: str, today: date) -> Filter | str:
+    """The filter typed after /entries, or what to tell the user about it."""
+    rest, wanted = split_query(words)
+    if len(wanted) > MAX_FILTER_TAGS:
+        return f"Filter by at most {MAX_FILTER_TAGS} tags at a time."
+    dates = None
+    if rest:
+        dates = datefilter.parse(rest, today)
+        if dates is None:
+            shown = html.escape(rest[:100])
+            if rest.startswith("#"):
+                return (
+                    f"“{shown}” isn't a tag: a tag is # followed by letters, digits or _ "
+                    "(not only digits).\n\n" + FILTER_USAGE
+                )
+            return f"I don't understand the date “{shown}”.\n\n" + FILTER_USAGE
+    return Filter(tuple(wanted), dates)
+
+
+@logged_in
+async def filtered_entries_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link
+) -> None:
+    chat = update.effective_chat
+    if chat is None or link.user_id is None:
+        return
+    today = local_date(datetime.now(UTC), link.timezone)
+    wanted = _parse_filter(" ".join(context.args or []), today)
+    if isinstance(wanted, str):
+        await context.bot.send_message(chat.id, wanted)
+        return
+    if wanted.tags:
+        await _synced(context, link.user_id)
+    text, markup = await _filtered_page(context, link, wanted, 0)
+    await send_html(context.bot, chat.id, text, markup)
+
+
+def _date_of_arg(arg: str) -> date | str | None:
+    """A date from a button (``-`` is none); the string "bad" when malformed."""
+    if arg == "-":
+        return None
+    try:
+        return datetime.strptime(arg, "%Y%m%d").date() if len(arg) == 8 else "bad"
+    except ValueError:
+        return "bad"
+
+
+async def _on_filter_page(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None and link.user_id is not None
+    parts = data.arg.split(".")
+    if len(parts) < 3 or len(parts) > 3 + MAX_FILTER_TAGS or not parts[0].isdigit():
+        await answer_expired(update)
+        return
+    page = int(parts[0][:7])
+    start, end = _date_of_arg(parts[1]), _date_of_arg(parts[2])
+    if isinstance(start, str) or isinstance(end, str) or (start is None) != (end is None):
+        await answer_expired(update)
+        return
+    keys = parts[3:]
+    wanted_tags: list[str] = []
+    if keys:
+        await _synced(context, link.user_id)
+        async with get_services(context).db.sessions() as s:
+            by_key = {tag_key(c.tag): c.tag for c in await tags.tag_counts(s, link.user_id)}
+        if any(key not in by_key for key in keys):
+            await answer_expired(update)  # the tag is gone from every entry
+            return
+        wanted_tags = [by_key[key] for key in keys]
+    dates = None
+    if start is not None and end is not None:
+        if not start < end:
+            await answer_expired(update)
+            return
+        dates = datefilter.DateRange(start, end, datefilter.span_label(start, end))
+    await update.callback_query.answer()
+    text, markup = await _filtered_page(context, link, Filter(tuple(wanted_tags), dates), page)
+    await show(update, context, text, markup)
+
+
+# --- /tags --------------------------------------------------------------------------
+
+
+@logged_in
+async def tags_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    chat = update.effective_chat
+    if chat is None or link.user_id is None:
+        return
+    await _synced(context, link.user_id)
+    async with get_services(context).db.sessions() as s:
+        counts = await tags.tag_counts(s, link.user_id)
+    if not counts:
+        await context.bot.send_message(
+            chat.id,
+            "You haven't tagged any entries yet. Put a #tag anywhere in an entry, "
+            "like “Long run today #running”, and it shows up here.",
+        )
+        return
+    lines = [f"🏷 <b>Your tags</b> · {plural(len(counts), 'tag')}, most used first", ""]
+    lines += [f"#{html.escape(c.tag)} — {plural(c.entries, 'entry', 'entries')}" for c in counts]
+    shown = counts[:MAX_TAG_BUTTONS]
+    lines += ["", "Tap a tag to see its entries, or filter with <code>/entries #tag</code>."]
+    buttons = [
+        InlineKeyboardButton(
+            f"#{c.tag}", callback_data=encode("ef", None, _filter_arg(0, Filter((c.tag,), None)))
+        )
+        for c in shown
+    ]
+    markup = InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+    await send_html(context.bot, chat.id, "\n".join(lines), markup)
+
+
+# --- /search words #tag ---------------------------------------------------------------
+
+
+@logged_in
+async def tagged_search_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link
+) -> None:
+    """/search with a #tag in it: the words, only in entries with the tags."""
+    chat = update.effective_chat
+    if chat is None or link.user_id is None:
+        return
+    words, wanted = split_query(" ".join(context.args or []))
+    if not wanted:  # "#1" and the like: an ordinary search
+        await entry_views.search_command(update, context)
+        return
+    if len(wanted) > MAX_FILTER_TAGS:
+        await context.bot.send_message(chat.id, f"Search within at most {MAX_FILTER_TAGS} tags.")
+        return
+    await _synced(context, link.user_id)
+    if not words:
+        text, markup = await _filtered_page(context, link, Filter(tuple(wanted), None), 0)
+        await send_html(context.bot, chat.id, text, markup)
+        return
+    within = " ".join("#" + t for t in wanted)
+    shown = html.escape(f"{words[: entries.SEARCH_MAX_CHARS]}")
+    async with get_services(context).db.sessions() as s:
+        hits = await entries.search_entries(s, link.user_id, words, limit=SEARCH_LIMIT, tags=wanted)
+    if not hits:
+        await context.bot.send_message(
+            chat.id,
+            f"Nothing tagged {html.escape(within)} matches “{shown}”. "
+            "Try fewer words, or see everything with the tag: "
+            f"<code>/entries {html.escape(within)}</code>.",
+        )
+        return
+    verb = "matches" if len(hits) == 1 else "match"
+    lines = [
+        f"🔎 {plural(len(hits), 'entry', 'entries')} tagged {html.escape(within)} {verb} "
+        f"“{shown}”, best first:",
+        "",
+    ]
+    for number, hit in enumerate(hits, start=1):
+        lines.append(
+            f"{number}. <b>{html.escape(hit.journal_title)}</b> · "
+            f"{moment_text(hit.created_at, link.timezone)}"
+        )
+        lines.append(hit.snippet)
+        lines.append("")
+    lines.append("Tap a number to open the entry.")
+    await send_html(
+        context.bot,
+        chat.id,
+        "\n".join(lines),
+        entry_views._number_buttons(h.entry_id for h in hits),
+    )
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    # Before bot.handlers.entries: these take /entries with arguments, /search with a #.
+    app.add_handler(CommandHandler("entries", filtered_entries_command, has_args=True))
+    app.add_handler(CommandHandler("search", tagged_search_command, filters=filters.Regex("#")))
+    app.add_handler(CommandHandler("tags", tags_command))
+    app.add_handler(button_handler({"ef": _on_filter_page}))
