@@ -203,7 +203,13 @@ async def delete_user_data(session: AsyncSession, user_id: uuid.UUID) -> None:
     await session.execute(
         delete(DialogState).where(or_(DialogState.telegram_user_id.in_(linked), names_email))
     )
-    await session.execute(delete(PendingMessage).where(PendingMessage.telegram_user_id.in_(linked)))
+    await session.execute(
+        delete(PendingMessage).where(
+            or_(
+                PendingMessage.telegram_user_id.in_(linked), PendingMessage.owner_user_id == user_id
+            )
+        )
+    )
 
     # Goals may point at the entries (only the user's own, unless the other app misbehaved).
     await unlink_goals(session, entry_ids)

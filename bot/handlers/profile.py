@@ -37,10 +37,12 @@ from bot.commands import Command
 from bot.dialogs import data_of, dialog
 from bot.handlers.settings_menu import reschedule_reminders, show
 from bot.logic.callback_data import decode, encode
-from bot.logic.schedule import timezone_from_location, validate_timezone
+from bot.logic.schedule import validate_timezone
 from bot.messaging import send_html
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
+from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
+from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
 from db import dialogs, profile
 from db.accounts import Link
 from db.errors import InvalidInput, clean_text
@@ -149,13 +151,8 @@ def removal_list(info: UserInfo) -> tuple[str, InlineKeyboardMarkup]:
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def zone_buttons(zones: list[str]) -> InlineKeyboardMarkup:
-    rows = []
-    for zone in zones:
-        arg = f"z.{zone}"
-        if len(_data("")) + len(arg) <= 64:
-            rows.append([_button(f"{zone} ({local_now(zone)})", arg)])
-    return InlineKeyboardMarkup(rows)
+def zone_data(zone: str) -> str:
+    return _data(f"z.{zone}")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -219,7 +216,12 @@ async def _dialog_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Li
 
 
 async def _set_zone(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, telegram_user_id: int, link: Link, zone: str
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    telegram_user_id: int,
+    link: Link,
+    zone: str,
+    place: str | None = None,
 ) -> None:
     """Save the zone (and reschedule reminders) in one transaction; confirm; show the card."""
     assert link.user_id is not None
@@ -236,8 +238,7 @@ async def _set_zone(
         return
     await context.bot.send_message(
         chat_id,
-        f"🌍 Time zone set to <b>{html.escape(zone)}</b>. It's {local_now(zone)} there now; "
-        "reminders and dates follow this zone.",
+        confirmation(zone, place) + " Reminders and dates follow this zone.",
         reply_markup=ReplyKeyboardRemove(),
     )
     await _send_card(context, chat_id, link.user_id)
@@ -309,9 +310,8 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
             context,
             query,
             "timezone",
-            f"Your time zone is <b>{html.escape(tz)}</b>. Send the new one as a name like "
-            "Europe/Berlin or America/New_York, or share your location and I'll suggest one. "
-            "/cancel keeps it.",
+            f"Your time zone is <b>{html.escape(tz)}</b> (it's {local_now(tz)} there now). "
+            f"Send {ZONE_EXAMPLES}, or share your location. /cancel keeps it.",
             markup=LOCATION_KEYBOARD,
         )
     elif arg.startswith("z."):
@@ -481,16 +481,19 @@ async def profile_step(
                 "Cancelled. Your time zone is unchanged.", reply_markup=ReplyKeyboardRemove()
             )
             return
-        try:
-            zone = validate_timezone(text)
-        except ValueError as exc:
+        choices = await lookup(text)
+        if not choices:
             await message.reply_text(
-                f"{html.escape(str(exc))} Or share your location and I'll suggest one. "
-                "/cancel keeps your time zone.",
+                unknown(text) + " Or share your location. /cancel keeps your time zone.",
                 reply_markup=LOCATION_KEYBOARD,
             )
             return
-        await _set_zone(context, chat_id, user.id, link, zone)
+        if len(choices) > 1:
+            await message.reply_text(
+                ambiguous(text), reply_markup=choice_keyboard(choices, zone_data)
+            )
+            return
+        await _set_zone(context, chat_id, user.id, link, choices[0].zone, choices[0].place)
         return
 
     if state.step == "goal":
@@ -521,25 +524,28 @@ async def profile_step(
 
 @logged_in
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    """A shared location: suggest time zones to pick from (never applied without a tap)."""
-    message = update.effective_message
-    if message is None or message.location is None:
+    """A shared location: its time zone, set at once when the user was asked for one
+    (the time-zone dialog), otherwise offered with a button."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or message.location is None or user is None:
         return
-    try:
-        zones = timezone_from_location(message.location.latitude, message.location.longitude)
-    except ValueError as exc:
-        await message.reply_text(html.escape(str(exc)))
-        return
-    if not zones:
+    zone = await locate(message.location.latitude, message.location.longitude)
+    if zone is None:
         await message.reply_text(
-            "I couldn't tell a time zone from that location. Please type its name, like "
-            "Europe/Berlin."
+            "I couldn't tell a time zone from that location. Please type a city or country "
+            "instead, like Paris or UK.",
+            reply_markup=ReplyKeyboardRemove(),
         )
         return
+    async with get_services(context).db.sessions.begin() as s:
+        state = await dialogs.get_dialog(s, user.id)
+    if state is not None and state.name == DIALOG and state.step == "timezone":
+        await _set_zone(context, message.chat_id, user.id, link, zone, "your location")
+        return
     await message.reply_text(
-        "📍 From your location, your time zone is probably one of these (the local time is "
-        "in brackets). Tap yours, or type another name:",
-        reply_markup=zone_buttons(zones),
+        f"📍 That location is in <b>{html.escape(zone)}</b> (it's {local_now(zone)} there now). "
+        "Use it as your time zone?",
+        reply_markup=InlineKeyboardMarkup([[_button(f"Use {zone}", f"z.{zone}")]]),
     )
 
 
