@@ -96,6 +96,11 @@ async def get_timezone(session: AsyncSession, user_id: uuid.UUID) -> str:
     return usable_timezone(stored)
 
 
+async def lock_profile(session: AsyncSession, user_id: uuid.UUID) -> UserInfo | None:
+    """The profile, locked until the transaction ends (created on first need)."""
+    return await _locked_profile(session, user_id)
+
+
 async def _locked_profile(session: AsyncSession, user_id: uuid.UUID) -> UserInfo | None:
     await _ensure_profile(session, user_id)
     # FOR UPDATE: concurrent edits (two growth goals added at once) must not overwrite each other.

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
@@ -44,6 +45,7 @@ from bot.session import ask_to_log_in, load_link, logged_in
 from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
 from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
 from db import dialogs, profile
+from db import goals as goals_db
 from db.accounts import Link
 from db.errors import InvalidInput, clean_text
 from db.models import DialogState, UserInfo
@@ -54,6 +56,7 @@ from db.profile import (
     NAME_MAX_CHARS,
     GrowthTerm,
 )
+from db.vocab import GoalSource
 
 COMMANDS = [
     Command(
@@ -102,7 +105,47 @@ def local_now(tz: str, now: datetime | None = None) -> str:
 # --- rendering ----------------------------------------------------------------------
 
 
-def card(info: UserInfo, tz: str) -> tuple[str, InlineKeyboardMarkup]:
+# How the two goal lists relate, said wherever both can be seen.
+GOALS_EXPLAINED: Final = (
+    "<i>Profile goals (short- and long-term) say where you're heading; the web app shows "
+    "them too. Tracked goals in /goals are steps you work on: each has a status, an optional "
+    "target date and a ✅ when done. ⬆️ Track turns a profile goal into a tracked one.</i>"
+)
+
+
+def is_tracked(goal: str, tracked: frozenset[str]) -> bool:
+    """``tracked``: casefolded texts of the user's open tracked goals."""
+    return goal.strip().casefold() in tracked
+
+
+def profile_goal_lines(info: UserInfo, tracked: frozenset[str]) -> list[str]:
+    """The profile's goals by term, each marked when a tracked goal has its text."""
+    goals = profile.growth_goals(info)
+    lines: list[str] = []
+    for term in profile.GROWTH_TERMS:
+        lines += ["", f"<b>🎯 {TERM_NAMES[term].capitalize()} goals</b>"]
+        lines += [
+            f"{i}. {html.escape(g)}" + (" · <i>tracked</i>" if is_tracked(g, tracked) else "")
+            for i, g in enumerate(goals[term], 1)
+        ] or ["<i>none yet</i>"]
+    return lines
+
+
+def untracked_count(info: UserInfo, tracked: frozenset[str]) -> int:
+    goals = profile.growth_goals(info)
+    return sum(not is_tracked(g, tracked) for term in profile.GROWTH_TERMS for g in goals[term])
+
+
+TRACK_BUTTON_TEXT: Final = "⬆️ Track a profile goal"
+
+
+def track_button() -> InlineKeyboardButton:
+    return _button(TRACK_BUTTON_TEXT, "tr")
+
+
+def card(
+    info: UserInfo, tz: str, tracked: frozenset[str] = frozenset()
+) -> tuple[str, InlineKeyboardMarkup]:
     goals = profile.growth_goals(info)
     name = f"{info.first_name} {info.last_name}".strip()
     lines = [
@@ -112,30 +155,42 @@ def card(info: UserInfo, tz: str) -> tuple[str, InlineKeyboardMarkup]:
         f"<b>Bio:</b> {html.escape(info.bio) if info.bio else '<i>none yet</i>'}",
         f"<b>Time zone:</b> {html.escape(tz)} (it's {local_now(tz)} there now)",
     ]
-    for term in profile.GROWTH_TERMS:
-        lines += ["", f"<b>🎯 {TERM_NAMES[term].capitalize()} goals</b>"]
-        items = goals[term]
-        lines += [f"{i}. {html.escape(g)}" for i, g in enumerate(items, 1)] or ["<i>none yet</i>"]
+    lines += profile_goal_lines(info, tracked)
+    lines += ["", GOALS_EXPLAINED]
     rows = [
         [_button("✏️ Edit name", "name"), _button("📝 Edit bio", "bio")],
         [_button("🌍 Time zone", "tz")],
         [_button("➕ Add short-term goal", "add.s"), _button("➕ Add long-term goal", "add.l")],
     ]
     if goals["shortTerm"] or goals["longTerm"]:
-        rows.append([_button("➖ Remove a goal", "rm")])
+        row = [_button("➖ Remove a goal", "rm")]
+        if untracked_count(info, tracked):
+            row.append(track_button())
+        rows.append(row)
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def removal_list(info: UserInfo) -> tuple[str, InlineKeyboardMarkup]:
+def removal_list(
+    info: UserInfo, *, track: frozenset[str] | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Numbered buttons naming profile goals: to remove one, or with ``track`` (the
+    tracked texts) to track one that isn't yet."""
     goals = profile.growth_goals(info)
-    lines = ["<b>➖ Remove a goal</b>", "", "Tap the number of the goal to remove."]
+    title = "<b>⬆️ Track a goal</b>" if track is not None else "<b>➖ Remove a goal</b>"
+    verb = "track in /goals" if track is not None else "remove"
+    lines = [title, "", f"Tap the number of the goal to {verb}."]
     buttons: list[InlineKeyboardButton] = []
     number = 0
     for code, term in TERMS.items():
-        if not goals[term]:
+        shown = [
+            (index, goal)
+            for index, goal in enumerate(goals[term])
+            if track is None or not is_tracked(goal, track)
+        ]
+        if not shown:
             continue
         lines += ["", f"<b>{TERM_NAMES[term].capitalize()}</b>"]
-        for index, goal in enumerate(goals[term]):
+        for index, goal in shown:
             number += 1
             preview = (
                 goal
@@ -143,9 +198,10 @@ def removal_list(info: UserInfo) -> tuple[str, InlineKeyboardMarkup]:
                 else goal[: REMOVAL_PREVIEW_CHARS - 1] + "…"
             )
             lines.append(f"{number}. {html.escape(preview)}")
-            buttons.append(_button(str(number), f"rm.{code}.{index}.{fingerprint(goal)}"))
+            prefix = "tr" if track is not None else "rm"
+            buttons.append(_button(str(number), f"{prefix}.{code}.{index}.{fingerprint(goal)}"))
     if not buttons:
-        lines = ["<b>➖ Remove a goal</b>", "", "You have no growth goals to remove."]
+        lines = [title, "", f"You have no growth goals to {verb.split()[0]}."]
     rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
     rows.append([_button("« Back", "back")])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
@@ -163,10 +219,11 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: 
     async with services.db.sessions.begin() as s:
         info = await profile.get_profile(s, user_id)
         tz = await profile.get_timezone(s, user_id)
+        tracked = await tracked_texts(s, user_id)
     if info is None:
         await context.bot.send_message(chat_id, NO_PROFILE)
         return
-    text, markup = card(info, tz)
+    text, markup = card(info, tz, tracked)
     await send_html(context.bot, chat_id, text, reply_markup=markup)
 
 
@@ -269,6 +326,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
     async with services.db.sessions.begin() as s:
         info = await profile.get_profile(s, link.user_id)
         tz = await profile.get_timezone(s, link.user_id)
+        tracked = await tracked_texts(s, link.user_id)
         state = await dialogs.get_dialog(s, query.from_user.id)
     if info is None:
         await query.answer(NO_PROFILE, show_alert=True)
@@ -344,9 +402,15 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         await query.answer()
         text, markup = removal_list(info)
         await _display(context, query, text, markup)
+    elif arg == "tr":
+        await query.answer()
+        text, markup = removal_list(info, track=tracked)
+        await _display(context, query, text, markup)
+    elif arg.startswith("tr."):
+        await _track(context, query, link, arg)
     elif arg == "back":
         await query.answer()
-        text, markup = card(info, tz)
+        text, markup = card(info, tz, tracked)
         await _display(context, query, text, markup)
     elif arg.startswith("rm."):
         await _remove(context, query, link, arg)
@@ -354,15 +418,68 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         await query.answer(EXPIRED)
 
 
+async def tracked_texts(s: AsyncSession, user_id: uuid.UUID) -> frozenset[str]:
+    """Casefolded texts of the user's open tracked goals (the goals table)."""
+    return frozenset(t.strip().casefold() for t in await goals_db.open_goal_texts(s, user_id))
+
+
+def _goal_ref(arg: str) -> tuple[GrowthTerm, int, str] | None:
+    """``rm.s.0.abcd1234`` / ``tr.…``: the term, index and fingerprint a button names."""
+    parts = arg.split(".")
+    if len(parts) != 4 or parts[1] not in TERMS or not parts[2].isdigit() or len(parts[2]) > 3:
+        return None
+    return TERMS[parts[1]], int(parts[2]), parts[3]
+
+
+async def _track(
+    context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, link: Link, arg: str
+) -> None:
+    """Make a profile goal a tracked goal (the profile keeps it: it is the direction)."""
+    assert link.user_id is not None
+    ref = _goal_ref(arg)
+    if ref is None:
+        await query.answer(EXPIRED)
+        return
+    term, index, mark = ref
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        info = await profile.lock_profile(s, link.user_id)  # one press at a time
+        items = profile.growth_goals(info)[term] if info is not None else []
+        text = items[index] if index < len(items) else None
+        outcome: str | None = None
+        if text is not None and fingerprint(text) == mark:
+            outcome = "already"
+            if not is_tracked(text, await tracked_texts(s, link.user_id)):
+                await goals_db.create_goal(s, link.user_id, text, source=GoalSource.USER_CREATED)
+                outcome = "new"
+        tz = await profile.get_timezone(s, link.user_id)
+        tracked = await tracked_texts(s, link.user_id)
+    if outcome is None or info is None:
+        await query.answer(EXPIRED)
+        return
+    if outcome == "already":
+        await query.answer("Already tracked in /goals.")
+    else:
+        await query.answer("Now tracked in /goals.")
+        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+        await context.bot.send_message(
+            chat_id,
+            f"⬆️ Now tracking your {TERM_NAMES[term]} goal “{html.escape(text or '')}”. "
+            "Open /goals to set a target date, and mark it ✅ when it's done.",
+        )
+    body, markup = card(info, tz, tracked)
+    await _display(context, query, body, markup)
+
+
 async def _remove(
     context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, link: Link, arg: str
 ) -> None:
     assert link.user_id is not None
-    parts = arg.split(".")
-    if len(parts) != 4 or parts[1] not in TERMS or not parts[2].isdigit() or len(parts[2]) > 3:
+    ref = _goal_ref(arg)
+    if ref is None:
         await query.answer(EXPIRED)
         return
-    term, index, mark = TERMS[parts[1]], int(parts[2]), parts[3]
+    term, index, mark = ref
     services = get_services(context)
     async with services.db.sessions.begin() as s:
         info = await profile.get_profile(s, link.user_id)
@@ -378,11 +495,12 @@ async def _remove(
             )
         info = await profile.get_profile(s, link.user_id)
         tz = await profile.get_timezone(s, link.user_id)
+        tracked = await tracked_texts(s, link.user_id)
     if removed is None or info is None:
         await query.answer(EXPIRED)
         return
     await query.answer(f"Removed: {removed[:150]}")
-    text, markup = card(info, tz)
+    text, markup = card(info, tz, tracked)
     await _display(context, query, text, markup)
 
 
