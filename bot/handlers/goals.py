@@ -35,7 +35,7 @@ from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.config import Settings
 from bot.dialogs import data_of, dialog, on_cancel
-from bot.handlers import profile as profile_view
+from bot.handlers import profile_goals as profile_view
 from bot.handlers.journal import AFTER_SAVE, SavedEntry
 from bot.logic.callback_data import CallbackData, decode, encode
 from bot.logic.llm_engine import LLMSuggestionEngine

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
@@ -36,6 +35,15 @@ from telegram.ext import (
 from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
+from bot.handlers.profile_goals import (
+    GOALS_EXPLAINED,
+    TERM_NAMES,
+    is_tracked,
+    profile_goal_lines,
+    track_button,
+    tracked_texts,
+    untracked_count,
+)
 from bot.handlers.settings_menu import reschedule_reminders, show
 from bot.logic.callback_data import decode, encode
 from bot.logic.schedule import validate_timezone
@@ -68,7 +76,6 @@ ACTION: Final = "u"
 DIALOG: Final = "profile"
 CANCEL_TEXT: Final = "✖ Cancel"
 TERMS: Final[dict[str, GrowthTerm]] = {"s": "shortTerm", "l": "longTerm"}
-TERM_NAMES: Final[dict[GrowthTerm, str]] = {"shortTerm": "short-term", "longTerm": "long-term"}
 # The markup counts too, so a text this long always fits one message when edited.
 EDITABLE_CHARS: Final = 4000
 # The removal list names goals by number; a shortened text is enough to tell them apart.
@@ -103,44 +110,6 @@ def local_now(tz: str, now: datetime | None = None) -> str:
 
 
 # --- rendering ----------------------------------------------------------------------
-
-
-# How the two goal lists relate, said wherever both can be seen.
-GOALS_EXPLAINED: Final = (
-    "<i>Profile goals (short- and long-term) say where you're heading; the web app shows "
-    "them too. Tracked goals in /goals are steps you work on: each has a status, an optional "
-    "target date and a ✅ when done. ⬆️ Track turns a profile goal into a tracked one.</i>"
-)
-
-
-def is_tracked(goal: str, tracked: frozenset[str]) -> bool:
-    """``tracked``: casefolded texts of the user's open tracked goals."""
-    return goal.strip().casefold() in tracked
-
-
-def profile_goal_lines(info: UserInfo, tracked: frozenset[str]) -> list[str]:
-    """The profile's goals by term, each marked when a tracked goal has its text."""
-    goals = profile.growth_goals(info)
-    lines: list[str] = []
-    for term in profile.GROWTH_TERMS:
-        lines += ["", f"<b>🎯 {TERM_NAMES[term].capitalize()} goals</b>"]
-        lines += [
-            f"{i}. {html.escape(g)}" + (" · <i>tracked</i>" if is_tracked(g, tracked) else "")
-            for i, g in enumerate(goals[term], 1)
-        ] or ["<i>none yet</i>"]
-    return lines
-
-
-def untracked_count(info: UserInfo, tracked: frozenset[str]) -> int:
-    goals = profile.growth_goals(info)
-    return sum(not is_tracked(g, tracked) for term in profile.GROWTH_TERMS for g in goals[term])
-
-
-TRACK_BUTTON_TEXT: Final = "⬆️ Track a profile goal"
-
-
-def track_button() -> InlineKeyboardButton:
-    return _button(TRACK_BUTTON_TEXT, "tr")
 
 
 def card(
@@ -416,11 +385,6 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         await _remove(context, query, link, arg)
     else:
         await query.answer(EXPIRED)
-
-
-async def tracked_texts(s: AsyncSession, user_id: uuid.UUID) -> frozenset[str]:
-    """Casefolded texts of the user's open tracked goals (the goals table)."""
-    return frozenset(t.strip().casefold() for t in await goals_db.open_goal_texts(s, user_id))
 
 
 def _goal_ref(arg: str) -> tuple[GrowthTerm, int, str] | None:
