@@ -84,3 +84,17 @@ async def test_a_mistyped_email_at_login_can_be_changed_with_a_button(bot: BotHa
     await bot.press(ALEX, "✉️ Use another email", contains="email")
     await bot.say(ALEX, "alex@example.com", contains="password")
     await bot.say(ALEX, PASSWORD, contains="Welcome back, Alex!")
+
+
+async def test_sign_up_takes_the_time_zone_from_a_shared_location(bot: BotHarness) -> None:
+    await _sign_up_until_zone(bot, "alex@example.com", "Alex")
+    sent = await bot.fake.send_location(ALEX, 40.4168, -3.7038)  # Madrid
+    welcome = await bot.fake.wait_for_message(ALEX, after=sent, contains="Welcome")
+    assert "Europe/Madrid" in welcome.plain_text and "there now" in welcome.plain_text
+    assert await _zone_of(bot, "alex@example.com") == "Europe/Madrid"
+
+
+async def test_a_location_from_someone_logged_out_asks_to_log_in(bot: BotHarness) -> None:
+    sent = await bot.fake.send_location(ALEX, 40.4168, -3.7038)
+    reply = await bot.fake.wait_for_message(ALEX, after=sent, contains="logged in")
+    assert reply.button_texts() == ["Create account", "Log in"]

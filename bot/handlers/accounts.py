@@ -22,7 +22,7 @@ from bot.messaging import delete_quietly
 from bot.services import get_services
 from bot.session import LOGIN_BUTTONS, LOGIN_HOOKS, load_link
 from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
-from bot.zone_picker import ambiguous, choice_keyboard, confirmation, lookup, unknown
+from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
 from db import accounts, dialogs, profile, throttle
 from db.models import DialogState, User
 
@@ -296,7 +296,7 @@ async def register_step(
         else:
             await reply(
                 "Last step: your time zone, so reminders and dates match your day. "
-                f"Pick one, or type {ZONE_EXAMPLES}.",
+                f"Pick one, type {ZONE_EXAMPLES}, or share your location (📎 → Location).",
                 reply_markup=_zone_keyboard(),
             )
         return
@@ -370,6 +370,29 @@ async def on_timezone_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     await query.answer(zone)
     await _finish_registration(update, context, {**data_of(state), "timezone": zone})
+
+
+async def zone_from_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A location shared at sign-up's time-zone step finishes it with the zone it lies
+    in; False when the sender is not at that step."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or message.location is None or user is None:
+        return False
+    async with get_services(context).db.sessions.begin() as s:
+        state = await dialogs.get_dialog(s, user.id)
+    if state is None or state.name != "register" or state.step != "timezone":
+        return False
+    zone = await locate(message.location.latitude, message.location.longitude)
+    if zone is None:
+        await message.reply_text(
+            "I couldn't tell a time zone from that location. Please pick one or type a city.",
+            reply_markup=_zone_keyboard(),
+        )
+        return True
+    await _finish_registration(
+        update, context, {**data_of(state), "timezone": zone}, "your location"
+    )
+    return True
 
 
 async def _finish_registration(

@@ -35,6 +35,7 @@ from telegram.ext import (
 from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
+from bot.handlers import accounts as accounts_handler
 from bot.handlers.profile_goals import (
     GOALS_EXPLAINED,
     TERM_NAMES,
@@ -604,12 +605,16 @@ async def profile_step(
     await message.reply_text("That dialog has expired. Open /profile to try again.")
 
 
-@logged_in
-async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A shared location: its time zone, set at once when the user was asked for one
-    (the time-zone dialog), otherwise offered with a button."""
+    (the time-zone dialog, or the last step of sign-up), otherwise offered with a button."""
     message, user = update.effective_message, update.effective_user
     if message is None or message.location is None or user is None:
+        return
+    link = await load_link(update, context)
+    if link is None or not link.logged_in:
+        if not await accounts_handler.zone_from_location(update, context):
+            await ask_to_log_in(update, context, link)
         return
     zone = await locate(message.location.latitude, message.location.longitude)
     if zone is None:
