@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -12,9 +13,32 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.logic.callback_data import MAX_BYTES
-from bot.logic.zones import ZoneChoice, find_timezones, timezone_at
+from bot.logic.zones import ZoneChoice, find_timezones, timezone_at, warm
+
+logger = logging.getLogger(__name__)
+_warming: set[asyncio.Task[None]] = set()
+_warmed = False
 
 EXAMPLES = "a city or country (Paris, New York, Kyiv, UK), an offset (+2, UTC-5) or a zone name"
+
+
+def prepare() -> None:
+    """Start loading the place tables in a worker thread (once per process): call it a
+    step before asking for a time zone, so the answer needs no wait."""
+    if _warmed or _warming:
+        return
+    task = asyncio.get_running_loop().create_task(_warm())
+    _warming.add(task)
+    task.add_done_callback(_warming.discard)
+
+
+async def _warm() -> None:
+    global _warmed
+    try:
+        await asyncio.to_thread(warm)
+        _warmed = True
+    except Exception:  # the lookup itself will try again, and say so if it fails
+        logger.exception("loading the place tables failed")
 
 
 async def lookup(text: str) -> list[ZoneChoice]:

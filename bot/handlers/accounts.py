@@ -23,6 +23,7 @@ from bot.services import get_services
 from bot.session import LOGIN_BUTTONS, LOGIN_HOOKS, load_link
 from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
 from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
+from bot.zone_picker import prepare as prepare_zones
 from db import accounts, dialogs, profile, throttle
 from db.models import DialogState, User
 
@@ -278,6 +279,7 @@ async def register_step(
             await dialogs.set_dialog(
                 s, user.id, "register", "first_name", {**data, "password_hash": password_hash}
             )
+        prepare_zones()  # the time-zone step is two answers away
         await context.bot.send_message(
             message.chat_id, "Password saved (and your message deleted). What's your first name?"
         )

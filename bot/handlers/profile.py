@@ -53,6 +53,7 @@ from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
 from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
 from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
+from bot.zone_picker import prepare as prepare_zones
 from db import dialogs, profile
 from db import goals as goals_db
 from db.accounts import Link
@@ -334,6 +335,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         await query.answer("Bio cleared")
         await _send_card(context, chat_id, link.user_id)
     elif arg == "tz":
+        prepare_zones()
         await _start(
             context,
             query,
