@@ -86,25 +86,37 @@ async def ask_to_log_in(
         return
     kept = 0
     full = False
-    if keep:
-        services = get_services(context)
-        async with services.db.sessions.begin() as s:
+    message = update.effective_message
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        if keep:
             await accounts.touch_account(s, user.id, chat.id, first_name=user.first_name)
-            message_id = update.effective_message.message_id if update.effective_message else None
             try:
-                kept = await dialogs.keep_pending(s, user.id, keep, message_id)
+                kept = await dialogs.keep_pending(
+                    s,
+                    user.id,
+                    keep,
+                    message.message_id if message else None,
+                    written_at=message.date if message else None,
+                )
             except dialogs.PendingFull:
                 full = True
+        been_in = link is not None and (await accounts.last_user(s, user.id)) is not None
     if link is not None and link.expired:
         text = "Your session has expired. Please log in again to continue."
+    elif been_in:
+        text = (
+            "You're logged out, so this isn't in a journal yet. Log in again (or create an "
+            "account) to carry on."
+        )
     else:
         text = "You're not logged in yet. Create an account or log in to start your journal."
     days = dialogs.PENDING_TTL.days
     if kept:
         noun = "message" if kept == 1 else f"{kept} messages"
         text += (
-            f"\n\nI've kept your {html.escape(noun)} for up to {days} days and will save "
-            "it to your journal as soon as you're in."
+            f"\n\nI've kept your {html.escape(noun)} for up to {days} days: logging in to "
+            "your account saves it to your journal (another account asks you first)."
         )
     elif full:
         text += (

@@ -31,6 +31,7 @@ from db.errors import utc_now
 from db.models import (
     DialogState,
     Journal,
+    KnownLogin,
     Session,
     TelegramAccount,
     User,
@@ -378,3 +379,14 @@ async def linked_chats(s: AsyncSession, user_id: uuid.UUID) -> list[int]:
         .where(TelegramAccount.user_id == user_id, Session.expires_at > utc_now())
     )
     return list(rows.scalars())
+
+
+async def last_user(s: AsyncSession, telegram_user_id: int) -> uuid.UUID | None:
+    """The user this Telegram account logged in to last (None: never, or only to users
+    that are gone)."""
+    return await s.scalar(
+        select(KnownLogin.user_id)
+        .where(KnownLogin.telegram_user_id == telegram_user_id)
+        .order_by(KnownLogin.last_login_at.desc())
+        .limit(1)
+    )

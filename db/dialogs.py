@@ -3,15 +3,16 @@ bot process carries on where the user was."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.accounts import DIALOG_TTL
-from db.errors import utc_now
+from db.accounts import DIALOG_TTL, last_user
+from db.errors import naive_utc, utc_now
 from db.models import DialogState, PendingMessage
 
 
@@ -55,9 +56,16 @@ class PendingFull(Exception):
 
 
 async def keep_pending(
-    s: AsyncSession, telegram_user_id: int, content: str, message_id: int | None = None
+    s: AsyncSession,
+    telegram_user_id: int,
+    content: str,
+    message_id: int | None = None,
+    *,
+    written_at: datetime | None = None,
 ) -> int:
-    """Keep something the user wrote while logged out; returns how many are waiting.
+    """Keep something the user wrote while logged out (``written_at``: the message's
+    date), for the user last logged in on this account; returns how many are waiting.
+    A repeat of the same message keeps it once.
 
     Raises PendingFull (keeping nothing) when the account's allowance is used up."""
     # Serialises two messages of one account, so both cannot slip under the cap.
@@ -75,25 +83,55 @@ async def keep_pending(
             .where(fresh)
         )
     ).one()
+    if message_id is not None and await s.scalar(
+        select(PendingMessage.id).where(fresh, PendingMessage.message_id == message_id).limit(1)
+    ):
+        return int(count)  # Telegram delivered it twice
     if count + 1 > MAX_PENDING_MESSAGES or chars + len(content) > MAX_PENDING_CHARS:
         raise PendingFull(telegram_user_id)
-    s.add(PendingMessage(telegram_user_id=telegram_user_id, content=content, message_id=message_id))
+    moment = naive_utc(written_at) if written_at is not None else utc_now()
+    s.add(
+        PendingMessage(
+            telegram_user_id=telegram_user_id,
+            content=content,
+            message_id=message_id,
+            created_at=min(moment, utc_now()),
+            owner_user_id=await last_user(s, telegram_user_id),
+        )
+    )
     await s.flush()
     return int(count) + 1
 
 
-async def take_pending(s: AsyncSession, telegram_user_id: int) -> list[PendingMessage]:
-    """Remove what was kept and return what has not expired, oldest first."""
+async def take_pending(
+    s: AsyncSession, telegram_user_id: int, *, owner: uuid.UUID | None = None
+) -> list[PendingMessage]:
+    """Remove what was kept and return what has not expired, oldest first: all of it,
+    or with ``owner`` only what was kept for that user."""
+    condition = PendingMessage.telegram_user_id == telegram_user_id
+    if owner is not None:
+        condition = and_(condition, PendingMessage.owner_user_id == owner)
     rows = (
-        await s.execute(
-            delete(PendingMessage)
-            .where(PendingMessage.telegram_user_id == telegram_user_id)
-            .returning(PendingMessage)
-        )
+        await s.execute(delete(PendingMessage).where(condition).returning(PendingMessage))
     ).scalars()
     cutoff = utc_now() - PENDING_TTL
     fresh = [p for p in rows if p.created_at > cutoff]
     return sorted(fresh, key=lambda p: (p.created_at, p.message_id or 0))
+
+
+async def count_pending(s: AsyncSession, telegram_user_id: int) -> int:
+    """How many kept messages (not expired) wait for this Telegram account."""
+    return int(
+        await s.scalar(
+            select(func.count())
+            .select_from(PendingMessage)
+            .where(
+                PendingMessage.telegram_user_id == telegram_user_id,
+                PendingMessage.created_at > utc_now() - PENDING_TTL,
+            )
+        )
+        or 0
+    )
 
 
 async def lock_dialog(s: AsyncSession, telegram_user_id: int) -> DialogState | None:

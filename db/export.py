@@ -204,7 +204,13 @@ async def delete_user_data(session: AsyncSession, user_id: uuid.UUID) -> None:
     await session.execute(
         delete(DialogState).where(or_(DialogState.telegram_user_id.in_(linked), names_email))
     )
-    await session.execute(delete(PendingMessage).where(PendingMessage.telegram_user_id.in_(linked)))
+    await session.execute(
+        delete(PendingMessage).where(
+            or_(
+                PendingMessage.telegram_user_id.in_(linked), PendingMessage.owner_user_id == user_id
+            )
+        )
+    )
     # Updates set aside in the inbox keep their payload for a replay: the user's words.
     # (Handled ones keep none; pending ones are still to be handled, this one among them.)
     await session.execute(

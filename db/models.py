@@ -328,7 +328,13 @@ class PendingMessage(Base):
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     content: Mapped[str] = mapped_column(Text, nullable=False)
+    # When the message was written (Telegram's date), which its entry keeps.
     created_at: Mapped[datetime] = _created_at()
+    # The user last logged in on this Telegram account when it was written: saved to
+    # that user without asking, to any other only if the writer says so.
+    owner_user_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE")
+    )
 
 
 class EntryMessage(Base):

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.errors import InvalidInput, clean_text, utc_now
 from db.models import User, UserInfo
-from db.vocab import VocabularyError, parse_timezone
+from db.vocab import VocabularyError, offset_timezone, parse_timezone
 
 NAME_MAX_CHARS = 100
 BIO_MAX_CHARS = 1000
@@ -75,53 +75,6 @@ async def get_profile(session: AsyncSession, user_id: uuid.UUID) -> UserInfo | N
     return info
 
 
-# Zones whose standard time is a fractional offset, for offsets written as "+05:30".
-_FRACTIONAL_OFFSET_ZONES: Final[dict[int, str]] = {
-    -570: "Pacific/Marquesas",
-    -210: "America/St_Johns",
-    210: "Asia/Tehran",
-    270: "Asia/Kabul",
-    330: "Asia/Kolkata",
-    345: "Asia/Kathmandu",
-    390: "Asia/Yangon",
-    525: "Australia/Eucla",
-    570: "Australia/Darwin",
-    630: "Australia/Lord_Howe",
-    765: "Pacific/Chatham",
-}
-
-
-def _offset_zone(stored: str) -> str | None:
-    """An IANA zone for an offset such as ``GMT+2``, ``UTC-03:00`` or ``+05:30``.
-
-    Whole hours become ``Etc/GMT-2`` (POSIX names invert the sign); fractional ones the
-    zone whose standard time has that offset. None when ``stored`` is not an offset.
-    """
-    text = stored.strip().upper().replace(" ", "")
-    for prefix in ("UTC", "GMT"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-            break
-    if not text:
-        return DEFAULT_TIMEZONE if stored.strip() else None
-    sign, digits = text[0], text[1:]
-    if sign not in "+-" or not digits:
-        return None
-    hours_text, _, minutes_text = digits.partition(":")
-    if not minutes_text and len(hours_text) == 4:  # +0530
-        hours_text, minutes_text = hours_text[:2], hours_text[2:]
-    if not (hours_text.isdigit() and len(hours_text) <= 2):
-        return None
-    if minutes_text and not (minutes_text.isdigit() and len(minutes_text) == 2):
-        return None
-    minutes = int(hours_text) * 60 + int(minutes_text or "0")
-    minutes = -minutes if sign == "-" else minutes
-    if minutes % 60 == 0 and -12 * 60 <= minutes <= 14 * 60:
-        hours = minutes // 60
-        return "Etc/UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
-    return _FRACTIONAL_OFFSET_ZONES.get(minutes)
-
-
 def usable_timezone(stored: str | None) -> str:
     """The one rule for reading ``user_info.timezone`` (the other app may have written
     anything): an IANA name in canonical spelling, old names included (Europe/Kiev);
@@ -133,7 +86,7 @@ def usable_timezone(stored: str | None) -> str:
         return require_timezone(stored)
     except InvalidInput:
         pass
-    zone = _offset_zone(stored)
+    zone = offset_timezone(stored)
     return DEFAULT_TIMEZONE if zone is None else require_timezone(zone)
 
 
@@ -141,6 +94,11 @@ async def get_timezone(session: AsyncSession, user_id: uuid.UUID) -> str:
     """The user's time zone, or UTC when there is no profile or the stored name is unusable."""
     stored = await session.scalar(select(UserInfo.timezone).where(UserInfo.user_id == user_id))
     return usable_timezone(stored)
+
+
+async def lock_profile(session: AsyncSession, user_id: uuid.UUID) -> UserInfo | None:
+    """The profile, locked until the transaction ends (created on first need)."""
+    return await _locked_profile(session, user_id)
 
 
 async def _locked_profile(session: AsyncSession, user_id: uuid.UUID) -> UserInfo | None:

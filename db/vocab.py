@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from functools import cache
-from typing import TypeVar
+from typing import Final, TypeVar
 from zoneinfo import available_timezones
 
 
@@ -143,3 +143,50 @@ def parse_timezone(name: object) -> str:
     if canonical is None:
         raise VocabularyError(f"Unknown time zone '{cleaned}'. {_TZ_HINT}")
     return canonical
+
+
+# Zones whose standard time is a fractional offset, for offsets written as "+05:30".
+_FRACTIONAL_OFFSET_ZONES: Final[dict[int, str]] = {
+    -570: "Pacific/Marquesas",
+    -210: "America/St_Johns",
+    210: "Asia/Tehran",
+    270: "Asia/Kabul",
+    330: "Asia/Kolkata",
+    345: "Asia/Kathmandu",
+    390: "Asia/Yangon",
+    525: "Australia/Eucla",
+    570: "Australia/Darwin",
+    630: "Australia/Lord_Howe",
+    765: "Pacific/Chatham",
+}
+
+
+def offset_timezone(stored: str) -> str | None:
+    """An IANA zone for an offset such as ``GMT+2``, ``UTC-03:00`` or ``+05:30``.
+
+    Whole hours become ``Etc/GMT-2`` (POSIX names invert the sign); fractional ones the
+    zone whose standard time has that offset. None when ``stored`` is not an offset.
+    """
+    text = stored.strip().upper().replace(" ", "")
+    for prefix in ("UTC", "GMT"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    if not text:
+        return "UTC" if stored.strip() else None
+    sign, digits = text[0], text[1:]
+    if sign not in "+-" or not digits:
+        return None
+    hours_text, _, minutes_text = digits.partition(":")
+    if not minutes_text and len(hours_text) == 4:  # +0530
+        hours_text, minutes_text = hours_text[:2], hours_text[2:]
+    if not (hours_text.isdigit() and len(hours_text) <= 2):
+        return None
+    if minutes_text and not (minutes_text.isdigit() and len(minutes_text) == 2):
+        return None
+    minutes = int(hours_text) * 60 + int(minutes_text or "0")
+    minutes = -minutes if sign == "-" else minutes
+    if minutes % 60 == 0 and -12 * 60 <= minutes <= 14 * 60:
+        hours = minutes // 60
+        return "Etc/UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
+    return _FRACTIONAL_OFFSET_ZONES.get(minutes)

@@ -107,7 +107,9 @@ async def test_messages_written_before_login_are_saved_after_it(bot: BotHarness)
     reply = await bot.say(BEN, "Thoughts before I had an account")
     assert "kept your message" in reply.plain_text
     await bot.register(BEN, "ben@example.com")
-    await bot.fake.wait_for_message(BEN, contains="wrote earlier")
+    # No account was logged in when it was written: the writer decides where it goes.
+    await bot.fake.wait_for_message(BEN, contains="before logging in to this account")
+    await bot.press(BEN, "💾 Save here", contains="Saved 1 message")
     [entry] = await _entries(bot)
     assert entry.content == "Thoughts before I had an account"
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from bot.fake_api.server import ChatMessage
@@ -133,7 +137,8 @@ async def test_time_zone_typed_case_insensitively_with_bad_names_refused(bot: Bo
 
     for bad in ("Mars/Base", "../../etc/passwd"):
         reply = await bot.say(ALICE, bad, contains="share your location")
-        assert "Europe/Berlin" in reply.plain_text
+        assert "don't know a place or time zone" in reply.plain_text
+        assert "Paris" in reply.plain_text  # examples of what works
         assert (await info_of(bot.db, user_id)).timezone == "UTC"
     reply = await bot.say(ALICE, "america/new_york", contains="Time zone set")
     assert "America/New_York" in reply.plain_text
@@ -157,29 +162,82 @@ async def test_time_zone_cancel_changes_nothing(bot: BotHarness) -> None:
     assert (await info_of(bot.db, user_id)).timezone == "Europe/Paris"
 
 
-async def test_shared_location_suggests_zones_to_pick_from(bot: BotHarness) -> None:
+async def test_shared_location_in_the_time_zone_dialog_sets_its_zone(bot: BotHarness) -> None:
     user_id = await login_as(bot.db, ALICE, zone="UTC")
     await open_profile(bot, ALICE)
     await bot.press(ALICE, "Time zone", contains="time zone")
     sent = await bot.fake.send_location(ALICE, 52.52, 13.405)  # Berlin
-    suggestions = await bot.fake.wait_for_message(ALICE, after=sent, contains="probably")
-    labels = suggestions.button_texts()
-    assert labels and labels[0].startswith("Europe/Berlin")
-    assert (await info_of(bot.db, user_id)).timezone == "UTC"  # a suggestion, not applied
-
-    # A forged zone is refused.
-    forged = await bot.press_data(ALICE, suggestions.message_id, "u::z.Mars/Base")
-    assert forged == EXPIRED
-    assert (await info_of(bot.db, user_id)).timezone == "UTC"
-
-    assert await press_on(bot, ALICE, suggestions, "Europe/Berlin") == "Europe/Berlin"
-    reply = await bot.fake.wait_for_message(ALICE, contains="Time zone set")
+    reply = await bot.fake.wait_for_message(ALICE, after=sent, contains="Time zone set")
+    assert "Europe/Berlin" in reply.plain_text and "there now" in reply.plain_text
     assert reply.reply_markup == {"remove_keyboard": True}
     assert (await info_of(bot.db, user_id)).timezone == "Europe/Berlin"
-    assert suggestions.buttons == []  # the pick was recorded in place
     # The dialog ended: the next text is journal text.
     await bot.say(ALICE, "Asia/Tokyo", contains="Saved")
     assert (await info_of(bot.db, user_id)).timezone == "Europe/Berlin"
+
+
+async def test_shared_location_outside_the_dialog_asks_first(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ALICE, zone="UTC")
+    sent = await bot.fake.send_location(ALICE, 50.45, 30.52)  # Kyiv
+    offer = await bot.fake.wait_for_message(ALICE, after=sent, contains="Use it as your time zone")
+    assert "Europe/Kyiv" in offer.plain_text
+    assert (await info_of(bot.db, user_id)).timezone == "UTC"  # an offer, not applied
+
+    # A forged zone is refused.
+    forged = await bot.press_data(ALICE, offer.message_id, "u::z.Mars/Base")
+    assert forged == EXPIRED
+    assert (await info_of(bot.db, user_id)).timezone == "UTC"
+
+    assert await press_on(bot, ALICE, offer, "Use Europe/Kyiv") == "Europe/Kyiv"
+    reply = await bot.fake.wait_for_message(ALICE, contains="Time zone set")
+    assert "Europe/Kyiv" in reply.plain_text
+    assert (await info_of(bot.db, user_id)).timezone == "Europe/Kyiv"
+    assert offer.buttons == []  # the pick was recorded in place
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone", "shown"),
+    [
+        ("paris", "Europe/Paris", "Paris, France"),
+        ("new york", "America/New_York", "New York"),
+        ("kyiv", "Europe/Kyiv", "Kyiv"),
+        ("São Paulo", "America/Sao_Paulo", "São Paulo"),
+        ("uk", "Europe/London", "United Kingdom"),
+        ("+2", "Etc/GMT-2", "UTC+2"),
+        ("UTC-5", "Etc/GMT+5", "UTC-5"),
+        ("GMT+05:30", "Asia/Kolkata", "UTC+05:30"),
+    ],
+)
+async def test_time_zone_by_place_or_offset_says_zone_and_local_time(
+    bot: BotHarness, typed: str, zone: str, shown: str
+) -> None:
+    user_id = await login_as(bot.db, ALICE, zone="UTC")
+    await open_profile(bot, ALICE)
+    await bot.press(ALICE, "Time zone", contains="time zone")
+    before = f"{datetime.now(UTC).astimezone(ZoneInfo(zone)):%H:%M}"
+    reply = await bot.say(ALICE, typed, contains="Time zone set")
+    after = f"{datetime.now(UTC).astimezone(ZoneInfo(zone)):%H:%M}"
+    assert zone in reply.plain_text and shown in reply.plain_text
+    said = re.search(r"it's (\d\d:\d\d) there now", reply.plain_text)
+    assert said is not None and said[1] in {before, after}
+    assert (await info_of(bot.db, user_id)).timezone == zone
+
+
+async def test_ambiguous_and_unknown_place_names(bot: BotHarness) -> None:
+    user_id = await login_as(bot.db, ALICE, zone="UTC")
+    await open_profile(bot, ALICE)
+    await bot.press(ALICE, "Time zone", contains="time zone")
+    unknown = await bot.say(ALICE, "Qwertyville", contains="don't know")
+    assert "Qwertyville" in unknown.plain_text
+    choice = await bot.say(ALICE, "Springfield", contains="several places")
+    labels = choice.button_texts()
+    assert len(labels) >= 2 and all("Springfield" in label for label in labels)
+    assert (await info_of(bot.db, user_id)).timezone == "UTC"  # nothing chosen yet
+    ma = next(label for label in labels if ", MA," in label)
+    assert await press_on(bot, ALICE, choice, ma) == "America/New_York"
+    reply = await bot.fake.wait_for_message(ALICE, contains="Time zone set")
+    assert "America/New_York" in reply.plain_text
+    assert (await info_of(bot.db, user_id)).timezone == "America/New_York"
 
 
 async def test_time_zone_change_reschedules_reminders(bot: BotHarness) -> None:

@@ -11,8 +11,6 @@ from bot.logic.schedule import (
     catch_up,
     next_reminder,
     parse_time_of_day,
-    suggest_timezones,
-    timezone_from_location,
     validate_timezone,
 )
 
@@ -302,63 +300,3 @@ def test_parse_time_of_day(text: str, expected: time) -> None:
 def test_parse_time_of_day_rejects_nonsense(text: str) -> None:
     with pytest.raises(ValueError, match=r"\w"):
         parse_time_of_day(text)
-
-
-def _offsets(zone: str, year: int) -> set[int]:
-    info = ZoneInfo(zone)
-    return {
-        int(datetime(year, m, 15, tzinfo=UTC).astimezone(info).utcoffset().total_seconds()) // 60  # type: ignore[union-attr]
-        for m in (1, 7)
-    }
-
-
-@pytest.mark.parametrize("offset", [-600, -300, -180, 0, 60, 120, 330, 345, 540, 600, 765, 780])
-def test_suggested_zones_use_the_offset(offset: int) -> None:
-    zones = suggest_timezones(offset, year=2025)
-    assert 1 <= len(zones) <= 8
-    assert len(set(zones)) == len(zones)
-    for zone in zones:
-        assert offset in _offsets(zone, 2025), zone
-
-
-def test_suggestions_list_standard_time_zones_first() -> None:
-    zones = suggest_timezones(-300, year=2025)
-    assert zones[0] == "America/New_York"
-    # Chicago is at -5 only in summer, so it comes after the year-round -5 zones.
-    assert zones.index("America/Chicago") > zones.index("America/Bogota")
-    assert "Asia/Kolkata" in suggest_timezones(330, year=2025)
-
-
-def test_offset_without_common_zone_falls_back_to_etc() -> None:
-    assert suggest_timezones(-720, year=2025) == ["Etc/GMT+12"]
-    assert _offsets("Etc/GMT+12", 2025) == {-720}
-    assert suggest_timezones(7 * 60 + 13, year=2025) == []
-
-
-@pytest.mark.parametrize(
-    ("lat", "lon", "expected_first"),
-    [
-        (52.52, 13.40, "Europe/Berlin"),
-        (40.71, -74.01, "America/New_York"),
-        (-33.87, 151.21, "Australia/Sydney"),
-        (22.57, 88.36, "Asia/Kolkata"),
-        (40.42, -3.70, "Europe/Madrid"),  # west of Greenwich yet on UTC+1
-    ],
-)
-def test_timezone_from_location(lat: float, lon: float, expected_first: str) -> None:
-    zones = timezone_from_location(lat, lon, year=2025)
-    assert zones[0] == expected_first
-    assert len(zones) == len(set(zones))
-    assert all(validate_timezone(zone) == zone for zone in zones)
-
-
-def test_timezone_from_location_offers_the_longitude_offset() -> None:
-    # Mid-Pacific, far from any zone's reference city: the longitude guess still helps.
-    zones = timezone_from_location(0.0, -150.0, year=2025)
-    assert any(-600 in _offsets(zone, 2025) for zone in zones)
-
-
-@pytest.mark.parametrize(("lat", "lon"), [(91, 0), (-91, 0), (0, 181), (0, -180.5)])
-def test_timezone_from_location_rejects_impossible_coordinates(lat: float, lon: float) -> None:
-    with pytest.raises(ValueError):
-        timezone_from_location(lat, lon)

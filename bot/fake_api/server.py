@@ -1286,12 +1286,16 @@ class FakeBotAPI:
         username: str | None = None,
         language_code: str | None = "en",
         chat_id: int | None = None,
+        date: int | None = None,
     ) -> int:
         """A user writes ``text`` in their private chat, or in the group, supergroup or
-        channel ``chat_id`` (see ``add_group``); returns the new message's id."""
+        channel ``chat_id`` (see ``add_group``); returns the new message's id. ``date``
+        (Unix time) for a message written earlier and delivered late."""
         self._remember_user(user_id, first_name, username, language_code)
         msg = self._new_message(user_id if chat_id is None else chat_id, from_bot=False)
         msg.sender_id = user_id
+        if date is not None:
+            msg.date = date
         msg.text = text
         if entities is not None:
             msg.entities = list(entities)

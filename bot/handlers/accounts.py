@@ -6,6 +6,7 @@ import asyncio
 import functools
 import html
 import secrets
+import uuid
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
@@ -20,7 +21,10 @@ from bot.logic.schedule import validate_timezone
 from bot.messaging import delete_quietly
 from bot.services import get_services
 from bot.session import LOGIN_BUTTONS, LOGIN_HOOKS, load_link
-from db import accounts, dialogs, throttle
+from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
+from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
+from bot.zone_picker import prepare as prepare_zones
+from db import accounts, dialogs, profile, throttle
 from db.models import DialogState, User
 
 COMMANDS = [
@@ -47,8 +51,12 @@ COMMON_ZONES = [
 ]
 
 
+def _zone_data(zone: str) -> str:
+    return encode("regtz", arg=zone)
+
+
 def _zone_keyboard() -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(z, callback_data=encode("regtz", arg=z)) for z in COMMON_ZONES]
+    buttons = [InlineKeyboardButton(z, callback_data=_zone_data(z)) for z in COMMON_ZONES]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
@@ -80,10 +88,22 @@ async def _candidates(context: ContextTypes.DEFAULT_TYPE, email: str) -> list[tu
     return [(u, u.password_hash) for u in users]
 
 
+async def account_first_name(context: ContextTypes.DEFAULT_TYPE, user_id: uuid.UUID) -> str:
+    """The account's own first name (not the Telegram one); empty when it has none."""
+    async with get_services(context).db.sessions.begin() as s:
+        info = await profile.get_profile(s, user_id)
+    return info.first_name.strip() if info is not None else ""
+
+
+def _welcome_back(first_name: str) -> str:
+    return f"Welcome back, {html.escape(first_name)}!" if first_name else "Welcome back!"
+
+
 async def _log_in(
     update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, email: str, text: str
 ) -> None:
-    """Link this Telegram account to ``user`` after a right password."""
+    """Link this Telegram account to ``user`` after a right password; ``text`` follows
+    the greeting by the account's first name."""
     tg_user, chat = update.effective_user, update.effective_chat
     if tg_user is None or chat is None:
         return
@@ -98,7 +118,8 @@ async def _log_in(
             days=services.settings.session_days,
         )
         await dialogs.clear_dialog(s, tg_user.id)
-    await context.bot.send_message(chat.id, text)
+    greeting = _welcome_back(await account_first_name(context, user.id))
+    await context.bot.send_message(chat.id, f"{greeting} {text}")
     await _after_login(update, context)
 
 
@@ -113,14 +134,15 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         await dialogs.clear_dialog(s, user.id)
     link = await load_link(update, context)
-    name = html.escape(user.first_name or "there")
-    if link is not None and link.logged_in:
+    if link is not None and link.logged_in and link.user_id is not None:
+        greeting = _welcome_back(await account_first_name(context, link.user_id))
         await context.bot.send_message(
             chat.id,
-            f"Welcome back, {name}! Just write to me and I'll save it to your journal.\n"
+            f"{greeting} Just write to me and I'll save it to your journal.\n"
             "Send /help to see everything I can do.",
         )
         return
+    name = html.escape(user.first_name or "there")  # no account yet: Telegram's name
     await context.bot.send_message(
         chat.id,
         f"Hi {name}! I'm your growth-mindset journal. Write to me like you'd write in a "
@@ -172,6 +194,15 @@ def _locked_text(minutes: int) -> str:
         f"{minutes} minute{'s' if minutes != 1 else ''} before trying again."
     )
 
+
+# After a failed password: the address may be mistyped (never said whether it has an
+# account), so offer to type another or to create one instead.
+RETRY_BUTTONS = InlineKeyboardMarkup(
+    [
+        [InlineKeyboardButton("✉️ Use another email", callback_data=encode("acc", arg="login"))],
+        [InlineKeyboardButton("🆕 Create an account", callback_data=encode("acc", arg="new"))],
+    ]
+)
 
 # Said whenever a sign-up cannot go ahead because of the address, so the dialog never
 # states that an account exists (see docs/security-accounts.md).
@@ -248,6 +279,7 @@ async def register_step(
             await dialogs.set_dialog(
                 s, user.id, "register", "first_name", {**data, "password_hash": password_hash}
             )
+        prepare_zones()  # the time-zone step is two answers away
         await context.bot.send_message(
             message.chat_id, "Password saved (and your message deleted). What's your first name?"
         )
@@ -266,18 +298,21 @@ async def register_step(
         else:
             await reply(
                 "Last step: your time zone, so reminders and dates match your day. "
-                "Pick one, or type any zone name like Europe/Paris.",
+                f"Pick one, type {ZONE_EXAMPLES}, or share your location (📎 → Location).",
                 reply_markup=_zone_keyboard(),
             )
         return
 
     if state.step == "timezone":
-        try:
-            zone = validate_timezone(text.strip())
-        except ValueError as exc:
-            await reply(html.escape(str(exc)), reply_markup=_zone_keyboard())
-            return
-        await _finish_registration(update, context, {**data, "timezone": zone})
+        choices = await lookup(text)
+        if not choices:
+            await reply(unknown(text), reply_markup=_zone_keyboard())
+        elif len(choices) > 1:
+            await reply(ambiguous(text), reply_markup=choice_keyboard(choices, _zone_data))
+        else:
+            await _finish_registration(
+                update, context, {**data, "timezone": choices[0].zone}, choices[0].place
+            )
 
 
 async def _taken_address(
@@ -339,8 +374,34 @@ async def on_timezone_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await _finish_registration(update, context, {**data_of(state), "timezone": zone})
 
 
+async def zone_from_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A location shared at sign-up's time-zone step finishes it with the zone it lies
+    in; False when the sender is not at that step."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or message.location is None or user is None:
+        return False
+    async with get_services(context).db.sessions.begin() as s:
+        state = await dialogs.get_dialog(s, user.id)
+    if state is None or state.name != "register" or state.step != "timezone":
+        return False
+    zone = await locate(message.location.latitude, message.location.longitude)
+    if zone is None:
+        await message.reply_text(
+            "I couldn't tell a time zone from that location. Please pick one or type a city.",
+            reply_markup=_zone_keyboard(),
+        )
+        return True
+    await _finish_registration(
+        update, context, {**data_of(state), "timezone": zone}, "your location"
+    )
+    return True
+
+
 async def _finish_registration(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, data: dict[str, str]
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    data: dict[str, str],
+    place: str | None = None,
 ) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
@@ -374,7 +435,9 @@ async def _finish_registration(
         chat.id,
         f"Welcome, {html.escape(data['first_name'])}! Your account is ready and your first "
         f"journal, <b>{html.escape(accounts.DEFAULT_JOURNAL_TITLE)}</b>, is open.\n\n"
-        "Just write to me and I'll save it. Send /help to see everything I can do.",
+        "Just write to me and I'll save it. Send /help to see everything I can do.\n\n"
+        + confirmation(data["timezone"], place)
+        + " Change it any time in /profile.",
     )
     await _after_login(update, context)
 
@@ -433,7 +496,9 @@ async def login_step(
             else:
                 await context.bot.send_message(
                     message.chat_id,
-                    "That email and password don't match. Send the password again, or /cancel.",
+                    "That email and password don't match. Send the password again, "
+                    "or use another email, or create an account.",
+                    reply_markup=RETRY_BUTTONS,
                 )
             return
         await _log_in(

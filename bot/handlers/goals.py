@@ -36,6 +36,7 @@ from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.config import Settings
 from bot.dialogs import data_of, dialog, on_cancel
+from bot.handlers import profile_goals as profile_view
 from bot.handlers.journal import AFTER_SAVE, SavedEntry
 from bot.inbox_context import mark_current_done
 from bot.logic.callback_data import CallbackData, decode, encode
@@ -54,6 +55,7 @@ from bot.messaging import edit_html, send_html
 from bot.services import KEY, Services, get_services
 from bot.session import logged_in
 from db import accounts, dialogs, goals
+from db import profile as profile_db
 from db.accounts import Link
 from db.errors import InvalidInput, NotFound
 from db.goals import GOAL_MAX_CHARS, GoalChange, GoalState, Outcome, goal_state
@@ -1060,21 +1062,27 @@ async def goals_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link
     chat = update.effective_chat
     if chat is None:
         return
-    async with get_services(context).db.sessions() as s:
+    async with get_services(context).db.sessions.begin() as s:
         open_goals = await goals.list_open_goals(s, _user_id(link))
         completed = len(await goals.list_completed_goals(s, _user_id(link)))
         suggested = await _waiting(s, link)
+        info = await profile_db.get_profile(s, _user_id(link))
+        tracked = await profile_view.tracked_texts(s, _user_id(link))
     today = today_for(link)
     accepted = sorted(
         (g for g in open_goals if goal_state(g) is GoalState.ACCEPTED),
         key=lambda g: (g.target_date or date.max, g.created_at),
     )
-    markup = (
-        InlineKeyboardMarkup([[_button("🏆 Show completed", LIST_DONE)]]) if completed else None
-    )
-    await send_html(
-        context.bot, chat.id, _goals_header(accepted, suggested, completed, today), markup
-    )
+    rows = [[_button("🏆 Show completed", LIST_DONE)]] if completed else []
+    header = _goals_header(accepted, suggested, completed, today)
+    # One goal story: the profile's goals (the web app's) shown here too, with a way to track them.
+    if info is not None:
+        header += "\n" + "\n".join(profile_view.profile_goal_lines(info, tracked))
+        header += "\n\n" + profile_view.GOALS_EXPLAINED
+        if profile_view.untracked_count(info, tracked):
+            rows.append([profile_view.track_button()])
+    markup = InlineKeyboardMarkup(rows) if rows else None
+    await send_html(context.bot, chat.id, header, markup)
     for goal in accepted[:MAX_CARDS]:
         await send_html(context.bot, chat.id, *card(goal, today, LIST))
     if suggested:  # in one message; older accounts may hold more than MAX_PENDING

@@ -5,18 +5,29 @@ from __future__ import annotations
 
 import html
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.batching import Batcher
+from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
 from bot.handlers import basics
+from bot.handlers.settings_menu import show
+from bot.logic.callback_data import decode, encode
 from bot.logic.richtext import to_stored_html
 from bot.logic.streaks import current_streak, local_date
 from bot.logic.tags import tags_of_content
@@ -36,6 +47,7 @@ COMMANDS = [
 ]
 
 WRITE_DIALOG = "write"
+KEPT = "kept"  # buttons: save messages kept before this account logged in, or not
 ENTRY_SAVER = "entry_saver"
 # The streak shown after saving looks this far back (a longer streak shows as this).
 STREAK_WINDOW = timedelta(days=400)
@@ -298,35 +310,100 @@ async def done(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -
 
 
 async def save_pending(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    """After login: save what the user wrote while logged out."""
-    user = update.effective_user
-    if user is None or link.user_id is None:
+    """After login: save what the user wrote while logged out into this account; what
+    was kept for another account (or none) waits for the writer's choice."""
+    if link.user_id is None:
         return
+    saved, title = await _save_kept(context, link, owner=link.user_id)
+    if saved:
+        noun = "message" if saved == 1 else f"{saved} messages"
+        await context.bot.send_message(
+            link.chat_id,
+            f"I've saved the {noun} you wrote earlier to <b>{html.escape(title)}</b>.",
+        )
+    async with get_services(context).db.sessions.begin() as s:
+        others = await dialogs.count_pending(s, link.telegram_user_id)
+    if not others:
+        return
+    noun = "1 message" if others == 1 else f"{others} messages"
+    it = "it" if others == 1 else "them"
+    await context.bot.send_message(
+        link.chat_id,
+        f"You wrote {noun} here before logging in to this account. Save {it} to "
+        f"<b>{html.escape(title)}</b>, dated when you wrote {it}, or discard {it}?",
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        "💾 Save here", callback_data=encode(KEPT, link.user_id, "save")
+                    ),
+                    InlineKeyboardButton(
+                        "🗑 Discard", callback_data=encode(KEPT, link.user_id, "drop")
+                    ),
+                ]
+            ]
+        ),
+    )
+
+
+async def _save_kept(
+    context: ContextTypes.DEFAULT_TYPE, link: Link, *, owner: uuid.UUID | None
+) -> tuple[int, str]:
+    """Save kept messages (``owner``'s only, or all) as entries dated when they were
+    written; returns how many and the journal's title. Taken and saved in one
+    transaction: if saving fails, they stay kept."""
+    assert link.user_id is not None
     services = get_services(context)
-    # Taken and saved in one transaction: if saving fails, they stay kept.
     async with services.db.sessions.begin() as s:
         journal = await active_journal(s, link)
-        title = journal.title
-        pending = await dialogs.take_pending(s, user.id)
+        pending = await dialogs.take_pending(s, link.telegram_user_id, owner=owner)
         for item in pending:
             content = to_stored_html(item.content)
             if not content:
                 continue  # nothing visible was written
-            entry = await entries.add_entry(s, link.user_id, journal.id, content)
+            entry = await entries.add_entry(
+                s, link.user_id, journal.id, content, created_at=item.created_at
+            )
             if entry is not None and item.message_id is not None:
                 await entries.link_message(s, entry.id, link.chat_id, item.message_id)
-    if not pending:
+    return len(pending), journal.title
+
+
+@logged_in
+async def on_kept_choice(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+    """Save here / Discard for messages kept before this account logged in."""
+    query = update.callback_query
+    if query is None:
         return
-    noun = "message" if len(pending) == 1 else f"{len(pending)} messages"
-    await context.bot.send_message(
-        link.chat_id, f"I've saved the {noun} you wrote earlier to <b>{html.escape(title)}</b>."
-    )
+    data = decode(query.data)
+    if data is None or data.uuid != link.user_id or data.arg not in {"save", "drop"}:
+        await query.answer(EXPIRED)  # another account's question, or forged
+        return
+    if data.arg == "save":
+        saved, title = await _save_kept(context, link, owner=None)
+        text = (
+            f"💾 Saved {saved} message{'s' if saved != 1 else ''} to <b>{html.escape(title)}</b>, "
+            "dated when you wrote them."
+            if saved
+            else "There was nothing left to save."
+        )
+    else:
+        async with get_services(context).db.sessions.begin() as s:
+            dropped = len(await dialogs.take_pending(s, link.telegram_user_id))
+        text = (
+            f"🗑 Discarded {dropped} message{'s' if dropped != 1 else ''}."
+            if dropped
+            else "There was nothing left to discard."
+        )
+    await query.answer()
+    await show(context, query, text, None)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     basics.DEFAULT_TEXT[:] = [on_text]
     if save_pending not in LOGIN_HOOKS:
         LOGIN_HOOKS.append(save_pending)
+    app.add_handler(CallbackQueryHandler(on_kept_choice, pattern=rf"^{KEPT}:"))
     app.add_handler(CommandHandler("write", write))
     app.add_handler(CommandHandler("done", done))
     app.add_handler(

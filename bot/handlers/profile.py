@@ -35,13 +35,27 @@ from telegram.ext import (
 from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
+from bot.handlers import accounts as accounts_handler
+from bot.handlers.profile_goals import (
+    GOALS_EXPLAINED,
+    TERM_NAMES,
+    is_tracked,
+    profile_goal_lines,
+    track_button,
+    tracked_texts,
+    untracked_count,
+)
 from bot.handlers.settings_menu import reschedule_reminders, show
 from bot.logic.callback_data import decode, encode
-from bot.logic.schedule import timezone_from_location, validate_timezone
+from bot.logic.schedule import validate_timezone
 from bot.messaging import send_html
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
+from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
+from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
+from bot.zone_picker import prepare as prepare_zones
 from db import dialogs, profile
+from db import goals as goals_db
 from db.accounts import Link
 from db.errors import InvalidInput, clean_text
 from db.models import DialogState, UserInfo
@@ -52,6 +66,7 @@ from db.profile import (
     NAME_MAX_CHARS,
     GrowthTerm,
 )
+from db.vocab import GoalSource
 
 COMMANDS = [
     Command(
@@ -63,7 +78,6 @@ ACTION: Final = "u"
 DIALOG: Final = "profile"
 CANCEL_TEXT: Final = "✖ Cancel"
 TERMS: Final[dict[str, GrowthTerm]] = {"s": "shortTerm", "l": "longTerm"}
-TERM_NAMES: Final[dict[GrowthTerm, str]] = {"shortTerm": "short-term", "longTerm": "long-term"}
 # The markup counts too, so a text this long always fits one message when edited.
 EDITABLE_CHARS: Final = 4000
 # The removal list names goals by number; a shortened text is enough to tell them apart.
@@ -100,7 +114,9 @@ def local_now(tz: str, now: datetime | None = None) -> str:
 # --- rendering ----------------------------------------------------------------------
 
 
-def card(info: UserInfo, tz: str) -> tuple[str, InlineKeyboardMarkup]:
+def card(
+    info: UserInfo, tz: str, tracked: frozenset[str] = frozenset()
+) -> tuple[str, InlineKeyboardMarkup]:
     goals = profile.growth_goals(info)
     name = f"{info.first_name} {info.last_name}".strip()
     lines = [
@@ -110,30 +126,42 @@ def card(info: UserInfo, tz: str) -> tuple[str, InlineKeyboardMarkup]:
         f"<b>Bio:</b> {html.escape(info.bio) if info.bio else '<i>none yet</i>'}",
         f"<b>Time zone:</b> {html.escape(tz)} (it's {local_now(tz)} there now)",
     ]
-    for term in profile.GROWTH_TERMS:
-        lines += ["", f"<b>🎯 {TERM_NAMES[term].capitalize()} goals</b>"]
-        items = goals[term]
-        lines += [f"{i}. {html.escape(g)}" for i, g in enumerate(items, 1)] or ["<i>none yet</i>"]
+    lines += profile_goal_lines(info, tracked)
+    lines += ["", GOALS_EXPLAINED]
     rows = [
         [_button("✏️ Edit name", "name"), _button("📝 Edit bio", "bio")],
         [_button("🌍 Time zone", "tz")],
         [_button("➕ Add short-term goal", "add.s"), _button("➕ Add long-term goal", "add.l")],
     ]
     if goals["shortTerm"] or goals["longTerm"]:
-        rows.append([_button("➖ Remove a goal", "rm")])
+        row = [_button("➖ Remove a goal", "rm")]
+        if untracked_count(info, tracked):
+            row.append(track_button())
+        rows.append(row)
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def removal_list(info: UserInfo) -> tuple[str, InlineKeyboardMarkup]:
+def removal_list(
+    info: UserInfo, *, track: frozenset[str] | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Numbered buttons naming profile goals: to remove one, or with ``track`` (the
+    tracked texts) to track one that isn't yet."""
     goals = profile.growth_goals(info)
-    lines = ["<b>➖ Remove a goal</b>", "", "Tap the number of the goal to remove."]
+    title = "<b>⬆️ Track a goal</b>" if track is not None else "<b>➖ Remove a goal</b>"
+    verb = "track in /goals" if track is not None else "remove"
+    lines = [title, "", f"Tap the number of the goal to {verb}."]
     buttons: list[InlineKeyboardButton] = []
     number = 0
     for code, term in TERMS.items():
-        if not goals[term]:
+        shown = [
+            (index, goal)
+            for index, goal in enumerate(goals[term])
+            if track is None or not is_tracked(goal, track)
+        ]
+        if not shown:
             continue
         lines += ["", f"<b>{TERM_NAMES[term].capitalize()}</b>"]
-        for index, goal in enumerate(goals[term]):
+        for index, goal in shown:
             number += 1
             preview = (
                 goal
@@ -141,21 +169,17 @@ def removal_list(info: UserInfo) -> tuple[str, InlineKeyboardMarkup]:
                 else goal[: REMOVAL_PREVIEW_CHARS - 1] + "…"
             )
             lines.append(f"{number}. {html.escape(preview)}")
-            buttons.append(_button(str(number), f"rm.{code}.{index}.{fingerprint(goal)}"))
+            prefix = "tr" if track is not None else "rm"
+            buttons.append(_button(str(number), f"{prefix}.{code}.{index}.{fingerprint(goal)}"))
     if not buttons:
-        lines = ["<b>➖ Remove a goal</b>", "", "You have no growth goals to remove."]
+        lines = [title, "", f"You have no growth goals to {verb.split()[0]}."]
     rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
     rows.append([_button("« Back", "back")])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def zone_buttons(zones: list[str]) -> InlineKeyboardMarkup:
-    rows = []
-    for zone in zones:
-        arg = f"z.{zone}"
-        if len(_data("")) + len(arg) <= 64:
-            rows.append([_button(f"{zone} ({local_now(zone)})", arg)])
-    return InlineKeyboardMarkup(rows)
+def zone_data(zone: str) -> str:
+    return _data(f"z.{zone}")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -166,10 +190,11 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: 
     async with services.db.sessions.begin() as s:
         info = await profile.get_profile(s, user_id)
         tz = await profile.get_timezone(s, user_id)
+        tracked = await tracked_texts(s, user_id)
     if info is None:
         await context.bot.send_message(chat_id, NO_PROFILE)
         return
-    text, markup = card(info, tz)
+    text, markup = card(info, tz, tracked)
     await send_html(context.bot, chat_id, text, reply_markup=markup)
 
 
@@ -219,7 +244,12 @@ async def _dialog_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Li
 
 
 async def _set_zone(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, telegram_user_id: int, link: Link, zone: str
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    telegram_user_id: int,
+    link: Link,
+    zone: str,
+    place: str | None = None,
 ) -> None:
     """Save the zone (and reschedule reminders) in one transaction; confirm; show the card."""
     assert link.user_id is not None
@@ -236,8 +266,7 @@ async def _set_zone(
         return
     await context.bot.send_message(
         chat_id,
-        f"🌍 Time zone set to <b>{html.escape(zone)}</b>. It's {local_now(zone)} there now; "
-        "reminders and dates follow this zone.",
+        confirmation(zone, place) + " Reminders and dates follow this zone.",
         reply_markup=ReplyKeyboardRemove(),
     )
     await _send_card(context, chat_id, link.user_id)
@@ -268,6 +297,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
     async with services.db.sessions.begin() as s:
         info = await profile.get_profile(s, link.user_id)
         tz = await profile.get_timezone(s, link.user_id)
+        tracked = await tracked_texts(s, link.user_id)
         state = await dialogs.get_dialog(s, query.from_user.id)
     if info is None:
         await query.answer(NO_PROFILE, show_alert=True)
@@ -305,13 +335,13 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         await query.answer("Bio cleared")
         await _send_card(context, chat_id, link.user_id)
     elif arg == "tz":
+        prepare_zones()
         await _start(
             context,
             query,
             "timezone",
-            f"Your time zone is <b>{html.escape(tz)}</b>. Send the new one as a name like "
-            "Europe/Berlin or America/New_York, or share your location and I'll suggest one. "
-            "/cancel keeps it.",
+            f"Your time zone is <b>{html.escape(tz)}</b> (it's {local_now(tz)} there now). "
+            f"Send {ZONE_EXAMPLES}, or share your location. /cancel keeps it.",
             markup=LOCATION_KEYBOARD,
         )
     elif arg.startswith("z."):
@@ -344,9 +374,15 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         await query.answer()
         text, markup = removal_list(info)
         await _display(context, query, text, markup)
+    elif arg == "tr":
+        await query.answer()
+        text, markup = removal_list(info, track=tracked)
+        await _display(context, query, text, markup)
+    elif arg.startswith("tr."):
+        await _track(context, query, link, arg)
     elif arg == "back":
         await query.answer()
-        text, markup = card(info, tz)
+        text, markup = card(info, tz, tracked)
         await _display(context, query, text, markup)
     elif arg.startswith("rm."):
         await _remove(context, query, link, arg)
@@ -354,15 +390,63 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         await query.answer(EXPIRED)
 
 
+def _goal_ref(arg: str) -> tuple[GrowthTerm, int, str] | None:
+    """``rm.s.0.abcd1234`` / ``tr.…``: the term, index and fingerprint a button names."""
+    parts = arg.split(".")
+    if len(parts) != 4 or parts[1] not in TERMS or not parts[2].isdigit() or len(parts[2]) > 3:
+        return None
+    return TERMS[parts[1]], int(parts[2]), parts[3]
+
+
+async def _track(
+    context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, link: Link, arg: str
+) -> None:
+    """Make a profile goal a tracked goal (the profile keeps it: it is the direction)."""
+    assert link.user_id is not None
+    ref = _goal_ref(arg)
+    if ref is None:
+        await query.answer(EXPIRED)
+        return
+    term, index, mark = ref
+    services = get_services(context)
+    async with services.db.sessions.begin() as s:
+        info = await profile.lock_profile(s, link.user_id)  # one press at a time
+        items = profile.growth_goals(info)[term] if info is not None else []
+        text = items[index] if index < len(items) else None
+        outcome: str | None = None
+        if text is not None and fingerprint(text) == mark:
+            outcome = "already"
+            if not is_tracked(text, await tracked_texts(s, link.user_id)):
+                await goals_db.create_goal(s, link.user_id, text, source=GoalSource.USER_CREATED)
+                outcome = "new"
+        tz = await profile.get_timezone(s, link.user_id)
+        tracked = await tracked_texts(s, link.user_id)
+    if outcome is None or info is None:
+        await query.answer(EXPIRED)
+        return
+    if outcome == "already":
+        await query.answer("Already tracked in /goals.")
+    else:
+        await query.answer("Now tracked in /goals.")
+        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+        await context.bot.send_message(
+            chat_id,
+            f"⬆️ Now tracking your {TERM_NAMES[term]} goal “{html.escape(text or '')}”. "
+            "Open /goals to set a target date, and mark it ✅ when it's done.",
+        )
+    body, markup = card(info, tz, tracked)
+    await _display(context, query, body, markup)
+
+
 async def _remove(
     context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, link: Link, arg: str
 ) -> None:
     assert link.user_id is not None
-    parts = arg.split(".")
-    if len(parts) != 4 or parts[1] not in TERMS or not parts[2].isdigit() or len(parts[2]) > 3:
+    ref = _goal_ref(arg)
+    if ref is None:
         await query.answer(EXPIRED)
         return
-    term, index, mark = TERMS[parts[1]], int(parts[2]), parts[3]
+    term, index, mark = ref
     services = get_services(context)
     async with services.db.sessions.begin() as s:
         info = await profile.get_profile(s, link.user_id)
@@ -378,11 +462,12 @@ async def _remove(
             )
         info = await profile.get_profile(s, link.user_id)
         tz = await profile.get_timezone(s, link.user_id)
+        tracked = await tracked_texts(s, link.user_id)
     if removed is None or info is None:
         await query.answer(EXPIRED)
         return
     await query.answer(f"Removed: {removed[:150]}")
-    text, markup = card(info, tz)
+    text, markup = card(info, tz, tracked)
     await _display(context, query, text, markup)
 
 
@@ -481,16 +566,19 @@ async def profile_step(
                 "Cancelled. Your time zone is unchanged.", reply_markup=ReplyKeyboardRemove()
             )
             return
-        try:
-            zone = validate_timezone(text)
-        except ValueError as exc:
+        choices = await lookup(text)
+        if not choices:
             await message.reply_text(
-                f"{html.escape(str(exc))} Or share your location and I'll suggest one. "
-                "/cancel keeps your time zone.",
+                unknown(text) + " Or share your location. /cancel keeps your time zone.",
                 reply_markup=LOCATION_KEYBOARD,
             )
             return
-        await _set_zone(context, chat_id, user.id, link, zone)
+        if len(choices) > 1:
+            await message.reply_text(
+                ambiguous(text), reply_markup=choice_keyboard(choices, zone_data)
+            )
+            return
+        await _set_zone(context, chat_id, user.id, link, choices[0].zone, choices[0].place)
         return
 
     if state.step == "goal":
@@ -519,27 +607,34 @@ async def profile_step(
     await message.reply_text("That dialog has expired. Open /profile to try again.")
 
 
-@logged_in
-async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    """A shared location: suggest time zones to pick from (never applied without a tap)."""
-    message = update.effective_message
-    if message is None or message.location is None:
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared location: its time zone, set at once when the user was asked for one
+    (the time-zone dialog, or the last step of sign-up), otherwise offered with a button."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or message.location is None or user is None:
         return
-    try:
-        zones = timezone_from_location(message.location.latitude, message.location.longitude)
-    except ValueError as exc:
-        await message.reply_text(html.escape(str(exc)))
+    link = await load_link(update, context)
+    if link is None or not link.logged_in:
+        if not await accounts_handler.zone_from_location(update, context):
+            await ask_to_log_in(update, context, link)
         return
-    if not zones:
+    zone = await locate(message.location.latitude, message.location.longitude)
+    if zone is None:
         await message.reply_text(
-            "I couldn't tell a time zone from that location. Please type its name, like "
-            "Europe/Berlin."
+            "I couldn't tell a time zone from that location. Please type a city or country "
+            "instead, like Paris or UK.",
+            reply_markup=ReplyKeyboardRemove(),
         )
         return
+    async with get_services(context).db.sessions.begin() as s:
+        state = await dialogs.get_dialog(s, user.id)
+    if state is not None and state.name == DIALOG and state.step == "timezone":
+        await _set_zone(context, message.chat_id, user.id, link, zone, "your location")
+        return
     await message.reply_text(
-        "📍 From your location, your time zone is probably one of these (the local time is "
-        "in brackets). Tap yours, or type another name:",
-        reply_markup=zone_buttons(zones),
+        f"📍 That location is in <b>{html.escape(zone)}</b> (it's {local_now(zone)} there now). "
+        "Use it as your time zone?",
+        reply_markup=InlineKeyboardMarkup([[_button(f"Use {zone}", f"z.{zone}")]]),
     )
 
 

@@ -7,13 +7,10 @@ and returned are aware UTC datetimes. Only the standard library's ``zoneinfo`` i
 from __future__ import annotations
 
 import calendar
-import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from importlib import resources
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -178,120 +175,3 @@ def parse_time_of_day(text: str) -> time:
     if minute > 59:
         raise ValueError("The minutes must be between 00 and 59, e.g. 07:30.")
     return time(hour, minute)
-
-
-# ---------------------------------------------------------------------------
-# Time zone suggestions (hints for the user to confirm, never applied silently)
-
-# Common zones, most widely used first within each region.
-_COMMON_ZONES = (
-    "Pacific/Pago_Pago", "Pacific/Honolulu", "Pacific/Marquesas", "America/Anchorage",
-    "America/Los_Angeles", "America/Vancouver", "America/Tijuana", "America/Denver",
-    "America/Phoenix", "America/Edmonton", "America/Chicago", "America/Mexico_City",
-    "America/Winnipeg", "America/Guatemala", "America/New_York", "America/Toronto",
-    "America/Bogota", "America/Lima", "America/Havana", "America/Caracas", "America/Halifax",
-    "America/Santiago", "America/La_Paz", "America/Puerto_Rico", "America/St_Johns",
-    "America/Sao_Paulo", "America/Argentina/Buenos_Aires", "America/Montevideo",
-    "America/Noronha", "Atlantic/South_Georgia", "Atlantic/Azores", "Atlantic/Cape_Verde",
-    "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Africa/Abidjan", "UTC", "Europe/Berlin",
-    "Europe/Paris", "Europe/Madrid", "Europe/Rome", "Europe/Warsaw", "Europe/Amsterdam",
-    "Africa/Lagos", "Africa/Casablanca", "Europe/Kyiv", "Europe/Athens", "Europe/Helsinki",
-    "Europe/Bucharest", "Africa/Cairo", "Africa/Johannesburg", "Asia/Jerusalem",
-    "Europe/Istanbul", "Europe/Moscow", "Asia/Riyadh", "Africa/Nairobi", "Asia/Baghdad",
-    "Asia/Tehran", "Asia/Dubai", "Asia/Baku", "Europe/Samara", "Asia/Kabul", "Asia/Karachi",
-    "Asia/Tashkent", "Asia/Yekaterinburg", "Asia/Kolkata", "Asia/Colombo", "Asia/Kathmandu",
-    "Asia/Dhaka", "Asia/Almaty", "Asia/Yangon", "Asia/Bangkok", "Asia/Jakarta",
-    "Asia/Ho_Chi_Minh", "Asia/Novosibirsk", "Asia/Shanghai", "Asia/Singapore", "Asia/Hong_Kong",
-    "Asia/Manila", "Asia/Taipei", "Australia/Perth", "Australia/Eucla", "Asia/Tokyo",
-    "Asia/Seoul", "Asia/Jayapura", "Australia/Adelaide", "Australia/Darwin", "Australia/Sydney",
-    "Australia/Melbourne", "Australia/Brisbane", "Pacific/Guam", "Asia/Vladivostok",
-    "Australia/Lord_Howe", "Pacific/Noumea", "Pacific/Guadalcanal", "Pacific/Auckland",
-    "Pacific/Fiji", "Asia/Kamchatka", "Pacific/Chatham", "Pacific/Tongatapu", "Pacific/Apia",
-    "Pacific/Kiritimati",
-)  # fmt: skip
-_MAX_SUGGESTIONS = 8
-
-
-def _offsets_minutes(zone: str, year: int) -> tuple[int, int]:
-    """(standard, daylight) offsets in minutes, sampled in January and July."""
-    info = ZoneInfo(zone)
-    samples = []
-    for month in (1, 7):
-        offset = datetime(year, month, 15, 12, tzinfo=UTC).astimezone(info).utcoffset()
-        assert offset is not None
-        samples.append(int(offset.total_seconds()) // 60)
-    return min(samples), max(samples)
-
-
-def suggest_timezones(utc_offset_minutes: int, *, year: int | None = None) -> list[str]:
-    """Common zones that use ``utc_offset_minutes``, standard-time matches first.
-
-    Zones whose summer offset matches follow, so a user who reports their current
-    clock during DST still sees their zone. ``year`` selects which rules apply
-    (default: this year). Falls back to an ``Etc/GMT`` zone for whole hours.
-    """
-    year = year or datetime.now(UTC).year
-    standard: list[str] = []
-    daylight: list[str] = []
-    for zone in _COMMON_ZONES:
-        std, dst = _offsets_minutes(zone, year)
-        if std == utc_offset_minutes:
-            standard.append(zone)
-        elif dst == utc_offset_minutes:
-            daylight.append(zone)
-    found = (standard + daylight)[:_MAX_SUGGESTIONS]
-    if not found and utc_offset_minutes % 60 == 0 and -12 <= utc_offset_minutes // 60 <= 14:
-        hours = utc_offset_minutes // 60
-        # POSIX sign convention: Etc/GMT-3 is three hours *ahead* of UTC.
-        found = [f"Etc/GMT{-hours:+d}"]
-    return found
-
-
-@cache
-def _zone_coordinates() -> tuple[tuple[str, float, float], ...]:
-    """(zone, lat, lon) of each zone's principal city from tzdata's zone1970.tab."""
-    try:
-        table = resources.files("tzdata.zoneinfo").joinpath("zone1970.tab").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - tzdata is a dependency
-        return ()
-    rows = []
-    for line in table.splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        fields = line.split("\t")
-        coords = re.fullmatch(r"([+-]\d{4,6})([+-]\d{5,7})", fields[1])
-        if coords is not None:
-            rows.append((fields[2], _iso6709(coords[1], 2), _iso6709(coords[2], 3)))
-    return tuple(rows)
-
-
-def _iso6709(value: str, degree_digits: int) -> float:
-    """Convert ±DDMM[SS] / ±DDDMM[SS] to decimal degrees."""
-    digits = value[1:]
-    degrees = int(digits[:degree_digits])
-    minutes = int(digits[degree_digits : degree_digits + 2])
-    seconds = int(digits[degree_digits + 2 :] or 0)
-    result = degrees + minutes / 60 + seconds / 3600
-    return -result if value[0] == "-" else result
-
-
-def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742 * math.asin(math.sqrt(min(1.0, a)))
-
-
-def timezone_from_location(lat: float, lon: float, *, year: int | None = None) -> list[str]:
-    """A rough, SUGGESTION-ONLY list of zones for a shared location; ask the user to confirm.
-
-    The first entries are the zones whose reference city (tzdata's zone1970.tab) is
-    nearest; then come common zones for the offset the longitude implies (15° per
-    hour), which ignores political borders and can be off by an hour or more.
-    """
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValueError("Latitude must be within ±90 and longitude within ±180 degrees.")
-    by_distance = sorted(_zone_coordinates(), key=lambda z: _distance_km(lat, lon, z[1], z[2]))
-    nearest = [zone for zone, _, _ in by_distance[:3]]
-    by_offset = suggest_timezones(round(lon / 15) * 60, year=year)
-    return list(dict.fromkeys(nearest + by_offset))[:_MAX_SUGGESTIONS]
