@@ -27,6 +27,8 @@ from bot.handlers import (
     private_only,
     profile,
     progress,
+    reminder_buttons,
+    review,
     settings_menu,
     stats,
 )
@@ -53,6 +55,8 @@ FEATURES: list[Any] = [
     stats,
     goals,
     insights,
+    review,
+    reminder_buttons,
     basics,
 ]
 

@@ -37,12 +37,13 @@ from email.utils import format_datetime, parseaddr
 from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.config import Settings
 from bot.logic.prompts import pick_prompt
+from bot.reminder_jobs import reminder_keyboard, send_jobs
 from db.reminders import DueReminder, ReminderGoal, claim_due, disable_push, release
 
 logger = logging.getLogger(__name__)
@@ -263,6 +264,9 @@ class DispatchStats:
     emailed: int = 0
     email_failed: int = 0
     released: int = 0  # claimed but never tried (stop or outage): given back
+    skipped: int = 0  # not sent: the user already wrote that day
+    jobs: int = 0  # snoozes, nudges and weekly reviews claimed
+    jobs_sent: int = 0
 
 
 @dataclass
@@ -397,6 +401,14 @@ class ReminderDispatcher:
                 aborted = await self._deliver(batch, stats, moment)
                 if aborted:
                     break
+            if not self._stopping:
+                stats.jobs, stats.jobs_sent = await send_jobs(
+                    self.sessions,
+                    now or self._clock(),
+                    self.batch_size,
+                    self._paced_send,
+                    lambda: self._stopping,
+                )
         if stats.claimed:
             logger.info(
                 "reminders: %d claimed, %d sent, %d failed, %d blocked, %d emailed "
@@ -409,12 +421,22 @@ class ReminderDispatcher:
                 stats.email_failed,
                 stats.released,
             )
+        if stats.skipped or stats.jobs:
+            logger.info(
+                "reminders: %d skipped (already wrote); %d snoozes, nudges and reviews "
+                "claimed, %d sent",
+                stats.skipped,
+                stats.jobs,
+                stats.jobs_sent,
+            )
         return stats
 
     async def _deliver(
         self, reminders: Sequence[DueReminder], stats: DispatchStats, moment: datetime
     ) -> bool:
         """Send one claimed batch; True if the run should end (stop or outage)."""
+        stats.skipped += sum(r.wrote_today for r in reminders)
+        reminders = [r for r in reminders if not r.wrote_today]
         batch = _Batch({r.user_id: _Progress(r) for r in reminders}, stats)
         for reminder in reminders:
             prompt = reminder_prompt(reminder)
@@ -452,7 +474,9 @@ class ReminderDispatcher:
             if not self._may_start(batch):
                 return
             progress.started = True
-            outcome = await self._send_telegram(chat_id, batch.texts[reminder.user_id][1])
+            outcome = await self._send_telegram(
+                chat_id, batch.texts[reminder.user_id][1], reminder_keyboard(reminder.user_id)
+            )
             if outcome == "sent":
                 progress.delivered += 1
                 batch.stats.sent += 1
@@ -468,11 +492,31 @@ class ReminderDispatcher:
                         logger.warning("Telegram is unreachable; ending this reminder run")
                         batch.aborted = True
 
-    async def _send_telegram(self, chat_id: int, text: str) -> str:
-        """Send one reminder message: "sent", "blocked", "network" or "failed"."""
+    async def _paced_send(
+        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, photo: bytes | None
+    ) -> str:
+        await self.pacer.wait()
+        return await self._send_telegram(chat_id, text, markup, photo)
+
+    async def _send_telegram(
+        self,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        photo: bytes | None = None,
+    ) -> str:
+        """Send one message (a photo with ``text`` as its caption when ``photo`` is
+        given): "sent", "blocked", "network" or "failed"."""
         for attempt in range(RETRY_AFTER_ATTEMPTS + 1):
             try:
-                await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+                if photo is not None:
+                    await self.bot.send_photo(
+                        chat_id, photo, caption=text, parse_mode=ParseMode.HTML, reply_markup=markup
+                    )
+                else:
+                    await self.bot.send_message(
+                        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                    )
                 return "sent"
             except Forbidden as exc:
                 logger.info("chat %s blocked the bot (%s)", chat_id, exc.message)
