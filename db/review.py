@@ -52,7 +52,7 @@ _DAYS = text(
     f"sum({_WORDS}) FILTER (WHERE e.created_at >= (v.today - 8)::timestamp) AS words "
     f"FROM {_BATCH} JOIN journals j ON j.user_id = v.user_id "
     "JOIN entries e ON e.journal_id = j.id "
-    "WHERE e.created_at >= (v.today - :horizon)::timestamp "
+    "WHERE e.created_at >= (v.today - CAST(:horizon AS integer))::timestamp "
     "AND e.created_at < (v.today + 2)::timestamp "
     "GROUP BY 1, 2"
 ).bindparams(*_PARAMS)
@@ -148,7 +148,7 @@ async def written_days(
         f"SELECT DISTINCT v.user_id, {_LOCAL.format(col='e.created_at')} AS day "
         f"FROM {_BATCH} JOIN journals j ON j.user_id = v.user_id "
         "JOIN entries e ON e.journal_id = j.id "
-        "WHERE e.created_at >= (v.today - :back - 1)::timestamp "
+        "WHERE e.created_at >= (v.today - CAST(:back AS integer) - 1)::timestamp "
         "AND e.created_at < (v.today + 2)::timestamp"
     ).bindparams(*_PARAMS)
     found: dict[uuid.UUID, set[date]] = {}

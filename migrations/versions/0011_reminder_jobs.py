@@ -25,8 +25,13 @@ def upgrade() -> None:
         sa.Column("due_at", sa.DateTime(), nullable=False),
         sa.Column("chat_id", sa.BigInteger(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("user_id", "kind", name="reminder_jobs_pkey"),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("reminder_jobs_user_id_users_id_fk"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", "kind", name=op.f("reminder_jobs_pkey")),
     )
     op.create_index("idx_reminder_jobs_due_at", "reminder_jobs", ["due_at"])
 
