@@ -150,17 +150,14 @@ async def claim_jobs(session: AsyncSession, now: datetime, limit: int) -> list[D
             )
         ).all()
     )
-    themes: dict[uuid.UUID, Any] = dict(
-        (
-            await session.execute(
-                select(UserSettings.user_id, UserSettings.theme_preferences)
-                .where(UserSettings.user_id == _any(ids))
-                .order_by(
-                    UserSettings.user_id, UserSettings.created_at.desc(), UserSettings.id.desc()
-                )
-            )
-        ).tuples()
-    )  # the last row per user wins: the oldest, which both apps use
+    themes: dict[uuid.UUID, Any] = {}
+    # Newest first, so the oldest row (the one both apps use) is written last and wins.
+    for setting in await session.execute(
+        select(UserSettings.user_id, UserSettings.theme_preferences)
+        .where(UserSettings.user_id == _any(ids))
+        .order_by(UserSettings.created_at.desc(), UserSettings.id.desc())
+    ):
+        themes[setting.user_id] = setting.theme_preferences
     chats = await _linked_chats(session, ids)
     advance: list[tuple[uuid.UUID, str, datetime]] = []
     drop: list[tuple[uuid.UUID, str]] = []

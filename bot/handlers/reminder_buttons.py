@@ -10,12 +10,12 @@ import contextlib
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ContextTypes
 
 from bot.buttons import answer_expired, button_handler
 from bot.handlers import journal
-from bot.logic.callback_data import CallbackData
+from bot.logic.callback_data import CallbackData, encode
 from bot.reminder_jobs import SKIP_TODAY, SNOOZE, WRITE_NOW
 from bot.services import get_services
 from db import reminder_jobs
@@ -55,7 +55,12 @@ async def on_snooze(
     local = due.astimezone(ZoneInfo(link.timezone)).strftime("%H:%M")
     await query.answer(f"I'll remind you again at {local}.")
     await _drop_buttons(update)
-    await context.bot.send_message(chat.id, f"⏰ Okay, I'll remind you again at {local}.")
+    skip = InlineKeyboardButton("Skip today", callback_data=encode(SKIP_TODAY, link.user_id))
+    await context.bot.send_message(
+        chat.id,
+        f"⏰ Okay, I'll remind you again at {local}.",
+        reply_markup=InlineKeyboardMarkup([[skip]]),
+    )
 
 
 async def on_skip(
