@@ -107,12 +107,15 @@ async def send_jobs(
             break
         claimed += len(jobs)
         messages = await _messages(sessions, jobs)
-        for job, (text, markup, photo) in zip(jobs, messages, strict=True):
+        for job, (text, markup, review) in zip(jobs, messages, strict=True):
+            if stopping():
+                break
+            photo = None
+            if review is not None:  # drawn just before it is sent, not a batch ahead
+                text, photo = await review_message(review, job.theme)
             if not text:
                 continue
             for chat in job.chats:
-                if stopping():
-                    break
                 if await send(chat, text, markup, photo) == "sent":
                     delivered += 1
     return claimed, delivered
@@ -120,7 +123,7 @@ async def send_jobs(
 
 async def _messages(
     sessions: async_sessionmaker[AsyncSession], jobs: Sequence[DueJob]
-) -> list[tuple[str, InlineKeyboardMarkup | None, bytes | None]]:
+) -> list[tuple[str, InlineKeyboardMarkup | None, ReviewData | None]]:
     users = {
         kind: [
             ReviewUser(j.user_id, j.timezone, j.local_date, j.first_name)
@@ -138,12 +141,11 @@ async def _messages(
             )
         )
         written = await written_days(s, users["nudge"] + users["snooze"], 4)
-    out: list[tuple[str, InlineKeyboardMarkup | None, bytes | None]] = []
+    out: list[tuple[str, InlineKeyboardMarkup | None, ReviewData | None]] = []
     for job in jobs:
         days = written.get(job.user_id, set())
         if job.kind == "review":
-            text, png = await review_message(reviews[job.user_id], job.theme)
-            out.append((text, review_keyboard(job.user_id), png))
+            out.append(("", review_keyboard(job.user_id), reviews[job.user_id]))
         elif job.kind == "nudge":
             ok = needs_nudge(days, job.local_date)
             out.append(
