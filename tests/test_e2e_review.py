@@ -313,3 +313,10 @@ async def test_review_on_demand_counts_this_weeks_writing(bot: BotHarness) -> No
     await write_at(bot.db, user_id, now - timedelta(days=9), words=50)
     review = await bot.say(TG + 14, "/review", contains="Your week")
     assert "2 entries, 8 words · 🔥 streak 2 days" in review.plain_text
+
+
+async def test_review_is_in_help_and_the_command_menu(bot: BotHarness) -> None:
+    await login_as(bot.db, TG + 15)
+    shown = await bot.say(TG + 15, "/help", contains="/review")
+    assert "Your week" in shown.plain_text
+    assert "review" in [c.name for c in bot.app.bot_data["commands"]]

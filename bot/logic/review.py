@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final
@@ -24,8 +25,9 @@ DEFAULT_REVIEW_WEEKDAY: Final = 6  # Sunday
 DEFAULT_REVIEW_HOUR: Final = 18
 NUDGE_TIME: Final = time(21, 0)  # the evening streak nudge, local time
 NUDGE_MIN_STREAK: Final = 3
-# A Telegram photo caption holds 1024 characters: the review is bounded well below it.
 MAX_GOALS_SHOWN: Final = 3
+CAPTION_LIMIT: Final = 1024
+_TAG: Final = re.compile(r"<[^>]*>")
 GOAL_CHARS: Final = 60
 _MONTHS: Final = (
     "Jan",
@@ -105,13 +107,13 @@ def _metric_line(name: str, now: float | None, before: float | None) -> str:
     return f"{name.capitalize()}: {shown} {mark} <i>(last week {was})</i>".replace("  ", " ")
 
 
-def _goal_lines(goals: tuple[ReviewGoal, ...], count: int, verb: str) -> list[str]:
+def _goal_lines(goals: tuple[ReviewGoal, ...], count: int, verb: str, shown: int) -> list[str]:
     lines = []
-    for goal in goals[:MAX_GOALS_SHOWN]:
+    for goal in goals[:shown]:
         when = f" <i>({verb} {_day(goal.day)})</i>" if goal.day else ""
         lines.append(f"• {html.escape(_shorten(goal.content), quote=False)}{when}")
-    if count > min(len(goals), MAX_GOALS_SHOWN):
-        lines.append(f"…and {count - min(len(goals), MAX_GOALS_SHOWN)} more")
+    if count > min(len(goals), shown):
+        lines.append(f"…and {count - min(len(goals), shown)} more")
     return lines
 
 
@@ -120,8 +122,22 @@ def week_prompt(data: ReviewData) -> str:
     return pick_prompt(data.prompt_key + ":week", data.today)
 
 
+def visible_length(html_text: str) -> int:
+    """Characters Telegram counts: the text without tags, entities decoded."""
+    return len(html.unescape(_TAG.sub("", html_text)))
+
+
 def render_review(data: ReviewData) -> str:
-    """The review as HTML, short enough for a photo caption (1024 characters)."""
+    """The review as HTML whose text fits a photo caption (1024 characters): goal lists
+    shrink until it does."""
+    for shown in range(MAX_GOALS_SHOWN, -1, -1):
+        text = _render(data, shown)
+        if visible_length(text) <= CAPTION_LIMIT:
+            break
+    return text
+
+
+def _render(data: ReviewData, shown: int) -> str:
     name = f", {html.escape(data.first_name.strip()[:40])}" if data.first_name else ""
     entries = "entry" if data.entries == 1 else "entries"
     days = "day" if data.streak == 1 else "days"
@@ -134,10 +150,10 @@ def render_review(data: ReviewData) -> str:
         lines += ["", "<b>Check-in averages</b>", *metric_lines]
     if data.completed_count:
         lines += ["", "<b>Goals completed</b> 🎉"]
-        lines += _goal_lines(data.completed, data.completed_count, "on")
+        lines += _goal_lines(data.completed, data.completed_count, "on", shown)
     if data.due_soon_count:
         lines += ["", "<b>Due in the next 7 days</b>"]
-        lines += _goal_lines(data.due_soon, data.due_soon_count, "by")
+        lines += _goal_lines(data.due_soon, data.due_soon_count, "by", shown)
     lines += ["", "<b>For the week ahead</b>", f"<i>{html.escape(week_prompt(data))}</i>"]
     return "\n".join(lines)
 
