@@ -24,7 +24,7 @@ from bot.logic.charts import theme_from_preferences
 from bot.logic.prompts import pick_prompt
 from bot.logic.review import ReviewData, needs_nudge, render_chart, render_review
 from db.reminder_jobs import DueJob, claim_jobs
-from db.review import ReviewUser, review_data, written_days
+from db.review import STREAK_HORIZON_DAYS, ReviewUser, review_data, written_days
 
 WRITE_NOW = "rw"
 SNOOZE = "rs"
@@ -140,7 +140,8 @@ async def _messages(
                 strict=True,
             )
         )
-        written = await written_days(s, users["nudge"] + users["snooze"], 4)
+        written = await written_days(s, users["snooze"], 0)
+        written.update(await written_days(s, users["nudge"], STREAK_HORIZON_DAYS))
     out: list[tuple[str, InlineKeyboardMarkup | None, ReviewData | None]] = []
     for job in jobs:
         days = written.get(job.user_id, set())

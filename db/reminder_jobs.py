@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ARRAY, DateTime, String, Uuid, bindparam, delete, select, text
+from sqlalchemy import ARRAY, DateTime, String, Uuid, bindparam, case, delete, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,16 +36,27 @@ def _aware(moment: datetime) -> datetime:
 
 
 async def _put(
-    session: AsyncSession, user_id: uuid.UUID, kind: str, due: datetime, chat_id: int | None
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    kind: str,
+    due: datetime,
+    chat_id: int | None,
+    *,
+    keep_due_at: datetime | None = None,
 ) -> None:
-    values = {
-        "due_at": naive_utc(due),
-        "chat_id": chat_id,
-        "updated_at": naive_utc(datetime.now(UTC)),
-    }
+    """Insert or move the row; with ``keep_due_at``, a row already due by then stays
+    due (a settings change while the dispatcher is busy never swallows it)."""
+    stamp = naive_utc(datetime.now(UTC))
+    values: dict[str, Any] = {"due_at": naive_utc(due), "chat_id": chat_id, "updated_at": stamp}
     upsert = insert(ReminderJob).values(user_id=user_id, kind=kind, **values)
+    changes = dict(values)
+    if keep_due_at is not None:
+        changes["due_at"] = case(
+            (ReminderJob.due_at <= naive_utc(keep_due_at), ReminderJob.due_at),
+            else_=upsert.excluded.due_at,
+        )
     await session.execute(
-        upsert.on_conflict_do_update(index_elements=["user_id", "kind"], set_=values)
+        upsert.on_conflict_do_update(index_elements=["user_id", "kind"], set_=changes)
     )
 
 
@@ -86,11 +97,11 @@ async def reschedule_jobs(
     """Keep the review and nudge rows in step with ``ReminderPreferences``."""
     if preferences.weekly_review:
         due = next_review_at(preferences.review_weekday, preferences.review_hour, tz, now)
-        await _put(session, user_id, "review", due, None)
+        await _put(session, user_id, "review", due, None, keep_due_at=now)
     else:
         await _drop(session, user_id, "review")
     if preferences.streak_nudge:
-        await _put(session, user_id, "nudge", next_nudge_at(tz, now), None)
+        await _put(session, user_id, "nudge", next_nudge_at(tz, now), None, keep_due_at=now)
     else:
         await _drop(session, user_id, "nudge")
 
