@@ -2,9 +2,9 @@
 
 A review covers the seven local days ending on the day it is made ("this week") and
 compares them with the seven before ("last week"). Everything comes in a ``ReviewData``
-built by ``db.review``; nothing here imports telegram or the database. The chart uses
-matplotlib's object API with the Agg canvas, like ``bot.logic.charts``, so it can be
-rendered in a worker thread (``asyncio.to_thread``).
+built by ``db.review``; nothing here imports telegram or the database. The chart is
+drawn with Pillow on an image of its own (no shared state), so like ``bot.logic.charts``
+it is rendered in a worker thread (``asyncio.to_thread``).
 """
 
 from __future__ import annotations
@@ -159,28 +159,39 @@ def _render(data: ReviewData, shown: int) -> str:
 
 
 def render_chart(data: ReviewData, theme: Theme) -> bytes:
-    """A small bar chart of the words written each day of the week (PNG)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    """A small bar chart of the words written each day of the week (PNG).
 
-    dark = theme.dark
-    background, ink = ("#17212b", "#e6edf3") if dark else ("#ffffff", "#1f2328")
-    # Fixed margins instead of a layout engine: a layout pass costs more than the drawing.
-    fig = Figure(figsize=(6, 2.4), dpi=100, facecolor=background)
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.86, bottom=0.14)
-    canvas = FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    ax.set_facecolor(background)
-    days = week_days(data.today)
-    labels = [WEEKDAYS[d.weekday()][:2] for d in days]
-    ax.bar(range(7), data.words_by_day, color=metric_color("learning", theme))
-    ax.set_xticks(range(7), labels, color=ink)
-    ax.tick_params(colors=ink)
-    ax.set_title("Words written this week", color=ink, fontsize=11, parse_math=False)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    Drawn with Pillow rather than matplotlib: seven bars and their labels need no layout
+    engine, and at a matplotlib chart's cost reviews would go out slower than Telegram
+    lets the bot send (bench/RESULTS.md, weekly review generation)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height, scale = 600, 240, {"small": 12, "medium": 14, "large": 16}
+    size = scale.get(theme.font_size, 14)
+    background, ink, muted = (
+        ("#17212b", "#e6edf3", "#a9b4bf") if theme.dark else ("#ffffff", "#1f2328", "#57606a")
+    )
+    image = Image.new("RGB", (width, height), background)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=size)
+    title = ImageFont.load_default(size=size + 2)
+    draw.text((width // 2, 8), "Words written this week", fill=ink, font=title, anchor="mt")
+    top, bottom, left, right = 40, height - 30, 20, width - 20
+    peak = max(data.words_by_day) or 1
+    slot = (right - left) / 7
+    colour = metric_color("learning", theme)
+    for n, (day, words) in enumerate(zip(week_days(data.today), data.words_by_day, strict=True)):
+        x0 = left + n * slot + slot * 0.18
+        x1 = left + (n + 1) * slot - slot * 0.18
+        y0 = bottom - (bottom - top - size - 4) * words / peak
+        if words:
+            draw.rectangle((x0, y0, x1, bottom), fill=colour)
+            draw.text(((x0 + x1) / 2, y0 - 3), str(words), fill=muted, font=font, anchor="mb")
+        label = WEEKDAYS[day.weekday()][:2]
+        draw.text(((x0 + x1) / 2, bottom + 6), label, fill=ink, font=font, anchor="mt")
+    draw.line((left, bottom, right, bottom), fill=muted, width=1)
     buf = io.BytesIO()
-    canvas.print_png(buf)  # type: ignore[no-untyped-call]  # matplotlib leaves it unannotated
+    image.save(buf, format="PNG", optimize=False)
     return buf.getvalue()
 
 
