@@ -28,6 +28,8 @@ from bot.handlers import (
     private_only,
     profile,
     progress,
+    reminder_buttons,
+    review,
     settings_menu,
     stats,
     tags,
@@ -56,6 +58,8 @@ FEATURES: list[Any] = [
     stats,
     goals,
     insights,
+    review,
+    reminder_buttons,
     basics,
 ]
 

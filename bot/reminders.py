@@ -37,13 +37,18 @@ from email.utils import format_datetime, parseaddr
 from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.config import Settings
 from bot.logic.prompts import pick_prompt
+from bot.mail import smtp_failure, smtp_transport, warn_insecure_smtp
+from bot.reminder_jobs import reminder_keyboard, send_jobs
 from db.reminders import DueReminder, ReminderGoal, claim_due, disable_push, release
+
+# smtp_* and warn_insecure_smtp are re-exported: callers and tests import them from here.
+__all__ = ["ReminderDispatcher", "smtp_failure", "smtp_transport", "warn_insecure_smtp"]
 
 logger = logging.getLogger(__name__)
 
@@ -263,6 +268,9 @@ class DispatchStats:
     emailed: int = 0
     email_failed: int = 0
     released: int = 0  # claimed but never tried (stop or outage): given back
+    skipped: int = 0  # not sent: the user already wrote that day
+    jobs: int = 0  # snoozes, nudges and weekly reviews claimed
+    jobs_sent: int = 0
 
 
 @dataclass
@@ -397,6 +405,14 @@ class ReminderDispatcher:
                 aborted = await self._deliver(batch, stats, moment)
                 if aborted:
                     break
+            if not self._stopping:
+                stats.jobs, stats.jobs_sent = await send_jobs(
+                    self.sessions,
+                    now or self._clock(),
+                    self.batch_size,
+                    self._paced_send,
+                    lambda: self._stopping,
+                )
         if stats.claimed:
             logger.info(
                 "reminders: %d claimed, %d sent, %d failed, %d blocked, %d emailed "
@@ -409,12 +425,22 @@ class ReminderDispatcher:
                 stats.email_failed,
                 stats.released,
             )
+        if stats.skipped or stats.jobs:
+            logger.info(
+                "reminders: %d skipped (already wrote); %d snoozes, nudges and reviews "
+                "claimed, %d sent",
+                stats.skipped,
+                stats.jobs,
+                stats.jobs_sent,
+            )
         return stats
 
     async def _deliver(
         self, reminders: Sequence[DueReminder], stats: DispatchStats, moment: datetime
     ) -> bool:
         """Send one claimed batch; True if the run should end (stop or outage)."""
+        stats.skipped += sum(r.wrote_today for r in reminders)
+        reminders = [r for r in reminders if not r.wrote_today]
         batch = _Batch({r.user_id: _Progress(r) for r in reminders}, stats)
         for reminder in reminders:
             prompt = reminder_prompt(reminder)
@@ -452,7 +478,9 @@ class ReminderDispatcher:
             if not self._may_start(batch):
                 return
             progress.started = True
-            outcome = await self._send_telegram(chat_id, batch.texts[reminder.user_id][1])
+            outcome = await self._send_telegram(
+                chat_id, batch.texts[reminder.user_id][1], reminder_keyboard(reminder.user_id)
+            )
             if outcome == "sent":
                 progress.delivered += 1
                 batch.stats.sent += 1
@@ -468,11 +496,31 @@ class ReminderDispatcher:
                         logger.warning("Telegram is unreachable; ending this reminder run")
                         batch.aborted = True
 
-    async def _send_telegram(self, chat_id: int, text: str) -> str:
-        """Send one reminder message: "sent", "blocked", "network" or "failed"."""
+    async def _paced_send(
+        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, photo: bytes | None
+    ) -> str:
+        await self.pacer.wait()
+        return await self._send_telegram(chat_id, text, markup, photo)
+
+    async def _send_telegram(
+        self,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        photo: bytes | None = None,
+    ) -> str:
+        """Send one message (a photo with ``text`` as its caption when ``photo`` is
+        given): "sent", "blocked", "network" or "failed"."""
         for attempt in range(RETRY_AFTER_ATTEMPTS + 1):
             try:
-                await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+                if photo is not None:
+                    await self.bot.send_photo(
+                        chat_id, photo, caption=text, parse_mode=ParseMode.HTML, reply_markup=markup
+                    )
+                else:
+                    await self.bot.send_message(
+                        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                    )
                 return "sent"
             except Forbidden as exc:
                 logger.info("chat %s blocked the bot (%s)", chat_id, exc.message)
@@ -554,44 +602,6 @@ class ReminderDispatcher:
                     batch.stats.released += await release(s, untried)
             except Exception:
                 logger.exception("could not give back %d untried reminders", len(untried))
-
-
-def smtp_transport(settings: Settings) -> dict[str, Any]:
-    """aiosmtplib's TLS arguments: implicit TLS, required STARTTLS, or (only when allowed)
-    STARTTLS if the server offers it and plaintext otherwise."""
-    implicit = settings.smtp_implicit_tls
-    if implicit is None:
-        implicit = settings.smtp_port == 465
-    transport: dict[str, Any] = {"use_tls": implicit}
-    if not implicit:
-        # None is aiosmtplib's "upgrade when offered"; True fails when it is not.
-        transport["start_tls"] = None if settings.smtp_allow_insecure else True
-    if settings.smtp_ca_file is not None:
-        transport["cert_bundle"] = str(settings.smtp_ca_file)
-    return transport
-
-
-def smtp_failure(exc: BaseException) -> str:
-    """What to log about a failed send: the kind and SMTP code, never the server's text,
-    which often quotes the recipient's address."""
-    # SMTPRecipientsRefused keeps one error, with its code, per refused recipient.
-    errors = [exc, *getattr(exc, "recipients", [])]
-    codes = sorted({c for e in errors if isinstance(c := getattr(e, "code", None), int)})
-    return type(exc).__name__ + "".join(f" (SMTP {c})" for c in codes)
-
-
-def warn_insecure_smtp(settings: Settings) -> bool:
-    """Log a warning at start when mail may go out unencrypted; True if it may."""
-    if not settings.smtp_host or not settings.smtp_allow_insecure:
-        return False
-    if smtp_transport(settings)["use_tls"]:
-        return False
-    logger.warning(
-        "SMTP_ALLOW_INSECURE=true: if %s offers no STARTTLS, reminder emails and the SMTP "
-        "password are sent unencrypted",
-        settings.smtp_host,
-    )
-    return True
 
 
 def _retry_after_seconds(exc: RetryAfter) -> float:

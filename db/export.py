@@ -21,6 +21,7 @@ from db.models import (
     LoginAttempt,
     Metric,
     PendingMessage,
+    ReminderJob,
     ReminderSchedule,
     Session,
     TelegramAccount,
@@ -230,6 +231,7 @@ async def delete_user_data(session: AsyncSession, user_id: uuid.UUID) -> None:
     await session.execute(delete(Journal).where(Journal.user_id == user_id))
     await session.execute(delete(Metric).where(Metric.user_id == user_id))
     await session.execute(delete(ReminderSchedule).where(ReminderSchedule.user_id == user_id))
+    await session.execute(delete(ReminderJob).where(ReminderJob.user_id == user_id))
     await session.execute(delete(UserSettings).where(UserSettings.user_id == user_id))
     await session.execute(delete(UserInfo).where(UserInfo.user_id == user_id))
     await session.execute(delete(Session).where(Session.user_id == user_id))

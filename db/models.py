@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     PrimaryKeyConstraint,
+    String,
     Text,
     func,
     text,
@@ -383,6 +384,24 @@ class ReminderSchedule(Base):
     )
     next_at: Mapped[datetime] = mapped_column(DateTime(timezone=False), nullable=False)
     last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    updated_at: Mapped[datetime] = _updated_at()
+
+
+class ReminderJob(Base):
+    """One-off and extra reminders, one row per user and kind, claimed with FOR UPDATE
+    SKIP LOCKED like reminder_schedules: "snooze" (a daily reminder put off, sent to
+    ``chat_id``), "review" (the weekly review), "nudge" (the evening streak nudge) and
+    "skip" (no more reminders until ``due_at``, the end of the user's day)."""
+
+    __tablename__ = "reminder_jobs"
+    __table_args__ = (Index("idx_reminder_jobs_due_at", "due_at"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=False), nullable=False)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = _updated_at()
 
 

@@ -43,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.logic.review import DEFAULT_REVIEW_HOUR, DEFAULT_REVIEW_WEEKDAY
 from bot.logic.schedule import Frequency, ReminderRule, catch_up, next_reminder
 from db.errors import naive_utc
 from db.models import (
@@ -56,6 +57,8 @@ from db.models import (
     UserSettings,
 )
 from db.profile import usable_timezone
+from db.reminder_jobs import reschedule_jobs
+from db.review import ReviewUser, written_days
 from db.settings import update_setting, validate_setting
 from db.vocab import VocabularyError
 
@@ -75,6 +78,11 @@ class ReminderPreferences:
     push: bool
     email: bool
     rule: ReminderRule
+    skip_if_written: bool = True
+    streak_nudge: bool = False
+    weekly_review: bool = False
+    review_weekday: int = DEFAULT_REVIEW_WEEKDAY
+    review_hour: int = DEFAULT_REVIEW_HOUR
 
     @property
     def wanted(self) -> bool:
@@ -103,6 +111,9 @@ def reminder_preferences(document: object) -> ReminderPreferences:
     weekday = _stored(doc, "reminderWeekday", DEFAULT_REMINDER_WEEKDAY)
     day_of_month = _stored(doc, "reminderDayOfMonth", DEFAULT_REMINDER_DAY_OF_MONTH)
     assert isinstance(weekday, int) and isinstance(day_of_month, int)
+    review_weekday = _stored(doc, "reviewWeekday", DEFAULT_REVIEW_WEEKDAY)
+    review_hour = _stored(doc, "reviewHour", DEFAULT_REVIEW_HOUR)
+    assert isinstance(review_weekday, int) and isinstance(review_hour, int)
     return ReminderPreferences(
         push=_stored(doc, "pushNotifications", defaults["pushNotifications"]) is True,
         email=_stored(doc, "emailNotifications", defaults["emailNotifications"]) is True,
@@ -112,6 +123,11 @@ def reminder_preferences(document: object) -> ReminderPreferences:
             weekday=weekday,
             day_of_month=day_of_month,
         ),
+        skip_if_written=_stored(doc, "skipIfWritten", True) is True,
+        streak_nudge=_stored(doc, "streakNudge", False) is True,
+        weekly_review=_stored(doc, "weeklyReview", False) is True,
+        review_weekday=review_weekday,
+        review_hour=review_hour,
     )
 
 
@@ -197,6 +213,8 @@ async def reschedule(
         )
     ).first()
     preferences = reminder_preferences(row[0] if row is not None else None)
+    if row is not None:
+        await reschedule_jobs(session, user_id, preferences, usable_timezone(row[1]), moment)
     if row is None or not preferences.wanted:
         await session.execute(delete(ReminderSchedule).where(ReminderSchedule.user_id == user_id))
         return
@@ -252,6 +270,8 @@ class DueReminder:
     open_goals: tuple[ReminderGoal, ...]  # oldest first, at most MAX_OPEN_GOALS
     open_goal_count: int  # all open goals, shown or not
     overdue_goals: tuple[ReminderGoal, ...]  # accepted, target date before local_date
+    # The user already wrote today and asked not to be reminded then: nothing is sent.
+    wrote_today: bool = False
 
     @property
     def prompt_key(self) -> str:
@@ -333,6 +353,12 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Du
     chats = await _linked_chats(session, [row.user_id for row, p, *_ in plans if p.push])
     open_goals, open_counts = await _open_goals(session, list(local_dates))
     overdue = await _overdue_goals(session, local_dates)
+    careful = [
+        ReviewUser(row.user_id, zone, local_dates[row.user_id], None)
+        for row, p, zone, _ in plans
+        if p.skip_if_written
+    ]
+    wrote = await written_days(session, careful, 0)
     due: list[DueReminder] = []
     for row, preferences, zone, next_due in plans:
         user = users[row.user_id]
@@ -350,6 +376,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Du
                 open_goals=tuple(open_goals.get(row.user_id, ())),
                 open_goal_count=open_counts.get(row.user_id, 0),
                 overdue_goals=tuple(overdue.get(row.user_id, ())),
+                wrote_today=local_dates[row.user_id] in wrote.get(row.user_id, ()),
             )
         )
     return due

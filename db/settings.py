@@ -104,6 +104,14 @@ _VALIDATORS: Final[dict[SettingsDocument, dict[str, Callable[[object], object]]]
         "reminderTime": _time_of_day,
         "reminderWeekday": _whole_number("reminderWeekday", 0, 6),  # 0 = Monday
         "reminderDayOfMonth": _whole_number("reminderDayOfMonth", 1, 31),
+        # No daily reminder on a day the user already wrote (absent: on).
+        "skipIfWritten": _boolean("skipIfWritten"),
+        # A 21:00 nudge when a streak of 3+ days would break tonight (absent: off).
+        "streakNudge": _boolean("streakNudge"),
+        # The weekly review: on or off (absent: off), its weekday and hour (local).
+        "weeklyReview": _boolean("weeklyReview"),
+        "reviewWeekday": _whole_number("reviewWeekday", 0, 6),  # 0 = Monday
+        "reviewHour": _whole_number("reviewHour", 0, 23),
     },
     "theme_preferences": {
         "darkMode": _boolean("darkMode"),

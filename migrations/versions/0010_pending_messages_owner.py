@@ -5,7 +5,7 @@
   user saves the message; logging in to any other asks first.
 
 Revision ID: 0010
-Revises: 0012
+Revises: 0009
 Create Date: 2026-11-30 05:45:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0012"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

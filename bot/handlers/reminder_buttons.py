@@ -1,0 +1,83 @@
+"""The buttons under a reminder: ✍️ Write now (starts /write), ⏰ In 1 hour (a snooze kept
+in the database, so it survives a restart and goes out once), and Skip today.
+
+Each button names the user it was sent to and only that user's press counts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, ContextTypes
+
+from bot.buttons import answer_expired, button_handler
+from bot.handlers import journal
+from bot.logic.callback_data import CallbackData, encode
+from bot.reminder_jobs import SKIP_TODAY, SNOOZE, WRITE_NOW
+from bot.services import get_services
+from db import reminder_jobs
+from db.accounts import Link
+
+
+def _mine(link: Link, data: CallbackData) -> bool:
+    return link.user_id is not None and data.uuid == link.user_id
+
+
+async def _drop_buttons(update: Update) -> None:
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        with contextlib.suppress(Exception):
+            await query.edit_message_reply_markup(None)
+
+
+async def on_write_now(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    if not _mine(link, data) or update.callback_query is None:
+        await answer_expired(update)
+        return
+    await update.callback_query.answer()
+    await journal.write(update, context)
+
+
+async def on_snooze(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    if not _mine(link, data) or query is None or chat is None or link.user_id is None:
+        await answer_expired(update)
+        return
+    async with get_services(context).db.sessions.begin() as s:
+        due = await reminder_jobs.snooze(s, link.user_id, chat.id, datetime.now(UTC))
+    local = due.astimezone(ZoneInfo(link.timezone)).strftime("%H:%M")
+    await query.answer(f"I'll remind you again at {local}.")
+    await _drop_buttons(update)
+    skip = InlineKeyboardButton("Skip today", callback_data=encode(SKIP_TODAY, link.user_id))
+    await context.bot.send_message(
+        chat.id,
+        f"⏰ Okay, I'll remind you again at {local}.",
+        reply_markup=InlineKeyboardMarkup([[skip]]),
+    )
+
+
+async def on_skip(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    if not _mine(link, data) or query is None or chat is None or link.user_id is None:
+        await answer_expired(update)
+        return
+    async with get_services(context).db.sessions.begin() as s:
+        await reminder_jobs.skip_today(s, link.user_id, link.timezone, datetime.now(UTC))
+    await query.answer("Skipped for today.")
+    await _drop_buttons(update)
+    await context.bot.send_message(chat.id, "Okay, no more reminders today. See you tomorrow 🌱")
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(
+        button_handler({WRITE_NOW: on_write_now, SNOOZE: on_snooze, SKIP_TODAY: on_skip})
+    )

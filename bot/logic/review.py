@@ -1,0 +1,211 @@
+"""The weekly review (pure): what it says, its small chart, and when it is due.
+
+A review covers the seven local days ending on the day it is made ("this week") and
+compares them with the seven before ("last week"). Everything comes in a ``ReviewData``
+built by ``db.review``; nothing here imports telegram or the database. The chart is
+drawn with Pillow on an image of its own (no shared state), so like ``bot.logic.charts``
+it is rendered in a worker thread (``asyncio.to_thread``).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Final
+
+from bot.logic.charts import Theme, metric_color
+from bot.logic.prompts import pick_prompt
+from bot.logic.schedule import ReminderRule, next_reminder
+
+WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DEFAULT_REVIEW_WEEKDAY: Final = 6  # Sunday
+DEFAULT_REVIEW_HOUR: Final = 18
+NUDGE_TIME: Final = time(21, 0)  # the evening streak nudge, local time
+NUDGE_MIN_STREAK: Final = 3
+MAX_GOALS_SHOWN: Final = 3
+CAPTION_LIMIT: Final = 1024
+_TAG: Final = re.compile(r"<[^>]*>")
+GOAL_CHARS: Final = 60
+_MONTHS: Final = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+_STEADY: Final = 0.25  # a change of the average smaller than this shows as "→"
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewGoal:
+    content: str
+    day: date | None  # completed on (local) or due on
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewData:
+    today: date  # the review's last day, in the user's time zone
+    first_name: str | None
+    words_by_day: tuple[int, ...]  # seven days, oldest first, ending today
+    entries: int
+    streak: int
+    # metric -> (average this week or None, average last week or None)
+    metrics: dict[str, tuple[float | None, float | None]]
+    completed: tuple[ReviewGoal, ...]
+    completed_count: int
+    due_soon: tuple[ReviewGoal, ...]
+    due_soon_count: int
+    prompt_key: str
+
+    @property
+    def words(self) -> int:
+        return sum(self.words_by_day)
+
+    @property
+    def first_day(self) -> date:
+        return self.today - timedelta(days=6)
+
+
+def week_days(today: date) -> list[date]:
+    """The seven days a review made on ``today`` covers, oldest first."""
+    return [today - timedelta(days=6 - n) for n in range(7)]
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {_MONTHS[day.month - 1]}"
+
+
+def _shorten(text: str, limit: int = GOAL_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def arrow(now: float | None, before: float | None) -> str:
+    if now is None or before is None:
+        return ""
+    if now - before >= _STEADY:
+        return "↑"
+    if before - now >= _STEADY:
+        return "↓"
+    return "→"
+
+
+def _metric_line(name: str, now: float | None, before: float | None) -> str:
+    shown = f"{now:.1f}" if now is not None else "–"
+    was = f"{before:.1f}" if before is not None else "–"
+    mark = arrow(now, before)
+    return f"{name.capitalize()}: {shown} {mark} <i>(last week {was})</i>".replace("  ", " ")
+
+
+def _goal_lines(goals: tuple[ReviewGoal, ...], count: int, verb: str, shown: int) -> list[str]:
+    lines = []
+    for goal in goals[:shown]:
+        when = f" <i>({verb} {_day(goal.day)})</i>" if goal.day else ""
+        lines.append(f"• {html.escape(_shorten(goal.content), quote=False)}{when}")
+    if count > min(len(goals), shown):
+        lines.append(f"…and {count - min(len(goals), shown)} more")
+    return lines
+
+
+def week_prompt(data: ReviewData) -> str:
+    """One prompt for the week ahead: stable for the day, varied from user to user."""
+    return pick_prompt(data.prompt_key + ":week", data.today)
+
+
+def visible_length(html_text: str) -> int:
+    """Characters Telegram counts: the text without tags, entities decoded."""
+    return len(html.unescape(_TAG.sub("", html_text)))
+
+
+def render_review(data: ReviewData) -> str:
+    """The review as HTML whose text fits a photo caption (1024 characters): goal lists
+    shrink until it does."""
+    for shown in range(MAX_GOALS_SHOWN, -1, -1):
+        text = _render(data, shown)
+        if visible_length(text) <= CAPTION_LIMIT:
+            break
+    return text
+
+
+def _render(data: ReviewData, shown: int) -> str:
+    name = f", {html.escape(data.first_name.strip()[:40])}" if data.first_name else ""
+    entries = "entry" if data.entries == 1 else "entries"
+    days = "day" if data.streak == 1 else "days"
+    lines = [
+        f"📅 <b>Your week{name}</b> ({_day(data.first_day)} – {_day(data.today)})",
+        f"✍️ {data.entries} {entries}, {data.words} words · 🔥 streak {data.streak} {days}",
+    ]
+    metric_lines = [_metric_line(k, now, before) for k, (now, before) in data.metrics.items()]
+    if metric_lines:
+        lines += ["", "<b>Check-in averages</b>", *metric_lines]
+    if data.completed_count:
+        lines += ["", "<b>Goals completed</b> 🎉"]
+        lines += _goal_lines(data.completed, data.completed_count, "on", shown)
+    if data.due_soon_count:
+        lines += ["", "<b>Due in the next 7 days</b>"]
+        lines += _goal_lines(data.due_soon, data.due_soon_count, "by", shown)
+    lines += ["", "<b>For the week ahead</b>", f"<i>{html.escape(week_prompt(data))}</i>"]
+    return "\n".join(lines)
+
+
+def render_chart(data: ReviewData, theme: Theme) -> bytes:
+    """A small bar chart of the words written each day of the week (PNG).
+
+    Drawn with Pillow rather than matplotlib: seven bars and their labels need no layout
+    engine, and at a matplotlib chart's cost reviews would go out slower than Telegram
+    lets the bot send (bench/RESULTS.md, weekly review generation)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height, scale = 600, 240, {"small": 12, "medium": 14, "large": 16}
+    size = scale.get(theme.font_size, 14)
+    background, ink, muted = (
+        ("#17212b", "#e6edf3", "#a9b4bf") if theme.dark else ("#ffffff", "#1f2328", "#57606a")
+    )
+    image = Image.new("RGB", (width, height), background)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=size)
+    title = ImageFont.load_default(size=size + 2)
+    draw.text((width // 2, 8), "Words written this week", fill=ink, font=title, anchor="mt")
+    top, bottom, left, right = 40, height - 30, 20, width - 20
+    peak = max(data.words_by_day) or 1
+    slot = (right - left) / 7
+    colour = metric_color("learning", theme)
+    for n, (day, words) in enumerate(zip(week_days(data.today), data.words_by_day, strict=True)):
+        x0 = left + n * slot + slot * 0.18
+        x1 = left + (n + 1) * slot - slot * 0.18
+        y0 = bottom - (bottom - top - size - 4) * words / peak
+        if words:
+            draw.rectangle((x0, y0, x1, bottom), fill=colour)
+            draw.text(((x0 + x1) / 2, y0 - 3), str(words), fill=muted, font=font, anchor="mb")
+        label = WEEKDAYS[day.weekday()][:2]
+        draw.text(((x0 + x1) / 2, bottom + 6), label, fill=ink, font=font, anchor="mt")
+    draw.line((left, bottom, right, bottom), fill=muted, width=1)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=False)
+    return buf.getvalue()
+
+
+def next_review_at(weekday: int, hour: int, tz: str, after: datetime) -> datetime:
+    """The next review instant (aware UTC) after ``after``: ``weekday`` at ``hour`` local."""
+    return next_reminder(ReminderRule("weekly", time(hour, 0), weekday=weekday), tz, after)
+
+
+def next_nudge_at(tz: str, after: datetime) -> datetime:
+    return next_reminder(ReminderRule("daily", NUDGE_TIME), tz, after)
+
+
+def needs_nudge(written: set[date], today: date) -> bool:
+    """A streak of NUDGE_MIN_STREAK+ days ending yesterday, and nothing written today."""
+    if today in written:
+        return False
+    return all(today - timedelta(days=n) in written for n in range(1, NUDGE_MIN_STREAK + 1))
