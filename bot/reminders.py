@@ -43,6 +43,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.config import Settings
 from bot.logic.prompts import pick_prompt
+from bot.logic.review import short_day, shorten
 from bot.mail import smtp_failure, smtp_transport, warn_insecure_smtp
 from bot.reminder_jobs import reminder_keyboard, send_jobs
 from db.reminders import DueReminder, ReminderGoal, claim_due, disable_push, release
@@ -65,20 +66,6 @@ RETRY_AFTER_ATTEMPTS: Final = 2  # our own retries of a 429 the rate limiter pas
 OUTAGE_AFTER: Final = 20
 GOAL_CHARS: Final = 100
 
-_MONTHS: Final = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-)
 _MONTH_NAMES: Final = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
@@ -98,13 +85,8 @@ def reminder_prompt(reminder: DueReminder) -> str:
 
 def format_day(day: date, today: date) -> str:
     """ "3 Nov", or "3 Nov 2024" when not in ``today``'s year."""
-    short = f"{day.day} {_MONTHS[day.month - 1]}"
+    short = short_day(day)
     return short if day.year == today.year else f"{short} {day.year}"
-
-
-def _shorten(text: str, limit: int = GOAL_CHARS) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def _goal_note(goal: ReminderGoal, today: date) -> str:
@@ -119,7 +101,7 @@ def overdue_line(goal: ReminderGoal, today: date) -> str:
     """⏰ 'Run 5k' was due on 3 Nov — still on it? (plain text)"""
     assert goal.target_date is not None
     return (
-        f"⏰ '{_shorten(goal.content, 60)}' was due on "
+        f"⏰ '{shorten(goal.content, 60)}' was due on "
         f"{format_day(goal.target_date, today)} — still on it?"
     )
 
@@ -143,7 +125,7 @@ def render_telegram(reminder: DueReminder, prompt: str) -> str:
         lines += ["", "<b>Your open goals</b>"]
         for goal in reminder.open_goals:
             note = _goal_note(goal, today)
-            shown = html.escape(_shorten(goal.content), quote=False)
+            shown = html.escape(shorten(goal.content, GOAL_CHARS), quote=False)
             lines.append(f"• {shown}" + (f" <i>({note})</i>" if note else ""))
         if _more(reminder):
             lines.append(f"…and {_more(reminder)} more")
@@ -178,8 +160,10 @@ def compose_email(
         for goal in reminder.open_goals:
             note = _goal_note(goal, today)
             suffix = f" ({note})" if note else ""
-            text.append(f"  - {_shorten(goal.content)}{suffix}")
-            items.append(f"<li>{html.escape(_shorten(goal.content))}{html.escape(suffix)}</li>")
+            text.append(f"  - {shorten(goal.content, GOAL_CHARS)}{suffix}")
+            items.append(
+                f"<li>{html.escape(shorten(goal.content, GOAL_CHARS))}{html.escape(suffix)}</li>"
+            )
         if _more(reminder):
             text.append(f"  …and {_more(reminder)} more")
             items.append(f"<li>…and {_more(reminder)} more</li>")

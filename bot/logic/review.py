@@ -81,11 +81,13 @@ def week_days(today: date) -> list[date]:
     return [today - timedelta(days=6 - n) for n in range(7)]
 
 
-def _day(day: date) -> str:
+def short_day(day: date) -> str:
+    """ "3 Nov": a day in a review, a reminder or a goal's due date."""
     return f"{day.day} {_MONTHS[day.month - 1]}"
 
 
-def _shorten(text: str, limit: int = GOAL_CHARS) -> str:
+def shorten(text: str, limit: int = GOAL_CHARS) -> str:
+    """``text`` on one line, cut at ``limit`` characters with an ellipsis."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
@@ -110,8 +112,8 @@ def _metric_line(name: str, now: float | None, before: float | None) -> str:
 def _goal_lines(goals: tuple[ReviewGoal, ...], count: int, verb: str, shown: int) -> list[str]:
     lines = []
     for goal in goals[:shown]:
-        when = f" <i>({verb} {_day(goal.day)})</i>" if goal.day else ""
-        lines.append(f"• {html.escape(_shorten(goal.content), quote=False)}{when}")
+        when = f" <i>({verb} {short_day(goal.day)})</i>" if goal.day else ""
+        lines.append(f"• {html.escape(shorten(goal.content), quote=False)}{when}")
     if count > min(len(goals), shown):
         lines.append(f"…and {count - min(len(goals), shown)} more")
     return lines
@@ -142,7 +144,7 @@ def _render(data: ReviewData, shown: int) -> str:
     entries = "entry" if data.entries == 1 else "entries"
     days = "day" if data.streak == 1 else "days"
     lines = [
-        f"📅 <b>Your week{name}</b> ({_day(data.first_day)} – {_day(data.today)})",
+        f"📅 <b>Your week{name}</b> ({short_day(data.first_day)} – {short_day(data.today)})",
         f"✍️ {data.entries} {entries}, {data.words} words · 🔥 streak {data.streak} {days}",
     ]
     metric_lines = [_metric_line(k, now, before) for k, (now, before) in data.metrics.items()]
