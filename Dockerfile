@@ -24,9 +24,10 @@ RUN useradd --create-home --uid 10001 journal \
 
 COPY alembic.ini ./
 COPY bot ./bot
+COPY core ./core
 COPY db ./db
 COPY migrations ./migrations
-RUN python -m compileall -q bot db migrations
+RUN python -m compileall -q bot core db migrations
 
 ENV PYTHONPATH=/app DATA_DIR=/data
 USER journal

@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
 
 import matplotlib  # noqa: E402
 
-from bot.logic.charts import (  # noqa: E402
+from core.charts import (  # noqa: E402
     METRICS,
     MetricPoint,
     Theme,

@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import drop_database, fresh_database_url, machine, now_utc, write_section
 from bot.app import build_application
 from bot.config import Settings
-from bot.fake_api.server import FakeBotAPI
 from bot.runner import serving
 from db.database import Database, open_database
+from fake_telegram.server import FakeBotAPI
 from tests.harness import login_as
 
 LATENCY = 0.050

@@ -31,13 +31,13 @@ from sqlalchemy import text
 from bench.common import drop_database, fresh_database_url, machine, now_utc, write_section
 from bot.app import build_application
 from bot.config import Settings
-from bot.fake_api.server import FakeBotAPI
 from bot.inbox import Inbox
 from bot.intake import WebhookIntake
 from bot.runner import serving
 from db import inbox
 from db.database import Database, open_database
 from db.prepared import driver_connection
+from fake_telegram.server import FakeBotAPI
 from tests.harness import login_as
 
 SECRET = "bench-secret"

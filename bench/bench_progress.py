@@ -46,12 +46,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.common import fresh_database_url, machine, now_utc, write_section
 from bot.handlers.progress import build_chart
+from core.vocab import MetricType
 from db import metrics
 from db.database import Database, open_database
 from db.engine import async_url
 from db.models import Metric
 from db.settings import get_settings
-from db.vocab import MetricType
 from tests.harness import login_as, running_bot
 
 TITLE = "/progress at 10,000 metric rows"

@@ -51,13 +51,13 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.fake_api import FakeBotAPI  # noqa: E402
 from bot.reminders import ReminderDispatcher  # noqa: E402
 from db import reminders  # noqa: E402
 from db.database import Database, open_database  # noqa: E402
 from db.embedded import EmbeddedPostgres  # noqa: E402
 from db.models import ReminderSchedule  # noqa: E402
 from db.reminders import DueReminder, claim_due, claim_statement  # noqa: E402
+from fake_telegram import FakeBotAPI  # noqa: E402
 
 SECTION = "## Reminder dispatch"
 RESULTS = ROOT / "bench" / "RESULTS.md"

@@ -41,8 +41,8 @@ from bench.common import (  # noqa: E402
     write_section,
 )
 from bot.config import Settings  # noqa: E402
-from bot.logic.charts import Theme  # noqa: E402
-from bot.logic.review import render_chart, render_review  # noqa: E402
+from core.charts import Theme  # noqa: E402
+from core.review import render_chart, render_review  # noqa: E402
 from db.database import open_database  # noqa: E402
 from db.review import ReviewUser, review_data, written_days  # noqa: E402
 

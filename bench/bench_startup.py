@@ -39,7 +39,7 @@ OFFLINE = {
 BARE_PTB = """
 import asyncio
 from telegram.ext import ApplicationBuilder
-from bot.fake_api.server import FakeBotAPI
+from fake_telegram.server import FakeBotAPI
 
 async def main():
     async with FakeBotAPI() as fake:

@@ -29,9 +29,9 @@ from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filte
 from bench.common import drop_database, fresh_database_url, machine, now_utc, write_section
 from bot.app import build_application
 from bot.config import Settings
-from bot.fake_api.server import FakeBotAPI
 from bot.runner import serving
 from db.database import open_database
+from fake_telegram.server import FakeBotAPI
 from tests.harness import login_as
 
 

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.logic.suggest import read_entry  # noqa: E402
+from core.suggest import read_entry  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "suggestion_gold.jsonl"
 TARGET_PRECISION = 0.9

@@ -9,8 +9,8 @@ from typing import Final
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot.logic.callback_data import CallbackData, decode
 from bot.session import logged_in
+from core.callback_data import CallbackData, decode
 from db.accounts import Link
 
 # Stale, forged, or another user's: all look the same to the presser.

@@ -7,7 +7,7 @@ import logging
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, TelegramError
 
-from bot.logic.textsplit import split_html
+from core.textsplit import split_html
 
 logger = logging.getLogger(__name__)
 

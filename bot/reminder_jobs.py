@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.logic.callback_data import encode
-from bot.logic.charts import theme_from_preferences
-from bot.logic.prompts import pick_prompt
-from bot.logic.review import ReviewData, needs_nudge, render_chart, render_review
+from core.callback_data import encode
+from core.charts import theme_from_preferences
+from core.prompts import pick_prompt
+from core.review import ReviewData, needs_nudge, render_chart, render_review
 from db.reminder_jobs import DueJob, claim_jobs
 from db.review import STREAK_HORIZON_DAYS, ReviewUser, review_data, written_days
 

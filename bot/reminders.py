@@ -42,10 +42,10 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.config import Settings
-from bot.logic.prompts import pick_prompt
-from bot.logic.review import short_day, shorten
 from bot.mail import smtp_failure, smtp_transport, warn_insecure_smtp
 from bot.reminder_jobs import reminder_keyboard, send_jobs
+from core.prompts import pick_prompt
+from core.review import short_day, shorten
 from db.reminders import DueReminder, ReminderGoal, claim_due, disable_push, release
 
 # smtp_* and warn_insecure_smtp are re-exported: callers and tests import them from here.

@@ -12,8 +12,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.batching import Batcher
-from bot.logic.callback_data import encode
 from bot.services import Services, get_services
+from core.callback_data import encode
 from db import accounts, dialogs
 from db.accounts import Link
 from db.prepared import driver_connection

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.fake_api import FakeBotAPI, run_terminal_chat
 from bot.runner import serving
 from db.database import open_database
+from fake_telegram import FakeBotAPI, run_terminal_chat
 
 BANNER = """\
 Growth Journal — offline try-out. You are chatting with the real bot through a local

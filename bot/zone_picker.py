@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.logic.callback_data import MAX_BYTES
-from bot.logic.zones import ZoneChoice, find_timezones, timezone_at, warm
+from core.callback_data import MAX_BYTES
+from core.zones import ZoneChoice, find_timezones, timezone_at, warm
 
 logger = logging.getLogger(__name__)
 _warming: set[asyncio.Task[None]] = set()

@@ -499,7 +499,7 @@ class NewEntry:
     message_ids: tuple[int, ...]
     timezone: str
     dates_since: datetime
-    tags: tuple[str, ...] = ()  # read from ``content`` (bot.logic.tags), kept in entry_tags
+    tags: tuple[str, ...] = ()  # read from ``content`` (core.tags), kept in entry_tags
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from db.vocab import VocabularyError
+from core.vocab import VocabularyError
 
 
 class InvalidInput(VocabularyError):

@@ -36,9 +36,9 @@ from sqlalchemy import ColumnElement, ScalarSelect, and_, func, literal, select,
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.vocab import GoalSource, MetricType, parse_goal_source, parse_metric_type
 from db.errors import InvalidInput, NotFound, clean_text, naive_utc, utc_now
 from db.models import Entry, Goal, Journal
-from db.vocab import GoalSource, MetricType, parse_goal_source, parse_metric_type
 
 GOAL_MAX_CHARS = 500
 

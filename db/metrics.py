@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import and_, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.vocab import MetricType, parse_metric_type, parse_metric_value
 from db.errors import clean_text, naive_utc
 from db.models import Metric
-from db.vocab import MetricType, parse_metric_type, parse_metric_value
 
 NOTES_MAX_CHARS = 500
 

@@ -357,7 +357,7 @@ class EntryMessage(Base):
 
 
 class EntryTags(Base):
-    """The ``#tags`` of one entry (bot/logic/tags.py), as read from its content when
+    """The ``#tags`` of one entry (core/tags.py), as read from its content when
     ``entries.updated_at`` was ``content_updated_at``: a row whose time differs (the web
     app edited the entry) or a missing row (the web app wrote it) is read again."""
 

@@ -15,9 +15,9 @@ from sqlalchemy import literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.vocab import VocabularyError, offset_timezone, parse_timezone
 from db.errors import InvalidInput, clean_text, utc_now
 from db.models import User, UserInfo
-from db.vocab import VocabularyError, offset_timezone, parse_timezone
 
 NAME_MAX_CHARS = 100
 BIO_MAX_CHARS = 1000
@@ -32,7 +32,7 @@ DEFAULT_TIMEZONE = "UTC"
 
 
 def require_timezone(tz: str) -> str:
-    """The canonical IANA spelling of ``tz``, or InvalidInput (see db.vocab.parse_timezone)."""
+    """The canonical IANA spelling of ``tz``, or InvalidInput (see core.vocab.parse_timezone)."""
     try:
         return parse_timezone(tz)
     except VocabularyError as exc:

@@ -13,7 +13,7 @@ twice. ``release`` gives back claimed reminders whose sending never started (a g
 shutdown), so only a hard crash loses any.
 
 However many periods were missed while the bot was down, a user gets one reminder when it
-comes back (``bot.logic.schedule.catch_up``), and the schedule resumes from then.
+comes back (``core.schedule.catch_up``), and the schedule resumes from then.
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.logic.review import DEFAULT_REVIEW_HOUR, DEFAULT_REVIEW_WEEKDAY
-from bot.logic.schedule import Frequency, ReminderRule, catch_up, next_reminder
+from core.review import DEFAULT_REVIEW_HOUR, DEFAULT_REVIEW_WEEKDAY
+from core.schedule import Frequency, ReminderRule, catch_up, next_reminder
+from core.vocab import VocabularyError
 from db.errors import naive_utc
 from db.models import (
     DEFAULT_NOTIFICATION_PREFERENCES,
@@ -60,7 +61,6 @@ from db.profile import usable_timezone
 from db.reminder_jobs import reschedule_jobs
 from db.review import ReviewUser, written_days
 from db.settings import update_setting, validate_setting
-from db.vocab import VocabularyError
 
 DEFAULT_REMINDER_TIME: Final = time(20, 0)
 DEFAULT_REMINDER_WEEKDAY: Final = 0  # Monday

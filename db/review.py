@@ -18,8 +18,8 @@ from typing import Any, Final
 from sqlalchemy import ARRAY, Date, Text, Uuid, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.logic.review import MAX_GOALS_SHOWN, ReviewData, ReviewGoal
-from bot.logic.streaks import current_streak
+from core.review import MAX_GOALS_SHOWN, ReviewData, ReviewGoal
+from core.streaks import current_streak
 
 METRIC_TYPES: Final = ("resilience", "effort", "challenge", "feedback", "learning")
 # Streaks are counted over this many days back: longer ones show as this long.

@@ -15,6 +15,12 @@ from typing import Any, Final, Literal, get_args
 from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.vocab import (
+    VocabularyError,
+    parse_font_size,
+    parse_journal_visibility,
+    parse_reminder_frequency,
+)
 from db.errors import InvalidInput, utc_now
 from db.models import (
     DEFAULT_AI_INTERACTION_SETTINGS,
@@ -22,12 +28,6 @@ from db.models import (
     DEFAULT_PRIVACY_SETTINGS,
     DEFAULT_THEME_PREFERENCES,
     UserSettings,
-)
-from db.vocab import (
-    VocabularyError,
-    parse_font_size,
-    parse_journal_visibility,
-    parse_reminder_frequency,
 )
 
 SettingsDocument = Literal[

@@ -1,6 +1,6 @@
 """The ``#tags`` of entries (table ``entry_tags``): kept up to date, counted, filtered by.
 
-The tags are read from the content by the caller (``bot/logic/tags.py``; db/ does not
+The tags are read from the content by the caller (``core/tags.py``; db/ does not
 parse text). The bot writes a row when it saves or edits an entry; entries the web app
 wrote or edited are read again on the next read of the user's tags (``sync_tags``), and
 a deleted entry's row goes with it (``ON DELETE CASCADE``).

@@ -12,10 +12,10 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.fake_api.server import ChatMessage, FakeBotAPI
 from bot.inbox import Inbox
 from bot.runner import serving
 from db.database import Database
+from fake_telegram.server import ChatMessage, FakeBotAPI
 
 
 @dataclass

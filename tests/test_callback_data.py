@@ -6,7 +6,7 @@ from uuid import UUID
 
 import pytest
 
-from bot.logic.callback_data import MAX_BYTES, CallbackData, decode, encode
+from core.callback_data import MAX_BYTES, CallbackData, decode, encode
 
 ZERO = UUID(int=0)
 MAX_UUID = UUID(int=2**128 - 1)

@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pytest
 from PIL import Image
 
-from bot.logic.charts import (
+from core.charts import (
     BASE_HEIGHT_PX,
     METRICS,
     PANEL_HEIGHT_PX,

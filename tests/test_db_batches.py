@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text
 
+from core.vocab import GoalSource
 from db import goals
 from db.database import Database
 from db.entries import (
@@ -21,7 +22,6 @@ from db.entries import (
 from db.errors import utc_now
 from db.models import Entry, EntryMessage, UserSettings
 from db.prepared import driver_connection
-from db.vocab import GoalSource
 from tests.factories import make_journal, make_user
 
 

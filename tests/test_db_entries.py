@@ -10,12 +10,12 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import Text, cast, func, select
 
+from core.vocab import GoalSource
 from db import entries
 from db.database import Database
 from db.errors import InvalidInput
 from db.goals import create_goal, reject_goal
 from db.models import Entry, EntryMessage, Goal
-from db.vocab import GoalSource
 from tests.factories import explain, make_entry, make_journal, make_user
 
 T0 = datetime(2024, 3, 10, 12, 0)

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import ColumnElement, func, select
 
-from bot.logic.exporting import export_markdown
-from bot.logic.richtext import to_markdown
+from core.exporting import export_markdown
+from core.richtext import to_markdown
+from core.vocab import GoalSource
 from db import export
 from db.database import Database
 from db.entries import link_message
@@ -33,7 +34,6 @@ from db.models import (
     UserSettings,
 )
 from db.settings import update_setting
-from db.vocab import GoalSource
 from tests.factories import make_entry, make_journal, make_user
 
 T0 = datetime(2024, 3, 10, 23, 30)

@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from core.vocab import GoalSource, VocabularyError
 from db import goals
 from db.database import Database
 from db.errors import InvalidInput, NotFound
 from db.goals import GoalState, Outcome
 from db.models import Goal
-from db.vocab import GoalSource, VocabularyError
 from tests.factories import explain, make_entry, make_journal, make_user
 
 AI = GoalSource.AI_GENERATED

@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.vocab import GoalSource
 from db import journals
 from db.database import Database
 from db.entries import link_message
 from db.errors import InvalidInput
 from db.goals import create_goal
 from db.models import Entry, EntryMessage, Goal, Journal, TelegramAccount
-from db.vocab import GoalSource
 from tests.factories import explain, make_entry, make_journal, make_user
 
 T0 = datetime(2024, 3, 10, 12, 0)

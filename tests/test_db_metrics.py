@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from core.vocab import MetricType, VocabularyError
 from db import metrics
 from db.database import Database
 from db.errors import InvalidInput
 from db.models import Metric
-from db.vocab import MetricType, VocabularyError
 from tests.factories import explain, make_user
 
 T0 = datetime(2024, 3, 10, 12, 0)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, null, select, update
 
+from core.vocab import VocabularyError
 from db import profile, settings
 from db.database import Database
 from db.errors import InvalidInput
@@ -22,7 +23,6 @@ from db.models import (
     UserInfo,
     UserSettings,
 )
-from db.vocab import VocabularyError
 from tests.factories import make_user
 
 

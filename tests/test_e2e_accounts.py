@@ -202,7 +202,7 @@ async def test_help_lists_commands_grouped(bot: BotHarness) -> None:
 async def test_command_menu_is_best_effort(
     db: object, database_url: str, fast_bcrypt: None
 ) -> None:
-    from bot.fake_api.server import FakeBotAPI
+    from fake_telegram.server import FakeBotAPI
 
     fake = FakeBotAPI()
     fake.unsupported.add("setMyCommands")

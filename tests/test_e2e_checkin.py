@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.fake_api.server import ChatMessage, FakeBotAPI
 from bot.handlers.checkin import month_start
 from db import dialogs, metrics
 from db.database import Database
 from db.models import Metric
+from fake_telegram.server import ChatMessage, FakeBotAPI
 from tests.harness import BotHarness, login_as, running_bot
 
 ANA = 2001

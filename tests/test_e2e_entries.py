@@ -6,12 +6,12 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.fake_api.server import ChatMessage
-from bot.logic.callback_data import encode
-from bot.logic.streaks import on_this_day
-from bot.logic.textsplit import html_to_plain
+from core.callback_data import encode
+from core.streaks import on_this_day
+from core.textsplit import html_to_plain
 from db import entries, journals
 from db.models import DialogState, Entry
+from fake_telegram.server import ChatMessage
 from tests.harness import BotHarness, login_as
 
 ALICE = 2101

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.handlers import export as export_handler
-from bot.logic.callback_data import encode
+from core.callback_data import encode
+from core.vocab import GoalSource
 from db import accounts, entries, goals, journals, metrics, settings
 from db.models import (
     Entry,
@@ -26,7 +27,6 @@ from db.models import (
     UserInfo,
     UserSettings,
 )
-from db.vocab import GoalSource
 from tests.harness import BotHarness, login_as
 
 ALICE = 2201

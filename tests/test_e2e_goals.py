@@ -16,15 +16,15 @@ import pytest
 from aiohttp import web
 from sqlalchemy import delete, select
 
-from bot.fake_api.server import ChatMessage
 from bot.handlers.goals import parse_target_date
-from bot.logic.callback_data import encode
-from bot.logic.suggest import LocalSuggestionEngine
+from core.callback_data import encode
+from core.suggest import LocalSuggestionEngine
 from db import goals, settings
 from db.database import Database
 from db.errors import InvalidInput
 from db.models import Entry, Goal
 from db.settings import EXTERNAL_AI_CONSENT, update_setting
+from fake_telegram.server import ChatMessage
 from tests.harness import BotHarness, login_as, running_bot
 
 ANN = 2001

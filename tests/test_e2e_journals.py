@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from bot.handlers.journals import MAX_JOURNALS
-from bot.logic.callback_data import encode
+from core.callback_data import encode
 from db import accounts, entries, journals
 from db.models import DialogState, Entry, Journal, TelegramAccount
 from tests.harness import BotHarness, login_as

@@ -129,6 +129,6 @@ async def test_the_choice_belongs_to_the_account_it_was_asked_for(bot: BotHarnes
 
 
 def _b64(value: uuid.UUID) -> str:
-    from bot.logic.callback_data import encode
+    from core.callback_data import encode
 
     return encode("kept", value).split(":")[1]

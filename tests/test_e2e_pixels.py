@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from PIL import Image
 from sqlalchemy import insert
 
-from bot.logic.pixels import HEIGHT_PX, WIDTH_PX
+from core.pixels import HEIGHT_PX, WIDTH_PX
 from db import journals, metrics
 from db.models import Entry
 from db.settings import update_setting

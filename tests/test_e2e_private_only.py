@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.fake_api.server import ApiCall, FakeBotAPI
 from bot.handlers.private_only import NOTE, PRESS_ANSWER
-from bot.logic.callback_data import encode
 from bot.reminders import ReminderDispatcher
+from core.callback_data import encode
 from db import reminders
 from db.database import Database
 from db.models import DialogState, Entry, GroupChatNotice, PendingMessage, TelegramAccount, User
 from db.settings import update_setting
+from fake_telegram.server import ApiCall, FakeBotAPI
 from tests.harness import BotHarness, login_as, running_bot
 
 ALICE = 8101

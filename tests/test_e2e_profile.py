@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.fake_api.server import ChatMessage
 from db import settings
 from db.database import Database
 from db.models import ReminderSchedule, UserInfo
+from fake_telegram.server import ChatMessage
 from tests.harness import BotHarness, login_as
 
 ALICE = 2101

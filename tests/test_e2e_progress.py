@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from bot.handlers import progress
-from bot.logic.charts import BASE_HEIGHT_PX, PANEL_HEIGHT_PX, WIDTH_PX, render_progress
+from core.charts import BASE_HEIGHT_PX, PANEL_HEIGHT_PX, WIDTH_PX, render_progress
 from db import metrics
 from db.database import Database
 from db.models import Metric

@@ -17,16 +17,16 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from bot.app import build_application
-from bot.fake_api import FakeBotAPI
-from bot.logic.prompts import pick_prompt
 from bot.reminders import ReminderDispatcher
 from bot.runner import run_bot
+from core.prompts import pick_prompt
+from core.vocab import GoalSource
 from db import goals, reminders
 from db.database import Database
 from db.engine import make_engine, make_sessionmaker
 from db.models import ReminderSchedule, UserSettings
 from db.settings import update_setting
-from db.vocab import GoalSource
+from fake_telegram import FakeBotAPI
 from tests.harness import BotHarness, login_as, settings_for
 
 TG = 7200  # Telegram ids of this module: 7200, 7201, ...

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.fake_api import FakeBotAPI
 from bot.reminders import ReminderDispatcher
+from core.vocab import GoalSource
 from db import goals, reminders
 from db.database import Database
 from db.models import Metric, ReminderJob, UserSettings
 from db.settings import update_setting
-from db.vocab import GoalSource
+from fake_telegram import FakeBotAPI
 from tests.factories import make_entry, make_journal
 from tests.harness import BotHarness, login_as, running_bot
 

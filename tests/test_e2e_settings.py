@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from bot.fake_api.server import ChatMessage
-from bot.logic.callback_data import encode
+from core.callback_data import encode
 from db.database import Database
 from db.models import ReminderSchedule, UserSettings
+from fake_telegram.server import ChatMessage
 from tests.harness import BotHarness, login_as
 
 ALICE = 2001

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import socket
 
-from bot.fake_api.server import FakeBotAPI
 from db.database import Database
+from fake_telegram.server import FakeBotAPI
 from tests.harness import running_bot
 
 

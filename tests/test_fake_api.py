@@ -40,7 +40,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.fake_api import DEFAULT_TOKEN, FakeBotAPI, parse_html, run_terminal_chat
+from fake_telegram import DEFAULT_TOKEN, FakeBotAPI, parse_html, run_terminal_chat
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 # A valid 2x3 PNG, so the fake's reported photo size can be checked.

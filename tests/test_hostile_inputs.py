@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.logic.callback_data import encode
+from core.callback_data import encode
+from core.vocab import GoalSource, MetricType
 from db import entries, export, goals, journals, metrics
 from db.models import Goal
-from db.vocab import GoalSource, MetricType
 from tests.harness import BotHarness, login_as
 
 VICTIM = 7001

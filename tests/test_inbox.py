@@ -20,11 +20,11 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from bot.fake_api.server import FakeBotAPI
 from db import inbox
 from db.database import Database
 from db.models import BotUpdate, Entry, Journal, User
 from db.prepared import driver_connection
+from fake_telegram.server import FakeBotAPI
 from tests.harness import login_as, running_bot
 
 ROOT = Path(__file__).resolve().parent.parent

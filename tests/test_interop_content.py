@@ -11,8 +11,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.fake_api.server import ChatMessage
 from db.models import Entry
+from fake_telegram.server import ChatMessage
 from tests.harness import BotHarness
 from tests.interop import app_entry, app_journal, app_user, link_telegram
 from tests.telegram_html import check

@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import select
 
 from bot.errors import GENERIC
+from core.vocab import MetricType
 from db import settings
 from db.models import (
     DEFAULT_AI_INTERACTION_SETTINGS,
@@ -31,7 +32,6 @@ from db.models import (
     UserInfo,
     UserSettings,
 )
-from db.vocab import MetricType
 from tests.harness import BotHarness
 from tests.interop import app_user, link_telegram, sql
 from tests.telegram_html import check

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.logic.llm_engine import LLMSuggestionEngine
-from bot.logic.suggest import SuggestedGoal
+from bot.llm_engine import LLMSuggestionEngine
+from core.suggest import SuggestedGoal
 
 API_KEY = "sk-test-5ecret-do-not-log"
 MODEL = "coach-mini"

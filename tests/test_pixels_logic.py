@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.logic import pixels
+from core import pixels
 
 
 @pytest.mark.parametrize(

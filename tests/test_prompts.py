@@ -6,7 +6,7 @@ import sys
 from datetime import date, timedelta
 from itertools import pairwise
 
-from bot.logic.prompts import PROMPTS, pick_prompt
+from core.prompts import PROMPTS, pick_prompt
 
 START = date(2025, 1, 1)
 USERS = [str(i) for i in range(40)] + ["alice", "", "user:123456789", "ünïcode"]
@@ -61,7 +61,7 @@ def test_users_do_not_all_get_the_same_prompt() -> None:
 
 def test_choice_survives_a_restart() -> None:
     # Python salts str hashes per process; the prompt must not depend on that.
-    code = "from datetime import date; from bot.logic.prompts import pick_prompt;"
+    code = "from datetime import date; from core.prompts import pick_prompt;"
     code += "print(pick_prompt('alice', date(2025, 3, 14)))"
     outputs = set()
     for seed in ("1", "2", "3"):

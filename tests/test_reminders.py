@@ -21,7 +21,6 @@ from sqlalchemy import select, update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
 from bot.config import Settings
-from bot.logic.prompts import PROMPTS
 from bot.reminders import (
     OUTAGE_AFTER,
     Pacer,
@@ -31,13 +30,14 @@ from bot.reminders import (
     reminder_prompt,
     render_telegram,
 )
+from core.prompts import PROMPTS
+from core.vocab import GoalSource
 from db import accounts, goals, reminders
 from db.database import Database
 from db.engine import make_engine, make_sessionmaker
 from db.models import ReminderSchedule, UserSettings
 from db.reminders import DueReminder, ReminderGoal, reminder_preferences
 from db.settings import update_setting
-from db.vocab import GoalSource
 from tests.harness import login_as
 
 UTC_ = ZoneInfo("UTC")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from bot.logic.review import (
+from bot.reminder_jobs import reminder_keyboard, review_keyboard
+from core.review import (
     ReviewData,
     ReviewGoal,
     arrow,
@@ -15,7 +16,6 @@ from bot.logic.review import (
     render_review,
     visible_length,
 )
-from bot.reminder_jobs import reminder_keyboard, review_keyboard
 
 
 def data(**changes: object) -> ReviewData:

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.logic.richtext import _convert, safe_url, to_plain, to_stored_html, to_telegram_html
-from bot.logic.textsplit import split_html
+from core.richtext import _convert, safe_url, to_plain, to_stored_html, to_telegram_html
+from core.textsplit import split_html
 from tests.telegram_html import Invalid, check
 
 # --- examples a user would notice ---------------------------------------------------

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.logic.schedule import (
+from core.schedule import (
     ReminderRule,
     catch_up,
     next_reminder,

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.fake_api import FakeBotAPI
 from db.database import Database
+from fake_telegram import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 STOP_WITHIN = 2.0

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.logic.streaks import current_streak, local_date, longest_streak, on_this_day
+from core.streaks import current_streak, local_date, longest_streak, on_this_day
 
 D = date
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bench.score_suggestions import grammar_problems
-from bot.logic.suggest import (
+from core.suggest import (
     MAX_GOALS,
     LocalSuggestionEngine,
     SuggestedGoal,
@@ -18,8 +18,8 @@ from bot.logic.suggest import (
     is_similar_goal,
     read_entry,
 )
-from bot.logic.suggest.engine import INLINE_MAX_CHARS
-from bot.logic.suggest.vocab import PLAN_FALLBACK, TEMPLATES, TOPICS
+from core.suggest.engine import INLINE_MAX_CHARS
+from core.suggest.vocab import PLAN_FALLBACK, TEMPLATES, TOPICS
 
 ENGINE = LocalSuggestionEngine()
 
@@ -296,7 +296,7 @@ async def test_long_entries_are_analysed_off_the_event_loop(
 async def test_long_entries_are_checked_for_pain_off_the_event_loop(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot.logic.suggest import engine
+    from core.suggest import engine
 
     threads: list[str] = []
     check = engine.care_for

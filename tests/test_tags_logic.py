@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.logic import datefilter
-from bot.logic.tags import find_tags, normalize, split_query, tags_of_content
+from core import datefilter
+from core.tags import find_tags, normalize, split_query, tags_of_content
 
 
 def test_tags_in_any_script_with_digits_and_underscores() -> None:

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.logic.textsplit import (
+from core.textsplit import (
     TELEGRAM_LIMIT,
     html_to_plain,
     plain_len,

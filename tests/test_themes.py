@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.logic.themes import dominant_themes, entry_themes
+from core.themes import dominant_themes, entry_themes
 
 MONTH = [
     "Deadline at work tomorrow and my boss moved the meeting again.",

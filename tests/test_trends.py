@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.logic.trends import (
+from core.trends import (
     MIN_TREND_DAYS,
     Basis,
     bases_text,

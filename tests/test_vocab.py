@@ -1,6 +1,6 @@
 import pytest
 
-from db.vocab import (
+from core.vocab import (
     FontSize,
     GoalSource,
     JournalVisibility,

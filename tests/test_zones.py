@@ -1,10 +1,10 @@
-"""Time zones from typed places, offsets and coordinates (bot.logic.zones, pure)."""
+"""Time zones from typed places, offsets and coordinates (core.zones, pure)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.logic.zones import find_timezones, timezone_at
+from core.zones import find_timezones, timezone_at
 from db.profile import usable_timezone
 
 

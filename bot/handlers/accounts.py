@@ -16,14 +16,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.dialogs import canceller_for, data_of, dialog
-from bot.logic.callback_data import decode, encode
-from bot.logic.schedule import validate_timezone
 from bot.messaging import delete_quietly
 from bot.services import get_services
 from bot.session import LOGIN_BUTTONS, LOGIN_HOOKS, load_link
 from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
 from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
 from bot.zone_picker import prepare as prepare_zones
+from core.callback_data import decode, encode
+from core.schedule import validate_timezone
 from db import accounts, dialogs, profile, throttle
 from db.models import DialogState, User
 

@@ -32,14 +32,10 @@ from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.dialogs import data_of, dialog, on_cancel
 from bot.inbox_context import mark_current_done
-from bot.logic.callback_data import CallbackData, decode, encode
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
-from db import dialogs, metrics
-from db.accounts import Link
-from db.errors import InvalidInput
-from db.models import DialogState
-from db.vocab import (
+from core.callback_data import CallbackData, decode, encode
+from core.vocab import (
     METRIC_DESCRIPTIONS,
     METRIC_MAX,
     METRIC_MIN,
@@ -48,6 +44,10 @@ from db.vocab import (
     parse_metric_type,
     parse_metric_value,
 )
+from db import dialogs, metrics
+from db.accounts import Link
+from db.errors import InvalidInput
+from db.models import DialogState
 
 COMMANDS = [
     Command("checkin", "Rate your five growth metrics, one tap each", "Growth metrics"),

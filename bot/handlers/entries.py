@@ -23,14 +23,14 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
-from bot.logic.callback_data import CallbackData, encode
-from bot.logic.richtext import to_plain, to_stored_html, to_telegram_html
-from bot.logic.streaks import local_date, on_this_day
-from bot.logic.tags import tags_of_content
-from bot.logic.textsplit import split_html
 from bot.messaging import edit_html, send_html
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
+from core.callback_data import CallbackData, encode
+from core.richtext import to_plain, to_stored_html, to_telegram_html
+from core.streaks import local_date, on_this_day
+from core.tags import tags_of_content
+from core.textsplit import split_html
 from db import dialogs, entries, journals, tags
 from db.accounts import Link
 from db.errors import InvalidInput

@@ -22,11 +22,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.buttons import answer_expired
 from bot.commands import Command
 from bot.handlers.entries import plural, show
-from bot.logic.callback_data import decode, encode
-from bot.logic.exporting import export_json, export_markdown
-from bot.logic.streaks import local_date
 from bot.services import get_services
 from bot.session import logged_in
+from core.callback_data import decode, encode
+from core.exporting import export_json, export_markdown
+from core.streaks import local_date
 from db import dialogs, export, journals
 from db.accounts import Link
 from db.errors import NotFound

@@ -39,10 +39,13 @@ from bot.dialogs import data_of, dialog, on_cancel
 from bot.handlers import profile_goals as profile_view
 from bot.handlers.journal import AFTER_SAVE, SavedEntry
 from bot.inbox_context import mark_current_done
-from bot.logic.callback_data import CallbackData, decode, encode
-from bot.logic.llm_engine import LLMSuggestionEngine
-from bot.logic.streaks import local_date
-from bot.logic.suggest import (
+from bot.llm_engine import LLMSuggestionEngine
+from bot.messaging import edit_html, send_html
+from bot.services import KEY, Services, get_services
+from bot.session import logged_in
+from core.callback_data import CallbackData, decode, encode
+from core.streaks import local_date
+from core.suggest import (
     MAX_GOALS,
     LocalSuggestionEngine,
     SuggestedGoal,
@@ -50,10 +53,8 @@ from bot.logic.suggest import (
     care_for_async,
     is_similar_goal,
 )
-from bot.logic.suggest.vocab import CARE_LINES
-from bot.messaging import edit_html, send_html
-from bot.services import KEY, Services, get_services
-from bot.session import logged_in
+from core.suggest.vocab import CARE_LINES
+from core.vocab import GoalSource, MetricType, VocabularyError
 from db import accounts, dialogs, goals
 from db import profile as profile_db
 from db.accounts import Link
@@ -61,7 +62,6 @@ from db.errors import InvalidInput, NotFound
 from db.goals import GOAL_MAX_CHARS, GoalChange, GoalState, Outcome, goal_state
 from db.models import DialogState, Goal
 from db.settings import EXTERNAL_AI_CONSENT
-from db.vocab import GoalSource, MetricType, VocabularyError
 
 logger = logging.getLogger(__name__)
 

@@ -12,12 +12,14 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.commands import Command
-from bot.logic.ratings import unusable_note, unusable_rows
-from bot.logic.richtext import to_plain
-from bot.logic.streaks import local_date
-from bot.logic.suggestions import sentiment_score
-from bot.logic.themes import dominant_themes
-from bot.logic.trends import (
+from bot.services import get_services
+from bot.session import logged_in
+from core.ratings import unusable_note, unusable_rows
+from core.richtext import to_plain
+from core.streaks import local_date
+from core.suggest import sentiment_score
+from core.themes import dominant_themes
+from core.trends import (
     Change,
     MoodWord,
     bases_text,
@@ -26,14 +28,12 @@ from bot.logic.trends import (
     mood_trend,
     plural,
 )
-from bot.services import get_services
-from bot.session import logged_in
+from core.vocab import MetricType
 from db import entries, goals, metrics
 from db.accounts import Link
 from db.errors import naive_utc
 from db.goals import GoalStats
 from db.settings import get_settings, read_setting
-from db.vocab import MetricType
 
 COMMANDS = [
     Command("insights", "Your last 30 days: themes, mood, goals and metrics", "Goals"),

@@ -27,12 +27,12 @@ from bot.commands import Command
 from bot.dialogs import data_of, dialog
 from bot.handlers import basics
 from bot.handlers.settings_menu import show
-from bot.logic.callback_data import decode, encode
-from bot.logic.richtext import to_stored_html
-from bot.logic.streaks import current_streak, local_date
-from bot.logic.tags import tags_of_content
 from bot.services import Services, get_services
 from bot.session import LOGIN_HOOKS, ask_to_log_in, load_link, logged_in
+from core.callback_data import decode, encode
+from core.richtext import to_stored_html
+from core.streaks import current_streak, local_date
+from core.tags import tags_of_content
 from db import accounts, dialogs, entries, journals, tags
 from db.accounts import Link
 from db.errors import InvalidInput

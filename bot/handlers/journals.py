@@ -18,9 +18,9 @@ from bot.commands import Command
 from bot.dialogs import data_of, dialog
 from bot.handlers.entries import as_local, day_text, plural, show
 from bot.inbox_context import mark_current_done
-from bot.logic.callback_data import CallbackData, encode
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
+from core.callback_data import CallbackData, encode
 from db import accounts, dialogs, journals
 from db.accounts import Link
 from db.errors import InvalidInput

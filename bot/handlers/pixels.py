@@ -21,17 +21,17 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
-from bot.logic import pixels
-from bot.logic.callback_data import CallbackData, encode
-from bot.logic.charts import METRICS, theme_from_preferences
-from bot.logic.streaks import local_date
 from bot.services import get_services
 from bot.session import logged_in
+from core import pixels
+from core.callback_data import CallbackData, encode
+from core.charts import METRICS, theme_from_preferences
+from core.streaks import local_date
+from core.vocab import MetricType
 from db import calendar
 from db.accounts import Link
 from db.database import Database
 from db.settings import get_settings
-from db.vocab import MetricType
 
 COMMANDS = [
     Command(

@@ -46,14 +46,15 @@ from bot.handlers.profile_goals import (
     untracked_count,
 )
 from bot.handlers.settings_menu import reschedule_reminders, show
-from bot.logic.callback_data import decode, encode
-from bot.logic.schedule import validate_timezone
 from bot.messaging import send_html
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
 from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
 from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
 from bot.zone_picker import prepare as prepare_zones
+from core.callback_data import decode, encode
+from core.schedule import validate_timezone
+from core.vocab import GoalSource
 from db import dialogs, profile
 from db import goals as goals_db
 from db.accounts import Link
@@ -66,7 +67,6 @@ from db.profile import (
     NAME_MAX_CHARS,
     GrowthTerm,
 )
-from db.vocab import GoalSource
 
 COMMANDS = [
     Command(

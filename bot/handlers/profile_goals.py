@@ -10,7 +10,7 @@ from typing import Final
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton
 
-from bot.logic.callback_data import encode
+from core.callback_data import encode
 from db import goals as goals_db
 from db import profile
 from db.models import UserInfo

@@ -24,17 +24,17 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.buttons import EXPIRED
 from bot.commands import Command
-from bot.logic.callback_data import decode, encode
-from bot.logic.charts import (
+from bot.services import get_services
+from bot.session import logged_in
+from core.callback_data import decode, encode
+from core.charts import (
     MetricPoint,
     Theme,
     describe_progress,
     render_progress,
     theme_from_preferences,
 )
-from bot.logic.ratings import unusable_note, unusable_rows
-from bot.services import get_services
-from bot.session import logged_in
+from core.ratings import unusable_note, unusable_rows
 from db import metrics
 from db.accounts import Link
 from db.database import Database

@@ -15,9 +15,9 @@ from telegram.ext import Application, ContextTypes
 
 from bot.buttons import answer_expired, button_handler
 from bot.handlers import journal
-from bot.logic.callback_data import CallbackData, encode
 from bot.reminder_jobs import SKIP_TODAY, SNOOZE, WRITE_NOW
 from bot.services import get_services
+from core.callback_data import CallbackData, encode
 from db import reminder_jobs
 from db.accounts import Link
 

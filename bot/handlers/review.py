@@ -17,11 +17,11 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
-from bot.logic.callback_data import CallbackData, encode
-from bot.logic.review import WEEKDAYS
 from bot.reminder_jobs import REVIEW_OPTIONS, review_keyboard, review_message
 from bot.services import get_services
 from bot.session import logged_in
+from core.callback_data import CallbackData, encode
+from core.review import WEEKDAYS
 from db import reminders
 from db.accounts import Link
 from db.review import ReviewUser, review_data

@@ -31,15 +31,15 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
-from bot.logic.callback_data import decode, encode
-from bot.logic.schedule import Frequency, ReminderRule, next_reminder, parse_time_of_day
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
+from core.callback_data import decode, encode
+from core.schedule import Frequency, ReminderRule, next_reminder, parse_time_of_day
+from core.vocab import VocabularyError
 from db import dialogs, profile, reminders, settings
 from db.accounts import Link
 from db.models import DialogState, UserSettings
 from db.settings import COLOR_SCHEMES, EXTERNAL_AI_CONSENT, SettingsDocument
-from db.vocab import VocabularyError
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ Tags are read from the entries when saved or edited here (bot.handlers.journal,
 bot.handlers.entries) and, for what the web app wrote, just before any of these reads
 (``db.tags.sync_tags``). A filtered list spans all journals; its buttons carry the
 filter as ``page.start.end.tagkey…`` (dates as ``YYYYMMDD``, ``-`` for none, tags as
-``bot.logic.tags.tag_key``), resolved against the presser's own tags.
+``core.tags.tag_key``), resolved against the presser's own tags.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
 from bot.handlers import entries as entry_views
 from bot.handlers.entries import moment_text, plural, preview, show
-from bot.logic import datefilter
-from bot.logic.callback_data import CallbackData, encode
-from bot.logic.streaks import local_date
-from bot.logic.tags import split_query, tag_key, tags_of_content
 from bot.messaging import send_html
 from bot.services import get_services
 from bot.session import logged_in
+from core import datefilter
+from core.callback_data import CallbackData, encode
+from core.streaks import local_date
+from core.tags import split_query, tag_key, tags_of_content
 from db import entries, tags
 from db.accounts import Link
 

@@ -10,7 +10,7 @@ import sys
 import threading
 from collections.abc import Awaitable, Callable
 
-from bot.fake_api.server import ChatMessage, FakeBotAPI
+from fake_telegram.server import ChatMessage, FakeBotAPI
 
 ReadLine = Callable[[str], Awaitable[str | None]]
 PROMPT = "you> "

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.logic.richtext import content_format, to_markdown
+from core.richtext import content_format, to_markdown
 
 # Said in the JSON file, so that a reader knows how to show "content".
 CONTENT_FORMATS = {

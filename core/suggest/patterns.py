@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.logic.suggest.text import Sentence
-from bot.logic.suggest.vocab import (
+from core.suggest.text import Sentence
+from core.suggest.vocab import (
     AMBIGUOUS_SURFACES,
     PEOPLE,
     TOPIC_RE,

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from bot.logic.suggestions import html_to_plain, stem, words
+from core.suggest import html_to_plain, stem, words
 
 # fmt: off
 THEME_KEYWORDS: dict[str, tuple[str, ...]] = {

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from bot.logic.suggest import (
+from core.suggest import (
     MAX_GOALS,
     METRIC_TYPES,
     PATTERNS,
@@ -32,7 +32,7 @@ from bot.logic.suggest import (
     html_to_plain,
     is_analysable,
 )
-from bot.logic.suggest.vocab import PATTERN_METRICS
+from core.suggest.vocab import PATTERN_METRICS
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from db.vocab import parse_timezone
+from core.vocab import parse_timezone
 
 Frequency = Literal["daily", "weekly", "monthly"]
 
@@ -144,7 +144,7 @@ def catch_up(
 def validate_timezone(name: str) -> str:
     """Canonical IANA spelling of ``name``; ValueError with a friendly message if unknown.
 
-    The one rule lives with the other vocabularies (db.vocab.parse_timezone, a pure
+    The one rule lives with the other vocabularies (core.vocab.parse_timezone, a pure
     function); its VocabularyError is a ValueError.
     """
     return parse_timezone(name)

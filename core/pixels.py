@@ -1,7 +1,7 @@
 """Year in pixels: one square per day of a year (12 rows of months × 31 columns), coloured
 by a metric's daily mean or by how many entries were written that day.
 
-Pure: values come in per local date; rendering follows bot.logic.charts (object API, Agg,
+Pure: values come in per local date; rendering follows core.charts (object API, Agg,
 no pyplot, one render at a time) so it can run in a worker thread. The palette is
 cividis-like, readable with every common colour-vision deficiency and in greyscale: the
 bins differ in lightness, not only in hue.
@@ -17,7 +17,7 @@ from datetime import date
 from statistics import fmean
 from typing import Final
 
-from bot.logic.charts import _RENDER_LOCK, METRICS, Theme, _style
+from core.charts import _RENDER_LOCK, METRICS, Theme, _style
 
 WRITING: Final = "writing"
 KINDS: Final[tuple[str, ...]] = (WRITING, *METRICS)

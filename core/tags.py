@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 
-from bot.logic.richtext import to_plain
+from core.richtext import to_plain
 
 MAX_TAG_CHARS = 64
 MAX_TAGS_PER_ENTRY = 50

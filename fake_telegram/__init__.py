@@ -1,6 +1,6 @@
 """A fake Telegram Bot API server and a terminal chat on top of it (tests, offline try-out)."""
 
-from bot.fake_api.server import (
+from fake_telegram.server import (
     DEFAULT_TOKEN,
     ApiCall,
     ChatMessage,
@@ -12,7 +12,7 @@ from bot.fake_api.server import (
     parse_html,
     parse_markdown,
 )
-from bot.fake_api.terminal import render_message, run_terminal_chat
+from fake_telegram.terminal import render_message, run_terminal_chat
 
 __all__ = [
     "DEFAULT_TOKEN",

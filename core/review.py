@@ -3,7 +3,7 @@
 A review covers the seven local days ending on the day it is made ("this week") and
 compares them with the seven before ("last week"). Everything comes in a ``ReviewData``
 built by ``db.review``; nothing here imports telegram or the database. The chart is
-drawn with Pillow on an image of its own (no shared state), so like ``bot.logic.charts``
+drawn with Pillow on an image of its own (no shared state), so like ``core.charts``
 it is rendered in a worker thread (``asyncio.to_thread``).
 """
 
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
-from bot.logic.charts import Theme, metric_color
-from bot.logic.prompts import pick_prompt
-from bot.logic.schedule import ReminderRule, next_reminder
+from core.charts import Theme, metric_color
+from core.prompts import pick_prompt
+from core.schedule import ReminderRule, next_reminder
 
 WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_REVIEW_WEEKDAY: Final = 6  # Sunday

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.logic.trends import Basis, bases_text, missing_text
+from core.trends import Basis, bases_text, missing_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -168,7 +168,7 @@ def describe_progress(
     """Caption in words: which metric changed most between the two halves of the period.
 
     A change is called a trend only for a metric rated on enough different days
-    (bot.logic.trends), and the caption says what the trends are based on.
+    (core.trends), and the caption says what the trends are based on.
     """
     window = _Window.make(days, now, _zone(tz))
     period = f"the last {_days_label(days)}"

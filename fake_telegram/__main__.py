@@ -1,4 +1,4 @@
-"""``python -m bot.fake_api``: serve the fake Telegram Bot API on its own until Ctrl-C.
+"""``python -m fake_telegram``: serve the fake Telegram Bot API on its own until Ctrl-C.
 
 For trying a deployment (a container, another machine) without Telegram: point the bot's
 TELEGRAM_BASE_URL at the URL this prints and give it the same BOT_TOKEN.
@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import signal
 
-from bot.fake_api.server import DEFAULT_TOKEN, FakeBotAPI
+from fake_telegram.server import DEFAULT_TOKEN, FakeBotAPI
 
 
 async def serve(host: str, port: int, token: str) -> None:
@@ -28,7 +28,7 @@ async def serve(host: str, port: int, token: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bot.fake_api", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m fake_telegram", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default=DEFAULT_TOKEN)

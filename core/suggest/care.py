@@ -6,8 +6,8 @@ from __future__ import annotations
 import functools
 import re
 
-from bot.logic.suggest.text import chat_form
-from bot.logic.suggest.vocab import CareKind
+from core.suggest.text import chat_form
+from core.suggest.vocab import CareKind
 
 _CARE_SOURCES: list[tuple[CareKind, str]] = [
     (

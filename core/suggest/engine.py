@@ -9,9 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.logic.suggest.care import distress
-from bot.logic.suggest.patterns import Signal, choose, find_plan, fixed_signals
-from bot.logic.suggest.text import (
+from core.suggest.care import distress
+from core.suggest.patterns import Signal, choose, find_plan, fixed_signals
+from core.suggest.text import (
     chat_form,
     entry_plain_text,
     is_analysable,
@@ -19,7 +19,7 @@ from bot.logic.suggest.text import (
     quote,
     sentences,
 )
-from bot.logic.suggest.vocab import (
+from core.suggest.vocab import (
     CARE_LINES,
     FEEDBACK_FROM_PERSON,
     PATTERN_METRICS,

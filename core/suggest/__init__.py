@@ -1,6 +1,6 @@
 """Goal suggestions from a journal entry. Pure logic: no Telegram or database imports."""
 
-from bot.logic.suggest.engine import (
+from core.suggest.engine import (
     MAX_GOALS,
     LocalSuggestionEngine,
     Reading,
@@ -13,7 +13,7 @@ from bot.logic.suggest.engine import (
     is_similar_goal,
     read_entry,
 )
-from bot.logic.suggest.text import (
+from core.suggest.text import (
     entry_plain_text,
     html_to_plain,
     is_analysable,
@@ -21,7 +21,7 @@ from bot.logic.suggest.text import (
     stem,
     words,
 )
-from bot.logic.suggest.vocab import METRIC_TYPES, PATTERNS, MetricType, Pattern
+from core.suggest.vocab import METRIC_TYPES, PATTERNS, MetricType, Pattern
 
 __all__ = [
     "MAX_GOALS",

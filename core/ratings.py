@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from bot.logic.streaks import local_date
+from core.streaks import local_date
 
 SHOWN = 5
 _VALUE_CHARS = 20
