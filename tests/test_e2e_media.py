@@ -5,6 +5,7 @@ the entry is opened, an album as one entry, voice transcribed only with consent,
 from __future__ import annotations
 
 import io
+import json
 import socket
 import zipfile
 from collections.abc import AsyncIterator
@@ -16,7 +17,8 @@ from sqlalchemy import select
 
 from core.mediafiles import ZipMember, duration_text, plan_zip_parts, voice_placeholder
 from db.database import Database
-from db.models import Entry, EntryMedia
+from db.export import delete_user_data
+from db.models import Entry, EntryMedia, Journal
 from db.settings import EXTERNAL_AI_CONSENT, update_setting
 from fake_telegram import media as fake_media
 from fake_telegram.server import ChatMessage
@@ -247,6 +249,18 @@ async def test_voice_is_transcribed_only_with_consent(
         assert (await _entries(bot))[-1].content == "🎤 Voice note (0:03)"
         assert len(await _media(bot)) == 3
 
+        # A re-delivered voice note is neither saved nor sent out again.
+        transcriber.status = 200
+        msg = bot.fake.user_message(ANN, sent)
+        assert msg is not None
+        payload = bot.fake._message_json(msg)
+        voice = fake_media.voice_of(bot.fake, msg)
+        assert voice is not None
+        payload["voice"] = fake_media.voice_json(voice)
+        bot.fake._enqueue("message", payload)
+        await bot.fake.settle(quiet=0.5)
+        assert len(transcriber.requests) == 2 and len(await _entries(bot)) == 3
+
 
 # --- /export --------------------------------------------------------------------------
 
@@ -298,8 +312,35 @@ async def test_export_zips_the_media_in_parts_under_the_limit(
         for name in media_names:
             assert f"({name})" in markdown  # the Markdown links every file
         assert "[🎤 Voice note (0:05)]" in markdown and "Photo number 3" in markdown
-        documents = {m.filename for m in bot.fake.messages(ANN) if m.document is not None}
-        assert any((d or "").endswith(".json") for d in documents)
+        [document] = [
+            m.document
+            for m in bot.fake.messages(ANN)
+            if (m.filename or "").endswith(".json") and m.document is not None
+        ]
+        data = json.loads(document)
+        listed = [m for j in data["journals"] for e in j["entries"] for m in e.get("media", [])]
+        assert sorted(m["file"] for m in listed) == media_names
+        assert [m["duration_seconds"] for m in listed if m["kind"] == "voice"] == [5]
+        rows = await _media(bot)
+        assert rows and not any(r.file_id in document.decode() for r in rows)  # no file ids
+
+
+async def test_deleting_the_account_deletes_its_media_only(bot: BotHarness) -> None:
+    ann, ben = await login_as(bot.db, ANN), await login_as(bot.db, BEN)
+    for user in (ANN, BEN):
+        sent = await bot.fake.send_photo(user, f"Photo of {user}")
+        await bot.fake.wait_for_message(user, after=sent, contains="Saved")
+    async with bot.db.sessions.begin() as s:
+        await delete_user_data(s, ann)
+    [left] = await _media(bot)
+    assert left.chat_id == BEN
+    async with bot.db.sessions() as s:
+        owner = await s.scalar(
+            select(Journal.user_id)
+            .join(Entry, Entry.journal_id == Journal.id)
+            .where(Entry.id == left.entry_id)
+        )
+    assert owner == ben
 
 
 async def test_one_zip_when_everything_fits(bot: BotHarness) -> None:

@@ -139,6 +139,11 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if caption:
         content = caption
     elif item.kind == VOICE:
+        earlier = await _entry_of_message(context, link, message)
+        if earlier is not None:  # re-delivered: don't send the audio out again
+            async with get_services(context).db.sessions.begin() as s:
+                await media.add_media(s, earlier, item)
+            return
         content, note, real_text = await _voice_text(context, link, item)
     else:
         content = PHOTO_PLACEHOLDER
