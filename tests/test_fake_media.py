@@ -68,7 +68,7 @@ async def test_the_bot_sends_voice_and_albums_by_file_id(fake: FakeBotAPI, bot: 
         b"\xff\xd8b",
         b"\xff\xd8c",
     ]
-    with pytest.raises(BadRequest, match="(?i)wrong number of media"):
+    with pytest.raises(BadRequest, match="rong number of media"):
         await bot.send_media_group(5, [InputMediaPhoto(photos[0])])
-    with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
+    with pytest.raises(BadRequest, match="rong file identifier"):
         await bot.send_media_group(5, [InputMediaPhoto("nope"), InputMediaPhoto("nada")])
