@@ -24,6 +24,7 @@ from bot.handlers import (
     insights,
     journal,
     journals,
+    media,
     pixels,
     private_only,
     profile,
@@ -45,6 +46,7 @@ logger = logging.getLogger(__name__)
 FEATURES: list[Any] = [
     private_only,  # its own early group: groups and channels never reach the others
     accounts,
+    media,  # photos and voice notes: before journal, whose caption handler it replaces
     journal,
     settings_menu,
     profile,

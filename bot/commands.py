@@ -27,7 +27,8 @@ GROUP_ORDER = [
 def help_text(commands: list[Command]) -> str:
     """/help, grouped, in HTML."""
     lines = [
-        "<b>Growth Journal</b> — write anything and I save it to your journal.",
+        "<b>Growth Journal</b> — write anything and I save it to your journal. "
+        "Photos (an album is one entry) and voice notes are kept with their entry.",
         "",
     ]
     known = [g for g in GROUP_ORDER if any(c.group == g for c in commands)]
