@@ -32,7 +32,7 @@ from db.reminder_jobs import (
     LEASE,
     DueJob,
     claim_jobs,
-    finish_job,
+    finish_jobs,
     release_jobs,
     renew_leases,
 )
@@ -158,6 +158,9 @@ async def send_jobs(
         stats.claimed += len(jobs)
         renewed = time.monotonic()
         messages = await _messages(sessions, jobs)
+        # Nothing to say (a nudge not needed, a snooze after the user wrote): done.
+        async with sessions.begin() as s:
+            await finish_jobs(s, [j for j, m in zip(jobs, messages, strict=True) if not _says(m)])
         for index, (job, (text, markup, review)) in enumerate(zip(jobs, messages, strict=True)):
             if stopping() or outage >= outage_after:
                 if outage >= outage_after:
@@ -169,10 +172,12 @@ async def send_jobs(
                 async with sessions.begin() as s:
                     await renew_leases(s, jobs[index:], clock() + LEASE)
                 renewed = time.monotonic()
+            if not _says((text, markup, review)):
+                continue
             photo = None
             if review is not None:  # drawn just before it is sent, not a batch ahead
                 text, photo = await review_message(review, job.theme)
-            outcomes = [await send(chat, text, markup, photo) for chat in job.chats if text]
+            outcomes = [await send(chat, text, markup, photo) for chat in job.chats]
             stats.sent += outcomes.count("sent")
             for outcome in outcomes:
                 if outcome == "network":
@@ -184,8 +189,12 @@ async def send_jobs(
             # Sent (or refused for good, or maybe delivered: a network error is never
             # resent): done. A crash before this line sends it again, once.
             async with sessions.begin() as s:
-                await finish_job(s, job)
+                await finish_jobs(s, [job])
     return stats
+
+
+def _says(message: tuple[str, InlineKeyboardMarkup | None, ReviewData | None]) -> bool:
+    return bool(message[0]) or message[2] is not None
 
 
 async def _messages(

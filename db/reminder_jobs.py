@@ -4,7 +4,7 @@ streak nudge, and "skip today"; one row per user and kind.
 A claim is a lease. ``claim_jobs`` locks due rows with ``FOR UPDATE SKIP LOCKED`` and, in
 one committed transaction, moves a review or nudge on to its next time and marks each
 job it hands out as held (``claimed_by``, ``claimed_at``, ``lease_until``). The job is
-finished (``finish_job``: a snooze deleted, a review or nudge let go) only after it was
+finished (``finish_jobs``: a snooze deleted, a review or nudge let go) only after it was
 sent; a job whose lease ran out (its claimer died mid-send) is claimed again by any
 dispatcher, and a graceful stop gives untried jobs back at once (``release_jobs``). So a
 job is never lost; it goes out twice only if its claimer dies (or its finish fails)
@@ -33,7 +33,6 @@ from sqlalchemy import (
     delete,
     select,
     text,
-    update,
 )
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -201,7 +200,7 @@ async def claim_jobs(
     session: AsyncSession, now: datetime, limit: int, claimer: str, lease: timedelta = LEASE
 ) -> list[DueJob]:
     """Claim up to ``limit`` jobs for ``claimer`` (see the module notes); commit before
-    sending, and ``finish_job`` each after sending it. Jobs with nothing to send (the
+    sending, and ``finish_jobs`` each after sending it. Jobs with nothing to send (the
     user is gone, skipped today, opted out, has no chat) are finished here."""
     from db.reminders import _any, _linked_chats, _users, reminder_preferences
 
@@ -299,54 +298,53 @@ async def claim_jobs(
     return due
 
 
-def _held(job: DueJob) -> Any:
-    """The job's row while its claim still holds it."""
-    return (
-        ReminderJob.user_id == job.user_id,
-        ReminderJob.kind == job.kind,
-        ReminderJob.claimed_by == job.claimed_by,
-        ReminderJob.claimed_at == job.claimed_at,
-    )
-
-
-async def finish_job(session: AsyncSession, job: DueJob) -> bool:
-    """After sending: a snooze is deleted, a review or nudge let go (it already points at
-    its next time). False if the job is no longer held by this claim (pressed again,
-    turned off, or taken over after the lease ran out): then it is left alone."""
-    if job.kind == "snooze":
-        result = await session.execute(delete(ReminderJob).where(*_held(job)))
-    else:
-        result = await session.execute(update(ReminderJob).where(*_held(job)).values(**_UNCLAIMED))
-    return bool(getattr(result, "rowcount", 0))
-
-
-_RELEASE = text(
-    "UPDATE reminder_jobs AS r SET lease_until = coalesce(:until, r.claimed_at) "
-    "FROM unnest(:ids, :kinds, :claimers, :ats) AS v(user_id, kind, claimed_by, claimed_at) "
-    "WHERE r.user_id = v.user_id AND r.kind = v.kind "
+_HELD = "FROM unnest(:ids, :kinds, :claimers, :ats) AS v(user_id, kind, claimed_by, claimed_at) "
+_MATCH = (
+    "r.user_id = v.user_id AND r.kind = v.kind "
     "AND r.claimed_by = v.claimed_by AND r.claimed_at = v.claimed_at"
-).bindparams(
-    bindparam("until", type_=DateTime()),
+)
+_HELD_PARAMS = (
     bindparam("ids", type_=ARRAY(Uuid())),
     bindparam("kinds", type_=ARRAY(String())),
     bindparam("claimers", type_=ARRAY(String())),
     bindparam("ats", type_=ARRAY(DateTime())),
 )
+# One statement: snoozes deleted, reviews and nudges let go.
+_FINISH = text(
+    "WITH gone AS (DELETE FROM reminder_jobs AS r USING unnest(:ids, :kinds, :claimers, :ats) "
+    f"AS v(user_id, kind, claimed_by, claimed_at) WHERE {_MATCH} AND r.kind = 'snooze' "
+    "RETURNING 1) "
+    "UPDATE reminder_jobs AS r SET claimed_by = NULL, claimed_at = NULL, lease_until = NULL "
+    f"{_HELD}WHERE {_MATCH} AND r.kind <> 'snooze'"
+).bindparams(*_HELD_PARAMS)
+_RELEASE = text(
+    f"UPDATE reminder_jobs AS r SET lease_until = coalesce(:until, r.claimed_at) {_HELD}"
+    f"WHERE {_MATCH}"
+).bindparams(bindparam("until", type_=DateTime()), *_HELD_PARAMS)
+
+
+def _held(jobs: Sequence[DueJob]) -> dict[str, Any]:
+    return {
+        "ids": [j.user_id for j in jobs],
+        "kinds": [j.kind for j in jobs],
+        "claimers": [j.claimed_by for j in jobs],
+        "ats": [j.claimed_at for j in jobs],
+    }
+
+
+async def finish_jobs(session: AsyncSession, jobs: Sequence[DueJob]) -> None:
+    """After sending: a snooze is deleted, a review or nudge let go (it already points at
+    its next time). A job no longer held by its claim (pressed again, turned off, or
+    taken over after the lease ran out) is left alone."""
+    if jobs:
+        await session.execute(_FINISH, _held(jobs))
 
 
 async def _lease(session: AsyncSession, jobs: Sequence[DueJob], until: datetime | None) -> int:
     if not jobs:
         return 0
-    result = await session.execute(
-        _RELEASE,
-        {
-            "until": naive_utc(until) if until is not None else None,
-            "ids": [j.user_id for j in jobs],
-            "kinds": [j.kind for j in jobs],
-            "claimers": [j.claimed_by for j in jobs],
-            "ats": [j.claimed_at for j in jobs],
-        },
-    )
+    stamp = naive_utc(until) if until is not None else None
+    result = await session.execute(_RELEASE, {"until": stamp, **_held(jobs)})
     return int(getattr(result, "rowcount", 0) or 0)
 
 
