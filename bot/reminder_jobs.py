@@ -176,7 +176,13 @@ async def send_jobs(
                 continue
             photo = None
             if review is not None:  # drawn just before it is sent, not a batch ahead
-                text, photo = await review_message(review, job.theme)
+                try:
+                    text, photo = await review_message(review, job.theme)
+                except Exception:  # never again: it would hold up every job behind it
+                    logger.exception("weekly review for %s could not be drawn", job.user_id)
+                    async with sessions.begin() as s:
+                        await finish_jobs(s, [job])
+                    continue
             outcomes = [await send(chat, text, markup, photo) for chat in job.chats]
             stats.sent += outcomes.count("sent")
             for outcome in outcomes:

@@ -554,7 +554,7 @@ async def test_when_telegram_is_unreachable_untried_snoozes_go_back_and_tried_on
     for i in range(OUTAGE_AFTER + 5):
         user_id = await login_as(db, TG + i)
         async with db.sessions.begin() as s:
-            # oldest first: in this order
+            # due oldest first, so claimed and tried in this order
             pressed = now - timedelta(minutes=120 - i)
             await reminder_jobs.snooze(s, user_id, TG + i, pressed)
         users.append(user_id)
