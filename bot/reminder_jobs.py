@@ -5,6 +5,9 @@ weekly review; and the buttons under a reminder.
 uses its pacer and sender, so everything the bot pushes shares one pace under Telegram's
 limits. A review is one photo (the week's chart) with the review as its caption; the
 chart is drawn in a worker thread (``asyncio.to_thread``) so chats carry on meanwhile.
+Each job is finished in the database right after its send, so a dispatcher that dies
+leaves the rest of its batch to whichever dispatcher claims them when the lease runs out.
+A 403 on any job turns every push of that user off, as for daily reminders.
 """
 
 from __future__ import annotations
