@@ -161,7 +161,7 @@ def test_the_image_leaves_the_fake_bot_api_out(dockerfile: list[dict[str, str]])
     assert "fake_telegram" not in copied
     assert ignored("fake_telegram/server.py", _dockerignore())
     runtime = _runtime_packages()
-    assert "fake-telegram" not in runtime
+    assert "growth-journal-fake-telegram" not in runtime
     assert {"aiohttp", "python-telegram-bot"} <= runtime
     wheel = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     assert not any("fake" in pattern for pattern in wheel["packages"]["find"]["include"])
