@@ -22,6 +22,7 @@ RUN useradd --create-home --uid 10001 journal \
  && mkdir -p /data \
  && chown journal:journal /data
 
+# The fake Bot API (fake_telegram/, the fake extra) is for tests and `try`: never copied here.
 COPY alembic.ini ./
 COPY bot ./bot
 COPY core ./core

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib.util
 import logging
 import os
 import signal
@@ -22,6 +23,12 @@ logger = logging.getLogger("bot")
 # Libraries that narrate routine steps at INFO (job added, application started, DDL mode);
 # start-up is one line per phase: database ready, schema version, serving as @name.
 CHATTY_LOGGERS = ("alembic.runtime.migration", "apscheduler", "telegram.ext.Application")
+# `try` runs on the fake Bot API, which a production install (the image, a plain wheel) leaves out.
+NO_FAKE_API = (
+    "error: `try` needs the fake Telegram Bot API, which this install leaves out: install the "
+    "bot with its fake extra (pip install 'growth-journal-bot[fake]'), or from a checkout run "
+    "`bash scripts/bot.sh try`."
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -121,6 +128,9 @@ async def _migrate(settings: Settings) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
+    if command == "try" and importlib.util.find_spec("fake_telegram") is None:
+        print(NO_FAKE_API, file=sys.stderr)  # before a database is started for nothing
+        return 2
     try:
         settings = load_settings()
         configure_logging(settings.log_level)

@@ -1,9 +1,10 @@
 """Voice notes and albums in the fake Bot API: users send voice notes and albums (photos
 sharing a ``media_group_id``); the bot answers with ``sendVoice`` and ``sendMediaGroup``.
 
-Kept apart from server.py, which registers these methods with one call to ``install``.
-What a voice message holds lives here, keyed by the server, so ``ChatMessage`` need not
-change: ``voice_of`` says whether (and with which bytes) a message is a voice note.
+``MediaMethods`` is one more base of ``FakeBotAPI`` (server.py): its handlers carry
+``@bot_method`` like every other group. What a voice message holds lives here, keyed by
+the server, so ``ChatMessage`` need not change: ``voice_of`` says whether (and with which
+bytes) a message is a voice note.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 import json
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+from fake_telegram.errors import bad_request
+from fake_telegram.state import FakeState, bot_method
 
 if TYPE_CHECKING:
     from fake_telegram.server import ChatMessage, FakeBotAPI
@@ -46,17 +50,18 @@ def _state(api: FakeBotAPI) -> _State:
     return state
 
 
-def install(api: FakeBotAPI) -> None:
-    """Register sendVoice and sendMediaGroup on ``api``."""
+class MediaMethods(FakeState):
+    """sendVoice and sendMediaGroup."""
 
-    async def send_voice(params: JSONDict, uploads: dict[str, Any]) -> JSONDict:
-        return _send_voice(api, params, uploads)
+    @bot_method("sendVoice")
+    async def _send_voice_method(self, params: JSONDict, uploads: dict[str, Any]) -> JSONDict:
+        return _send_voice(cast("FakeBotAPI", self), params, uploads)
 
-    async def send_media_group(params: JSONDict, uploads: dict[str, Any]) -> list[JSONDict]:
-        return _send_media_group(api, params, uploads)
-
-    for name, handler in {"sendVoice": send_voice, "sendMediaGroup": send_media_group}.items():
-        api._handlers[name.lower()] = (name, handler)
+    @bot_method("sendMediaGroup")
+    async def _send_media_group_method(
+        self, params: JSONDict, uploads: dict[str, Any]
+    ) -> list[JSONDict]:
+        return _send_media_group(cast("FakeBotAPI", self), params, uploads)
 
 
 def voice_of(api: FakeBotAPI, msg: ChatMessage) -> Voice | None:
@@ -137,8 +142,6 @@ async def send_album(
 
 
 def _send_voice(api: FakeBotAPI, params: JSONDict, uploads: dict[str, Any]) -> JSONDict:
-    from fake_telegram.server import _bad
-
     chat_id = api._chat_id(params)
     value = params.get("voice")
     upload = uploads.get("voice")
@@ -151,7 +154,7 @@ def _send_voice(api: FakeBotAPI, params: JSONDict, uploads: dict[str, Any]) -> J
         stored = api._files[value]
         data, mime, file_id = stored.data, stored.mime_type or "audio/ogg", value
     else:
-        raise _bad("there is no voice in the request")
+        raise bad_request("there is no voice in the request")
     known = next((v for v in _state(api).voices.values() if v.file_id == file_id), None)
     msg = api._new_message(chat_id, from_bot=True)
     msg.file_id, msg.mime_type = file_id, mime
@@ -161,31 +164,29 @@ def _send_voice(api: FakeBotAPI, params: JSONDict, uploads: dict[str, Any]) -> J
 
 
 def _send_media_group(api: FakeBotAPI, params: JSONDict, uploads: dict[str, Any]) -> list[JSONDict]:
-    from fake_telegram.server import _bad
-
     chat_id = api._chat_id(params)
     items = params.get("media")
     if isinstance(items, str):
         items = json.loads(items)
     if not isinstance(items, list) or not 2 <= len(items) <= 10:
-        raise _bad("wrong number of media in the group: 2 to 10 are allowed")
+        raise bad_request("wrong number of media in the group: 2 to 10 are allowed")
     state = _state(api)
     state.next_group += 1
     group = f"botalbum{state.next_group:08d}"
     sent: list[JSONDict] = []
     for item in items:
         if not isinstance(item, dict) or item.get("type") != "photo":
-            raise _bad("only photos are supported in this fake's media groups")
+            raise bad_request("only photos are supported in this fake's media groups")
         value = item.get("media")
         if isinstance(value, str) and value.startswith("attach://"):
             upload = uploads.get(value.removeprefix("attach://"))
             if upload is None:
-                raise _bad("wrong file in the media group")
+                raise bad_request("wrong file in the media group")
             data = bytes(upload.data)
         elif isinstance(value, str) and value in api._files:
             data = api._files[value].data
         else:
-            raise _bad("wrong file identifier/HTTP URL specified")
+            raise bad_request("wrong file identifier/HTTP URL specified")
         msg = api._new_message(chat_id, from_bot=True)
         msg.photo, msg.caption = data, item.get("caption")
         msg.parse_mode = item.get("parse_mode")

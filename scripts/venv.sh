@@ -26,11 +26,13 @@ ensure_venv() {
   ensure_uv || return 1
   echo "installing the locked dependencies into .venv ..." >&2
   # --locked: stop with a clear message when pyproject.toml changed without `bash scripts/lock.sh`.
-  # --inexact: keep pip and uv themselves in .venv. The project is not built or installed:
-  # a .pth file puts the checkout on sys.path, which is all an editable install would do.
+  # --inexact: keep pip and uv themselves in .venv. The project and the workspace's fake
+  # Bot API (fake_telegram, the fake extra) are not built or installed: a .pth file puts the
+  # checkout on sys.path, which is all an editable install would do; --all-extras still
+  # installs what they need.
   # --compile-bytecode: starts must not spend seconds compiling the libraries (and cannot
   # cache the result when PYTHONDONTWRITEBYTECODE is set).
-  if ! .venv/bin/uv sync -q --locked --inexact --compile-bytecode --no-install-project \
+  if ! .venv/bin/uv sync -q --locked --inexact --compile-bytecode --no-install-workspace \
     --all-extras --python .venv/bin/python; then
     echo "error: installing from uv.lock failed (if pyproject.toml changed: bash scripts/lock.sh)" >&2
     return 1

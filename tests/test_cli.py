@@ -64,3 +64,22 @@ def test_unreachable_bot_api_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "cannot reach the Telegram Bot API" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_try_without_the_fake_api_is_one_clear_line() -> None:
+    """A production install (the image) has no fake_telegram; `try` says how to get it."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "DATABASE_URL"}}
+    hide_fake = "import runpy, sys; sys.modules['fake_telegram'] = None; runpy.run_module('bot')"
+    result = subprocess.run(
+        [sys.executable, "-c", hide_fake, "try"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "tests",
+        env={**clean, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "growth-journal-bot[fake]" in result.stderr
+    assert "bash scripts/bot.sh try" in result.stderr
+    assert "Traceback" not in result.stderr

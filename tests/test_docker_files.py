@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,6 +138,33 @@ def test_dependencies_come_only_from_the_lock(dockerfile: list[dict[str, str]]) 
             assert "." not in args and "-e" not in args, "the project is not pip-installed"
             if "-r" not in args:
                 assert args == [f'"uv=={uv_version.group(1)}"'], args  # the same uv as scripts
+
+
+def _runtime_packages() -> set[str]:
+    """Every package the lock installs without extras (what `uv export --no-dev` emits)."""
+    packages = {p["name"]: p for p in tomllib.loads((ROOT / "uv.lock").read_text())["package"]}
+    (root,) = [p for p in packages.values() if p.get("source") == {"editable": "."}]
+    seen: set[str] = set()
+    todo = [d["name"] for d in root.get("dependencies", [])]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += [d["name"] for d in packages[name].get("dependencies", [])]
+    return seen
+
+
+def test_the_image_leaves_the_fake_bot_api_out(dockerfile: list[dict[str, str]]) -> None:
+    """The fake Telegram is for tests and `try`: not copied, not in the runtime set, not in
+    the product wheel; aiohttp stays because the bot's webhook intake is an aiohttp server."""
+    copied = " ".join(instructions(dockerfile, "COPY"))
+    assert "fake_telegram" not in copied
+    assert ignored("fake_telegram/server.py", _dockerignore())
+    runtime = _runtime_packages()
+    assert "growth-journal-fake-telegram" not in runtime
+    assert {"aiohttp", "python-telegram-bot"} <= runtime
+    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert not any("fake" in pattern for pattern in wheel["packages"]["find"]["include"])
 
 
 def test_runs_as_a_user_who_owns_the_data_folder(dockerfile: list[dict[str, str]]) -> None:

@@ -41,6 +41,9 @@ from telegram.ext import (
 )
 
 from fake_telegram import DEFAULT_TOKEN, FakeBotAPI, parse_html, run_terminal_chat
+from fake_telegram.errors import JSONDict
+from fake_telegram.models import Upload
+from fake_telegram.state import FakeState, bot_method
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 # A valid 2x3 PNG, so the fake's reported photo size can be checked.
@@ -176,6 +179,40 @@ async def test_unknown_and_unsupported_methods_answer_404(fake: FakeBotAPI, bot:
         await bot.set_my_commands([("Not A Command", "x")])
     assert await bot.delete_my_commands()
     assert await bot.get_my_commands() == ()
+
+
+class _DiceMethods(FakeState):
+    """A group of Bot API methods the fake does not have, added the way media.py would be."""
+
+    @bot_method("sendDice")
+    async def _send_dice(self, params: JSONDict, uploads: dict[str, Upload]) -> JSONDict:
+        return {"chat": params["chat_id"], "dice": {"emoji": "🎲", "value": 6}}
+
+
+class _DiceAPI(_DiceMethods, FakeBotAPI):
+    pass
+
+
+async def test_a_new_group_of_methods_plugs_in_as_one_more_base() -> None:
+    async with (
+        _DiceAPI() as fake,
+        Bot(DEFAULT_TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url) as bot,
+    ):
+        rolled = await bot.do_api_request("senddice", api_kwargs={"chat_id": 5})
+        assert rolled == {"chat": 5, "dice": {"emoji": "🎲", "value": 6}}
+        assert fake.calls[-1].method == "sendDice"  # Telegram's spelling, whatever the case
+        assert await bot.get_me()  # the built-in groups still answer
+
+    class _SecondGetMe(FakeState):
+        @bot_method("getMe")
+        async def _other_get_me(self, params: JSONDict, uploads: dict[str, Upload]) -> bool:
+            return True
+
+    class _Clash(_SecondGetMe, FakeBotAPI):
+        pass
+
+    with pytest.raises(TypeError, match="getMe has two handlers"):
+        _Clash()
 
 
 async def test_long_poll_answers_as_soon_as_an_update_arrives(fake: FakeBotAPI, bot: Bot) -> None:
