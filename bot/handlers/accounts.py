@@ -7,7 +7,9 @@ import functools
 import html
 import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Final
 
 from email_validator import EmailNotValidError, validate_email
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
@@ -15,10 +17,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.buttons import EXPIRED
 from bot.commands import Command
-from bot.dialogs import canceller_for, data_of, dialog
+from bot.dialogs import StepHandler, data_of
 from bot.messaging import delete_quietly
 from bot.services import get_services
-from bot.session import LOGIN_BUTTONS, LOGIN_HOOKS, load_link
+from bot.session import LOGIN_BUTTONS, load_link
 from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
 from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
 from bot.zone_picker import prepare as prepare_zones
@@ -221,7 +223,6 @@ def _parse_email(text: str) -> str | None:
     return text.strip()
 
 
-@dialog("register")
 async def register_step(
     update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
 ) -> None:
@@ -442,7 +443,6 @@ async def _finish_registration(
     await _after_login(update, context)
 
 
-@dialog("login")
 async def login_step(
     update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
 ) -> None:
@@ -515,7 +515,7 @@ async def _after_login(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     link = await load_link(update, context)
     if link is None or not link.logged_in:
         return
-    for hook in LOGIN_HOOKS:
+    for hook in get_services(context).login_hooks:
         await hook(update, context, link)
 
 
@@ -548,11 +548,18 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         state = await dialogs.get_dialog(s, user.id)
         had = await dialogs.clear_dialog(s, user.id)
     text = "Cancelled. Nothing was changed." if had else "There's nothing to cancel."
-    cancelled = canceller_for(state.name) if had and state is not None else None
+    cancelled = services.dialogs.canceller_for(state.name) if had and state is not None else None
     if cancelled is not None and state is not None:
         text = await cancelled(context, state)
     # Also removes a reply keyboard a dialog may have shown (e.g. "Share location").
     await context.bot.send_message(chat.id, text, reply_markup=ReplyKeyboardRemove())
+
+
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    "register": register_step,
+    "login": login_step,
+}
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

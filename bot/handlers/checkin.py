@@ -15,8 +15,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
@@ -30,11 +29,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.buttons import EXPIRED
 from bot.commands import Command
-from bot.dialogs import data_of, dialog, on_cancel
+from bot.dialogs import CancelHandler, StepHandler, data_of
 from bot.inbox_context import mark_current_done
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
 from core.callback_data import CallbackData, decode, encode
+from core.dates import month_start
 from core.vocab import (
     METRIC_DESCRIPTIONS,
     METRIC_MAX,
@@ -81,17 +81,6 @@ RATE_VALUE = "cr"  # /rate rating, arg "metric.value"
 
 def label(kind: MetricType) -> str:
     return kind.value.capitalize()
-
-
-def month_start(now: datetime, tz: str, *, shift: int = 0) -> datetime:
-    """The start (aware, UTC) of the calendar month in time zone ``tz`` at ``now`` (aware),
-    or of the month ``shift`` months later (negative: earlier)."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be an aware datetime")
-    zone = ZoneInfo(tz)
-    local = now.astimezone(zone)
-    year, month = divmod(local.year * 12 + local.month - 1 + shift, 12)
-    return datetime(year, month + 1, 1, tzinfo=zone).astimezone(UTC)
 
 
 def _new_nonce() -> int:
@@ -437,7 +426,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Li
     await _show(query, result.text, result.markup)
 
 
-@dialog(CHECKIN)
 async def checkin_text(
     update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
 ) -> None:
@@ -472,13 +460,11 @@ async def checkin_text(
     await message.reply_text(summary)
 
 
-@on_cancel(CHECKIN)
 async def checkin_cancelled(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> str:
     await _retire(context, state, "Check-in cancelled.")
     return CANCELLED
 
 
-@on_cancel(RATE)
 async def rate_cancelled(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> str:
     await _retire(context, state, "Rating cancelled.")
     return RATE_CANCELLED
@@ -562,6 +548,16 @@ async def rate(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -
         await message.reply_text(html.escape(str(exc)))
         return
     await message.reply_text(summary)
+
+
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    CHECKIN: checkin_text,
+}
+CANCELLERS: Final[Mapping[str, CancelHandler]] = {
+    CHECKIN: checkin_cancelled,
+    RATE: rate_cancelled,
+}
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -12,8 +12,9 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -22,7 +23,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
-from bot.dialogs import data_of, dialog
+from bot.dialogs import StepHandler, data_of
 from bot.messaging import edit_html, send_html
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
@@ -312,7 +313,6 @@ async def _on_edit(
     )
 
 
-@dialog(EDIT_DIALOG)
 async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.text is None:
@@ -570,6 +570,12 @@ _ACTIONS = {
     "ed": _on_delete,
     "ek": _on_keep,
     "edy": _on_delete_confirmed,
+}
+
+
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    EDIT_DIALOG: edit_step,
 }
 
 

@@ -13,10 +13,8 @@ saying why ("Already accepted").
 from __future__ import annotations
 
 import asyncio
-import calendar
 import html
 import logging
-import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -35,21 +33,26 @@ from telegram.ext import (
 from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.config import Settings
-from bot.dialogs import data_of, dialog, on_cancel
+from bot.dialogs import CancelHandler, StepHandler, data_of
 from bot.handlers import profile_goals as profile_view
-from bot.handlers.journal import AFTER_SAVE, SavedEntry
+from bot.hooks import SavedEntry
 from bot.inbox_context import mark_current_done
 from bot.llm_engine import LLMSuggestionEngine
 from bot.messaging import edit_html, send_html
-from bot.services import KEY, Services, get_services
+from bot.services import get_services
 from bot.session import logged_in
 from core.callback_data import CallbackData, decode, encode
+from core.dates import (
+    DateInputError,
+    add_months,
+    date_examples,
+    end_of_month,
+    parse_target_date,
+)
 from core.streaks import local_date
 from core.suggest import (
     MAX_GOALS,
-    LocalSuggestionEngine,
     SuggestedGoal,
-    SuggestionEngine,
     care_for_async,
     is_similar_goal,
 )
@@ -74,13 +77,11 @@ COMMANDS = [
     Command("goal", "Set yourself a new goal", "Goals", usage="/goal what you want to achieve"),
 ]
 
-ENGINE_KEY: Final = "suggestions"
 # The local engine answers in well under a second; this only guards against a stuck thread.
 LOCAL_BUDGET_SECONDS: Final = 5.0
 MAX_PENDING: Final = 3  # unanswered suggestions kept; older ones are withdrawn quietly
 MAX_CARDS: Final = 10  # goal cards /goals sends; more would flood the chat
 MAX_COMPLETED_SHOWN: Final = 50
-MAX_YEARS_AHEAD: Final = 100
 
 # Button actions (all start with "g": the goals feature's prefix).
 ACCEPT, REJECT, EDIT, COMPLETE, DELETE = "ga", "gr", "ge", "gc", "gd"
@@ -140,110 +141,6 @@ def _busy_text(state: DialogState) -> str:
 
 
 # --- dates --------------------------------------------------------------------------
-
-_MONTHS: Final = {
-    name: number
-    for number in range(1, 13)
-    for name in {calendar.month_name[number].lower(), calendar.month_abbr[number].lower()}
-} | {"sept": 9}
-_WEEKDAYS: Final = {
-    name: number
-    for number in range(7)
-    for name in {calendar.day_name[number].lower(), calendar.day_abbr[number].lower()}
-}
-_NUMBER_WORDS: Final = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6}
-_ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DOTTED_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_DAY_MONTH_RE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\.?(?: (\d{4}))?")
-_MONTH_DAY_RE = re.compile(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?(?: (\d{4}))?")
-_IN_RE = re.compile(r"in (\d{1,3}|[a-z]+) (day|week|month)s?")
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, moved back to the month's last day when it is shorter."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def end_of_month(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def date_examples(today: date) -> str:
-    sample = add_months(today, 1)
-    return f"{sample.isoformat()}, {sample.day} {sample:%b} or tomorrow"
-
-
-def _calendar_date(year: int, month: int, day: int) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise InvalidInput(
-            f"There's no day {day} in {calendar.month_name[month]} {year}."
-            if 1 <= month <= 12
-            else f"There's no month {month}: months go from 1 to 12."
-        ) from None
-
-
-def _without_year(month: int, day: int, today: date) -> date:
-    """A day and month with no year: the next time it comes round (today included)."""
-    for year in (today.year, today.year + 1):
-        try:
-            found = date(year, month, day)
-        except ValueError:  # 29 Feb outside a leap year: try the next year
-            continue
-        if found >= today:
-            return found
-    return _calendar_date(today.year + 1, month, day)  # raises: e.g. 31 Apr
-
-
-def parse_target_date(text: str, today: date) -> date:
-    """A target date as a person types it: 2026-12-31, 31.12.2026, 31 Dec, Dec 31 2026,
-    today, tomorrow, Friday, next week, in 3 days, end of month. Raises InvalidInput with a
-    message for the user; does not check whether the date is in the past."""
-    wanted = " ".join(text.lower().replace(",", " ").split())
-    unreadable = InvalidInput(
-        f"I couldn't read “{text.strip()[:40]}” as a date. Send it like {date_examples(today)}."
-    )
-    simple = {
-        "today": today,
-        "tomorrow": today + timedelta(days=1),
-        "next week": today + timedelta(days=7),
-        "next month": add_months(today, 1),
-        "end of month": end_of_month(today),
-        "end of the month": end_of_month(today),
-    }
-    if wanted in simple:
-        return simple[wanted]
-    weekday = _WEEKDAYS.get(wanted.removeprefix("next ").removeprefix("on "))
-    if weekday is not None:
-        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
-    if match := _IN_RE.fullmatch(wanted):
-        amount, unit = match.group(1), match.group(2)
-        count = int(amount) if amount.isdigit() else _NUMBER_WORDS.get(amount)
-        if count is None:
-            raise unreadable
-        if unit == "month":
-            return add_months(today, count)
-        return today + timedelta(days=count * (7 if unit == "week" else 1))
-    if match := _ISO_RE.fullmatch(wanted):
-        found = _calendar_date(int(match[1]), int(match[2]), int(match[3]))
-    elif match := _DOTTED_RE.fullmatch(wanted):
-        found = _calendar_date(int(match[3]), int(match[2]), int(match[1]))
-    elif (match := _DAY_MONTH_RE.fullmatch(wanted)) and match[2] in _MONTHS:
-        day, month = int(match[1]), _MONTHS[match[2]]
-        year = match[3]
-        found = _calendar_date(int(year), month, day) if year else _without_year(month, day, today)
-    elif (match := _MONTH_DAY_RE.fullmatch(wanted)) and match[1] in _MONTHS:
-        day, month = int(match[2]), _MONTHS[match[1]]
-        year = match[3]
-        found = _calendar_date(int(year), month, day) if year else _without_year(month, day, today)
-    else:
-        raise unreadable
-    if found.year > today.year + MAX_YEARS_AHEAD:
-        raise InvalidInput("That's a very long way off. Pick a date within the next 100 years.")
-    return found
 
 
 def _shortcut_date(choice: str, today: date) -> date | None:
@@ -474,21 +371,6 @@ def _goal_id_of(data: dict[str, Any]) -> uuid.UUID | None:
 # --- suggestions after an entry -----------------------------------------------------
 
 
-def build_engine(settings: Settings) -> SuggestionEngine:
-    """The local engine, or the configured LLM with the local engine as its fallback."""
-    local = LocalSuggestionEngine()
-    if not settings.llm_base_url:
-        return local
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    return LLMSuggestionEngine(
-        settings.llm_base_url,
-        key,
-        settings.llm_model,
-        fallback=local,
-        timeout=settings.llm_timeout,
-    )
-
-
 def consents_to_external_ai(ai_settings: Mapping[str, object], settings: Settings) -> bool:
     """Did the user agree to send entry text to the configured LLM's host? Consent to
     another host (the operator changed LLM_BASE_URL since) does not count."""
@@ -509,7 +391,7 @@ async def suggest_after_save(
     goal when the entry speaks of pain (with a pointer to help for self-harm language)."""
     user_id = _user_id(link)
     services = get_services(context)
-    engine = services.extras.get(ENGINE_KEY)
+    engine = services.suggestion_engine
     chat = update.effective_chat
     chat_id = chat.id if chat is not None else link.chat_id
     # Read by the statement that saved the entry: no query of its own.
@@ -833,7 +715,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Li
 # --- dialogs ------------------------------------------------------------------------
 
 
-@dialog(EDIT_DIALOG)
 async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
     """The new wording of a suggestion: save it and accept the goal."""
     message, user = update.effective_message, update.effective_user
@@ -877,7 +758,6 @@ async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
     )
 
 
-@dialog(NEW_DIALOG)
 async def new_goal_step(
     update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
 ) -> None:
@@ -896,7 +776,6 @@ async def new_goal_step(
     await _create_user_goal(update, context, link, message.text, in_dialog=True)
 
 
-@dialog(DATE_DIALOG)
 async def date_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
     """A typed target date."""
     message, user = update.effective_message, update.effective_user
@@ -917,11 +796,11 @@ async def date_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
     try:
         day = parse_target_date(message.text, today)
         if day < today:
-            raise InvalidInput(
+            raise DateInputError(
                 f"{_day(day)} is in the past. Pick today or a later day, "
                 f"like {date_examples(today)}."
             )
-    except InvalidInput as exc:
+    except DateInputError as exc:
         await message.reply_text(
             f"{html.escape(str(exc))}\n/cancel keeps the target date as it is."
         )
@@ -964,14 +843,10 @@ _CANCELLED: Final = {
 
 
 async def goal_dialog_cancelled(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> str:
-    """/cancel in a goal dialog (registered with on_cancel): say what was kept."""
+    """/cancel in a goal dialog: say what was kept."""
     if state.name == DATE_DIALOG:
         await _restore_card(context, state)
     return _CANCELLED[state.name]
-
-
-for _name in OWN_DIALOGS:
-    on_cancel(_name)(goal_dialog_cancelled)
 
 
 # --- commands -----------------------------------------------------------------------
@@ -1092,23 +967,16 @@ async def goals_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link
 # --- wiring -------------------------------------------------------------------------
 
 
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    EDIT_DIALOG: edit_step,
+    NEW_DIALOG: new_goal_step,
+    DATE_DIALOG: date_step,
+}
+CANCELLERS: Final[Mapping[str, CancelHandler]] = dict.fromkeys(OWN_DIALOGS, goal_dialog_cancelled)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    services = app.bot_data[KEY]
-    assert isinstance(services, Services)
-    if ENGINE_KEY not in services.extras:
-        engine = build_engine(services.settings)
-        services.extras[ENGINE_KEY] = engine
-        if isinstance(engine, LLMSuggestionEngine):
-            previous = app.post_shutdown
-
-            async def close_engine(application: Application) -> None:  # type: ignore[type-arg]
-                await engine.aclose()
-                if previous is not None:
-                    await previous(application)
-
-            app.post_shutdown = close_engine
-    if suggest_after_save not in AFTER_SAVE:
-        AFTER_SAVE.append(suggest_after_save)
     app.add_handler(CommandHandler("goals", goals_command))
     app.add_handler(CommandHandler("goal", goal_command))
     app.add_handler(CallbackQueryHandler(on_button, pattern=rf"^(?:{'|'.join(ACTIONS)}):"))

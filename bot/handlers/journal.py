@@ -6,9 +6,9 @@ from __future__ import annotations
 import html
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -24,11 +24,11 @@ from telegram.ext import (
 from bot.batching import Batcher
 from bot.buttons import EXPIRED
 from bot.commands import Command
-from bot.dialogs import data_of, dialog
-from bot.handlers import basics
+from bot.dialogs import StepHandler, data_of
 from bot.handlers.settings_menu import show
+from bot.hooks import SavedEntry
 from bot.services import Services, get_services
-from bot.session import LOGIN_HOOKS, ask_to_log_in, load_link, logged_in
+from bot.session import ask_to_log_in, load_link, logged_in
 from core.callback_data import decode, encode
 from core.richtext import to_stored_html
 from core.streaks import current_streak, local_date
@@ -36,7 +36,7 @@ from core.tags import tags_of_content
 from db import accounts, dialogs, entries, journals, tags
 from db.accounts import Link
 from db.errors import InvalidInput
-from db.models import DialogState, Entry, Journal
+from db.models import DialogState, Journal
 from db.prepared import driver_connection
 
 logger = logging.getLogger(__name__)
@@ -52,20 +52,6 @@ ENTRY_SAVER = "entry_saver"
 # The streak shown after saving looks this far back (a longer streak shows as this).
 STREAK_WINDOW = timedelta(days=400)
 MAX_WRITE_PARTS = 50
-
-
-@dataclass(frozen=True)
-class SavedEntry:
-    entry: Entry
-    journal_title: str
-    streak: int
-    ai_settings: dict[str, object]  # the writer's AI toggles (db.settings.ai_settings_of)
-    open_goals: list[str]  # texts of the writer's open goals, oldest first
-
-
-# Run after an entry is saved (growth suggestions hook in here).
-AfterSave = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link, SavedEntry], Awaitable[None]]
-AFTER_SAVE: list[AfterSave] = []
 
 
 async def active_journal(s: AsyncSession, link: Link) -> Journal:
@@ -174,7 +160,7 @@ async def _save_and_acknowledge(
     if saved is None:
         return
     await message.reply_text(saved_text(saved) + note)
-    for hook in AFTER_SAVE:
+    for hook in get_services(context).after_save:
         try:
             await hook(update, context, link, saved)
         except Exception:  # a suggestion failing must not look like the entry failed
@@ -260,7 +246,6 @@ async def write(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) 
     )
 
 
-@dialog(WRITE_DIALOG)
 async def write_part(
     update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
 ) -> None:
@@ -399,10 +384,13 @@ async def on_kept_choice(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
     await show(context, query, text, None)
 
 
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    WRITE_DIALOG: write_part,
+}
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    basics.DEFAULT_TEXT[:] = [on_text]
-    if save_pending not in LOGIN_HOOKS:
-        LOGIN_HOOKS.append(save_pending)
     app.add_handler(CallbackQueryHandler(on_kept_choice, pattern=rf"^{KEPT}:"))
     app.add_handler(CommandHandler("write", write))
     app.add_handler(CommandHandler("done", done))

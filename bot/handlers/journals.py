@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import html
 import uuid
+from collections.abc import Mapping
+from typing import Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
-from bot.dialogs import data_of, dialog
+from bot.dialogs import StepHandler, data_of
 from bot.handlers.entries import as_local, day_text, plural, show
 from bot.inbox_context import mark_current_done
 from bot.services import get_services
@@ -329,7 +331,6 @@ def _title_from(text: str) -> str:
     return journals.clean_title(" ".join(text.split()))
 
 
-@dialog(NEW_DIALOG)
 async def new_title_step(
     update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
 ) -> None:
@@ -357,7 +358,6 @@ async def new_title_step(
     )
 
 
-@dialog(RENAME_DIALOG)
 async def rename_title_step(
     update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
 ) -> None:
@@ -407,6 +407,13 @@ _ACTIONS = {
     "jr": _on_rename,
     "jd": _on_delete,
     "jdy": _on_delete_confirmed,
+}
+
+
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    NEW_DIALOG: new_title_step,
+    RENAME_DIALOG: rename_title_step,
 }
 
 

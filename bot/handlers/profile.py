@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -34,7 +35,7 @@ from telegram.ext import (
 
 from bot.buttons import EXPIRED
 from bot.commands import Command
-from bot.dialogs import data_of, dialog
+from bot.dialogs import StepHandler, data_of
 from bot.handlers import accounts as accounts_handler
 from bot.handlers.profile_goals import (
     GOALS_EXPLAINED,
@@ -526,7 +527,6 @@ async def _name_answer(
     await _send_card(context, chat_id, link.user_id)
 
 
-@dialog(DIALOG)
 async def profile_step(
     update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
 ) -> None:
@@ -636,6 +636,12 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         "Use it as your time zone?",
         reply_markup=InlineKeyboardMarkup([[_button(f"Use {zone}", f"z.{zone}")]]),
     )
+
+
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    DIALOG: profile_step,
+}
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

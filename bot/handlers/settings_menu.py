@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any, Final
@@ -30,7 +30,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.buttons import EXPIRED
 from bot.commands import Command
-from bot.dialogs import data_of, dialog
+from bot.dialogs import StepHandler, data_of
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
 from core.callback_data import decode, encode
@@ -633,7 +633,6 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
     await show(context, query, text, markup)
 
 
-@dialog(TIME_DIALOG)
 async def time_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.text is None:
@@ -671,6 +670,12 @@ async def time_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
     if isinstance(chat_id, int) and isinstance(menu_id, int):
         await edit_menu(context, chat_id, menu_id, text, markup)
     await message.reply_text(reply)
+
+
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    TIME_DIALOG: time_step,
+}
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
