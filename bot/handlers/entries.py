@@ -14,19 +14,20 @@ import re
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.buttons import answer_expired, button_handler
+from bot.buttons import ButtonAction, answer_expired, button_handler
 from bot.commands import Command
 from bot.dialogs import StepHandler, data_of
-from bot.messaging import edit_html, send_html
+from bot.messaging import send_html
 from bot.services import get_services
-from bot.session import ask_to_log_in, load_link, logged_in
+from bot.session import logged_in
+from bot.ui import Answer, logged_in_step, plural, show
 from core.callback_data import CallbackData, encode
 from core.richtext import to_plain, to_stored_html, to_telegram_html
 from core.streaks import local_date, on_this_day
@@ -56,6 +57,18 @@ TODAY_LIMIT = 10
 MAX_PAGE = 1_000_000
 EDIT_DIALOG = "entry_edit"
 STANDALONE = "n"  # origin of an entry opened outside the /entries list
+
+
+class EntryButton(StrEnum):
+    """Action codes of the entry buttons (the tag lists' buttons open entries too)."""
+
+    LIST = "el"
+    OPEN = "eo"
+    EDIT = "ee"
+    DELETE = "ed"
+    KEEP = "ek"
+    DELETE_CONFIRMED = "edy"
+
 
 # --- shared helpers (the journals and export features use them too) ---------------
 
@@ -91,30 +104,6 @@ def preview(content: str, limit: int = PREVIEW_CHARS) -> str:
             cut = cut[:space]
         plain = cut.rstrip(" ,;:.-") + "…"
     return html.escape(plain, quote=False)
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-async def show(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
-) -> None:
-    """Replace the pressed button's message with ``text``; send it anew when that message
-    cannot be edited (too old, gone) or ``text`` needs more than one message."""
-    query, chat = update.callback_query, update.effective_chat
-    message = query.message if query is not None else None
-    if isinstance(message, Message) and len(split_html(text)) <= 1:
-        try:
-            await edit_html(message, text, markup)
-            return
-        except BadRequest:
-            pass
-    if chat is not None:
-        await send_html(context.bot, chat.id, text, markup)
 
 
 async def current_journal(link: Link, context: ContextTypes.DEFAULT_TYPE) -> Journal | None:
@@ -170,17 +159,21 @@ async def _list_page(
     lines.append("")
     lines.append("Tap a number to open the entry.")
     open_row = [
-        InlineKeyboardButton(str(n), callback_data=encode("eo", entry.id, str(page)))
+        InlineKeyboardButton(str(n), callback_data=encode(EntryButton.OPEN, entry.id, str(page)))
         for n, entry in enumerate(rows, start=1)
     ]
     nav = []
     if page > 0:
         nav.append(
-            InlineKeyboardButton("« Newer", callback_data=encode("el", journal.id, str(page - 1)))
+            InlineKeyboardButton(
+                "« Newer", callback_data=encode(EntryButton.LIST, journal.id, str(page - 1))
+            )
         )
     if page < last_page:
         nav.append(
-            InlineKeyboardButton("Older »", callback_data=encode("el", journal.id, str(page + 1)))
+            InlineKeyboardButton(
+                "Older »", callback_data=encode(EntryButton.LIST, journal.id, str(page + 1))
+            )
         )
     keyboard = [open_row] + ([nav] if nav else [])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
@@ -251,12 +244,14 @@ def _entry_view(
         f"{html.escape(edited)}"
     )
     buttons = [
-        InlineKeyboardButton("Edit", callback_data=encode("ee", entry.id, origin)),
-        InlineKeyboardButton("Delete", callback_data=encode("ed", entry.id, origin)),
+        InlineKeyboardButton("Edit", callback_data=encode(EntryButton.EDIT, entry.id, origin)),
+        InlineKeyboardButton("Delete", callback_data=encode(EntryButton.DELETE, entry.id, origin)),
     ]
     if origin != STANDALONE:
         buttons.append(
-            InlineKeyboardButton("« Back", callback_data=encode("el", entry.journal_id, origin))
+            InlineKeyboardButton(
+                "« Back", callback_data=encode(EntryButton.LIST, entry.journal_id, origin)
+            )
         )
     body = to_telegram_html(entry.content) or "<i>(This entry has no text to show.)</i>"
     return f"{header}\n\n{body}", InlineKeyboardMarkup([buttons])
@@ -313,17 +308,17 @@ async def _on_edit(
     )
 
 
-async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
+@logged_in_step()
+async def edit_step(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    state: DialogState,
+    answer: Answer,
+    link: Link,
+) -> None:
+    message, telegram_id = answer.message, answer.telegram_user_id
+    assert link.user_id is not None
     services = get_services(context)
-    link = await load_link(update, context)
-    if link is None or not link.logged_in or link.user_id is None:
-        async with services.db.sessions.begin() as s:
-            await dialogs.clear_dialog(s, user.id)
-        await ask_to_log_in(update, context, link)
-        return
     try:
         entry_id = uuid.UUID(str(data_of(state).get("entry_id", "")))
     except ValueError:
@@ -338,7 +333,7 @@ async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
                     await tags.set_tags(
                         s, updated.id, tags_of_content(updated.content), updated.updated_at
                     )
-            await dialogs.clear_dialog(s, user.id)
+            await dialogs.clear_dialog(s, telegram_id)
     except InvalidInput as exc:
         await message.reply_text(f"{html.escape(str(exc))} Send it again, or /cancel.")
         return
@@ -354,7 +349,7 @@ async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
             [
                 [
                     InlineKeyboardButton(
-                        "Open entry", callback_data=encode("eo", updated.id, STANDALONE)
+                        "Open entry", callback_data=encode(EntryButton.OPEN, updated.id, STANDALONE)
                     )
                 ]
             ]
@@ -380,8 +375,13 @@ async def _on_delete(
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Yes, delete", callback_data=encode("edy", entry.id, origin)),
-                InlineKeyboardButton("Keep it", callback_data=encode("ek", entry.id, origin)),
+                InlineKeyboardButton(
+                    "Yes, delete",
+                    callback_data=encode(EntryButton.DELETE_CONFIRMED, entry.id, origin),
+                ),
+                InlineKeyboardButton(
+                    "Keep it", callback_data=encode(EntryButton.KEEP, entry.id, origin)
+                ),
             ]
         ]
     )
@@ -500,7 +500,7 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
 
 def _number_buttons(ids: Iterable[uuid.UUID]) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(str(n), callback_data=encode("eo", entry_id, STANDALONE))
+        InlineKeyboardButton(str(n), callback_data=encode(EntryButton.OPEN, entry_id, STANDALONE))
         for n, entry_id in enumerate(ids, start=1)
     ]
     return InlineKeyboardMarkup([buttons[i : i + 5] for i in range(0, len(buttons), 5)])
@@ -563,13 +563,13 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link
 
 # --- buttons ------------------------------------------------------------------------
 
-_ACTIONS = {
-    "el": _on_list,
-    "eo": _on_open,
-    "ee": _on_edit,
-    "ed": _on_delete,
-    "ek": _on_keep,
-    "edy": _on_delete_confirmed,
+_ACTIONS: Final[Mapping[str, ButtonAction]] = {
+    EntryButton.LIST: _on_list,
+    EntryButton.OPEN: _on_open,
+    EntryButton.EDIT: _on_edit,
+    EntryButton.DELETE: _on_delete,
+    EntryButton.KEEP: _on_keep,
+    EntryButton.DELETE_CONFIRMED: _on_delete_confirmed,
 }
 
 

@@ -21,16 +21,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
 )
 
-from bot.buttons import EXPIRED
+from bot.buttons import EXPIRED, button_handler
 from bot.commands import Command
 from bot.config import Settings
 from bot.dialogs import CancelHandler, StepHandler, data_of
@@ -38,10 +36,11 @@ from bot.handlers import profile_goals as profile_view
 from bot.hooks import SavedEntry
 from bot.inbox_context import mark_current_done
 from bot.llm_engine import LLMSuggestionEngine
-from bot.messaging import edit_html, send_html
+from bot.messaging import send_html
 from bot.services import get_services
 from bot.session import logged_in
-from core.callback_data import CallbackData, decode, encode
+from bot.ui import Answer, end_dialog, logged_in_step, plural, redraw, redraw_stored
+from core.callback_data import CallbackData, encode
 from core.dates import (
     DateInputError,
     add_months,
@@ -86,12 +85,14 @@ MAX_COMPLETED_SHOWN: Final = 50
 # Button actions (all start with "g": the goals feature's prefix).
 ACCEPT, REJECT, EDIT, COMPLETE, DELETE = "ga", "gr", "ge", "gc", "gd"
 TARGET, TARGET_DATE, METRIC, LIST_DONE = "gt", "gtd", "gm", "gl"
-ACTIONS: Final = (ACCEPT, REJECT, EDIT, COMPLETE, DELETE, TARGET, TARGET_DATE, METRIC, LIST_DONE)
 
 # Where the pressed button sits (how its message is redrawn).
 SUGGESTION, LIST, PENDING, NEW = "s", "l", "p", "n"
 ORIGINS: Final = frozenset({SUGGESTION, LIST, PENDING, NEW})
 
+# What a dialog answer meets when its goal or its writer's session is gone.
+NOT_EDITABLE: Final = "That suggestion can't be edited any more."
+NOT_CHANGEABLE: Final = "That goal can't be changed any more."
 EDIT_DIALOG: Final = "goal_edit"
 NEW_DIALOG: Final = "goal_new"
 DATE_DIALOG: Final = "goal_date"
@@ -105,10 +106,6 @@ Markup = InlineKeyboardMarkup | None
 
 
 # --- small helpers ------------------------------------------------------------------
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def _day(day: date) -> str:
@@ -165,7 +162,7 @@ def _target_line(goal: Goal, today: date) -> str | None:
         return when
     days = (day - today).days
     if days < 0:
-        return f"{when} · ⚠️ <b>overdue</b> by {_plural(-days, 'day')}"
+        return f"{when} · ⚠️ <b>overdue</b> by {plural(-days, 'day')}"
     if days == 0:
         return f"{when} · due today"
     if days == 1:
@@ -204,7 +201,7 @@ def pending_message(suggested: Sequence[Goal], done: str | None = None) -> tuple
     if not suggested:
         lines.append("No suggestions are waiting for an answer.")
         return "\n".join(lines), None
-    lines.append(f"💡 <b>{_plural(len(suggested), 'suggestion')} for you</b>")
+    lines.append(f"💡 <b>{plural(len(suggested), 'suggestion')} for you</b>")
     rows = []
     for number, goal in enumerate(suggested, start=1):
         lines.append(f"{number}. {html.escape(goal.content)}")
@@ -310,32 +307,11 @@ def refusal(action: str, state: GoalState) -> str:
 # --- sending and editing ------------------------------------------------------------
 
 
-async def _edit_pressed(update: Update, text: str, markup: Markup) -> None:
-    """Redraw the message whose button was pressed; an old or odd message stays as it is."""
-    query = update.callback_query
-    message = query.message if query is not None else None
-    if not isinstance(message, Message):
-        return
-    try:
-        await edit_html(message, text, markup)
-    except BadRequest as exc:
-        logger.info("could not redraw goal message %s: %s", message.message_id, exc)
-
-
-async def _edit_stored(
+async def _redraw_stored(
     context: ContextTypes.DEFAULT_TYPE, data: dict[str, Any], text: str, markup: Markup
 ) -> None:
     """Redraw the message a dialog started from (its chat and message id are in ``data``)."""
-    chat_id, message_id = data.get("chat_id"), data.get("message_id")
-    if not isinstance(chat_id, int) or not isinstance(message_id, int):
-        return
-    try:
-        await context.bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-        )
-    except TelegramError as exc:
-        if "not modified" not in str(exc).lower():
-            logger.info("could not redraw goal message %s: %s", message_id, exc)
+    await redraw_stored(context.bot, data.get("chat_id"), data.get("message_id"), text, markup)
 
 
 async def _answer(update: Update, text: str | None = None) -> None:
@@ -476,7 +452,7 @@ async def _show_outcome(
     await _answer(update, ok_toast if change.ok else refusal(action, state))
     if not change.ok and origin == SUGGESTION and state is GoalState.SUGGESTED:
         return  # the suggestion is still open: keep its message (and reason) as it is
-    await _edit_pressed(update, *card(goal, today_for(link), origin))
+    await redraw(update, *card(goal, today_for(link), origin))
 
 
 def _transition_button(action: str, transition: Transition, ok_toast: str) -> ButtonHandler:
@@ -496,9 +472,7 @@ def _transition_button(action: str, transition: Transition, ok_toast: str) -> Bu
             done = f"{'✅ Accepted' if state is GoalState.ACCEPTED else '✖ Rejected'}: " + (
                 html.escape(change.goal.content)
             )
-            await _edit_pressed(
-                update, *pending_message(waiting[:MAX_CARDS], done if change.ok else None)
-            )
+            await redraw(update, *pending_message(waiting[:MAX_CARDS], done if change.ok else None))
             return
         await _show_outcome(update, link, action, change, origin, ok_toast)
 
@@ -573,7 +547,7 @@ async def on_target_button(
         return
     await _answer(update)
     text, _ = card(goal, today_for(link), origin)
-    await _edit_pressed(
+    await redraw(
         update, text + "\n\n📅 When do you want to reach it?", date_keyboard(goal.id, origin)
     )
 
@@ -699,46 +673,35 @@ _BUTTONS: Final[dict[str, ButtonHandler]] = {
 }
 
 
-@logged_in
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    data = decode(query.data)
-    handler = _BUTTONS.get(data.action) if data is not None else None
-    if data is None or handler is None or (data.uuid is None and data.action != LIST_DONE):
-        await query.answer(EXPIRED)
-        return
-    await handler(update, context, link, data)
-
-
 # --- dialogs ------------------------------------------------------------------------
 
 
-async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
+@logged_in_step(logged_out=NOT_EDITABLE)
+async def edit_step(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    state: DialogState,
+    answer: Answer,
+    link: Link,
+) -> None:
     """The new wording of a suggestion: save it and accept the goal."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
+    message, user_id = answer.message, answer.telegram_user_id
     services = get_services(context)
     data = data_of(state)
     goal_id = _goal_id_of(data)
-    async with services.db.sessions.begin() as s:
-        link = await accounts.get_link(s, user.id)
-    if link is None or not link.logged_in or goal_id is None:
-        async with services.db.sessions.begin() as s:
-            await dialogs.clear_dialog(s, user.id)
-        await message.reply_text("That suggestion can't be edited any more.")
+    if goal_id is None:
+        await end_dialog(context, user_id)
+        await answer.reply(NOT_EDITABLE)
         return
     try:
         async with services.db.sessions.begin() as s:
             change = await goals.update_goal_content(
-                s, _user_id(link), goal_id, _one_line(message.text)
+                s, _user_id(link), goal_id, _one_line(answer.text)
             )
             if change.ok:
                 accepted = await goals.accept_goal(s, _user_id(link), goal_id)
                 change = accepted if accepted.ok else change
-            await dialogs.clear_dialog(s, user.id)
+            await dialogs.clear_dialog(s, user_id)
     except InvalidInput as exc:  # empty or too long: nothing changed, the dialog stays open
         await message.reply_text(
             f"{html.escape(str(exc))} Send it again, or /cancel to keep the suggestion as it was."
@@ -751,50 +714,46 @@ async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
     if not change.ok:
         await message.reply_text(f"{refusal(EDIT, goal_state(goal))} I left it as it was.")
         return
-    await _edit_stored(context, data, *card(goal, today_for(link), SUGGESTION))
+    await _redraw_stored(context, data, *card(goal, today_for(link), SUGGESTION))
     await message.reply_text(
         f"✅ Accepted your goal: <b>{html.escape(goal.content)}</b>\n"
         "Set a target date or mark it done in /goals."
     )
 
 
+@logged_in_step(logged_out="Please log in again with /start, then send /goal.")
 async def new_goal_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    state: DialogState,
+    answer: Answer,
+    link: Link,
 ) -> None:
     """The text of a goal asked for by /goal."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        link = await accounts.get_link(s, user.id)
-    if link is None or not link.logged_in:
-        async with services.db.sessions.begin() as s:
-            await dialogs.clear_dialog(s, user.id)
-        await message.reply_text("Please log in again with /start, then send /goal.")
-        return
-    await _create_user_goal(update, context, link, message.text, in_dialog=True)
+    await _create_user_goal(update, context, link, answer.text, in_dialog=True)
 
 
-async def date_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
+@logged_in_step(logged_out=NOT_CHANGEABLE)
+async def date_step(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    state: DialogState,
+    answer: Answer,
+    link: Link,
+) -> None:
     """A typed target date."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
+    message, user_id = answer.message, answer.telegram_user_id
     services = get_services(context)
     data = data_of(state)
     goal_id = _goal_id_of(data)
     origin = str(data.get("origin"))
-    async with services.db.sessions.begin() as s:
-        link = await accounts.get_link(s, user.id)
-    if link is None or not link.logged_in or goal_id is None or origin not in ORIGINS:
-        async with services.db.sessions.begin() as s:
-            await dialogs.clear_dialog(s, user.id)
-        await message.reply_text("That goal can't be changed any more.")
+    if goal_id is None or origin not in ORIGINS:
+        await end_dialog(context, user_id)
+        await answer.reply(NOT_CHANGEABLE)
         return
     today = today_for(link)
     try:
-        day = parse_target_date(message.text, today)
+        day = parse_target_date(answer.text, today)
         if day < today:
             raise DateInputError(
                 f"{_day(day)} is in the past. Pick today or a later day, "
@@ -807,7 +766,7 @@ async def date_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
         return
     async with services.db.sessions.begin() as s:
         change = await goals.set_target_date(s, _user_id(link), goal_id, day, today=today)
-        await dialogs.clear_dialog(s, user.id)
+        await dialogs.clear_dialog(s, user_id)
     goal = change.goal
     if goal is None:
         await message.reply_text("That goal no longer exists, so there's no date to set.")
@@ -815,7 +774,7 @@ async def date_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
     if not change.ok:
         await message.reply_text(f"{refusal(TARGET, goal_state(goal))} I left it as it was.")
         return
-    await _edit_stored(context, data, *card(goal, today, origin))
+    await _redraw_stored(context, data, *card(goal, today, origin))
     line = _target_line(goal, today) or ""
     await message.reply_text(f"Target date set for <b>{html.escape(goal.content)}</b>\n{line}")
 
@@ -832,7 +791,7 @@ async def _restore_card(context: ContextTypes.DEFAULT_TYPE, state: DialogState) 
             return
         goal = await goals.get_goal(s, link.user_id, goal_id)
     if goal is not None:
-        await _edit_stored(context, data, *card(goal, today_for(link), origin))
+        await _redraw_stored(context, data, *card(goal, today_for(link), origin))
 
 
 _CANCELLED: Final = {
@@ -919,14 +878,14 @@ def _goals_header(
             late = f" ({overdue} overdue ⚠️)" if overdue else ""
             parts.append(f"🎯 {len(accepted)} in progress{late}")
         if suggested:
-            parts.append(f"💡 {_plural(len(suggested), 'suggestion')} waiting for an answer")
+            parts.append(f"💡 {plural(len(suggested), 'suggestion')} waiting for an answer")
         lines = ["<b>Your goals</b>", " · ".join(parts)]
         if len(accepted) > MAX_CARDS:
             lines.append(
                 f"<i>Showing {MAX_CARDS} of {len(accepted)}: finish some to see the rest.</i>"
             )
     if completed:
-        lines.append(f"\n🏆 You've completed {_plural(completed, 'goal')}!")
+        lines.append(f"\n🏆 You've completed {plural(completed, 'goal')}!")
     return "\n".join(lines)
 
 
@@ -979,4 +938,4 @@ CANCELLERS: Final[Mapping[str, CancelHandler]] = dict.fromkeys(OWN_DIALOGS, goal
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("goals", goals_command))
     app.add_handler(CommandHandler("goal", goal_command))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=rf"^(?:{'|'.join(ACTIONS)}):"))
+    app.add_handler(button_handler(_BUTTONS))

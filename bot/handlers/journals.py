@@ -10,18 +10,20 @@ from __future__ import annotations
 import html
 import uuid
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.buttons import answer_expired, button_handler
+from bot.buttons import ButtonAction, answer_expired, button_handler
 from bot.commands import Command
 from bot.dialogs import StepHandler, data_of
-from bot.handlers.entries import as_local, day_text, plural, show
+from bot.handlers.entries import as_local, day_text
 from bot.inbox_context import mark_current_done
 from bot.services import get_services
-from bot.session import ask_to_log_in, load_link, logged_in
+from bot.session import logged_in
+from bot.ui import Answer, logged_in_step, plural, show
 from core.callback_data import CallbackData, encode
 from db import accounts, dialogs, journals
 from db.accounts import Link
@@ -37,6 +39,18 @@ NEW_DIALOG = "journal_new"
 RENAME_DIALOG = "journal_rename"
 MAX_JOURNALS = 50  # keeps the list (one button each) within one message and keyboard
 SHORT_TITLE = 40
+
+
+class JournalButton(StrEnum):
+    """Action codes of the /journals buttons."""
+
+    LIST = "jl"
+    OPEN = "jo"
+    MAKE_ACTIVE = "ja"
+    NEW = "jn"
+    RENAME = "jr"
+    DELETE = "jd"
+    DELETE_CONFIRMED = "jdy"
 
 
 def _short(title: str, limit: int = SHORT_TITLE) -> str:
@@ -66,7 +80,9 @@ async def _summaries(
 
 
 def _back_to_list() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton("« Journals", callback_data=encode("jl"))]])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("« Journals", callback_data=encode(JournalButton.LIST))]]
+    )
 
 
 async def _list_screen(
@@ -97,12 +113,14 @@ async def _list_screen(
                 [
                     InlineKeyboardButton(
                         f"{mark} {_short(journal.title)} · {journal.entry_count}",
-                        callback_data=encode("jo", journal.id),
+                        callback_data=encode(JournalButton.OPEN, journal.id),
                     )
                 ]
             )
         lines += ["", "Tap a journal to open it."]
-    buttons.append([InlineKeyboardButton("➕ New journal", callback_data=encode("jn"))])
+    buttons.append(
+        [InlineKeyboardButton("➕ New journal", callback_data=encode(JournalButton.NEW))]
+    )
     return "\n".join(lines), InlineKeyboardMarkup(buttons)
 
 
@@ -160,14 +178,18 @@ async def _on_open(
     first_row = (
         []
         if is_active
-        else [InlineKeyboardButton("Make active", callback_data=encode("ja", journal.id))]
+        else [
+            InlineKeyboardButton(
+                "Make active", callback_data=encode(JournalButton.MAKE_ACTIVE, journal.id)
+            )
+        ]
     )
     first_row += [
-        InlineKeyboardButton("Rename", callback_data=encode("jr", journal.id)),
-        InlineKeyboardButton("Delete", callback_data=encode("jd", journal.id)),
+        InlineKeyboardButton("Rename", callback_data=encode(JournalButton.RENAME, journal.id)),
+        InlineKeyboardButton("Delete", callback_data=encode(JournalButton.DELETE, journal.id)),
     ]
     markup = InlineKeyboardMarkup(
-        [first_row, [InlineKeyboardButton("« Back", callback_data=encode("jl"))]]
+        [first_row, [InlineKeyboardButton("« Back", callback_data=encode(JournalButton.LIST))]]
     )
     await show(update, context, "\n".join(lines), markup)
 
@@ -265,8 +287,12 @@ async def _on_delete(
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Yes, delete", callback_data=encode("jdy", journal.id)),
-                InlineKeyboardButton("Keep it", callback_data=encode("jo", journal.id)),
+                InlineKeyboardButton(
+                    "Yes, delete", callback_data=encode(JournalButton.DELETE_CONFIRMED, journal.id)
+                ),
+                InlineKeyboardButton(
+                    "Keep it", callback_data=encode(JournalButton.OPEN, journal.id)
+                ),
             ]
         ]
     )
@@ -311,37 +337,23 @@ async def _on_delete_confirmed(
 # --- dialogs ------------------------------------------------------------------------
 
 
-async def _dialog_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Link | None:
-    """The logged-in user answering a dialog; otherwise the dialog ends and they're asked
-    to log in."""
-    link = await load_link(update, context)
-    if link is not None and link.logged_in and link.user_id is not None:
-        return link
-    user = update.effective_user
-    if user is not None:
-        services = get_services(context)
-        async with services.db.sessions.begin() as s:
-            await dialogs.clear_dialog(s, user.id)
-    await ask_to_log_in(update, context, link)
-    return None
-
-
 def _title_from(text: str) -> str:
     """One line of text: newlines and runs of spaces become single spaces."""
     return journals.clean_title(" ".join(text.split()))
 
 
+@logged_in_step()
 async def new_title_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    state: DialogState,
+    answer: Answer,
+    link: Link,
 ) -> None:
-    message = update.effective_message
-    if message is None or message.text is None:
-        return
-    link = await _dialog_link(update, context)
-    if link is None or link.user_id is None:
-        return
+    message = answer.message
+    assert link.user_id is not None
     try:
-        title = _title_from(message.text)
+        title = _title_from(answer.text)
     except InvalidInput as exc:
         await message.reply_text(f"{html.escape(str(exc))} Please send another title, or /cancel.")
         return
@@ -358,17 +370,18 @@ async def new_title_step(
     )
 
 
+@logged_in_step()
 async def rename_title_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    state: DialogState,
+    answer: Answer,
+    link: Link,
 ) -> None:
-    message = update.effective_message
-    if message is None or message.text is None:
-        return
-    link = await _dialog_link(update, context)
-    if link is None or link.user_id is None:
-        return
+    message = answer.message
+    assert link.user_id is not None
     try:
-        title = _title_from(message.text)
+        title = _title_from(answer.text)
     except InvalidInput as exc:
         await message.reply_text(f"{html.escape(str(exc))} Please send another title, or /cancel.")
         return
@@ -399,14 +412,14 @@ async def rename_title_step(
 
 # --- buttons ------------------------------------------------------------------------
 
-_ACTIONS = {
-    "jl": _on_list,
-    "jo": _on_open,
-    "ja": _on_make_active,
-    "jn": _on_new,
-    "jr": _on_rename,
-    "jd": _on_delete,
-    "jdy": _on_delete_confirmed,
+_ACTIONS: Final[Mapping[str, ButtonAction]] = {
+    JournalButton.LIST: _on_list,
+    JournalButton.OPEN: _on_open,
+    JournalButton.MAKE_ACTIVE: _on_make_active,
+    JournalButton.NEW: _on_new,
+    JournalButton.RENAME: _on_rename,
+    JournalButton.DELETE: _on_delete,
+    JournalButton.DELETE_CONFIRMED: _on_delete_confirmed,
 }
 
 

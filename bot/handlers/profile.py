@@ -26,34 +26,36 @@ from telegram import (
 )
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
-from bot.buttons import EXPIRED
+from bot.buttons import EXPIRED, button_handler
 from bot.commands import Command
 from bot.dialogs import StepHandler, data_of
 from bot.handlers import accounts as accounts_handler
 from bot.handlers.profile_goals import (
     GOALS_EXPLAINED,
+    PROFILE_BUTTON,
     TERM_NAMES,
+    TRACK_LIST,
     is_tracked,
     profile_goal_lines,
     track_button,
     tracked_texts,
     untracked_count,
 )
-from bot.handlers.settings_menu import reschedule_reminders, show
+from bot.handlers.settings_menu import reschedule_reminders
 from bot.messaging import send_html
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
+from bot.ui import Answer, logged_in_step, show
 from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
 from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
 from bot.zone_picker import prepare as prepare_zones
-from core.callback_data import decode, encode
+from core.callback_data import CallbackData, encode
 from core.schedule import validate_timezone
 from core.vocab import GoalSource
 from db import dialogs, profile
@@ -75,12 +77,11 @@ COMMANDS = [
     ),
 ]
 
-ACTION: Final = "u"
+ACTION: Final = PROFILE_BUTTON
 DIALOG: Final = "profile"
 CANCEL_TEXT: Final = "✖ Cancel"
 TERMS: Final[dict[str, GrowthTerm]] = {"s": "shortTerm", "l": "longTerm"}
 # The markup counts too, so a text this long always fits one message when edited.
-EDITABLE_CHARS: Final = 4000
 # The removal list names goals by number; a shortened text is enough to tell them apart.
 REMOVAL_PREVIEW_CHARS: Final = 80
 NO_PROFILE: Final = (
@@ -199,21 +200,6 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: 
     await send_html(context.bot, chat_id, text, reply_markup=markup)
 
 
-async def _display(
-    context: ContextTypes.DEFAULT_TYPE,
-    query: CallbackQuery,
-    text: str,
-    markup: InlineKeyboardMarkup,
-) -> None:
-    """Edit the card in place, unless it grew past one message (long goals and bio): then
-    send it anew, split over several messages."""
-    if len(text) <= EDITABLE_CHARS:
-        await show(context, query, text, markup)
-        return
-    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-    await send_html(context.bot, chat_id, text, reply_markup=markup)
-
-
 async def _start(
     context: ContextTypes.DEFAULT_TYPE,
     query: CallbackQuery,
@@ -228,20 +214,6 @@ async def _start(
     await query.answer()
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
     await context.bot.send_message(chat_id, prompt, reply_markup=markup)
-
-
-async def _dialog_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Link | None:
-    """The writer's link inside a dialog; if they were logged out meanwhile, end the dialog."""
-    user = update.effective_user
-    link = await load_link(update, context)
-    if link is not None and link.logged_in and link.user_id is not None:
-        return link
-    if user is not None:
-        services = get_services(context)
-        async with services.db.sessions.begin() as s:
-            await dialogs.clear_dialog(s, user.id)
-    await ask_to_log_in(update, context, link)
-    return None
 
 
 async def _set_zone(
@@ -284,13 +256,13 @@ async def profile_command(update: Update, context: ContextTypes.DEFAULT_TYPE, li
     await _send_card(context, chat.id, link.user_id)
 
 
-@logged_in
-async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+async def on_press(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
     query = update.callback_query
     if query is None or link.user_id is None:
         return
-    data = decode(query.data)
-    if data is None or data.action != ACTION or data.uuid is not None or data.number is not None:
+    if data.uuid is not None or data.number is not None:
         await query.answer(EXPIRED)
         return
     arg = data.arg
@@ -352,7 +324,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
             await query.answer(EXPIRED)
             return
         await query.answer(zone)
-        await show(context, query, f"🌍 You picked <b>{html.escape(zone)}</b>.", None)
+        await show(update, context, f"🌍 You picked <b>{html.escape(zone)}</b>.")
         await _set_zone(context, chat_id, query.from_user.id, link, zone)
     elif arg in {"add.s", "add.l"}:
         term = TERMS[arg[-1]]
@@ -374,19 +346,19 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
     elif arg == "rm":
         await query.answer()
         text, markup = removal_list(info)
-        await _display(context, query, text, markup)
-    elif arg == "tr":
+        await show(update, context, text, markup)
+    elif arg == TRACK_LIST:
         await query.answer()
         text, markup = removal_list(info, track=tracked)
-        await _display(context, query, text, markup)
+        await show(update, context, text, markup)
     elif arg.startswith("tr."):
-        await _track(context, query, link, arg)
+        await _track(update, context, query, link, arg)
     elif arg == "back":
         await query.answer()
         text, markup = card(info, tz, tracked)
-        await _display(context, query, text, markup)
+        await show(update, context, text, markup)
     elif arg.startswith("rm."):
-        await _remove(context, query, link, arg)
+        await _remove(update, context, query, link, arg)
     else:
         await query.answer(EXPIRED)
 
@@ -400,7 +372,11 @@ def _goal_ref(arg: str) -> tuple[GrowthTerm, int, str] | None:
 
 
 async def _track(
-    context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, link: Link, arg: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    query: CallbackQuery,
+    link: Link,
+    arg: str,
 ) -> None:
     """Make a profile goal a tracked goal (the profile keeps it: it is the direction)."""
     assert link.user_id is not None
@@ -436,11 +412,15 @@ async def _track(
             "Open /goals to set a target date, and mark it ✅ when it's done.",
         )
     body, markup = card(info, tz, tracked)
-    await _display(context, query, body, markup)
+    await show(update, context, body, markup)
 
 
 async def _remove(
-    context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, link: Link, arg: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    query: CallbackQuery,
+    link: Link,
+    arg: str,
 ) -> None:
     assert link.user_id is not None
     ref = _goal_ref(arg)
@@ -469,7 +449,7 @@ async def _remove(
         return
     await query.answer(f"Removed: {removed[:150]}")
     text, markup = card(info, tz, tracked)
-    await _display(context, query, text, markup)
+    await show(update, context, text, markup)
 
 
 async def _name_answer(
@@ -527,28 +507,28 @@ async def _name_answer(
     await _send_card(context, chat_id, link.user_id)
 
 
+@logged_in_step()
 async def profile_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    state: DialogState,
+    answer: Answer,
+    link: Link,
 ) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
-    link = await _dialog_link(update, context)
-    if link is None or link.user_id is None:
-        return
+    message, text, telegram_id = answer.message, answer.text, answer.telegram_user_id
+    assert link.user_id is not None
     services = get_services(context)
     chat_id = message.chat_id
-    text = message.text
 
     if state.step in {"first_name", "last_name"}:
-        await _name_answer(context, chat_id, user.id, link, state, text)
+        await _name_answer(context, chat_id, telegram_id, link, state, text)
         return
 
     if state.step == "bio":
         try:
             async with services.db.sessions.begin() as s:
                 info = await profile.update_profile(s, link.user_id, bio=text)
-                await dialogs.clear_dialog(s, user.id)
+                await dialogs.clear_dialog(s, telegram_id)
         except InvalidInput as exc:
             await message.reply_text(
                 f"{html.escape(str(exc))} Your bio is unchanged: send a shorter one, or /cancel."
@@ -561,7 +541,7 @@ async def profile_step(
     if state.step == "timezone":
         if text.strip() == CANCEL_TEXT or text.strip().lower() == "cancel":
             async with services.db.sessions.begin() as s:
-                await dialogs.clear_dialog(s, user.id)
+                await dialogs.clear_dialog(s, telegram_id)
             await message.reply_text(
                 "Cancelled. Your time zone is unchanged.", reply_markup=ReplyKeyboardRemove()
             )
@@ -578,7 +558,7 @@ async def profile_step(
                 ambiguous(text), reply_markup=choice_keyboard(choices, zone_data)
             )
             return
-        await _set_zone(context, chat_id, user.id, link, choices[0].zone, choices[0].place)
+        await _set_zone(context, chat_id, telegram_id, link, choices[0].zone, choices[0].place)
         return
 
     if state.step == "goal":
@@ -586,13 +566,13 @@ async def profile_step(
         term = next((t for t in TERMS.values() if t == term_value), None)
         if term is None:
             async with services.db.sessions.begin() as s:
-                await dialogs.clear_dialog(s, user.id)
+                await dialogs.clear_dialog(s, telegram_id)
             await message.reply_text("That dialog has expired. Open /profile to try again.")
             return
         try:
             async with services.db.sessions.begin() as s:
                 info = await profile.add_growth_goal(s, link.user_id, term, text)
-                await dialogs.clear_dialog(s, user.id)
+                await dialogs.clear_dialog(s, telegram_id)
         except InvalidInput as exc:
             await message.reply_text(f"{html.escape(str(exc))} Send another goal, or /cancel.")
             return
@@ -603,7 +583,7 @@ async def profile_step(
         return
 
     async with services.db.sessions.begin() as s:  # a step this version doesn't know
-        await dialogs.clear_dialog(s, user.id)
+        await dialogs.clear_dialog(s, telegram_id)
     await message.reply_text("That dialog has expired. Open /profile to try again.")
 
 
@@ -646,5 +626,5 @@ DIALOGS: Final[Mapping[str, StepHandler]] = {
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("profile", profile_command))
-    app.add_handler(CallbackQueryHandler(on_press, pattern=r"^u:"))
+    app.add_handler(button_handler({ACTION: on_press}))
     app.add_handler(MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE, on_location))

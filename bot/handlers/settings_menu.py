@@ -19,21 +19,19 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
-    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    Message,
     Update,
 )
-from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.buttons import EXPIRED
+from bot.buttons import EXPIRED, button_handler
 from bot.commands import Command
 from bot.dialogs import StepHandler, data_of
 from bot.services import get_services
-from bot.session import ask_to_log_in, load_link, logged_in
-from core.callback_data import decode, encode
+from bot.session import logged_in
+from bot.ui import Answer, logged_in_step, redraw_stored, show
+from core.callback_data import CallbackData, encode
 from core.schedule import Frequency, ReminderRule, next_reminder, parse_time_of_day
 from core.vocab import VocabularyError
 from db import dialogs, profile, reminders, settings
@@ -228,11 +226,8 @@ class Change:
     value: object  # as stored
 
 
-def parse_press(data: object) -> str | Change | None:
+def parse_press(decoded: CallbackData) -> str | Change | None:
     """A view code, a validated change, or None for anything stale or forged."""
-    decoded = decode(data)
-    if decoded is None or decoded.action != ACTION:
-        return None
     if decoded.uuid is not None or decoded.number is not None:
         return None
     arg = decoded.arg
@@ -541,40 +536,6 @@ async def apply_change(
 # --- handlers -----------------------------------------------------------------------
 
 
-async def show(
-    context: ContextTypes.DEFAULT_TYPE,
-    query: CallbackQuery,
-    text: str,
-    markup: InlineKeyboardMarkup | None,
-) -> None:
-    """Edit the menu in place; if that message is gone (or forged), send a new one."""
-    message = query.message
-    if isinstance(message, Message):
-        try:
-            await message.edit_text(text, reply_markup=markup)
-            return
-        except BadRequest as exc:
-            if "not modified" in str(exc).lower():
-                return
-            logger.info("settings menu not editable (%s); sending a new one", exc)
-    chat_id = message.chat.id if message is not None else query.from_user.id
-    await context.bot.send_message(chat_id, text, reply_markup=markup)
-
-
-async def edit_menu(
-    context: ContextTypes.DEFAULT_TYPE,
-    chat_id: int,
-    message_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup,
-) -> bool:
-    try:
-        await context.bot.edit_message_text(text, chat_id, message_id, reply_markup=markup)
-    except BadRequest as exc:
-        return "not modified" in str(exc).lower()
-    return True
-
-
 @logged_in
 async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
     chat = update.effective_chat
@@ -586,19 +547,20 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE, l
     await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
-@logged_in
-async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+async def on_press(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None or link.user_id is None:
         return
-    press = parse_press(query.data)
+    press = parse_press(data)
     if press is None:
         await query.answer(EXPIRED)
         return
     services = get_services(context)
     if press == CLOSE:
         await query.answer()
-        await show(context, query, "⚙️ Settings closed. Send /settings to open them again.", None)
+        await show(update, context, "⚙️ Settings closed. Send /settings to open them again.")
         return
     if press == OTHER_TIME:
         chat_id = query.message.chat.id if query.message is not None else user.id
@@ -630,35 +592,35 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
             view, toast = press, ""
         text, markup = render(view, snapshot)
     await query.answer(toast or None)
-    await show(context, query, text, markup)
+    await show(update, context, text, markup)
 
 
-async def time_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
+@logged_in_step()
+async def time_step(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    state: DialogState,
+    answer: Answer,
+    link: Link,
+) -> None:
+    message, user_id = answer.message, answer.telegram_user_id
+    assert link.user_id is not None
     try:
-        when = parse_time_of_day(message.text)
+        when = parse_time_of_day(answer.text)
     except ValueError as exc:
         await message.reply_text(
             f"{html.escape(str(exc))}\nYour reminder time is unchanged. Send another time, "
             "or /cancel."
         )
         return
-    link = await load_link(update, context)
     services = get_services(context)
-    if link is None or link.user_id is None or not link.logged_in:
-        async with services.db.sessions.begin() as s:
-            await dialogs.clear_dialog(s, user.id)
-        await ask_to_log_in(update, context, link)
-        return
     option = OPTIONS["tm"]
     value = settings.validate_setting(option.document, option.key, when)
     async with services.db.sessions.begin() as s:
         snapshot = await apply_change(
             s, link.user_id, Change(option, value), services.settings.llm_host
         )
-        await dialogs.clear_dialog(s, user.id)
+        await dialogs.clear_dialog(s, user_id)
         text, markup = render("n", snapshot)
     reply = f"Reminder time set to <b>{value}</b> ({html.escape(snapshot.timezone)})."
     if snapshot.get("pu"):
@@ -666,9 +628,7 @@ async def time_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
     else:
         reply += " Push reminders are off; turn them on in /settings to get them."
     data = data_of(state)
-    chat_id, menu_id = data.get("chat_id"), data.get("message_id")
-    if isinstance(chat_id, int) and isinstance(menu_id, int):
-        await edit_menu(context, chat_id, menu_id, text, markup)
+    await redraw_stored(context.bot, data.get("chat_id"), data.get("message_id"), text, markup)
     await message.reply_text(reply)
 
 
@@ -680,4 +640,4 @@ DIALOGS: Final[Mapping[str, StepHandler]] = {
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("settings", settings_command))
-    app.add_handler(CallbackQueryHandler(on_press, pattern=r"^s:"))
+    app.add_handler(button_handler({ACTION: on_press}))
