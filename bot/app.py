@@ -22,6 +22,7 @@ from bot.handlers import (
     checkin,
     entries,
     export,
+    goal_suggestions,
     goals,
     insights,
     journal,
@@ -132,7 +133,7 @@ def build_services(settings: Settings, db: Database) -> Services:
             cancellers=[checkin.CANCELLERS, goals.CANCELLERS],
         ),
         suggestion_engine=build_engine(settings),
-        after_save=[goals.suggest_after_save],
+        after_save=[goal_suggestions.suggest_after_save],
         login_hooks=[journal.save_pending],
     )
 

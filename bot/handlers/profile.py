@@ -7,19 +7,14 @@ forged button never removes another goal).
 
 from __future__ import annotations
 
-import hashlib
 import html
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -37,15 +32,23 @@ from bot.commands import Command
 from bot.dialogs import StepHandler, data_of
 from bot.handlers import accounts as accounts_handler
 from bot.handlers.profile_goals import (
-    GOALS_EXPLAINED,
-    PROFILE_BUTTON,
     TERM_NAMES,
     TRACK_LIST,
     is_tracked,
-    profile_goal_lines,
-    track_button,
     tracked_texts,
-    untracked_count,
+)
+from bot.handlers.profile_views import (
+    ACTION,
+    CANCEL_TEXT,
+    LOCATION_KEYBOARD,
+    NO_PROFILE,
+    TERMS,
+    card,
+    fingerprint,
+    local_now,
+    menu_button,
+    removal_list,
+    zone_data,
 )
 from bot.handlers.settings_menu import reschedule_reminders
 from bot.messaging import send_html
@@ -55,14 +58,14 @@ from bot.ui import Answer, logged_in_step, show
 from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
 from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
 from bot.zone_picker import prepare as prepare_zones
-from core.callback_data import CallbackData, encode
+from core.callback_data import CallbackData
 from core.schedule import validate_timezone
 from core.vocab import GoalSource
 from db import dialogs, profile
 from db import goals as goals_db
 from db.accounts import Link
 from db.errors import InvalidInput, clean_text
-from db.models import DialogState, UserInfo
+from db.models import DialogState
 from db.profile import (
     BIO_MAX_CHARS,
     GROWTH_GOAL_MAX_CHARS,
@@ -77,111 +80,8 @@ COMMANDS = [
     ),
 ]
 
-ACTION: Final = PROFILE_BUTTON
+
 DIALOG: Final = "profile"
-CANCEL_TEXT: Final = "✖ Cancel"
-TERMS: Final[dict[str, GrowthTerm]] = {"s": "shortTerm", "l": "longTerm"}
-# The markup counts too, so a text this long always fits one message when edited.
-# The removal list names goals by number; a shortened text is enough to tell them apart.
-REMOVAL_PREVIEW_CHARS: Final = 80
-NO_PROFILE: Final = (
-    "I can't find a profile for your account, so there's nothing to show or edit here yet."
-)
-
-LOCATION_KEYBOARD: Final = ReplyKeyboardMarkup(
-    [[KeyboardButton("📍 Share location", request_location=True)], [KeyboardButton(CANCEL_TEXT)]],
-    resize_keyboard=True,
-    one_time_keyboard=True,
-    input_field_placeholder="Europe/Berlin",
-)
-
-
-def _data(arg: str) -> str:
-    return encode(ACTION, arg=arg)
-
-
-def _button(text: str, arg: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=_data(arg))
-
-
-def fingerprint(text: str) -> str:
-    """Eight hex characters naming a goal's text in a button (the text itself may be long)."""
-    return hashlib.sha256(text.strip().encode()).hexdigest()[:8]
-
-
-def local_now(tz: str, now: datetime | None = None) -> str:
-    return f"{(now or datetime.now(UTC)).astimezone(ZoneInfo(tz)):%H:%M}"
-
-
-# --- rendering ----------------------------------------------------------------------
-
-
-def card(
-    info: UserInfo, tz: str, tracked: frozenset[str] = frozenset()
-) -> tuple[str, InlineKeyboardMarkup]:
-    goals = profile.growth_goals(info)
-    name = f"{info.first_name} {info.last_name}".strip()
-    lines = [
-        "<b>👤 Your profile</b>",
-        "",
-        f"<b>Name:</b> {html.escape(name) if name else '<i>not set yet</i>'}",
-        f"<b>Bio:</b> {html.escape(info.bio) if info.bio else '<i>none yet</i>'}",
-        f"<b>Time zone:</b> {html.escape(tz)} (it's {local_now(tz)} there now)",
-    ]
-    lines += profile_goal_lines(info, tracked)
-    lines += ["", GOALS_EXPLAINED]
-    rows = [
-        [_button("✏️ Edit name", "name"), _button("📝 Edit bio", "bio")],
-        [_button("🌍 Time zone", "tz")],
-        [_button("➕ Add short-term goal", "add.s"), _button("➕ Add long-term goal", "add.l")],
-    ]
-    if goals["shortTerm"] or goals["longTerm"]:
-        row = [_button("➖ Remove a goal", "rm")]
-        if untracked_count(info, tracked):
-            row.append(track_button())
-        rows.append(row)
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
-
-
-def removal_list(
-    info: UserInfo, *, track: frozenset[str] | None = None
-) -> tuple[str, InlineKeyboardMarkup]:
-    """Numbered buttons naming profile goals: to remove one, or with ``track`` (the
-    tracked texts) to track one that isn't yet."""
-    goals = profile.growth_goals(info)
-    title = "<b>⬆️ Track a goal</b>" if track is not None else "<b>➖ Remove a goal</b>"
-    verb = "track in /goals" if track is not None else "remove"
-    lines = [title, "", f"Tap the number of the goal to {verb}."]
-    buttons: list[InlineKeyboardButton] = []
-    number = 0
-    for code, term in TERMS.items():
-        shown = [
-            (index, goal)
-            for index, goal in enumerate(goals[term])
-            if track is None or not is_tracked(goal, track)
-        ]
-        if not shown:
-            continue
-        lines += ["", f"<b>{TERM_NAMES[term].capitalize()}</b>"]
-        for index, goal in shown:
-            number += 1
-            preview = (
-                goal
-                if len(goal) <= REMOVAL_PREVIEW_CHARS
-                else goal[: REMOVAL_PREVIEW_CHARS - 1] + "…"
-            )
-            lines.append(f"{number}. {html.escape(preview)}")
-            prefix = "tr" if track is not None else "rm"
-            buttons.append(_button(str(number), f"{prefix}.{code}.{index}.{fingerprint(goal)}"))
-    if not buttons:
-        lines = [title, "", f"You have no growth goals to {verb.split()[0]}."]
-    rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
-    rows.append([_button("« Back", "back")])
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
-
-
-def zone_data(zone: str) -> str:
-    return _data(f"z.{zone}")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -283,7 +183,7 @@ async def on_press(
             query,
             "first_name",
             f"What's your first name? (1–{NAME_MAX_CHARS} characters; /cancel to stop)",
-            markup=InlineKeyboardMarkup([[_button(f"Keep “{info.first_name[:40]}”", "keep")]]),
+            markup=InlineKeyboardMarkup([[menu_button(f"Keep “{info.first_name[:40]}”", "keep")]]),
         )
     elif arg == "keep":
         if state is None or state.name != DIALOG or state.step not in {"first_name", "last_name"}:
@@ -298,7 +198,7 @@ async def on_press(
             "bio",
             f"Send your new bio (up to {BIO_MAX_CHARS} characters), or clear it. "
             "/cancel keeps the current one.",
-            markup=InlineKeyboardMarkup([[_button("🗑 Clear bio", "bioclr")]]),
+            markup=InlineKeyboardMarkup([[menu_button("🗑 Clear bio", "bioclr")]]),
         )
     elif arg == "bioclr":
         async with services.db.sessions.begin() as s:
@@ -485,7 +385,7 @@ async def _name_answer(
         await context.bot.send_message(
             chat_id,
             "And your last name?",
-            reply_markup=InlineKeyboardMarkup([[_button(f"Keep “{last[:40]}”", "keep")]]),
+            reply_markup=InlineKeyboardMarkup([[menu_button(f"Keep “{last[:40]}”", "keep")]]),
         )
         return
     first = data.get("first")
@@ -614,7 +514,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await message.reply_text(
         f"📍 That location is in <b>{html.escape(zone)}</b> (it's {local_now(zone)} there now). "
         "Use it as your time zone?",
-        reply_markup=InlineKeyboardMarkup([[_button(f"Use {zone}", f"z.{zone}")]]),
+        reply_markup=InlineKeyboardMarkup([[menu_button(f"Use {zone}", f"z.{zone}")]]),
     )
 
 

@@ -1,0 +1,214 @@
+"""The goal dialogs: new wording for a suggestion, a new goal, a typed target date."""
+
+from __future__ import annotations
+
+import html
+from typing import Final
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.dialogs import data_of
+from bot.handlers.goal_views import (
+    DATE_DIALOG,
+    EDIT,
+    EDIT_DIALOG,
+    NEW,
+    NEW_DIALOG,
+    NOT_CHANGEABLE,
+    NOT_EDITABLE,
+    ORIGINS,
+    SUGGESTION,
+    TARGET,
+    card,
+    day_text,
+    goal_id_of,
+    one_line,
+    redraw_goal,
+    refusal,
+    target_line,
+    today_for,
+    user_id_of,
+)
+from bot.inbox_context import mark_current_done
+from bot.messaging import send_html
+from bot.services import get_services
+from bot.ui import Answer, end_dialog, logged_in_step
+from core.dates import (
+    DateInputError,
+    date_examples,
+    parse_target_date,
+)
+from core.vocab import GoalSource
+from db import accounts, dialogs, goals
+from db.accounts import Link
+from db.errors import InvalidInput
+from db.goals import goal_state
+from db.models import DialogState
+
+# --- dialogs ------------------------------------------------------------------------
+
+
+@logged_in_step(logged_out=NOT_EDITABLE)
+async def edit_step(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    state: DialogState,
+    answer: Answer,
+    link: Link,
+) -> None:
+    """The new wording of a suggestion: save it and accept the goal."""
+    message, user_id = answer.message, answer.telegram_user_id
+    services = get_services(context)
+    data = data_of(state)
+    goal_id = goal_id_of(data)
+    if goal_id is None:
+        await end_dialog(context, user_id)
+        await answer.reply(NOT_EDITABLE)
+        return
+    try:
+        async with services.db.sessions.begin() as s:
+            change = await goals.update_goal_content(
+                s, user_id_of(link), goal_id, one_line(answer.text)
+            )
+            if change.ok:
+                accepted = await goals.accept_goal(s, user_id_of(link), goal_id)
+                change = accepted if accepted.ok else change
+            await dialogs.clear_dialog(s, user_id)
+    except InvalidInput as exc:  # empty or too long: nothing changed, the dialog stays open
+        await message.reply_text(
+            f"{html.escape(str(exc))} Send it again, or /cancel to keep the suggestion as it was."
+        )
+        return
+    goal = change.goal
+    if goal is None:
+        await message.reply_text("That suggestion no longer exists, so there's nothing to edit.")
+        return
+    if not change.ok:
+        await message.reply_text(f"{refusal(EDIT, goal_state(goal))} I left it as it was.")
+        return
+    await redraw_goal(context, data, *card(goal, today_for(link), SUGGESTION))
+    await message.reply_text(
+        f"✅ Accepted your goal: <b>{html.escape(goal.content)}</b>\n"
+        "Set a target date or mark it done in /goals."
+    )
+
+
+@logged_in_step(logged_out="Please log in again with /start, then send /goal.")
+async def new_goal_step(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    state: DialogState,
+    answer: Answer,
+    link: Link,
+) -> None:
+    """The text of a goal asked for by /goal."""
+    await create_user_goal(update, context, link, answer.text, in_dialog=True)
+
+
+@logged_in_step(logged_out=NOT_CHANGEABLE)
+async def date_step(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    state: DialogState,
+    answer: Answer,
+    link: Link,
+) -> None:
+    """A typed target date."""
+    message, user_id = answer.message, answer.telegram_user_id
+    services = get_services(context)
+    data = data_of(state)
+    goal_id = goal_id_of(data)
+    origin = str(data.get("origin"))
+    if goal_id is None or origin not in ORIGINS:
+        await end_dialog(context, user_id)
+        await answer.reply(NOT_CHANGEABLE)
+        return
+    today = today_for(link)
+    try:
+        day = parse_target_date(answer.text, today)
+        if day < today:
+            raise DateInputError(
+                f"{day_text(day)} is in the past. Pick today or a later day, "
+                f"like {date_examples(today)}."
+            )
+    except DateInputError as exc:
+        await message.reply_text(
+            f"{html.escape(str(exc))}\n/cancel keeps the target date as it is."
+        )
+        return
+    async with services.db.sessions.begin() as s:
+        change = await goals.set_target_date(s, user_id_of(link), goal_id, day, today=today)
+        await dialogs.clear_dialog(s, user_id)
+    goal = change.goal
+    if goal is None:
+        await message.reply_text("That goal no longer exists, so there's no date to set.")
+        return
+    if not change.ok:
+        await message.reply_text(f"{refusal(TARGET, goal_state(goal))} I left it as it was.")
+        return
+    await redraw_goal(context, data, *card(goal, today, origin))
+    line = target_line(goal, today) or ""
+    await message.reply_text(f"Target date set for <b>{html.escape(goal.content)}</b>\n{line}")
+
+
+async def restore_card(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
+    """Put a goal's buttons back in place of the date keyboard its dialog left."""
+    data = data_of(state)
+    goal_id, origin = goal_id_of(data), str(data.get("origin"))
+    if goal_id is None or origin not in ORIGINS:
+        return
+    async with get_services(context).db.sessions() as s:
+        link = await accounts.get_link(s, state.telegram_user_id)
+        if link is None or link.user_id is None:
+            return
+        goal = await goals.get_goal(s, link.user_id, goal_id)
+    if goal is not None:
+        await redraw_goal(context, data, *card(goal, today_for(link), origin))
+
+
+_CANCELLED: Final = {
+    EDIT_DIALOG: "Kept the suggestion as it was. You can still accept or reject it.",
+    NEW_DIALOG: "Cancelled. No goal was created.",
+    DATE_DIALOG: "Kept the target date as it was.",
+}
+
+
+async def goal_dialog_cancelled(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> str:
+    """/cancel in a goal dialog: say what was kept."""
+    if state.name == DATE_DIALOG:
+        await restore_card(context, state)
+    return _CANCELLED[state.name]
+
+
+# --- creating a goal (/goal and its dialog) ------------------------------------------
+
+
+async def create_user_goal(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    link: Link,
+    text: str,
+    *,
+    in_dialog: bool,
+) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    services = get_services(context)
+    try:
+        async with services.db.sessions.begin() as s:
+            await mark_current_done(s)  # a repeat must not create a second goal
+            goal = await goals.create_goal(
+                s, user_id_of(link), one_line(text), source=GoalSource.USER_CREATED
+            )
+            if in_dialog:
+                await dialogs.clear_dialog(s, user.id)
+    except InvalidInput as exc:
+        again = (
+            "Send it again, or /cancel."
+            if in_dialog
+            else "Try again: /goal followed by what you want to achieve."
+        )
+        await message.reply_text(f"{html.escape(str(exc))} {again}")
+        return
+    await send_html(context.bot, message.chat_id, *card(goal, today_for(link), NEW))
