@@ -11,12 +11,13 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.dialogs import StepHandler
+from bot.dialogs import StepHandler, data_of
 from bot.messaging import edit_html, send_html
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link
@@ -28,6 +29,7 @@ from db.models import DialogState
 
 __all__ = [
     "Answer",
+    "ask",
     "end_dialog",
     "logged_in_step",
     "plural",
@@ -97,25 +99,54 @@ async def redraw_stored(
     return True
 
 
+# --- dialogs ----------------------------------------------------------------------
+
+
+async def ask(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    dialog: str,
+    step: str,
+    question: str,
+    data: dict[str, Any] | None = None,
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None,
+) -> None:
+    """Put the sender in ``dialog`` at ``step`` and ask ``question`` in the chat: their
+    answer goes to the dialog's step handler (``Services.dialogs``)."""
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None
+    async with get_services(context).db.sessions.begin() as s:
+        await dialogs.set_dialog(s, user.id, dialog, step, data)
+    await context.bot.send_message(chat.id if chat else user.id, question, reply_markup=markup)
+
+
 # --- dialog steps -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A text message sent inside a dialog."""
+    """A text message sent inside a dialog, with the dialog's state."""
 
     message: Message
     text: str  # as typed (plain)
     telegram_user_id: int
+    state: DialogState
+
+    @property
+    def step(self) -> str:
+        return self.state.step
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The dialog's data (a copy)."""
+        return data_of(self.state)
 
     async def reply(self, text: str) -> None:
         await self.message.reply_text(text)
 
 
-Step = Callable[[Update, ContextTypes.DEFAULT_TYPE, DialogState, Answer], Awaitable[None]]
-LinkedStep = Callable[
-    [Update, ContextTypes.DEFAULT_TYPE, DialogState, Answer, Link], Awaitable[None]
-]
+Step = Callable[[Update, ContextTypes.DEFAULT_TYPE, Answer], Awaitable[None]]
+LinkedStep = Callable[[Update, ContextTypes.DEFAULT_TYPE, Answer, Link], Awaitable[None]]
 
 
 def text_step(handler: Step) -> StepHandler:
@@ -127,7 +158,7 @@ def text_step(handler: Step) -> StepHandler:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or message.text is None:
             return
-        await handler(update, context, state, Answer(message, message.text, user.id))
+        await handler(update, context, Answer(message, message.text, user.id, state))
 
     return step
 
@@ -145,9 +176,7 @@ def logged_in_step(*, logged_out: str | None = None) -> Callable[[LinkedStep], S
     def decorate(handler: LinkedStep) -> StepHandler:
         @text_step
         @functools.wraps(handler)
-        async def step(
-            update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState, answer: Answer
-        ) -> None:
+        async def step(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
             link = await load_link(update, context)
             if link is None or not link.logged_in or link.user_id is None:
                 await end_dialog(context, answer.telegram_user_id)
@@ -156,7 +185,7 @@ def logged_in_step(*, logged_out: str | None = None) -> Callable[[LinkedStep], S
                 else:
                     await answer.reply(logged_out)
                 return
-            await handler(update, context, state, answer, link)
+            await handler(update, context, answer, link)
 
         return step
 

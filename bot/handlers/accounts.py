@@ -28,7 +28,7 @@ from bot.zone_picker import prepare as prepare_zones
 from core.callback_data import CallbackData, encode
 from core.schedule import validate_timezone
 from db import accounts, dialogs, profile, throttle
-from db.models import DialogState, User
+from db.models import User
 
 COMMANDS = [
     Command("start", "Start here: create an account or log in", "Getting started"),
@@ -229,16 +229,14 @@ def _parse_email(text: str) -> str | None:
 
 
 @text_step
-async def register_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState, answer: Answer
-) -> None:
+async def register_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
     message, user_id = answer.message, answer.telegram_user_id
     services = get_services(context)
-    data = data_of(state)
+    data = answer.data
     text = answer.text
     reply = message.reply_text
 
-    if state.step == "email":
+    if answer.step == "email":
         email = _parse_email(text)
         if email is None:
             await reply(
@@ -262,7 +260,7 @@ async def register_step(
         )
         return
 
-    if state.step == "password":
+    if answer.step == "password":
         await delete_quietly(context.bot, message.chat_id, message.message_id)
         if len(text) < MIN_PASSWORD:
             await context.bot.send_message(
@@ -290,14 +288,14 @@ async def register_step(
         )
         return
 
-    if state.step in {"first_name", "last_name"}:
+    if answer.step in {"first_name", "last_name"}:
         name = " ".join(text.split())
         if not name or len(name) > MAX_NAME:
             await reply(f"Please send a name of 1 to {MAX_NAME} characters.")
             return
-        nxt = "last_name" if state.step == "first_name" else "timezone"
+        nxt = "last_name" if answer.step == "first_name" else "timezone"
         async with services.db.sessions.begin() as s:
-            await dialogs.set_dialog(s, user_id, "register", nxt, {**data, state.step: name})
+            await dialogs.set_dialog(s, user_id, "register", nxt, {**data, answer.step: name})
         if nxt == "last_name":
             await reply("And your last name?")
         else:
@@ -308,7 +306,7 @@ async def register_step(
             )
         return
 
-    if state.step == "timezone":
+    if answer.step == "timezone":
         choices = await lookup(text)
         if not choices:
             await reply(unknown(text), reply_markup=_zone_keyboard())
@@ -449,14 +447,12 @@ async def _finish_registration(
 
 
 @text_step
-async def login_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState, answer: Answer
-) -> None:
+async def login_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
     message, user_id = answer.message, answer.telegram_user_id
     services = get_services(context)
     text = answer.text
 
-    if state.step == "email":
+    if answer.step == "email":
         email = _parse_email(text)
         if email is None:
             await message.reply_text(
@@ -477,9 +473,9 @@ async def login_step(
             )
         return
 
-    if state.step == "password":
+    if answer.step == "password":
         await delete_quietly(context.bot, message.chat_id, message.message_id)
-        email = str(data_of(state).get("email", ""))
+        email = str(answer.data.get("email", ""))
         async with services.db.sessions.begin() as s:
             remaining = await throttle.login_wait(s, user_id, email)
         if remaining is not None:

@@ -408,13 +408,11 @@ async def on_button(
 
 
 @text_step
-async def checkin_text(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState, answer: Answer
-) -> None:
+async def checkin_text(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
     """Typed text during a check-in: the note at the end, a nudge before that."""
     message = answer.message
-    if state.step != NOTE_STEP:
-        kind = MetricType(state.step) if state.step in NAMES else METRICS[0]
+    if answer.step != NOTE_STEP:
+        kind = MetricType(answer.step) if answer.step in NAMES else METRICS[0]
         await message.reply_text(
             f"You're in the middle of a check-in: tap a number for <b>{label(kind)}</b> above, "
             "or Skip, or send /cancel. (That message wasn't saved.)"

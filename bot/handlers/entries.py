@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Final
@@ -23,11 +23,11 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.buttons import ButtonAction, answer_expired, button_handler
 from bot.commands import Command
-from bot.dialogs import StepHandler, data_of
+from bot.dialogs import StepHandler
 from bot.messaging import send_html
 from bot.services import get_services
 from bot.session import logged_in
-from bot.ui import Answer, logged_in_step, plural, show
+from bot.ui import Answer, ask, logged_in_step, plural, show
 from core.callback_data import CallbackData, encode
 from core.richtext import to_plain, to_stored_html, to_telegram_html
 from core.streaks import local_date, on_this_day
@@ -35,8 +35,9 @@ from core.tags import tags_of_content
 from core.textsplit import split_html
 from db import dialogs, entries, journals, tags
 from db.accounts import Link
+from db.entries import SearchHit
 from db.errors import InvalidInput
-from db.models import DialogState, Entry, Journal
+from db.models import Entry, Journal
 
 COMMANDS = [
     Command(
@@ -233,6 +234,19 @@ async def _owned_entry(
     return entry, journal.title if journal is not None else ""
 
 
+async def _pressed_entry(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> tuple[Entry, str, str] | None:
+    """The entry a button names (the presser's own), its journal's title and the origin of
+    the button's message; None after answering "expired" for anything else."""
+    origin = _origin(data.arg)
+    found = await _owned_entry(context, link, data.uuid) if origin is not None else None
+    if found is None or origin is None:
+        await answer_expired(update)
+        return None
+    return *found, origin
+
+
 def _entry_view(
     entry: Entry, journal_title: str, tz: str, origin: str
 ) -> tuple[str, InlineKeyboardMarkup]:
@@ -269,13 +283,10 @@ async def _on_open(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
 ) -> None:
     assert update.callback_query is not None
-    origin = _origin(data.arg)
-    found = await _owned_entry(context, link, data.uuid)
-    if found is None or origin is None:
-        await answer_expired(update)
+    if (pressed := await _pressed_entry(update, context, link, data)) is None:
         return
+    entry, title, origin = pressed
     await update.callback_query.answer()
-    entry, title = found
     text, markup = _entry_view(entry, title, link.timezone, origin)
     chat = update.effective_chat
     if origin != STANDALONE and _fits_one_message(text):
@@ -295,32 +306,23 @@ async def _on_edit(
         return
     entry, _ = found
     await update.callback_query.answer()
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        await dialogs.set_dialog(
-            s, link.telegram_user_id, EDIT_DIALOG, "text", {"entry_id": str(entry.id)}
-        )
-    await context.bot.send_message(
-        chat.id,
+    question = (
         f"Send me the new text for your entry from {moment_text(entry.created_at, link.timezone)}."
         " It replaces the whole entry (bold, italics and links are kept). "
-        "Send /cancel to leave it as it is.",
+        "Send /cancel to leave it as it is."
     )
+    await ask(update, context, EDIT_DIALOG, "text", question, {"entry_id": str(entry.id)})
 
 
 @logged_in_step()
 async def edit_step(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    state: DialogState,
-    answer: Answer,
-    link: Link,
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, link: Link
 ) -> None:
     message, telegram_id = answer.message, answer.telegram_user_id
     assert link.user_id is not None
     services = get_services(context)
     try:
-        entry_id = uuid.UUID(str(data_of(state).get("entry_id", "")))
+        entry_id = uuid.UUID(str(answer.data.get("entry_id", "")))
     except ValueError:
         entry_id = None
     try:
@@ -361,13 +363,10 @@ async def _on_delete(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
 ) -> None:
     assert update.callback_query is not None
-    origin = _origin(data.arg)
-    found = await _owned_entry(context, link, data.uuid)
-    if found is None or origin is None:
-        await answer_expired(update)
+    if (pressed := await _pressed_entry(update, context, link, data)) is None:
         return
+    entry, title, origin = pressed
     await update.callback_query.answer()
-    entry, title = found
     text = (
         f"Delete your entry from {moment_text(entry.created_at, link.timezone)} "
         f"(“{preview(entry.content)}”)? This can't be undone."
@@ -397,13 +396,10 @@ async def _on_keep(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
 ) -> None:
     assert update.callback_query is not None
-    origin = _origin(data.arg)
-    found = await _owned_entry(context, link, data.uuid)
-    if found is None or origin is None:
-        await answer_expired(update)
+    if (pressed := await _pressed_entry(update, context, link, data)) is None:
         return
+    entry, title, origin = pressed
     await update.callback_query.answer("Kept it.")
-    entry, title = found
     view, markup = _entry_view(entry, title, link.timezone, origin)
     if _fits_one_message(view):
         await show(update, context, view, markup)
@@ -415,12 +411,9 @@ async def _on_delete_confirmed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
 ) -> None:
     assert update.callback_query is not None and link.user_id is not None
-    origin = _origin(data.arg)
-    found = await _owned_entry(context, link, data.uuid)
-    if found is None or origin is None:
-        await answer_expired(update)
+    if (pressed := await _pressed_entry(update, context, link, data)) is None:
         return
-    entry, _ = found
+    entry, _, origin = pressed
     services = get_services(context)
     async with services.db.sessions.begin() as s:
         deleted = await entries.delete_entry(s, link.user_id, entry.id)
@@ -484,17 +477,26 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
     else:
         verb = "matches" if len(hits) == 1 else "match"
         heading = f"🔎 {plural(len(hits), 'entry', 'entries')} {verb} {shown}, best first:"
+    await send_search_hits(context, chat.id, heading, hits, link.timezone)
+
+
+async def send_search_hits(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    heading: str,
+    hits: Sequence[SearchHit],
+    tz: str,
+) -> None:
+    """Numbered search results (journal, moment, snippet) with a button per entry."""
     lines = [heading, ""]
     for number, hit in enumerate(hits, start=1):
         lines.append(
-            f"{number}. <b>{html.escape(hit.journal_title)}</b> · "
-            f"{moment_text(hit.created_at, link.timezone)}"
+            f"{number}. <b>{html.escape(hit.journal_title)}</b> · {moment_text(hit.created_at, tz)}"
         )
-        lines.append(hit.snippet)
-        lines.append("")
+        lines += [hit.snippet, ""]
     lines.append("Tap a number to open the entry.")
     await send_html(
-        context.bot, chat.id, "\n".join(lines), _number_buttons(h.entry_id for h in hits)
+        context.bot, chat_id, "\n".join(lines), _number_buttons(h.entry_id for h in hits)
     )
 
 

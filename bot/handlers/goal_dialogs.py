@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import html
+import uuid
+from collections.abc import Awaitable, Callable
 from typing import Final
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.dialogs import data_of
+from bot.dialogs import StepHandler, data_of
 from bot.handlers.goal_views import (
     DATE_DIALOG,
     EDIT,
@@ -43,52 +46,74 @@ from core.vocab import GoalSource
 from db import accounts, dialogs, goals
 from db.accounts import Link
 from db.errors import InvalidInput
-from db.goals import goal_state
-from db.models import DialogState
+from db.goals import GoalChange, goal_state
+from db.models import DialogState, Goal
 
 # --- dialogs ------------------------------------------------------------------------
 
 
-@logged_in_step(logged_out=NOT_EDITABLE)
+GoalStep = Callable[[ContextTypes.DEFAULT_TYPE, Answer, Link, uuid.UUID, str], Awaitable[None]]
+
+
+def _goal_step(gone: str) -> Callable[[GoalStep], StepHandler]:
+    """A step of a dialog about one goal: the handler also gets the goal's id and the
+    origin of the message the dialog started from. When the writer is logged out or the
+    dialog's data names no goal, the dialog ends and the user is told ``gone``."""
+
+    def decorate(handler: GoalStep) -> StepHandler:
+        @logged_in_step(logged_out=gone)
+        @functools.wraps(handler)
+        async def step(
+            update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, link: Link
+        ) -> None:
+            goal_id, origin = goal_id_of(answer.data), str(answer.data.get("origin"))
+            if goal_id is None or origin not in ORIGINS:
+                await end_dialog(context, answer.telegram_user_id)
+                await answer.reply(gone)
+                return
+            await handler(context, answer, link, goal_id, origin)
+
+        return step
+
+    return decorate
+
+
+async def _changed(answer: Answer, change: GoalChange, action: str, gone: str) -> Goal | None:
+    """The goal a dialog's answer changed; None after telling the user why nothing did."""
+    goal = change.goal
+    if goal is None:
+        await answer.reply(gone)
+        return None
+    if not change.ok:
+        await answer.reply(f"{refusal(action, goal_state(goal))} I left it as it was.")
+        return None
+    return goal
+
+
+@_goal_step(NOT_EDITABLE)
 async def edit_step(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    state: DialogState,
-    answer: Answer,
-    link: Link,
+    context: ContextTypes.DEFAULT_TYPE, answer: Answer, link: Link, goal_id: uuid.UUID, origin: str
 ) -> None:
     """The new wording of a suggestion: save it and accept the goal."""
-    message, user_id = answer.message, answer.telegram_user_id
-    services = get_services(context)
-    data = data_of(state)
-    goal_id = goal_id_of(data)
-    if goal_id is None:
-        await end_dialog(context, user_id)
-        await answer.reply(NOT_EDITABLE)
-        return
     try:
-        async with services.db.sessions.begin() as s:
+        async with get_services(context).db.sessions.begin() as s:
             change = await goals.update_goal_content(
                 s, user_id_of(link), goal_id, one_line(answer.text)
             )
             if change.ok:
                 accepted = await goals.accept_goal(s, user_id_of(link), goal_id)
                 change = accepted if accepted.ok else change
-            await dialogs.clear_dialog(s, user_id)
+            await dialogs.clear_dialog(s, answer.telegram_user_id)
     except InvalidInput as exc:  # empty or too long: nothing changed, the dialog stays open
-        await message.reply_text(
+        await answer.reply(
             f"{html.escape(str(exc))} Send it again, or /cancel to keep the suggestion as it was."
         )
         return
-    goal = change.goal
-    if goal is None:
-        await message.reply_text("That suggestion no longer exists, so there's nothing to edit.")
+    gone = "That suggestion no longer exists, so there's nothing to edit."
+    if (goal := await _changed(answer, change, EDIT, gone)) is None:
         return
-    if not change.ok:
-        await message.reply_text(f"{refusal(EDIT, goal_state(goal))} I left it as it was.")
-        return
-    await redraw_goal(context, data, *card(goal, today_for(link), SUGGESTION))
-    await message.reply_text(
+    await redraw_goal(context, answer.data, *card(goal, today_for(link), SUGGESTION))
+    await answer.reply(
         f"✅ Accepted your goal: <b>{html.escape(goal.content)}</b>\n"
         "Set a target date or mark it done in /goals."
     )
@@ -96,34 +121,17 @@ async def edit_step(
 
 @logged_in_step(logged_out="Please log in again with /start, then send /goal.")
 async def new_goal_step(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    state: DialogState,
-    answer: Answer,
-    link: Link,
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, link: Link
 ) -> None:
     """The text of a goal asked for by /goal."""
     await create_user_goal(update, context, link, answer.text, in_dialog=True)
 
 
-@logged_in_step(logged_out=NOT_CHANGEABLE)
+@_goal_step(NOT_CHANGEABLE)
 async def date_step(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    state: DialogState,
-    answer: Answer,
-    link: Link,
+    context: ContextTypes.DEFAULT_TYPE, answer: Answer, link: Link, goal_id: uuid.UUID, origin: str
 ) -> None:
     """A typed target date."""
-    message, user_id = answer.message, answer.telegram_user_id
-    services = get_services(context)
-    data = data_of(state)
-    goal_id = goal_id_of(data)
-    origin = str(data.get("origin"))
-    if goal_id is None or origin not in ORIGINS:
-        await end_dialog(context, user_id)
-        await answer.reply(NOT_CHANGEABLE)
-        return
     today = today_for(link)
     try:
         day = parse_target_date(answer.text, today)
@@ -133,23 +141,17 @@ async def date_step(
                 f"like {date_examples(today)}."
             )
     except DateInputError as exc:
-        await message.reply_text(
-            f"{html.escape(str(exc))}\n/cancel keeps the target date as it is."
-        )
+        await answer.reply(f"{html.escape(str(exc))}\n/cancel keeps the target date as it is.")
         return
-    async with services.db.sessions.begin() as s:
+    async with get_services(context).db.sessions.begin() as s:
         change = await goals.set_target_date(s, user_id_of(link), goal_id, day, today=today)
-        await dialogs.clear_dialog(s, user_id)
-    goal = change.goal
-    if goal is None:
-        await message.reply_text("That goal no longer exists, so there's no date to set.")
+        await dialogs.clear_dialog(s, answer.telegram_user_id)
+    gone = "That goal no longer exists, so there's no date to set."
+    if (goal := await _changed(answer, change, TARGET, gone)) is None:
         return
-    if not change.ok:
-        await message.reply_text(f"{refusal(TARGET, goal_state(goal))} I left it as it was.")
-        return
-    await redraw_goal(context, data, *card(goal, today, origin))
+    await redraw_goal(context, answer.data, *card(goal, today, origin))
     line = target_line(goal, today) or ""
-    await message.reply_text(f"Target date set for <b>{html.escape(goal.content)}</b>\n{line}")
+    await answer.reply(f"Target date set for <b>{html.escape(goal.content)}</b>\n{line}")
 
 
 async def restore_card(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:

@@ -185,30 +185,13 @@ async def on_edit_button(
     if state is not GoalState.SUGGESTED:
         await _show_outcome(update, link, EDIT, GoalChange(Outcome.ALREADY, goal), origin, "")
         return
-    message = query.message
-    chat_id = message.chat.id if message is not None else link.chat_id
-    blocked = await start_dialog(
-        update,
-        context,
-        EDIT_DIALOG,
-        {
-            "goal": str(goal.id),
-            "chat_id": chat_id,
-            "message_id": message.message_id if message is not None else None,
-            "origin": origin,
-        },
-    )
-    if blocked is not None:
-        await answer_press(update, busy_text(blocked))
-        return
-    await answer_press(update)
-    await context.bot.send_message(
-        chat_id,
+    question = (
         f"✏️ How would you put it? Send the goal in your own words "
         f"(up to {GOAL_MAX_CHARS} characters) and I'll accept it.\n"
         f"Now: <i>{html.escape(goal.content)}</i>\n\n"
-        "/cancel keeps the suggestion as it was.",
+        "/cancel keeps the suggestion as it was."
     )
+    await _ask_about(update, context, link, goal, origin, EDIT_DIALOG, question)
 
 
 async def on_target_button(
@@ -272,13 +255,32 @@ async def on_target_date_button(
 async def _ask_for_date(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, goal: Goal, origin: str
 ) -> None:
+    question = (
+        f"📅 When do you want to reach <b>{html.escape(goal.content)}</b>?\n"
+        f"Send a date like {date_examples(today_for(link))}.\n\n"
+        "/cancel keeps the target date as it is."
+    )
+    await _ask_about(update, context, link, goal, origin, DATE_DIALOG, question)
+
+
+async def _ask_about(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    link: Link,
+    goal: Goal,
+    origin: str,
+    dialog: str,
+    question: str,
+) -> None:
+    """Start ``dialog`` about ``goal`` (remembering the pressed message, to redraw it
+    after the answer) and ask ``question``; a dialog of another feature blocks it."""
     query = update.callback_query
     message = query.message if query is not None else None
     chat_id = message.chat.id if message is not None else link.chat_id
     blocked = await start_dialog(
         update,
         context,
-        DATE_DIALOG,
+        dialog,
         {
             "goal": str(goal.id),
             "chat_id": chat_id,
@@ -290,12 +292,7 @@ async def _ask_for_date(
         await answer_press(update, busy_text(blocked))
         return
     await answer_press(update)
-    await context.bot.send_message(
-        chat_id,
-        f"📅 When do you want to reach <b>{html.escape(goal.content)}</b>?\n"
-        f"Send a date like {date_examples(today_for(link))}.\n\n"
-        "/cancel keeps the target date as it is.",
-    )
+    await context.bot.send_message(chat_id, question)
 
 
 async def on_metric_button(

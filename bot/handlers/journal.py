@@ -35,7 +35,7 @@ from core.tags import tags_of_content
 from db import accounts, dialogs, entries, journals, tags
 from db.accounts import Link
 from db.errors import InvalidInput
-from db.models import DialogState, Journal
+from db.models import Journal
 from db.prepared import driver_connection
 
 logger = logging.getLogger(__name__)
@@ -246,11 +246,9 @@ async def write(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) 
 
 
 @text_step
-async def write_part(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState, answer: Answer
-) -> None:
+async def write_part(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
     message = answer.message
-    data = data_of(state)
+    data = answer.data
     parts: list[str] = list(data.get("parts", []))
     ids: list[int] = list(data.get("ids", []))
     if len(parts) >= MAX_WRITE_PARTS:

@@ -18,18 +18,17 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.buttons import ButtonAction, answer_expired, button_handler
 from bot.commands import Command
-from bot.dialogs import StepHandler, data_of
+from bot.dialogs import StepHandler
 from bot.handlers.entries import as_local, day_text
 from bot.inbox_context import mark_current_done
 from bot.services import get_services
 from bot.session import logged_in
-from bot.ui import Answer, logged_in_step, plural, show
+from bot.ui import Answer, ask, logged_in_step, plural, show
 from core.callback_data import CallbackData, encode
 from db import accounts, dialogs, journals
 from db.accounts import Link
 from db.errors import InvalidInput
 from db.journals import TITLE_MAX_CHARS, JournalSummary
-from db.models import DialogState
 
 COMMANDS = [
     Command("journals", "Your journals: switch, create, rename or delete", "Journal"),
@@ -236,14 +235,11 @@ async def _on_new(
         )
         return
     await update.callback_query.answer()
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        await dialogs.set_dialog(s, link.telegram_user_id, NEW_DIALOG, "title")
-    await context.bot.send_message(
-        chat.id,
+    question = (
         f"What should the new journal be called? Send a title of 1–{TITLE_MAX_CHARS} "
-        "characters, or /cancel.",
+        "characters, or /cancel."
     )
+    await ask(update, context, NEW_DIALOG, "title", question)
 
 
 async def _on_rename(
@@ -257,16 +253,11 @@ async def _on_rename(
         return
     journal, _ = found
     await update.callback_query.answer()
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        await dialogs.set_dialog(
-            s, link.telegram_user_id, RENAME_DIALOG, "title", {"journal_id": str(journal.id)}
-        )
-    await context.bot.send_message(
-        chat.id,
+    question = (
         f"What should <b>{html.escape(journal.title)}</b> be called instead? Send a title of "
-        f"1–{TITLE_MAX_CHARS} characters, or /cancel to keep the name.",
+        f"1–{TITLE_MAX_CHARS} characters, or /cancel to keep the name."
     )
+    await ask(update, context, RENAME_DIALOG, "title", question, {"journal_id": str(journal.id)})
 
 
 async def _on_delete(
@@ -337,25 +328,22 @@ async def _on_delete_confirmed(
 # --- dialogs ------------------------------------------------------------------------
 
 
-def _title_from(text: str) -> str:
-    """One line of text: newlines and runs of spaces become single spaces."""
-    return journals.clean_title(" ".join(text.split()))
+async def _typed_title(answer: Answer) -> str | None:
+    """The title typed (one line: newlines and runs of spaces become single spaces); None
+    after asking for another when it is empty or too long."""
+    try:
+        return journals.clean_title(" ".join(answer.text.split()))
+    except InvalidInput as exc:
+        await answer.reply(f"{html.escape(str(exc))} Please send another title, or /cancel.")
+        return None
 
 
 @logged_in_step()
 async def new_title_step(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    state: DialogState,
-    answer: Answer,
-    link: Link,
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, link: Link
 ) -> None:
-    message = answer.message
     assert link.user_id is not None
-    try:
-        title = _title_from(answer.text)
-    except InvalidInput as exc:
-        await message.reply_text(f"{html.escape(str(exc))} Please send another title, or /cancel.")
+    if (title := await _typed_title(answer)) is None:
         return
     services = get_services(context)
     async with services.db.sessions.begin() as s:
@@ -363,7 +351,7 @@ async def new_title_step(
         journal = await journals.create_journal(s, link.user_id, title)
         await accounts.set_active_journal(s, link.telegram_user_id, journal.id)
         await dialogs.clear_dialog(s, link.telegram_user_id)
-    await message.reply_text(
+    await answer.message.reply_text(
         f"Created <b>{html.escape(journal.title)}</b> 📓 New entries go there now; "
         "switch back any time with /journals.",
         reply_markup=_back_to_list(),
@@ -372,21 +360,13 @@ async def new_title_step(
 
 @logged_in_step()
 async def rename_title_step(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    state: DialogState,
-    answer: Answer,
-    link: Link,
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, link: Link
 ) -> None:
-    message = answer.message
     assert link.user_id is not None
-    try:
-        title = _title_from(answer.text)
-    except InvalidInput as exc:
-        await message.reply_text(f"{html.escape(str(exc))} Please send another title, or /cancel.")
+    if (title := await _typed_title(answer)) is None:
         return
     try:
-        journal_id: uuid.UUID | None = uuid.UUID(str(data_of(state).get("journal_id", "")))
+        journal_id: uuid.UUID | None = uuid.UUID(str(answer.data.get("journal_id", "")))
     except ValueError:
         journal_id = None
     services = get_services(context)
@@ -399,12 +379,12 @@ async def rename_title_step(
             renamed = await journals.rename_journal(s, link.user_id, journal_id, title)
         await dialogs.clear_dialog(s, link.telegram_user_id)
     if old is None or renamed is None:
-        await message.reply_text(
+        await answer.message.reply_text(
             "That journal no longer exists, so there was nothing to rename.",
             reply_markup=_back_to_list(),
         )
         return
-    await message.reply_text(
+    await answer.message.reply_text(
         f"Renamed “{html.escape(old_title)}” to <b>{html.escape(renamed.title)}</b>.",
         reply_markup=_back_to_list(),
     )

@@ -54,7 +54,7 @@ from bot.handlers.settings_menu import reschedule_reminders
 from bot.messaging import send_html
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
-from bot.ui import Answer, logged_in_step, show
+from bot.ui import Answer, ask, logged_in_step, show
 from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
 from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
 from bot.zone_picker import prepare as prepare_zones
@@ -101,6 +101,7 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: 
 
 
 async def _start(
+    update: Update,
     context: ContextTypes.DEFAULT_TYPE,
     query: CallbackQuery,
     step: str,
@@ -108,12 +109,8 @@ async def _start(
     data: dict[str, str] | None = None,
     markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None,
 ) -> None:
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        await dialogs.set_dialog(s, query.from_user.id, DIALOG, step, data)
     await query.answer()
-    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-    await context.bot.send_message(chat_id, prompt, reply_markup=markup)
+    await ask(update, context, DIALOG, step, prompt, data, markup)
 
 
 async def _set_zone(
@@ -179,6 +176,7 @@ async def on_press(
 
     if arg == "name":
         await _start(
+            update,
             context,
             query,
             "first_name",
@@ -193,6 +191,7 @@ async def on_press(
         await _name_answer(context, chat_id, query.from_user.id, link, state, None)
     elif arg == "bio":
         await _start(
+            update,
             context,
             query,
             "bio",
@@ -210,6 +209,7 @@ async def on_press(
     elif arg == "tz":
         prepare_zones()
         await _start(
+            update,
             context,
             query,
             "timezone",
@@ -236,6 +236,7 @@ async def on_press(
             )
             return
         await _start(
+            update,
             context,
             query,
             "goal",
@@ -263,12 +264,17 @@ async def on_press(
         await query.answer(EXPIRED)
 
 
-def _goal_ref(arg: str) -> tuple[GrowthTerm, int, str] | None:
-    """``rm.s.0.abcd1234`` / ``tr.…``: the term, index and fingerprint a button names."""
+async def _pressed_goal(
+    query: CallbackQuery, link: Link, arg: str
+) -> tuple[uuid.UUID, GrowthTerm, int, str] | None:
+    """``rm.s.0.abcd1234`` / ``tr.…``: the presser's user id and the term, index and
+    fingerprint of the goal the button names; None after answering "expired"."""
     parts = arg.split(".")
     if len(parts) != 4 or parts[1] not in TERMS or not parts[2].isdigit() or len(parts[2]) > 3:
+        await query.answer(EXPIRED)
         return None
-    return TERMS[parts[1]], int(parts[2]), parts[3]
+    assert link.user_id is not None
+    return link.user_id, TERMS[parts[1]], int(parts[2]), parts[3]
 
 
 async def _track(
@@ -279,25 +285,21 @@ async def _track(
     arg: str,
 ) -> None:
     """Make a profile goal a tracked goal (the profile keeps it: it is the direction)."""
-    assert link.user_id is not None
-    ref = _goal_ref(arg)
-    if ref is None:
-        await query.answer(EXPIRED)
+    if (ref := await _pressed_goal(query, link, arg)) is None:
         return
-    term, index, mark = ref
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        info = await profile.lock_profile(s, link.user_id)  # one press at a time
+    user_id, term, index, mark = ref
+    async with get_services(context).db.sessions.begin() as s:
+        info = await profile.lock_profile(s, user_id)  # one press at a time
         items = profile.growth_goals(info)[term] if info is not None else []
         text = items[index] if index < len(items) else None
         outcome: str | None = None
         if text is not None and fingerprint(text) == mark:
             outcome = "already"
-            if not is_tracked(text, await tracked_texts(s, link.user_id)):
-                await goals_db.create_goal(s, link.user_id, text, source=GoalSource.USER_CREATED)
+            if not is_tracked(text, await tracked_texts(s, user_id)):
+                await goals_db.create_goal(s, user_id, text, source=GoalSource.USER_CREATED)
                 outcome = "new"
-        tz = await profile.get_timezone(s, link.user_id)
-        tracked = await tracked_texts(s, link.user_id)
+        tz = await profile.get_timezone(s, user_id)
+        tracked = await tracked_texts(s, user_id)
     if outcome is None or info is None:
         await query.answer(EXPIRED)
         return
@@ -322,15 +324,11 @@ async def _remove(
     link: Link,
     arg: str,
 ) -> None:
-    assert link.user_id is not None
-    ref = _goal_ref(arg)
-    if ref is None:
-        await query.answer(EXPIRED)
+    if (ref := await _pressed_goal(query, link, arg)) is None:
         return
-    term, index, mark = ref
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        info = await profile.get_profile(s, link.user_id)
+    user_id, term, index, mark = ref
+    async with get_services(context).db.sessions.begin() as s:
+        info = await profile.get_profile(s, user_id)
         goals = profile.growth_goals(info) if info is not None else None
         removed = None
         if (
@@ -339,11 +337,11 @@ async def _remove(
             and fingerprint(goals[term][index]) == mark
         ):
             removed = await profile.remove_growth_goal(
-                s, link.user_id, term, index, expected=goals[term][index]
+                s, user_id, term, index, expected=goals[term][index]
             )
-        info = await profile.get_profile(s, link.user_id)
-        tz = await profile.get_timezone(s, link.user_id)
-        tracked = await tracked_texts(s, link.user_id)
+        info = await profile.get_profile(s, user_id)
+        tz = await profile.get_timezone(s, user_id)
+        tracked = await tracked_texts(s, user_id)
     if removed is None or info is None:
         await query.answer(EXPIRED)
         return
@@ -409,22 +407,18 @@ async def _name_answer(
 
 @logged_in_step()
 async def profile_step(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    state: DialogState,
-    answer: Answer,
-    link: Link,
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, link: Link
 ) -> None:
     message, text, telegram_id = answer.message, answer.text, answer.telegram_user_id
     assert link.user_id is not None
     services = get_services(context)
     chat_id = message.chat_id
 
-    if state.step in {"first_name", "last_name"}:
-        await _name_answer(context, chat_id, telegram_id, link, state, text)
+    if answer.step in {"first_name", "last_name"}:
+        await _name_answer(context, chat_id, telegram_id, link, answer.state, text)
         return
 
-    if state.step == "bio":
+    if answer.step == "bio":
         try:
             async with services.db.sessions.begin() as s:
                 info = await profile.update_profile(s, link.user_id, bio=text)
@@ -438,7 +432,7 @@ async def profile_step(
         await _send_card(context, chat_id, link.user_id)
         return
 
-    if state.step == "timezone":
+    if answer.step == "timezone":
         if text.strip() == CANCEL_TEXT or text.strip().lower() == "cancel":
             async with services.db.sessions.begin() as s:
                 await dialogs.clear_dialog(s, telegram_id)
@@ -461,8 +455,8 @@ async def profile_step(
         await _set_zone(context, chat_id, telegram_id, link, choices[0].zone, choices[0].place)
         return
 
-    if state.step == "goal":
-        term_value = data_of(state).get("term")
+    if answer.step == "goal":
+        term_value = answer.data.get("term")
         term = next((t for t in TERMS.values() if t == term_value), None)
         if term is None:
             async with services.db.sessions.begin() as s:

@@ -23,7 +23,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.buttons import EXPIRED, button_handler
 from bot.commands import Command
-from bot.dialogs import StepHandler, data_of
+from bot.dialogs import StepHandler
 from bot.handlers.settings_views import (
     ACTION,
     CLOSE,
@@ -45,7 +45,6 @@ from core.callback_data import CallbackData
 from core.schedule import parse_time_of_day
 from db import dialogs, profile, reminders, settings
 from db.accounts import Link
-from db.models import DialogState
 from db.settings import EXTERNAL_AI_CONSENT
 
 logger = logging.getLogger(__name__)
@@ -152,11 +151,7 @@ async def on_press(
 
 @logged_in_step()
 async def time_step(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    state: DialogState,
-    answer: Answer,
-    link: Link,
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, link: Link
 ) -> None:
     message, user_id = answer.message, answer.telegram_user_id
     assert link.user_id is not None
@@ -182,7 +177,7 @@ async def time_step(
         reply += f" Next reminder: {describe_next(snapshot)}."
     else:
         reply += " Push reminders are off; turn them on in /settings to get them."
-    data = data_of(state)
+    data = answer.data
     await redraw_stored(context.bot, data.get("chat_id"), data.get("message_id"), text, markup)
     await message.reply_text(reply)
 

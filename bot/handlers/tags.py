@@ -9,6 +9,7 @@ filter as ``page.start.end.tagkey…`` (dates as ``YYYYMMDD``, ``-`` for none, t
 
 from __future__ import annotations
 
+import functools
 import html
 import uuid
 from dataclasses import dataclass
@@ -94,26 +95,13 @@ async def _filtered_page(
     start = _instant(wanted.dates.start, tz) if wanted.dates else None
     end = _instant(wanted.dates.end, tz) if wanted.dates else None
     async with get_services(context).db.sessions() as s:
-        found, total = await tags.filtered_entries(
-            s,
-            link.user_id,
-            tags=wanted.tags,
-            start=start,
-            end=end,
-            limit=PAGE_SIZE,
-            offset=page * PAGE_SIZE,
+        query = functools.partial(
+            tags.filtered_entries, s, link.user_id, tags=wanted.tags, start=start, end=end
         )
+        found, total = await query(limit=PAGE_SIZE, offset=page * PAGE_SIZE)
         if not found and total and page > 0:  # the list shrank: show its last page
             page = (total - 1) // PAGE_SIZE
-            found, total = await tags.filtered_entries(
-                s,
-                link.user_id,
-                tags=wanted.tags,
-                start=start,
-                end=end,
-                limit=PAGE_SIZE,
-                offset=page * PAGE_SIZE,
-            )
+            found, total = await query(limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     what = html.escape(wanted.describe())
     if not found:
         hint = " See your tags with /tags." if wanted.tags else ""
@@ -309,25 +297,11 @@ async def tagged_search_command(
         )
         return
     verb = "matches" if len(hits) == 1 else "match"
-    lines = [
+    heading = (
         f"🔎 {plural(len(hits), 'entry', 'entries')} tagged {html.escape(within)} {verb} "
-        f"“{shown}”, best first:",
-        "",
-    ]
-    for number, hit in enumerate(hits, start=1):
-        lines.append(
-            f"{number}. <b>{html.escape(hit.journal_title)}</b> · "
-            f"{moment_text(hit.created_at, link.timezone)}"
-        )
-        lines.append(hit.snippet)
-        lines.append("")
-    lines.append("Tap a number to open the entry.")
-    await send_html(
-        context.bot,
-        chat.id,
-        "\n".join(lines),
-        entry_views._number_buttons(h.entry_id for h in hits),
+        f"“{shown}”, best first:"
     )
+    await entry_views.send_search_hits(context, chat.id, heading, hits, link.timezone)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
