@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Sequence
+from typing import Protocol
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -13,6 +14,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from bot import housekeeping
 from bot.commands import Command
 from bot.config import Settings
+from bot.dialogs import Dialogs
 from bot.errors import on_error
 from bot.handlers import (
     accounts,
@@ -20,6 +22,7 @@ from bot.handlers import (
     checkin,
     entries,
     export,
+    goal_suggestions,
     goals,
     insights,
     journal,
@@ -35,15 +38,27 @@ from bot.handlers import (
     stats,
     tags,
 )
+from bot.llm_engine import LLMSuggestionEngine
 from bot.reminders import warn_insecure_smtp
 from bot.services import KEY, Services
 from bot.telegram_request import RetryingRequest
+from core.suggest import LocalSuggestionEngine, SuggestionEngine
 from db.database import Database
 
 logger = logging.getLogger(__name__)
 
-# Feature modules, each with COMMANDS and register(app); order is handler priority.
-FEATURES: list[Any] = [
+
+class Feature(Protocol):
+    """A feature module: its commands for /help and the menu, and its handlers."""
+
+    @property
+    def COMMANDS(self) -> Sequence[Command]: ...
+
+    def register(self, app: Application) -> None: ...  # type: ignore[type-arg]
+
+
+# Order is handler priority.
+FEATURES: list[Feature] = [
     private_only,  # its own early group: groups and channels never reach the others
     accounts,
     media,  # photos and voice notes: before journal, whose caption handler it replaces
@@ -81,9 +96,58 @@ def quiet_sensitive_loggers() -> None:
         log.setLevel(max(log.getEffectiveLevel(), floor))
 
 
+def build_engine(settings: Settings) -> SuggestionEngine:
+    """The local engine, or the configured LLM with the local engine as its fallback."""
+    local = LocalSuggestionEngine()
+    if not settings.llm_base_url:
+        return local
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    return LLMSuggestionEngine(
+        settings.llm_base_url,
+        key,
+        settings.llm_model,
+        fallback=local,
+        timeout=settings.llm_timeout,
+    )
+
+
+def build_services(settings: Settings, db: Database) -> Services:
+    """Who answers what: every hook, dialog and engine the features share, by name.
+
+    A plain text message goes basics.route_text -> a dialog step (``dialogs``) or
+    ``default_text`` (journal.on_text) -> journal.save_entry -> ``after_save`` hooks.
+    """
+    return Services(
+        settings=settings,
+        db=db,
+        default_text=journal.on_text,
+        dialogs=Dialogs.combine(
+            steps=[
+                accounts.DIALOGS,
+                journal.DIALOGS,
+                settings_menu.DIALOGS,
+                profile.DIALOGS,
+                journals.DIALOGS,
+                entries.DIALOGS,
+                checkin.DIALOGS,
+                goals.DIALOGS,
+            ],
+            cancellers=[checkin.CANCELLERS, goals.CANCELLERS],
+        ),
+        suggestion_engine=build_engine(settings),
+        after_save=[goal_suggestions.suggest_after_save],
+        login_hooks=[journal.save_pending],
+    )
+
+
 def build_application(settings: Settings, db: Database, *, token: str | None = None) -> Application:  # type: ignore[type-arg]
     quiet_sensitive_loggers()
     warn_insecure_smtp(settings)
+    services = build_services(settings, db)
+
+    async def close_services(_: Application) -> None:  # type: ignore[type-arg]
+        await services.aclose()
+
     app = (
         ApplicationBuilder()
         .token(token or settings.token())
@@ -106,13 +170,13 @@ def build_application(settings: Settings, db: Database, *, token: str | None = N
         )
         # Updates come from the inbox (bot/intake.py, bot/inbox.py), not PTB's Updater.
         .updater(None)
+        .post_shutdown(close_services)
         .build()
     )
-    services = Services(settings=settings, db=db)
     app.bot_data[KEY] = services
     commands: list[Command] = []
     for feature in FEATURES:
-        commands.extend(getattr(feature, "COMMANDS", []))
+        commands.extend(feature.COMMANDS)
         feature.register(app)
     basics.register_fallbacks(app)
     housekeeping.schedule(app)

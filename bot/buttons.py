@@ -1,9 +1,16 @@
-"""Inline buttons: the one "expired" answer, and routing presses by action code."""
+"""Inline buttons: the one "expired" answer, and routing presses by action code.
+
+A feature names its action codes (constants or a StrEnum) and routes them with
+``button_handler({CODE: action, ...})``: the press is decoded (core.callback_data, at
+most 64 bytes), the presser logged in, and anything malformed, stale or forged answers
+"This button has expired." A button that carries its account's id is checked against the
+presser with ``owned=True``.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Final
 
 from telegram import Update
@@ -17,6 +24,8 @@ from db.accounts import Link
 EXPIRED: Final = "This button has expired."
 
 ButtonAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link, CallbackData], Awaitable[None]]
+# A button pressed before logging in (creating an account, logging in).
+PublicAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, CallbackData], Awaitable[None]]
 
 
 async def answer_expired(update: Update) -> None:
@@ -24,21 +33,47 @@ async def answer_expired(update: Update) -> None:
         await update.callback_query.answer(EXPIRED)
 
 
-def button_handler(actions: Mapping[str, ButtonAction]) -> CallbackQueryHandler:  # type: ignore[type-arg]
+def _pattern(codes: Iterable[str]) -> str:
+    alternatives = "|".join(re.escape(code) for code in sorted(codes, key=len, reverse=True))
+    return rf"^({alternatives}):"
+
+
+def _pressed(update: Update, codes: Mapping[str, object]) -> CallbackData | None:
+    query = update.callback_query
+    data = decode(query.data) if query is not None else None
+    return data if data is not None and data.action in codes else None
+
+
+def button_handler(
+    actions: Mapping[str, ButtonAction], *, owned: bool = False
+) -> CallbackQueryHandler:  # type: ignore[type-arg]
     """A handler for presses whose action code is one of ``actions``: decoded, logged
-    in, and dispatched; anything malformed answers EXPIRED."""
+    in, and dispatched; anything malformed answers EXPIRED. ``owned``: the button
+    carries the id of the account it was made for, and only that account may press it."""
 
     @logged_in
     async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-        query = update.callback_query
-        if query is None:
+        if update.callback_query is None:
             return
-        data = decode(query.data)
-        action = actions.get(data.action) if data is not None else None
-        if data is None or action is None:
+        data = _pressed(update, actions)
+        if data is None or (owned and (data.uuid is None or data.uuid != link.user_id)):
             await answer_expired(update)
             return
-        await action(update, context, link, data)
+        await actions[data.action](update, context, link, data)
 
-    codes = "|".join(re.escape(code) for code in sorted(actions, key=len, reverse=True))
-    return CallbackQueryHandler(on_press, pattern=rf"^({codes}):")
+    return CallbackQueryHandler(on_press, pattern=_pattern(actions))
+
+
+def public_button_handler(actions: Mapping[str, PublicAction]) -> CallbackQueryHandler:  # type: ignore[type-arg]
+    """Like ``button_handler`` for buttons a logged-out user presses."""
+
+    async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is None or update.effective_user is None:
+            return
+        data = _pressed(update, actions)
+        if data is None:
+            await answer_expired(update)
+            return
+        await actions[data.action](update, context, data)
+
+    return CallbackQueryHandler(on_press, pattern=_pattern(actions))

@@ -1,14 +1,17 @@
 """Multi-step dialogs whose state lives in PostgreSQL.
 
-A feature registers a step handler per dialog name; the text router sends a user's
-message to the handler of the dialog they are in. Because the state is a database row,
-a restart or a second bot process continues the dialog where it was.
+A feature declares a step handler per dialog name (its ``DIALOGS`` mapping, and
+``CANCELLERS`` for what /cancel says); ``bot.app`` combines them into one ``Dialogs``
+and the text router sends a user's message to the step of the dialog they are in.
+Because the state is a database row, a restart or a second bot process continues the
+dialog where it was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -19,37 +22,40 @@ StepHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, DialogState], Awaitab
 # Called by /cancel after dialog ``name`` was cleared: tidies up (e.g. removes the
 # dialog's buttons) and returns what to tell the user.
 CancelHandler = Callable[[ContextTypes.DEFAULT_TYPE, DialogState], Awaitable[str]]
-
-_HANDLERS: dict[str, StepHandler] = {}
-_CANCELLERS: dict[str, CancelHandler] = {}
+_T = TypeVar("_T")
 
 
-def dialog(name: str) -> Callable[[StepHandler], StepHandler]:
-    """Register the handler for messages sent while in dialog ``name``."""
+@dataclass(frozen=True)
+class Dialogs:
+    """Every dialog's step handler and, where it has one, its /cancel handler."""
 
-    def register(handler: StepHandler) -> StepHandler:
-        _HANDLERS[name] = handler
-        return handler
+    steps: Mapping[str, StepHandler]
+    cancellers: Mapping[str, CancelHandler]
 
-    return register
+    @classmethod
+    def combine(
+        cls,
+        steps: Iterable[Mapping[str, StepHandler]],
+        cancellers: Iterable[Mapping[str, CancelHandler]] = (),
+    ) -> Dialogs:
+        """One registry from the features' mappings; a name offered twice is a bug."""
+        return cls(_merge(steps), _merge(cancellers))
 
+    def step_for(self, name: str) -> StepHandler | None:
+        return self.steps.get(name)
 
-def handler_for(name: str) -> StepHandler | None:
-    return _HANDLERS.get(name)
-
-
-def on_cancel(name: str) -> Callable[[CancelHandler], CancelHandler]:
-    """Register what /cancel does and says for dialog ``name`` (default: a generic reply)."""
-
-    def register(handler: CancelHandler) -> CancelHandler:
-        _CANCELLERS[name] = handler
-        return handler
-
-    return register
+    def canceller_for(self, name: str) -> CancelHandler | None:
+        return self.cancellers.get(name)
 
 
-def canceller_for(name: str) -> CancelHandler | None:
-    return _CANCELLERS.get(name)
+def _merge(parts: Iterable[Mapping[str, _T]]) -> dict[str, _T]:
+    merged: dict[str, _T] = {}
+    for part in parts:
+        for name, value in part.items():
+            if name in merged:
+                raise ValueError(f"dialog {name!r} is declared twice")
+            merged[name] = value
+    return merged
 
 
 def data_of(state: DialogState) -> dict[str, Any]:

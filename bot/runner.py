@@ -48,8 +48,8 @@ async def serving(
                     await intake.stop()
         finally:
             await app.stop()
-    # `async with app` does not run post_shutdown (run_polling would): features use
-    # it to close clients, e.g. the suggestion LLM's HTTP client.
+    # `async with app` does not run post_shutdown (run_polling would): it closes what
+    # Services holds (bot.app), e.g. the suggestion LLM's HTTP client.
     if app.post_shutdown is not None:
         await app.post_shutdown(app)
 

@@ -18,10 +18,6 @@ from db import accounts, dialogs
 from db.accounts import Link
 from db.prepared import driver_connection
 
-# Called after a successful login with (update, context, link): e.g. to save what the
-# user wrote while logged out.
-LoginHook = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link], Awaitable[None]]
-LOGIN_HOOKS: list[LoginHook] = []
 LINK_LOADER = "link_loader"
 
 LOGIN_BUTTONS = InlineKeyboardMarkup(

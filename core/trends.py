@@ -8,21 +8,21 @@ rests on: "based on 12 entries over 9 days".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from statistics import fmean
 from typing import Final, Literal
+
+from core.streaks import local_date
+from core.vocab import MetricType
+from core.wording import plural
 
 MIN_TREND_DAYS: Final = 5
 # Mean compound-sentiment change between the earlier and later days that counts as a trend.
 MOOD_THRESHOLD: Final = 0.1
 
 MoodWord = Literal["improving", "steady", "declining"]
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 @dataclass(frozen=True)
@@ -127,3 +127,58 @@ def change_between(
         after=fmean(value for _, value in after),
         basis=basis_of([day for day, _ in before] + [day for day, _ in after]),
     )
+
+
+def arrow(now: float, before: float) -> str:
+    """↑ ↓ or →, judged on the values as shown (one decimal)."""
+    shown_now, shown_before = round(now, 1), round(before, 1)
+    if shown_now > shown_before:
+        return "↑"
+    if shown_now < shown_before:
+        return "↓"
+    return "→"
+
+
+# A change of the half-period averages smaller than this is "steady" (as on the charts).
+STEADY_DELTA: Final = 0.5
+
+
+def metric_line(
+    series: Mapping[MetricType, Sequence[tuple[datetime, int]]], middle: datetime, tz: str
+) -> str:
+    """Which metric moved most between the first and the second half of the period."""
+    if not any(series.values()):
+        return "📊 Growth metrics: no check-ins yet. /checkin rates all five in a minute."
+    changes: list[tuple[MetricType, Change]] = []
+    for kind in MetricType:
+        points = [(at, float(value)) for at, value in series.get(kind, [])]
+        change = change_between(
+            [(local_day(at, tz), value) for at, value in points if at < middle],
+            [(local_day(at, tz), value) for at, value in points if at >= middle],
+        )
+        if change is not None:
+            changes.append((kind, change))
+    if not changes:
+        return "📊 Growth metrics: check in in both halves of the month to see what's moving."
+    trends = [(kind, change) for kind, change in changes if change.is_trend]
+    if not trends:
+        most = max(change.basis.days for _, change in changes)
+        return (
+            f"📊 Growth metrics: no trend yet ({missing_text(most)}). "
+            "Keep checking in with /checkin."
+        )
+    kind, change = max(trends, key=lambda item: abs(item[1].delta))
+    if abs(change.delta) < STEADY_DELTA:
+        basis = bases_text([c.basis for _, c in trends], "rating")
+        return f"📊 Growth metrics: steady, none moved by half a point or more ({basis})."
+    verb = "up" if change.delta > 0 else "down"
+    return (
+        f"📊 Moved the most: <b>{kind.value}</b>, {verb} from {change.before:.1f} to "
+        f"{change.after:.1f} (first vs second half of the period, "
+        f"{change.basis.text('rating')})"
+    )
+
+
+def local_day(at: datetime, tz: str) -> date:
+    """The user's calendar day of ``at`` (naive UTC, as stored)."""
+    return local_date(at.replace(tzinfo=UTC), tz)

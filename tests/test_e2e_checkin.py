@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.handlers.checkin import month_start
+from core.dates import month_start
 from db import dialogs, metrics
 from db.database import Database
 from db.models import Metric
@@ -388,16 +388,3 @@ async def test_rate_note_too_long(bot: BotHarness) -> None:
     reply = await bot.say(ANA, "/rate effort 5 " + "y" * 501, contains="too long")
     assert "500" in reply.plain_text
     assert await rows(bot.db, user_id) == []
-
-
-def test_month_start_follows_the_users_time_zone() -> None:
-    # 23:30 UTC on 31 January is already 1 February in Tokyo.
-    now = datetime(2025, 1, 31, 23, 30, tzinfo=UTC)
-    assert month_start(now, "UTC") == datetime(2025, 1, 1, tzinfo=UTC)
-    assert month_start(now, "Asia/Tokyo") == datetime(2025, 1, 31, 15, 0, tzinfo=UTC)
-    assert month_start(now, "Asia/Tokyo", shift=-1) == datetime(2024, 12, 31, 15, 0, tzinfo=UTC)
-    assert month_start(now, "UTC", shift=-1) == datetime(2024, 12, 1, tzinfo=UTC)
-    assert month_start(now, "UTC", shift=1) == datetime(2025, 2, 1, tzinfo=UTC)
-    assert month_start(now, "America/New_York", shift=-13) == datetime(
-        2023, 12, 1, 5, 0, tzinfo=UTC
-    )

@@ -16,12 +16,11 @@ import pytest
 from aiohttp import web
 from sqlalchemy import delete, select
 
-from bot.handlers.goals import parse_target_date
 from core.callback_data import encode
+from core.dates import parse_target_date
 from core.suggest import LocalSuggestionEngine
 from db import goals, settings
 from db.database import Database
-from db.errors import InvalidInput
 from db.models import Entry, Goal
 from db.settings import EXTERNAL_AI_CONSENT, update_setting
 from fake_telegram.server import ChatMessage
@@ -593,40 +592,6 @@ async def test_target_date_buttons_and_cancel(bot: BotHarness) -> None:
     await tap(bot, ANN, card, "Target date")
     await tap(bot, ANN, card, "Back")
     assert card.button_texts() == ["✅ Done", "📅 Target date", "🗑 Delete"]
-
-
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("2026-12-31", date(2026, 12, 31)),
-        ("31.12.2026", date(2026, 12, 31)),
-        ("31 Dec", date(2026, 12, 31)),
-        ("Dec 31, 2027", date(2027, 12, 31)),
-        ("1st of March", date(2027, 3, 1)),
-        ("tomorrow", date(2026, 11, 26)),
-        ("Friday", date(2026, 11, 27)),
-        ("next wednesday", date(2026, 12, 2)),
-        ("in 3 weeks", date(2026, 12, 16)),
-        ("in a month", date(2026, 12, 25)),
-        ("end of month", date(2026, 11, 30)),
-    ],
-)
-def test_parse_target_date(typed: str, expected: date) -> None:
-    assert parse_target_date(typed, date(2026, 11, 25)) == expected  # a Wednesday
-
-
-@pytest.mark.parametrize(
-    ("typed", "message"),
-    [
-        ("soon", "couldn't read"),
-        ("2027-13-01", "no month 13"),
-        ("31 Apr", "no day 31 in April"),
-        ("3000-01-01", "long way off"),
-    ],
-)
-def test_parse_target_date_refuses(typed: str, message: str) -> None:
-    with pytest.raises(InvalidInput, match=message):
-        parse_target_date(typed, date(2026, 11, 25))
 
 
 # --- suggestions from a language model ----------------------------------------------

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from bot.handlers.insights import metric_line
-from core.vocab import MetricType
 from db import entries, goals, journals, metrics, settings
 from db.errors import utc_now
 from tests.harness import BotHarness, login_as
@@ -136,33 +134,3 @@ async def test_insights_for_a_new_user(bot: BotHarness) -> None:
     assert "Write a few entries" in text
     assert "Goals: none this month" in text
     assert "no check-ins yet" in text
-
-
-def test_metric_line_cases() -> None:
-    effort, learning = MetricType.EFFORT, MetricType.LEARNING
-    middle = datetime(2024, 3, 16)
-
-    def days(first: int, values: list[int]) -> list[tuple[datetime, int]]:
-        return [(datetime(2024, 3, first + n, 12), v) for n, v in enumerate(values)]
-
-    assert "no check-ins yet" in metric_line({}, middle, "UTC")
-    assert "both halves" in metric_line({effort: days(1, [5])}, middle, "UTC")
-    # Both halves, but on four days only: no direction is claimed.
-    four = {effort: days(1, [4, 4]) + days(20, [8, 8])}
-    assert metric_line(four, middle, "UTC") == (
-        "📊 Growth metrics: no trend yet (a trend needs 5 different days, so far 4). "
-        "Keep checking in with /checkin."
-    )
-    steady = {effort: days(1, [5, 5, 5]) + days(20, [5, 5]), learning: days(1, [6]) + days(20, [6])}
-    assert metric_line(steady, middle, "UTC") == (
-        "📊 Growth metrics: steady, none moved by half a point or more "
-        "(based on 5 ratings over 5 days)."
-    )
-    moved = {
-        effort: days(1, [5, 5, 5]) + days(20, [6, 6]),
-        learning: days(1, [8, 8, 8]) + days(20, [6, 7]),
-    }
-    assert metric_line(moved, middle, "UTC") == (
-        "📊 Moved the most: <b>learning</b>, down from 8.0 to 6.5 "
-        "(first vs second half of the period, based on 5 ratings over 5 days)"
-    )

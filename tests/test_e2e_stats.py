@@ -6,8 +6,7 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.handlers.checkin import month_start
-from bot.handlers.stats import arrow
+from core.dates import month_start
 from db import entries, goals, journals, metrics
 from db.database import Database
 from tests.harness import BotHarness, login_as
@@ -128,9 +127,3 @@ async def test_a_checkin_shows_up_in_stats(bot: BotHarness) -> None:
 
 async def test_stats_needs_login(bot: BotHarness) -> None:
     assert "not logged in" in (await bot.say(DAN, "/stats")).plain_text
-
-
-def test_arrows_compare_the_values_as_shown() -> None:
-    assert arrow(7.0, 6.9) == "↑"
-    assert arrow(6.0, 6.5) == "↓"
-    assert arrow(6.04, 6.0) == "→"  # both show as 6.0

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from core.trends import (
     MIN_TREND_DAYS,
     Basis,
+    arrow,
     bases_text,
     basis_of,
     change_between,
+    metric_line,
     mood_trend,
 )
+from core.vocab import MetricType
 
 START = date(2024, 3, 1)
 
@@ -99,3 +102,39 @@ def test_bases_text_gives_ranges_when_figures_differ() -> None:
         == "based on 6–12 ratings over 5–9 days"
     )
     assert bases_text([Basis(6, 5), Basis(8, 5)], "rating") == "based on 6–8 ratings over 5 days"
+
+
+def test_arrows_compare_the_values_as_shown() -> None:
+    assert arrow(7.0, 6.9) == "↑"
+    assert arrow(6.0, 6.5) == "↓"
+    assert arrow(6.04, 6.0) == "→"  # both show as 6.0
+
+
+def test_metric_line_cases() -> None:
+    effort, learning = MetricType.EFFORT, MetricType.LEARNING
+    middle = datetime(2024, 3, 16)
+
+    def days(first: int, values: list[int]) -> list[tuple[datetime, int]]:
+        return [(datetime(2024, 3, first + n, 12), v) for n, v in enumerate(values)]
+
+    assert "no check-ins yet" in metric_line({}, middle, "UTC")
+    assert "both halves" in metric_line({effort: days(1, [5])}, middle, "UTC")
+    # Both halves, but on four days only: no direction is claimed.
+    four = {effort: days(1, [4, 4]) + days(20, [8, 8])}
+    assert metric_line(four, middle, "UTC") == (
+        "📊 Growth metrics: no trend yet (a trend needs 5 different days, so far 4). "
+        "Keep checking in with /checkin."
+    )
+    steady = {effort: days(1, [5, 5, 5]) + days(20, [5, 5]), learning: days(1, [6]) + days(20, [6])}
+    assert metric_line(steady, middle, "UTC") == (
+        "📊 Growth metrics: steady, none moved by half a point or more "
+        "(based on 5 ratings over 5 days)."
+    )
+    moved = {
+        effort: days(1, [5, 5, 5]) + days(20, [6, 6]),
+        learning: days(1, [8, 8, 8]) + days(20, [6, 7]),
+    }
+    assert metric_line(moved, middle, "UTC") == (
+        "📊 Moved the most: <b>learning</b>, down from 8.0 to 6.5 "
+        "(first vs second half of the period, based on 5 ratings over 5 days)"
+    )

@@ -7,25 +7,28 @@ import functools
 import html
 import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Final
 
 from email_validator import EmailNotValidError, validate_email
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.buttons import EXPIRED
+from bot.buttons import EXPIRED, public_button_handler
 from bot.commands import Command
-from bot.dialogs import canceller_for, data_of, dialog
+from bot.dialogs import StepHandler, data_of
 from bot.messaging import delete_quietly
 from bot.services import get_services
-from bot.session import LOGIN_BUTTONS, LOGIN_HOOKS, load_link
+from bot.session import LOGIN_BUTTONS, load_link
+from bot.ui import Answer, plural, text_step
 from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
 from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
 from bot.zone_picker import prepare as prepare_zones
-from core.callback_data import decode, encode
+from core.callback_data import CallbackData, encode
 from core.schedule import validate_timezone
 from db import accounts, dialogs, profile, throttle
-from db.models import DialogState, User
+from db.models import User
 
 COMMANDS = [
     Command("start", "Start here: create an account or log in", "Getting started"),
@@ -34,6 +37,10 @@ COMMANDS = [
     Command("logout", "Log this Telegram account out", "Account"),
 ]
 
+# Button codes: [Create account] / [Log in] (bot.session's login buttons), and a
+# time zone picked at sign-up.
+ACCOUNT: Final = "acc"
+SIGN_UP_ZONE: Final = "regtz"
 MIN_PASSWORD = 8
 # bcrypt (here and in the web app) reads no further: a longer new password would be
 # cut without the user knowing. Existing longer ones still log in (bcryptjs rules).
@@ -52,7 +59,7 @@ COMMON_ZONES = [
 
 
 def _zone_data(zone: str) -> str:
-    return encode("regtz", arg=zone)
+    return encode(SIGN_UP_ZONE, arg=zone)
 
 
 def _zone_keyboard() -> InlineKeyboardMarkup:
@@ -152,13 +159,13 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def on_account_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
-        return
-    data = decode(query.data)
-    if data is None or data.arg not in {"new", "login"}:
+async def on_account_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, data: CallbackData
+) -> None:
+    """[Create account] or [Log in]."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    if data.arg not in {"new", "login"}:
         await query.answer(EXPIRED)
         return
     link = await load_link(update, context)
@@ -191,7 +198,7 @@ async def on_account_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 def _locked_text(minutes: int) -> str:
     return (
         "Too many attempts. For your security, please wait "
-        f"{minutes} minute{'s' if minutes != 1 else ''} before trying again."
+        f"{plural(minutes, 'minute')} before trying again."
     )
 
 
@@ -199,8 +206,8 @@ def _locked_text(minutes: int) -> str:
 # account), so offer to type another or to create one instead.
 RETRY_BUTTONS = InlineKeyboardMarkup(
     [
-        [InlineKeyboardButton("✉️ Use another email", callback_data=encode("acc", arg="login"))],
-        [InlineKeyboardButton("🆕 Create an account", callback_data=encode("acc", arg="new"))],
+        [InlineKeyboardButton("✉️ Use another email", callback_data=encode(ACCOUNT, arg="login"))],
+        [InlineKeyboardButton("🆕 Create an account", callback_data=encode(ACCOUNT, arg="new"))],
     ]
 )
 
@@ -221,19 +228,15 @@ def _parse_email(text: str) -> str | None:
     return text.strip()
 
 
-@dialog("register")
-async def register_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
-) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
+@text_step
+async def register_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
+    message, user_id = answer.message, answer.telegram_user_id
     services = get_services(context)
-    data = data_of(state)
-    text = message.text
+    data = answer.data
+    text = answer.text
     reply = message.reply_text
 
-    if state.step == "email":
+    if answer.step == "email":
         email = _parse_email(text)
         if email is None:
             await reply(
@@ -242,12 +245,12 @@ async def register_step(
             return
         # Every address tried counts, taken or not, and the answer is the same.
         async with services.db.sessions.begin() as s:
-            remaining = await throttle.account_wait(s, user.id)
+            remaining = await throttle.account_wait(s, user_id)
             if remaining is not None:
-                await dialogs.clear_dialog(s, user.id)
+                await dialogs.clear_dialog(s, user_id)
             else:
-                await throttle.record_attempt(s, user.id, email, throttle.REGISTER)
-                await dialogs.set_dialog(s, user.id, "register", "password", {"email": email})
+                await throttle.record_attempt(s, user_id, email, throttle.REGISTER)
+                await dialogs.set_dialog(s, user_id, "register", "password", {"email": email})
         if remaining is not None:
             await reply(_locked_text(_minutes(remaining)))
             return
@@ -257,7 +260,7 @@ async def register_step(
         )
         return
 
-    if state.step == "password":
+    if answer.step == "password":
         await delete_quietly(context.bot, message.chat_id, message.message_id)
         if len(text) < MIN_PASSWORD:
             await context.bot.send_message(
@@ -277,7 +280,7 @@ async def register_step(
         password_hash = await asyncio.to_thread(accounts.hash_password, text)
         async with services.db.sessions.begin() as s:
             await dialogs.set_dialog(
-                s, user.id, "register", "first_name", {**data, "password_hash": password_hash}
+                s, user_id, "register", "first_name", {**data, "password_hash": password_hash}
             )
         prepare_zones()  # the time-zone step is two answers away
         await context.bot.send_message(
@@ -285,14 +288,14 @@ async def register_step(
         )
         return
 
-    if state.step in {"first_name", "last_name"}:
+    if answer.step in {"first_name", "last_name"}:
         name = " ".join(text.split())
         if not name or len(name) > MAX_NAME:
             await reply(f"Please send a name of 1 to {MAX_NAME} characters.")
             return
-        nxt = "last_name" if state.step == "first_name" else "timezone"
+        nxt = "last_name" if answer.step == "first_name" else "timezone"
         async with services.db.sessions.begin() as s:
-            await dialogs.set_dialog(s, user.id, "register", nxt, {**data, state.step: name})
+            await dialogs.set_dialog(s, user_id, "register", nxt, {**data, answer.step: name})
         if nxt == "last_name":
             await reply("And your last name?")
         else:
@@ -303,7 +306,7 @@ async def register_step(
             )
         return
 
-    if state.step == "timezone":
+    if answer.step == "timezone":
         choices = await lookup(text)
         if not choices:
             await reply(unknown(text), reply_markup=_zone_keyboard())
@@ -354,15 +357,16 @@ async def _taken_address(
     return True
 
 
-async def on_timezone_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_timezone_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, data: CallbackData
+) -> None:
+    """A time zone chosen at sign-up's last step."""
     query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    data = decode(query.data)
+    assert query is not None and user is not None
     services = get_services(context)
     async with services.db.sessions.begin() as s:
         state = await dialogs.get_dialog(s, user.id)
-    if data is None or state is None or state.name != "register" or state.step != "timezone":
+    if state is None or state.name != "register" or state.step != "timezone":
         await query.answer(EXPIRED)
         return
     try:
@@ -442,17 +446,13 @@ async def _finish_registration(
     await _after_login(update, context)
 
 
-@dialog("login")
-async def login_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
-) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
+@text_step
+async def login_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
+    message, user_id = answer.message, answer.telegram_user_id
     services = get_services(context)
-    text = message.text
+    text = answer.text
 
-    if state.step == "email":
+    if answer.step == "email":
         email = _parse_email(text)
         if email is None:
             await message.reply_text(
@@ -460,11 +460,11 @@ async def login_step(
             )
             return
         async with services.db.sessions.begin() as s:
-            remaining = await throttle.login_wait(s, user.id, email)
+            remaining = await throttle.login_wait(s, user_id, email)
             if remaining is not None:
-                await dialogs.clear_dialog(s, user.id)
+                await dialogs.clear_dialog(s, user_id)
             else:
-                await dialogs.set_dialog(s, user.id, "login", "password", {"email": email})
+                await dialogs.set_dialog(s, user_id, "login", "password", {"email": email})
         if remaining is not None:
             await message.reply_text(_locked_text(_minutes(remaining)))
         else:
@@ -473,24 +473,24 @@ async def login_step(
             )
         return
 
-    if state.step == "password":
+    if answer.step == "password":
         await delete_quietly(context.bot, message.chat_id, message.message_id)
-        email = str(data_of(state).get("email", ""))
+        email = str(answer.data.get("email", ""))
         async with services.db.sessions.begin() as s:
-            remaining = await throttle.login_wait(s, user.id, email)
+            remaining = await throttle.login_wait(s, user_id, email)
         if remaining is not None:
             async with services.db.sessions.begin() as s:
-                await dialogs.clear_dialog(s, user.id)
+                await dialogs.clear_dialog(s, user_id)
             await context.bot.send_message(message.chat_id, _locked_text(_minutes(remaining)))
             return
         candidates = await _candidates(context, email)
         found = await asyncio.to_thread(_matching_user, text, candidates)
         if found is None:
             async with services.db.sessions.begin() as s:
-                await throttle.record_attempt(s, user.id, email)
-                remaining = await throttle.login_wait(s, user.id, email)
+                await throttle.record_attempt(s, user_id, email)
+                remaining = await throttle.login_wait(s, user_id, email)
                 if remaining is not None:
-                    await dialogs.clear_dialog(s, user.id)
+                    await dialogs.clear_dialog(s, user_id)
             if remaining is not None:
                 await context.bot.send_message(message.chat_id, _locked_text(_minutes(remaining)))
             else:
@@ -515,7 +515,7 @@ async def _after_login(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     link = await load_link(update, context)
     if link is None or not link.logged_in:
         return
-    for hook in LOGIN_HOOKS:
+    for hook in get_services(context).login_hooks:
         await hook(update, context, link)
 
 
@@ -548,16 +548,24 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         state = await dialogs.get_dialog(s, user.id)
         had = await dialogs.clear_dialog(s, user.id)
     text = "Cancelled. Nothing was changed." if had else "There's nothing to cancel."
-    cancelled = canceller_for(state.name) if had and state is not None else None
+    cancelled = services.dialogs.canceller_for(state.name) if had and state is not None else None
     if cancelled is not None and state is not None:
         text = await cancelled(context, state)
     # Also removes a reply keyboard a dialog may have shown (e.g. "Share location").
     await context.bot.send_message(chat.id, text, reply_markup=ReplyKeyboardRemove())
 
 
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    "register": register_step,
+    "login": login_step,
+}
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("logout", logout))
     app.add_handler(CommandHandler("cancel", cancel))
-    app.add_handler(CallbackQueryHandler(on_account_button, pattern=r"^acc:"))
-    app.add_handler(CallbackQueryHandler(on_timezone_button, pattern=r"^regtz:"))
+    app.add_handler(
+        public_button_handler({ACCOUNT: on_account_button, SIGN_UP_ZONE: on_timezone_button})
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -15,17 +13,12 @@ from telegram.ext import (
 )
 
 from bot.buttons import EXPIRED
-from bot.commands import help_text
-from bot.dialogs import handler_for
+from bot.commands import Command, help_text
 from bot.services import get_services
-from bot.session import ask_to_log_in, load_link
+from bot.session import load_link
 from db import dialogs
-from db.accounts import Link
 
-# What a plain message outside any dialog does (given the sender's link, None for a
-# stranger); the journal feature sets it.
-TextHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link | None], Awaitable[None]]
-DEFAULT_TEXT: list[TextHandler] = []
+COMMANDS: list[Command] = []  # /help is listed with accounts' "Getting started"
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -37,23 +30,21 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A plain text message: an answer inside a dialog, or else journal text."""
+    """A plain text message: an answer inside a dialog (``Services.dialogs``), or else
+    ``Services.default_text`` (journal.on_text saves it as an entry)."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
+    services = get_services(context)
     link = await load_link(update, context)
     if link is None or link.dialog is not None:
-        services = get_services(context)
         async with services.db.sessions.begin() as s:
             state = await dialogs.get_dialog(s, user.id)
-        handler = handler_for(state.name) if state is not None else None
-        if state is not None and handler is not None:
-            await handler(update, context, state)
+        step = services.dialogs.step_for(state.name) if state is not None else None
+        if state is not None and step is not None:
+            await step(update, context, state)
             return
-    if DEFAULT_TEXT:
-        await DEFAULT_TEXT[0](update, context, link)
-        return
-    await ask_to_log_in(update, context, link, keep=message.text_html)
+    await services.default_text(update, context, link)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

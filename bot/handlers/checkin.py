@@ -9,32 +9,30 @@ Every button carries the dialog's random ``nonce``: a press on an older check-in
 
 from __future__ import annotations
 
-import contextlib
 import html
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
-    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.buttons import EXPIRED
+from bot.buttons import EXPIRED, button_handler
 from bot.commands import Command
-from bot.dialogs import data_of, dialog, on_cancel
+from bot.dialogs import CancelHandler, StepHandler, data_of
 from bot.inbox_context import mark_current_done
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
-from core.callback_data import CallbackData, decode, encode
+from bot.ui import Answer, redraw_stored, show, text_step
+from core.callback_data import CallbackData, encode
+from core.dates import month_start
 from core.vocab import (
     METRIC_DESCRIPTIONS,
     METRIC_MAX,
@@ -77,21 +75,11 @@ NO_NOTE = "cn"  # check-in: save without a note
 CANCEL = "cx"  # cancel the check-in or the /rate buttons
 PICK = "cm"  # /rate: choose the metric, arg "metric"
 RATE_VALUE = "cr"  # /rate rating, arg "metric.value"
+BUTTONS: Final = (VALUE, SKIP, NO_NOTE, CANCEL, PICK, RATE_VALUE)
 
 
 def label(kind: MetricType) -> str:
     return kind.value.capitalize()
-
-
-def month_start(now: datetime, tz: str, *, shift: int = 0) -> datetime:
-    """The start (aware, UTC) of the calendar month in time zone ``tz`` at ``now`` (aware),
-    or of the month ``shift`` months later (negative: earlier)."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be an aware datetime")
-    zone = ZoneInfo(tz)
-    local = now.astimezone(zone)
-    year, month = divmod(local.year * 12 + local.month - 1 + shift, 12)
-    return datetime(year, month + 1, 1, tzinfo=zone).astimezone(UTC)
 
 
 def _new_nonce() -> int:
@@ -239,31 +227,13 @@ async def _save(
 # --- showing --------------------------------------------------------------------------------
 
 
-async def _show(
-    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    """Edit the pressed message in place; if it cannot be edited any more, send anew."""
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" in str(exc).lower():
-            return
-        if query.message is None:
-            raise
-        await query.get_bot().send_message(query.message.chat.id, text, reply_markup=markup)
-
-
 async def _retire(context: ContextTypes.DEFAULT_TYPE, state: DialogState | None, text: str) -> None:
     """Take the buttons off the message of a dialog that ended outside its buttons."""
     if state is None:
         return
     data = data_of(state)
-    chat_id, message_id = data.get("chat_id"), data.get("message_id")
-    if not isinstance(chat_id, int) or not isinstance(message_id, int):
-        return
     # Too old, deleted or already without buttons: nothing to tidy.
-    with contextlib.suppress(TelegramError):
-        await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+    await redraw_stored(context.bot, data.get("chat_id"), data.get("message_id"), text)
 
 
 def _busy_text(state: DialogState, command: str) -> str:
@@ -414,14 +384,14 @@ async def _apply(
     return None
 
 
-@logged_in
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+async def on_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, press: CallbackData
+) -> None:
     query = update.callback_query
     if query is None:
         return
-    press = decode(query.data)
     result: _Result | None = None
-    if press is not None and press.number is not None:
+    if press.number is not None:
         async with get_services(context).db.sessions.begin() as s:
             state = await dialogs.lock_dialog(s, link.telegram_user_id)
             if (
@@ -434,19 +404,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Li
         await query.answer(EXPIRED)
         return
     await query.answer(result.toast)
-    await _show(query, result.text, result.markup)
+    await show(update, context, result.text, result.markup)
 
 
-@dialog(CHECKIN)
-async def checkin_text(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
-) -> None:
+@text_step
+async def checkin_text(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
     """Typed text during a check-in: the note at the end, a nudge before that."""
-    message = update.effective_message
-    if message is None or message.text is None:
-        return
-    if state.step != NOTE_STEP:
-        kind = MetricType(state.step) if state.step in NAMES else METRICS[0]
+    message = answer.message
+    if answer.step != NOTE_STEP:
+        kind = MetricType(answer.step) if answer.step in NAMES else METRICS[0]
         await message.reply_text(
             f"You're in the middle of a check-in: tap a number for <b>{label(kind)}</b> above, "
             "or Skip, or send /cancel. (That message wasn't saved.)"
@@ -462,7 +428,7 @@ async def checkin_text(
             current = await dialogs.lock_dialog(s, link.telegram_user_id)
             if current is not None and current.name == CHECKIN and current.step == NOTE_STEP:
                 await dialogs.clear_dialog(s, link.telegram_user_id)
-                summary = await _save(s, link, _ratings(_answers(current)), message.text)
+                summary = await _save(s, link, _ratings(_answers(current)), answer.text)
     except InvalidInput as exc:  # too long: nothing saved, the dialog is still open
         await message.reply_text(html.escape(str(exc)) + " Send a shorter note, or tap No note.")
         return
@@ -472,13 +438,11 @@ async def checkin_text(
     await message.reply_text(summary)
 
 
-@on_cancel(CHECKIN)
 async def checkin_cancelled(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> str:
     await _retire(context, state, "Check-in cancelled.")
     return CANCELLED
 
 
-@on_cancel(RATE)
 async def rate_cancelled(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> str:
     await _retire(context, state, "Rating cancelled.")
     return RATE_CANCELLED
@@ -564,7 +528,17 @@ async def rate(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -
     await message.reply_text(summary)
 
 
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    CHECKIN: checkin_text,
+}
+CANCELLERS: Final[Mapping[str, CancelHandler]] = {
+    CHECKIN: checkin_cancelled,
+    RATE: rate_cancelled,
+}
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("checkin", checkin))
     app.add_handler(CommandHandler("rate", rate))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^c[vsnxmr]:"))
+    app.add_handler(button_handler(dict.fromkeys(BUTTONS, on_button)))

@@ -12,21 +12,23 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Final
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.buttons import answer_expired, button_handler
+from bot.buttons import ButtonAction, answer_expired, button_handler
 from bot.commands import Command
-from bot.dialogs import data_of, dialog
+from bot.dialogs import StepHandler
 from bot.handlers import media
-from bot.messaging import edit_html, send_html
+from bot.messaging import send_html
 from bot.services import get_services
-from bot.session import ask_to_log_in, load_link, logged_in
+from bot.session import logged_in
+from bot.ui import Answer, ask, logged_in_step, plural, show
 from core.callback_data import CallbackData, encode
 from core.richtext import to_plain, to_stored_html, to_telegram_html
 from core.streaks import local_date, on_this_day
@@ -34,8 +36,9 @@ from core.tags import tags_of_content
 from core.textsplit import split_html
 from db import dialogs, entries, journals, tags
 from db.accounts import Link
+from db.entries import SearchHit
 from db.errors import InvalidInput
-from db.models import DialogState, Entry, Journal
+from db.models import Entry, Journal
 
 COMMANDS = [
     Command(
@@ -56,6 +59,18 @@ TODAY_LIMIT = 10
 MAX_PAGE = 1_000_000
 EDIT_DIALOG = "entry_edit"
 STANDALONE = "n"  # origin of an entry opened outside the /entries list
+
+
+class EntryButton(StrEnum):
+    """Action codes of the entry buttons (the tag lists' buttons open entries too)."""
+
+    LIST = "el"
+    OPEN = "eo"
+    EDIT = "ee"
+    DELETE = "ed"
+    KEEP = "ek"
+    DELETE_CONFIRMED = "edy"
+
 
 # --- shared helpers (the journals and export features use them too) ---------------
 
@@ -91,30 +106,6 @@ def preview(content: str, limit: int = PREVIEW_CHARS) -> str:
             cut = cut[:space]
         plain = cut.rstrip(" ,;:.-") + "…"
     return html.escape(plain, quote=False)
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-async def show(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
-) -> None:
-    """Replace the pressed button's message with ``text``; send it anew when that message
-    cannot be edited (too old, gone) or ``text`` needs more than one message."""
-    query, chat = update.callback_query, update.effective_chat
-    message = query.message if query is not None else None
-    if isinstance(message, Message) and len(split_html(text)) <= 1:
-        try:
-            await edit_html(message, text, markup)
-            return
-        except BadRequest:
-            pass
-    if chat is not None:
-        await send_html(context.bot, chat.id, text, markup)
 
 
 async def current_journal(link: Link, context: ContextTypes.DEFAULT_TYPE) -> Journal | None:
@@ -170,17 +161,21 @@ async def _list_page(
     lines.append("")
     lines.append("Tap a number to open the entry.")
     open_row = [
-        InlineKeyboardButton(str(n), callback_data=encode("eo", entry.id, str(page)))
+        InlineKeyboardButton(str(n), callback_data=encode(EntryButton.OPEN, entry.id, str(page)))
         for n, entry in enumerate(rows, start=1)
     ]
     nav = []
     if page > 0:
         nav.append(
-            InlineKeyboardButton("« Newer", callback_data=encode("el", journal.id, str(page - 1)))
+            InlineKeyboardButton(
+                "« Newer", callback_data=encode(EntryButton.LIST, journal.id, str(page - 1))
+            )
         )
     if page < last_page:
         nav.append(
-            InlineKeyboardButton("Older »", callback_data=encode("el", journal.id, str(page + 1)))
+            InlineKeyboardButton(
+                "Older »", callback_data=encode(EntryButton.LIST, journal.id, str(page + 1))
+            )
         )
     keyboard = [open_row] + ([nav] if nav else [])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
@@ -240,6 +235,19 @@ async def _owned_entry(
     return entry, journal.title if journal is not None else ""
 
 
+async def _pressed_entry(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> tuple[Entry, str, str] | None:
+    """The entry a button names (the presser's own), its journal's title and the origin of
+    the button's message; None after answering "expired" for anything else."""
+    origin = _origin(data.arg)
+    found = await _owned_entry(context, link, data.uuid) if origin is not None else None
+    if found is None or origin is None:
+        await answer_expired(update)
+        return None
+    return *found, origin
+
+
 def _entry_view(
     entry: Entry, journal_title: str, tz: str, origin: str
 ) -> tuple[str, InlineKeyboardMarkup]:
@@ -251,12 +259,14 @@ def _entry_view(
         f"{html.escape(edited)}"
     )
     buttons = [
-        InlineKeyboardButton("Edit", callback_data=encode("ee", entry.id, origin)),
-        InlineKeyboardButton("Delete", callback_data=encode("ed", entry.id, origin)),
+        InlineKeyboardButton("Edit", callback_data=encode(EntryButton.EDIT, entry.id, origin)),
+        InlineKeyboardButton("Delete", callback_data=encode(EntryButton.DELETE, entry.id, origin)),
     ]
     if origin != STANDALONE:
         buttons.append(
-            InlineKeyboardButton("« Back", callback_data=encode("el", entry.journal_id, origin))
+            InlineKeyboardButton(
+                "« Back", callback_data=encode(EntryButton.LIST, entry.journal_id, origin)
+            )
         )
     body = to_telegram_html(entry.content) or "<i>(This entry has no text to show.)</i>"
     return f"{header}\n\n{body}", InlineKeyboardMarkup([buttons])
@@ -274,13 +284,10 @@ async def _on_open(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
 ) -> None:
     assert update.callback_query is not None
-    origin = _origin(data.arg)
-    found = await _owned_entry(context, link, data.uuid)
-    if found is None or origin is None:
-        await answer_expired(update)
+    if (pressed := await _pressed_entry(update, context, link, data)) is None:
         return
+    entry, title, origin = pressed
     await update.callback_query.answer()
-    entry, title = found
     text, markup = _entry_view(entry, title, link.timezone, origin)
     chat = update.effective_chat
     if origin != STANDALONE and _fits_one_message(text):
@@ -302,33 +309,23 @@ async def _on_edit(
         return
     entry, _ = found
     await update.callback_query.answer()
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        await dialogs.set_dialog(
-            s, link.telegram_user_id, EDIT_DIALOG, "text", {"entry_id": str(entry.id)}
-        )
-    await context.bot.send_message(
-        chat.id,
+    question = (
         f"Send me the new text for your entry from {moment_text(entry.created_at, link.timezone)}."
         " It replaces the whole entry (bold, italics and links are kept). "
-        "Send /cancel to leave it as it is.",
+        "Send /cancel to leave it as it is."
     )
+    await ask(update, context, EDIT_DIALOG, "text", question, {"entry_id": str(entry.id)})
 
 
-@dialog(EDIT_DIALOG)
-async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
+@logged_in_step()
+async def edit_step(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, link: Link
+) -> None:
+    message, telegram_id = answer.message, answer.telegram_user_id
+    assert link.user_id is not None
     services = get_services(context)
-    link = await load_link(update, context)
-    if link is None or not link.logged_in or link.user_id is None:
-        async with services.db.sessions.begin() as s:
-            await dialogs.clear_dialog(s, user.id)
-        await ask_to_log_in(update, context, link)
-        return
     try:
-        entry_id = uuid.UUID(str(data_of(state).get("entry_id", "")))
+        entry_id = uuid.UUID(str(answer.data.get("entry_id", "")))
     except ValueError:
         entry_id = None
     try:
@@ -341,7 +338,7 @@ async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
                     await tags.set_tags(
                         s, updated.id, tags_of_content(updated.content), updated.updated_at
                     )
-            await dialogs.clear_dialog(s, user.id)
+            await dialogs.clear_dialog(s, telegram_id)
     except InvalidInput as exc:
         await message.reply_text(f"{html.escape(str(exc))} Send it again, or /cancel.")
         return
@@ -357,7 +354,7 @@ async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: D
             [
                 [
                     InlineKeyboardButton(
-                        "Open entry", callback_data=encode("eo", updated.id, STANDALONE)
+                        "Open entry", callback_data=encode(EntryButton.OPEN, updated.id, STANDALONE)
                     )
                 ]
             ]
@@ -369,13 +366,10 @@ async def _on_delete(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
 ) -> None:
     assert update.callback_query is not None
-    origin = _origin(data.arg)
-    found = await _owned_entry(context, link, data.uuid)
-    if found is None or origin is None:
-        await answer_expired(update)
+    if (pressed := await _pressed_entry(update, context, link, data)) is None:
         return
+    entry, title, origin = pressed
     await update.callback_query.answer()
-    entry, title = found
     text = (
         f"Delete your entry from {moment_text(entry.created_at, link.timezone)} "
         f"(“{preview(entry.content)}”)? This can't be undone."
@@ -383,8 +377,13 @@ async def _on_delete(
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Yes, delete", callback_data=encode("edy", entry.id, origin)),
-                InlineKeyboardButton("Keep it", callback_data=encode("ek", entry.id, origin)),
+                InlineKeyboardButton(
+                    "Yes, delete",
+                    callback_data=encode(EntryButton.DELETE_CONFIRMED, entry.id, origin),
+                ),
+                InlineKeyboardButton(
+                    "Keep it", callback_data=encode(EntryButton.KEEP, entry.id, origin)
+                ),
             ]
         ]
     )
@@ -400,13 +399,10 @@ async def _on_keep(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
 ) -> None:
     assert update.callback_query is not None
-    origin = _origin(data.arg)
-    found = await _owned_entry(context, link, data.uuid)
-    if found is None or origin is None:
-        await answer_expired(update)
+    if (pressed := await _pressed_entry(update, context, link, data)) is None:
         return
+    entry, title, origin = pressed
     await update.callback_query.answer("Kept it.")
-    entry, title = found
     view, markup = _entry_view(entry, title, link.timezone, origin)
     if _fits_one_message(view):
         await show(update, context, view, markup)
@@ -418,12 +414,9 @@ async def _on_delete_confirmed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
 ) -> None:
     assert update.callback_query is not None and link.user_id is not None
-    origin = _origin(data.arg)
-    found = await _owned_entry(context, link, data.uuid)
-    if found is None or origin is None:
-        await answer_expired(update)
+    if (pressed := await _pressed_entry(update, context, link, data)) is None:
         return
-    entry, _ = found
+    entry, _, origin = pressed
     services = get_services(context)
     async with services.db.sessions.begin() as s:
         deleted = await entries.delete_entry(s, link.user_id, entry.id)
@@ -487,23 +480,32 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
     else:
         verb = "matches" if len(hits) == 1 else "match"
         heading = f"🔎 {plural(len(hits), 'entry', 'entries')} {verb} {shown}, best first:"
+    await send_search_hits(context, chat.id, heading, hits, link.timezone)
+
+
+async def send_search_hits(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    heading: str,
+    hits: Sequence[SearchHit],
+    tz: str,
+) -> None:
+    """Numbered search results (journal, moment, snippet) with a button per entry."""
     lines = [heading, ""]
     for number, hit in enumerate(hits, start=1):
         lines.append(
-            f"{number}. <b>{html.escape(hit.journal_title)}</b> · "
-            f"{moment_text(hit.created_at, link.timezone)}"
+            f"{number}. <b>{html.escape(hit.journal_title)}</b> · {moment_text(hit.created_at, tz)}"
         )
-        lines.append(hit.snippet)
-        lines.append("")
+        lines += [hit.snippet, ""]
     lines.append("Tap a number to open the entry.")
     await send_html(
-        context.bot, chat.id, "\n".join(lines), _number_buttons(h.entry_id for h in hits)
+        context.bot, chat_id, "\n".join(lines), _number_buttons(h.entry_id for h in hits)
     )
 
 
 def _number_buttons(ids: Iterable[uuid.UUID]) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(str(n), callback_data=encode("eo", entry_id, STANDALONE))
+        InlineKeyboardButton(str(n), callback_data=encode(EntryButton.OPEN, entry_id, STANDALONE))
         for n, entry_id in enumerate(ids, start=1)
     ]
     return InlineKeyboardMarkup([buttons[i : i + 5] for i in range(0, len(buttons), 5)])
@@ -566,13 +568,19 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link
 
 # --- buttons ------------------------------------------------------------------------
 
-_ACTIONS = {
-    "el": _on_list,
-    "eo": _on_open,
-    "ee": _on_edit,
-    "ed": _on_delete,
-    "ek": _on_keep,
-    "edy": _on_delete_confirmed,
+_ACTIONS: Final[Mapping[str, ButtonAction]] = {
+    EntryButton.LIST: _on_list,
+    EntryButton.OPEN: _on_open,
+    EntryButton.EDIT: _on_edit,
+    EntryButton.DELETE: _on_delete,
+    EntryButton.KEEP: _on_keep,
+    EntryButton.DELETE_CONFIRMED: _on_delete_confirmed,
+}
+
+
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    EDIT_DIALOG: edit_step,
 }
 
 

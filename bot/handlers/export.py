@@ -13,19 +13,19 @@ import html
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.buttons import answer_expired
+from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
-from bot.handlers.entries import plural, show
 from bot.media_export import send_media_zips
 from bot.services import get_services
 from bot.session import logged_in
-from core.callback_data import decode, encode
+from bot.ui import plural, show
+from core.callback_data import CallbackData, encode
 from core.exporting import export_json, export_markdown
 from core.streaks import local_date
 from db import dialogs, export, journals
@@ -38,6 +38,9 @@ COMMANDS = [
 ]
 
 CONFIRM_SECONDS = 10 * 60
+# Button codes of /deleteaccount; both carry the account's id (checked against the presser).
+DELETE_CONFIRMED: Final = "xdy"  # arg: when the question was asked
+KEEP: Final = "xk"
 # Seconds since the epoch; tests move it forward to make a button stale.
 clock: Callable[[], float] = time.time
 
@@ -103,9 +106,10 @@ async def delete_account_command(
         [
             [
                 InlineKeyboardButton(
-                    "Delete everything", callback_data=encode("xdy", link.user_id, issued)
+                    "Delete everything",
+                    callback_data=encode(DELETE_CONFIRMED, link.user_id, issued),
                 ),
-                InlineKeyboardButton("Keep my account", callback_data=encode("xk", link.user_id)),
+                InlineKeyboardButton("Keep my account", callback_data=encode(KEEP, link.user_id)),
             ]
         ]
     )
@@ -121,20 +125,20 @@ async def delete_account_command(
     )
 
 
-@logged_in
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+async def on_keep(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer("Kept.")
+    await show(update, context, "Good: nothing was deleted. Your account is just as it was.")
+
+
+async def on_delete_confirmed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
     query = update.callback_query
-    if query is None:
-        return
-    data = decode(query.data)
-    if data is None or data.uuid is None or data.uuid != link.user_id or link.user_id is None:
-        await answer_expired(update)  # forged, or made for an account this Telegram user left
-        return
-    if data.action == "xk":
-        await query.answer("Kept.")
-        await show(update, context, "Good: nothing was deleted. Your account is just as it was.")
-        return
-    if data.action != "xdy" or not data.arg.isdigit():
+    assert query is not None and link.user_id is not None
+    if not data.arg.isdigit():
         await answer_expired(update)
         return
     age = clock() - int(data.arg)
@@ -163,4 +167,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Li
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("export", export_command))
     app.add_handler(CommandHandler("deleteaccount", delete_account_command))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^(xdy|xk):"))
+    app.add_handler(
+        button_handler({DELETE_CONFIRMED: on_delete_confirmed, KEEP: on_keep}, owned=True)
+    )

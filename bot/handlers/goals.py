@@ -12,56 +12,84 @@ saying why ("Already accepted").
 
 from __future__ import annotations
 
-import asyncio
-import calendar
 import html
 import logging
-import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, Final
+from datetime import UTC, date
+from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
 )
 
-from bot.buttons import EXPIRED
+from bot.buttons import EXPIRED, button_handler
 from bot.commands import Command
-from bot.config import Settings
-from bot.dialogs import data_of, dialog, on_cancel
+from bot.dialogs import CancelHandler, StepHandler
 from bot.handlers import profile_goals as profile_view
-from bot.handlers.journal import AFTER_SAVE, SavedEntry
-from bot.inbox_context import mark_current_done
-from bot.llm_engine import LLMSuggestionEngine
-from bot.messaging import edit_html, send_html
-from bot.services import KEY, Services, get_services
-from bot.session import logged_in
-from core.callback_data import CallbackData, decode, encode
-from core.streaks import local_date
-from core.suggest import (
-    MAX_GOALS,
-    LocalSuggestionEngine,
-    SuggestedGoal,
-    SuggestionEngine,
-    care_for_async,
-    is_similar_goal,
+from bot.handlers.goal_dialogs import (
+    create_user_goal,
+    date_step,
+    edit_step,
+    goal_dialog_cancelled,
+    new_goal_step,
 )
-from core.suggest.vocab import CARE_LINES
-from core.vocab import GoalSource, MetricType, VocabularyError
-from db import accounts, dialogs, goals
+from bot.handlers.goal_views import (
+    ACCEPT,
+    BACK,
+    CLEAR,
+    COMPLETE,
+    DATE_DIALOG,
+    DELETE,
+    EDIT,
+    EDIT_DIALOG,
+    END_OF_MONTH,
+    IN_A_MONTH,
+    IN_A_WEEK,
+    LIST,
+    LIST_DONE,
+    METRIC,
+    NEW_DIALOG,
+    NO_METRIC,
+    ORIGINS,
+    OWN_DIALOGS,
+    PENDING,
+    REJECT,
+    SUGGESTION,
+    TARGET,
+    TARGET_DATE,
+    TYPE_DATE,
+    answer_press,
+    busy_text,
+    button,
+    card,
+    date_keyboard,
+    day_text,
+    is_overdue,
+    pending_message,
+    refusal,
+    shortcut_date,
+    start_dialog,
+    today_for,
+    user_id_of,
+)
+from bot.messaging import send_html
+from bot.services import get_services
+from bot.session import logged_in
+from bot.ui import plural, redraw
+from core.callback_data import CallbackData
+from core.dates import date_examples
+from core.streaks import local_date
+from core.vocab import MetricType
+from db import goals
 from db import profile as profile_db
 from db.accounts import Link
-from db.errors import InvalidInput, NotFound
 from db.goals import GOAL_MAX_CHARS, GoalChange, GoalState, Outcome, goal_state
-from db.models import DialogState, Goal
-from db.settings import EXTERNAL_AI_CONSENT
+from db.models import Goal
 
 logger = logging.getLogger(__name__)
 
@@ -74,501 +102,8 @@ COMMANDS = [
     Command("goal", "Set yourself a new goal", "Goals", usage="/goal what you want to achieve"),
 ]
 
-ENGINE_KEY: Final = "suggestions"
-# The local engine answers in well under a second; this only guards against a stuck thread.
-LOCAL_BUDGET_SECONDS: Final = 5.0
-MAX_PENDING: Final = 3  # unanswered suggestions kept; older ones are withdrawn quietly
 MAX_CARDS: Final = 10  # goal cards /goals sends; more would flood the chat
 MAX_COMPLETED_SHOWN: Final = 50
-MAX_YEARS_AHEAD: Final = 100
-
-# Button actions (all start with "g": the goals feature's prefix).
-ACCEPT, REJECT, EDIT, COMPLETE, DELETE = "ga", "gr", "ge", "gc", "gd"
-TARGET, TARGET_DATE, METRIC, LIST_DONE = "gt", "gtd", "gm", "gl"
-ACTIONS: Final = (ACCEPT, REJECT, EDIT, COMPLETE, DELETE, TARGET, TARGET_DATE, METRIC, LIST_DONE)
-
-# Where the pressed button sits (how its message is redrawn).
-SUGGESTION, LIST, PENDING, NEW = "s", "l", "p", "n"
-ORIGINS: Final = frozenset({SUGGESTION, LIST, PENDING, NEW})
-
-EDIT_DIALOG: Final = "goal_edit"
-NEW_DIALOG: Final = "goal_new"
-DATE_DIALOG: Final = "goal_date"
-OWN_DIALOGS: Final = frozenset({EDIT_DIALOG, NEW_DIALOG, DATE_DIALOG})
-
-# Target-date shortcuts on the date keyboard.
-IN_A_WEEK, IN_A_MONTH, END_OF_MONTH, TYPE_DATE, CLEAR, BACK = "w", "m", "e", "t", "c", "b"
-NO_METRIC: Final = "none"
-
-Markup = InlineKeyboardMarkup | None
-
-
-# --- small helpers ------------------------------------------------------------------
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def today_for(link: Link) -> date:
-    """Today on the user's clock."""
-    return local_date(datetime.now(UTC), link.timezone)
-
-
-def _user_id(link: Link) -> uuid.UUID:
-    assert link.user_id is not None
-    return link.user_id
-
-
-def _button(text: str, action: str, goal_id: uuid.UUID | None = None, arg: str = "") -> Any:
-    return InlineKeyboardButton(text, callback_data=encode(action, goal_id, arg))
-
-
-def _one_line(text: str) -> str:
-    """A goal is one line: the user's line breaks and runs of spaces become single spaces."""
-    return " ".join(text.split())
-
-
-def _busy_text(state: DialogState) -> str:
-    if state.name == "write":
-        return "You have an unsaved /write draft. Send /done to save it or /cancel to discard it."
-    return "You're in the middle of something else. Finish it or send /cancel first."
-
-
-# --- dates --------------------------------------------------------------------------
-
-_MONTHS: Final = {
-    name: number
-    for number in range(1, 13)
-    for name in {calendar.month_name[number].lower(), calendar.month_abbr[number].lower()}
-} | {"sept": 9}
-_WEEKDAYS: Final = {
-    name: number
-    for number in range(7)
-    for name in {calendar.day_name[number].lower(), calendar.day_abbr[number].lower()}
-}
-_NUMBER_WORDS: Final = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6}
-_ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DOTTED_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_DAY_MONTH_RE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\.?(?: (\d{4}))?")
-_MONTH_DAY_RE = re.compile(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?(?: (\d{4}))?")
-_IN_RE = re.compile(r"in (\d{1,3}|[a-z]+) (day|week|month)s?")
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, moved back to the month's last day when it is shorter."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def end_of_month(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def date_examples(today: date) -> str:
-    sample = add_months(today, 1)
-    return f"{sample.isoformat()}, {sample.day} {sample:%b} or tomorrow"
-
-
-def _calendar_date(year: int, month: int, day: int) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise InvalidInput(
-            f"There's no day {day} in {calendar.month_name[month]} {year}."
-            if 1 <= month <= 12
-            else f"There's no month {month}: months go from 1 to 12."
-        ) from None
-
-
-def _without_year(month: int, day: int, today: date) -> date:
-    """A day and month with no year: the next time it comes round (today included)."""
-    for year in (today.year, today.year + 1):
-        try:
-            found = date(year, month, day)
-        except ValueError:  # 29 Feb outside a leap year: try the next year
-            continue
-        if found >= today:
-            return found
-    return _calendar_date(today.year + 1, month, day)  # raises: e.g. 31 Apr
-
-
-def parse_target_date(text: str, today: date) -> date:
-    """A target date as a person types it: 2026-12-31, 31.12.2026, 31 Dec, Dec 31 2026,
-    today, tomorrow, Friday, next week, in 3 days, end of month. Raises InvalidInput with a
-    message for the user; does not check whether the date is in the past."""
-    wanted = " ".join(text.lower().replace(",", " ").split())
-    unreadable = InvalidInput(
-        f"I couldn't read “{text.strip()[:40]}” as a date. Send it like {date_examples(today)}."
-    )
-    simple = {
-        "today": today,
-        "tomorrow": today + timedelta(days=1),
-        "next week": today + timedelta(days=7),
-        "next month": add_months(today, 1),
-        "end of month": end_of_month(today),
-        "end of the month": end_of_month(today),
-    }
-    if wanted in simple:
-        return simple[wanted]
-    weekday = _WEEKDAYS.get(wanted.removeprefix("next ").removeprefix("on "))
-    if weekday is not None:
-        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
-    if match := _IN_RE.fullmatch(wanted):
-        amount, unit = match.group(1), match.group(2)
-        count = int(amount) if amount.isdigit() else _NUMBER_WORDS.get(amount)
-        if count is None:
-            raise unreadable
-        if unit == "month":
-            return add_months(today, count)
-        return today + timedelta(days=count * (7 if unit == "week" else 1))
-    if match := _ISO_RE.fullmatch(wanted):
-        found = _calendar_date(int(match[1]), int(match[2]), int(match[3]))
-    elif match := _DOTTED_RE.fullmatch(wanted):
-        found = _calendar_date(int(match[3]), int(match[2]), int(match[1]))
-    elif (match := _DAY_MONTH_RE.fullmatch(wanted)) and match[2] in _MONTHS:
-        day, month = int(match[1]), _MONTHS[match[2]]
-        year = match[3]
-        found = _calendar_date(int(year), month, day) if year else _without_year(month, day, today)
-    elif (match := _MONTH_DAY_RE.fullmatch(wanted)) and match[1] in _MONTHS:
-        day, month = int(match[2]), _MONTHS[match[1]]
-        year = match[3]
-        found = _calendar_date(int(year), month, day) if year else _without_year(month, day, today)
-    else:
-        raise unreadable
-    if found.year > today.year + MAX_YEARS_AHEAD:
-        raise InvalidInput("That's a very long way off. Pick a date within the next 100 years.")
-    return found
-
-
-def _shortcut_date(choice: str, today: date) -> date | None:
-    if choice == IN_A_WEEK:
-        return today + timedelta(days=7)
-    if choice == IN_A_MONTH:
-        return add_months(today, 1)
-    if choice == END_OF_MONTH:
-        return end_of_month(today)
-    return None
-
-
-# --- how a goal looks ---------------------------------------------------------------
-
-
-def _target_line(goal: Goal, today: date) -> str | None:
-    if goal.target_date is None:
-        return None
-    day = goal.target_date
-    when = f"📅 Target: {_day(day)}"
-    if goal_state(goal) is not GoalState.ACCEPTED:
-        return when
-    days = (day - today).days
-    if days < 0:
-        return f"{when} · ⚠️ <b>overdue</b> by {_plural(-days, 'day')}"
-    if days == 0:
-        return f"{when} · due today"
-    if days == 1:
-        return f"{when} · due tomorrow"
-    return f"{when} · in {days} days"
-
-
-def is_overdue(goal: Goal, today: date) -> bool:
-    return (
-        goal_state(goal) is GoalState.ACCEPTED
-        and goal.target_date is not None
-        and goal.target_date < today
-    )
-
-
-def suggestion_text(content: str, reason: str) -> str:
-    return f"💡 Suggested goal: <b>{html.escape(content)}</b>\n<i>Why: {html.escape(reason)}</i>"
-
-
-def suggestion_keyboard(goal_id: uuid.UUID) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                _button("✅ Accept", ACCEPT, goal_id, SUGGESTION),
-                _button("✏️ Edit", EDIT, goal_id, SUGGESTION),
-                _button("✖ Reject", REJECT, goal_id, SUGGESTION),
-            ]
-        ]
-    )
-
-
-def pending_message(suggested: Sequence[Goal], done: str | None = None) -> tuple[str, Markup]:
-    """The suggestions waiting for an answer, in one message with a row of buttons each;
-    ``done`` says what the last press did."""
-    lines = [done] if done else []
-    if not suggested:
-        lines.append("No suggestions are waiting for an answer.")
-        return "\n".join(lines), None
-    lines.append(f"💡 <b>{_plural(len(suggested), 'suggestion')} for you</b>")
-    rows = []
-    for number, goal in enumerate(suggested, start=1):
-        lines.append(f"{number}. {html.escape(goal.content)}")
-        rows.append(
-            [
-                _button(f"✅ Accept {number}", ACCEPT, goal.id, PENDING),
-                _button(f"✖ Reject {number}", REJECT, goal.id, PENDING),
-            ]
-        )
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
-
-
-def _metric_keyboard_rows(goal: Goal) -> list[list[InlineKeyboardButton]]:
-    def label(name: str, text: str) -> str:
-        chosen = (goal.related_metric_type or NO_METRIC) == name
-        return f"✓ {text}" if chosen else text
-
-    buttons = [
-        _button(label(kind.value, kind.value.capitalize()), METRIC, goal.id, f"{NEW}.{kind.value}")
-        for kind in MetricType
-    ]
-    buttons.append(_button(label(NO_METRIC, "None"), METRIC, goal.id, f"{NEW}.{NO_METRIC}"))
-    return [buttons[:3], buttons[3:]]
-
-
-def card(goal: Goal, today: date, origin: str) -> tuple[str, Markup]:
-    """The message showing ``goal`` where it was sent from (see the module docstring)."""
-    state = goal_state(goal)
-    content = html.escape(goal.content)
-    if state is GoalState.REJECTED:
-        return f"✖ Rejected: <s>{content}</s>", None
-    if state is GoalState.DELETED:
-        return f"🗑 Deleted: <s>{content}</s>", None
-    if state is GoalState.COMPLETED:
-        return f"🏆 Completed: <b>{content}</b>", None
-    if origin == SUGGESTION:
-        if state is GoalState.SUGGESTED:  # redrawn without its reason, which is not stored
-            return f"💡 Suggested goal: <b>{content}</b>", suggestion_keyboard(goal.id)
-        return (
-            f"✅ Accepted: <b>{content}</b>\n<i>Set a target date or mark it done in /goals.</i>",
-            None,
-        )
-    if state is GoalState.SUGGESTED:
-        return (
-            f"💡 <b>{content}</b>\n<i>Suggested for you: accept it to make it your goal.</i>",
-            InlineKeyboardMarkup(
-                [
-                    [
-                        _button("✅ Accept", ACCEPT, goal.id, origin),
-                        _button("✖ Reject", REJECT, goal.id, origin),
-                    ]
-                ]
-            ),
-        )
-    lines = [f"🎯 New goal: <b>{content}</b>" if origin == NEW else f"🎯 <b>{content}</b>"]
-    if (target := _target_line(goal, today)) is not None:
-        lines.append(target)
-    if goal.related_metric_type:
-        lines.append(f"📊 Metric: {html.escape(goal.related_metric_type)}")
-    if origin == NEW:
-        lines.append("\nLink it to a growth metric, or give it a target date:")
-        rows = [[_button("📅 Set a target date", TARGET, goal.id, NEW)]]
-        return "\n".join(lines), InlineKeyboardMarkup(rows + _metric_keyboard_rows(goal))
-    return "\n".join(lines), InlineKeyboardMarkup(
-        [
-            [
-                _button("✅ Done", COMPLETE, goal.id, origin),
-                _button("📅 Target date", TARGET, goal.id, origin),
-                _button("🗑 Delete", DELETE, goal.id, origin),
-            ]
-        ]
-    )
-
-
-def date_keyboard(goal_id: uuid.UUID, origin: str) -> InlineKeyboardMarkup:
-    def b(text: str, choice: str) -> InlineKeyboardButton:
-        return _button(text, TARGET_DATE, goal_id, f"{origin}.{choice}")  # type: ignore[no-any-return]
-
-    return InlineKeyboardMarkup(
-        [
-            [b("In a week", IN_A_WEEK), b("In a month", IN_A_MONTH)],
-            [b("End of month", END_OF_MONTH), b("Type a date…", TYPE_DATE)],
-            [b("Clear", CLEAR), b("« Back", BACK)],
-        ]
-    )
-
-
-def refusal(action: str, state: GoalState) -> str:
-    """The toast for a button whose goal is not (or no longer) in the state it needs."""
-    if state is GoalState.DELETED:
-        return "Already deleted" if action == DELETE else "This goal was deleted."
-    if state is GoalState.REJECTED:
-        return "Already rejected" if action in (REJECT, DELETE) else "This suggestion was rejected."
-    if state is GoalState.COMPLETED:
-        return "Already completed 🏆"
-    if state is GoalState.ACCEPTED:
-        if action == REJECT:
-            return "Already accepted. To drop it, delete it in /goals."
-        return "Already accepted"
-    return "Accept this suggestion first."
-
-
-# --- sending and editing ------------------------------------------------------------
-
-
-async def _edit_pressed(update: Update, text: str, markup: Markup) -> None:
-    """Redraw the message whose button was pressed; an old or odd message stays as it is."""
-    query = update.callback_query
-    message = query.message if query is not None else None
-    if not isinstance(message, Message):
-        return
-    try:
-        await edit_html(message, text, markup)
-    except BadRequest as exc:
-        logger.info("could not redraw goal message %s: %s", message.message_id, exc)
-
-
-async def _edit_stored(
-    context: ContextTypes.DEFAULT_TYPE, data: dict[str, Any], text: str, markup: Markup
-) -> None:
-    """Redraw the message a dialog started from (its chat and message id are in ``data``)."""
-    chat_id, message_id = data.get("chat_id"), data.get("message_id")
-    if not isinstance(chat_id, int) or not isinstance(message_id, int):
-        return
-    try:
-        await context.bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-        )
-    except TelegramError as exc:
-        if "not modified" not in str(exc).lower():
-            logger.info("could not redraw goal message %s: %s", message_id, exc)
-
-
-async def _answer(update: Update, text: str | None = None) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer(text or None)
-
-
-async def _start_dialog(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    name: str,
-    data: dict[str, Any],
-) -> DialogState | None:
-    """Make ``name`` the user's dialog; returns the other feature's dialog that blocks it
-    (a /write draft is never thrown away by a goal question), else None."""
-    user = update.effective_user
-    assert user is not None
-    async with get_services(context).db.sessions.begin() as s:
-        current = await dialogs.lock_dialog(s, user.id)
-        if current is not None and current.name not in OWN_DIALOGS:
-            return current
-        await dialogs.set_dialog(s, user.id, name, "text", data)
-    return None
-
-
-def _goal_id_of(data: dict[str, Any]) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(data.get("goal")))
-    except ValueError:
-        return None
-
-
-# --- suggestions after an entry -----------------------------------------------------
-
-
-def build_engine(settings: Settings) -> SuggestionEngine:
-    """The local engine, or the configured LLM with the local engine as its fallback."""
-    local = LocalSuggestionEngine()
-    if not settings.llm_base_url:
-        return local
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    return LLMSuggestionEngine(
-        settings.llm_base_url,
-        key,
-        settings.llm_model,
-        fallback=local,
-        timeout=settings.llm_timeout,
-    )
-
-
-def consents_to_external_ai(ai_settings: Mapping[str, object], settings: Settings) -> bool:
-    """Did the user agree to send entry text to the configured LLM's host? Consent to
-    another host (the operator changed LLM_BASE_URL since) does not count."""
-    host = settings.llm_host
-    return host is not None and ai_settings.get(EXTERNAL_AI_CONSENT) == host
-
-
-def suggestion_budget(settings: Settings) -> float:
-    """How long the suggestions of one entry may take in all (the LLM's own timeout, then
-    its local fallback)."""
-    return LOCAL_BUDGET_SECONDS + (settings.llm_timeout if settings.llm_base_url else 0.0)
-
-
-async def suggest_after_save(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, saved: SavedEntry
-) -> None:
-    """Answer the entry just saved: at most one suggested goal, or a warm line instead of a
-    goal when the entry speaks of pain (with a pointer to help for self-harm language)."""
-    user_id = _user_id(link)
-    services = get_services(context)
-    engine = services.extras.get(ENGINE_KEY)
-    chat = update.effective_chat
-    chat_id = chat.id if chat is not None else link.chat_id
-    # Read by the statement that saved the entry: no query of its own.
-    enabled = bool(saved.ai_settings.get("enableGrowthSuggestions"))
-    care = await care_for_async(saved.entry.content)
-    if care is not None:
-        # Never a task for someone in pain; the pointer to help goes out whatever the settings.
-        if enabled or care == "help":
-            await send_html(context.bot, chat_id, html.escape(CARE_LINES[care]))
-        return
-    if engine is None or not enabled:
-        return
-    if isinstance(engine, LLMSuggestionEngine) and not consents_to_external_ai(
-        saved.ai_settings, services.settings
-    ):
-        engine = engine.fallback  # the local engine: nothing leaves this machine
-    try:
-        async with asyncio.timeout(suggestion_budget(services.settings)):
-            suggested: Sequence[SuggestedGoal] = await engine.suggest(
-                saved.entry.content,
-                open_goals=saved.open_goals,
-                with_sentiment=bool(saved.ai_settings.get("enableSentimentAnalysis")),
-            )
-    except TimeoutError:
-        logger.warning("goal suggestions took too long; none sent for entry %s", saved.entry.id)
-        return
-    if not suggested:
-        return
-    created: list[tuple[Goal, SuggestedGoal]] = []
-    async with services.db.sessions.begin() as s:
-        # Only entries that earned a suggestion pay for this read.
-        rejected = await goals.rejected_goal_texts(s, user_id)
-        for suggestion in suggested[:MAX_GOALS]:
-            if any(is_similar_goal(suggestion.content, old) for old in rejected):
-                continue
-            try:
-                goal = await goals.create_goal(
-                    s,
-                    user_id,
-                    suggestion.content,
-                    source=GoalSource.AI_GENERATED,
-                    journal_entry_id=saved.entry.id,
-                    related_metric_type=suggestion.related_metric_type,
-                )
-            except NotFound:  # the entry was deleted meanwhile: nothing to suggest for
-                return
-            except VocabularyError as exc:  # e.g. too long: skip this one
-                logger.info("skipped a goal suggestion: %s", exc)
-                continue
-            created.append((goal, suggestion))
-        if created:
-            await goals.expire_suggestions(s, user_id, keep=MAX_PENDING)
-    for goal, suggestion in created:
-        await send_html(
-            context.bot,
-            chat_id,
-            suggestion_text(goal.content, suggestion.reason),
-            suggestion_keyboard(goal.id),
-        )
 
 
 # --- buttons ------------------------------------------------------------------------
@@ -588,13 +123,13 @@ async def _show_outcome(
     """Toast what happened and redraw the pressed message to the goal as it now is."""
     goal = change.goal
     if change.outcome is Outcome.NOT_FOUND or goal is None:
-        await _answer(update, EXPIRED)
+        await answer_press(update, EXPIRED)
         return
     state = goal_state(goal)
-    await _answer(update, ok_toast if change.ok else refusal(action, state))
+    await answer_press(update, ok_toast if change.ok else refusal(action, state))
     if not change.ok and origin == SUGGESTION and state is GoalState.SUGGESTED:
         return  # the suggestion is still open: keep its message (and reason) as it is
-    await _edit_pressed(update, *card(goal, today_for(link), origin))
+    await redraw(update, *card(goal, today_for(link), origin))
 
 
 def _transition_button(action: str, transition: Transition, ok_toast: str) -> ButtonHandler:
@@ -603,29 +138,27 @@ def _transition_button(action: str, transition: Transition, ok_toast: str) -> Bu
     ) -> None:
         origin = _origin(data)
         if origin is None or data.uuid is None:
-            await _answer(update, EXPIRED)
+            await answer_press(update, EXPIRED)
             return
         async with get_services(context).db.sessions.begin() as s:
-            change = await transition(s, _user_id(link), data.uuid)
-            waiting = await _waiting(s, link) if origin == PENDING else []
+            change = await transition(s, user_id_of(link), data.uuid)
+            waiting = await waiting_suggestions(s, link) if origin == PENDING else []
         if origin == PENDING and change.goal is not None:
             state = goal_state(change.goal)
-            await _answer(update, ok_toast if change.ok else refusal(action, state))
+            await answer_press(update, ok_toast if change.ok else refusal(action, state))
             done = f"{'✅ Accepted' if state is GoalState.ACCEPTED else '✖ Rejected'}: " + (
                 html.escape(change.goal.content)
             )
-            await _edit_pressed(
-                update, *pending_message(waiting[:MAX_CARDS], done if change.ok else None)
-            )
+            await redraw(update, *pending_message(waiting[:MAX_CARDS], done if change.ok else None))
             return
         await _show_outcome(update, link, action, change, origin, ok_toast)
 
     return handle
 
 
-async def _waiting(s: AsyncSession, link: Link) -> list[Goal]:
+async def waiting_suggestions(s: AsyncSession, link: Link) -> list[Goal]:
     """The suggestions waiting for an answer, latest first (the most relevant)."""
-    open_goals = await goals.list_open_goals(s, _user_id(link))
+    open_goals = await goals.list_open_goals(s, user_id_of(link))
     suggested = [g for g in open_goals if goal_state(g) is GoalState.SUGGESTED]
     return sorted(suggested, key=lambda g: g.created_at, reverse=True)
 
@@ -636,7 +169,7 @@ async def _current(
     if data.uuid is None:
         return None
     async with get_services(context).db.sessions() as s:
-        return await goals.get_goal(s, _user_id(link), data.uuid)
+        return await goals.get_goal(s, user_id_of(link), data.uuid)
 
 
 async def on_edit_button(
@@ -646,36 +179,19 @@ async def on_edit_button(
     origin, goal = _origin(data), await _current(context, link, data)
     query = update.callback_query
     if origin is None or goal is None or query is None:
-        await _answer(update, EXPIRED)
+        await answer_press(update, EXPIRED)
         return
     state = goal_state(goal)
     if state is not GoalState.SUGGESTED:
         await _show_outcome(update, link, EDIT, GoalChange(Outcome.ALREADY, goal), origin, "")
         return
-    message = query.message
-    chat_id = message.chat.id if message is not None else link.chat_id
-    blocked = await _start_dialog(
-        update,
-        context,
-        EDIT_DIALOG,
-        {
-            "goal": str(goal.id),
-            "chat_id": chat_id,
-            "message_id": message.message_id if message is not None else None,
-            "origin": origin,
-        },
-    )
-    if blocked is not None:
-        await _answer(update, _busy_text(blocked))
-        return
-    await _answer(update)
-    await context.bot.send_message(
-        chat_id,
+    question = (
         f"✏️ How would you put it? Send the goal in your own words "
         f"(up to {GOAL_MAX_CHARS} characters) and I'll accept it.\n"
         f"Now: <i>{html.escape(goal.content)}</i>\n\n"
-        "/cancel keeps the suggestion as it was.",
+        "/cancel keeps the suggestion as it was."
     )
+    await _ask_about(update, context, link, goal, origin, EDIT_DIALOG, question)
 
 
 async def on_target_button(
@@ -684,14 +200,14 @@ async def on_target_button(
     """[📅 Target date]: the date keyboard in place of the goal's buttons."""
     origin, goal = _origin(data), await _current(context, link, data)
     if origin is None or goal is None:
-        await _answer(update, EXPIRED)
+        await answer_press(update, EXPIRED)
         return
     if goal_state(goal) is not GoalState.ACCEPTED:
         await _show_outcome(update, link, TARGET, GoalChange(Outcome.ALREADY, goal), origin, "")
         return
-    await _answer(update)
+    await answer_press(update)
     text, _ = card(goal, today_for(link), origin)
-    await _edit_pressed(
+    await redraw(
         update, text + "\n\n📅 When do you want to reach it?", date_keyboard(goal.id, origin)
     )
 
@@ -715,13 +231,13 @@ async def on_target_date_button(
             BACK,
         }
     ):
-        await _answer(update, EXPIRED)
+        await answer_press(update, EXPIRED)
         return
     today = today_for(link)
     if choice in (BACK, TYPE_DATE):
         goal = await _current(context, link, data)
         if goal is None:
-            await _answer(update, EXPIRED)
+            await answer_press(update, EXPIRED)
             return
         if choice == BACK or goal_state(goal) is not GoalState.ACCEPTED:
             change = GoalChange(Outcome.OK if choice == BACK else Outcome.ALREADY, goal)
@@ -729,23 +245,42 @@ async def on_target_date_button(
             return
         await _ask_for_date(update, context, link, goal, origin)
         return
-    day = _shortcut_date(choice, today)
+    day = shortcut_date(choice, today)
     async with get_services(context).db.sessions.begin() as s:
-        change = await goals.set_target_date(s, _user_id(link), data.uuid, day, today=today)
-    toast = f"Target date: {_day(day)}" if day is not None else "Target date cleared"
+        change = await goals.set_target_date(s, user_id_of(link), data.uuid, day, today=today)
+    toast = f"Target date: {day_text(day)}" if day is not None else "Target date cleared"
     await _show_outcome(update, link, TARGET, change, origin, toast)
 
 
 async def _ask_for_date(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, goal: Goal, origin: str
 ) -> None:
+    question = (
+        f"📅 When do you want to reach <b>{html.escape(goal.content)}</b>?\n"
+        f"Send a date like {date_examples(today_for(link))}.\n\n"
+        "/cancel keeps the target date as it is."
+    )
+    await _ask_about(update, context, link, goal, origin, DATE_DIALOG, question)
+
+
+async def _ask_about(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    link: Link,
+    goal: Goal,
+    origin: str,
+    dialog: str,
+    question: str,
+) -> None:
+    """Start ``dialog`` about ``goal`` (remembering the pressed message, to redraw it
+    after the answer) and ask ``question``; a dialog of another feature blocks it."""
     query = update.callback_query
     message = query.message if query is not None else None
     chat_id = message.chat.id if message is not None else link.chat_id
-    blocked = await _start_dialog(
+    blocked = await start_dialog(
         update,
         context,
-        DATE_DIALOG,
+        dialog,
         {
             "goal": str(goal.id),
             "chat_id": chat_id,
@@ -754,15 +289,10 @@ async def _ask_for_date(
         },
     )
     if blocked is not None:
-        await _answer(update, _busy_text(blocked))
+        await answer_press(update, busy_text(blocked))
         return
-    await _answer(update)
-    await context.bot.send_message(
-        chat_id,
-        f"📅 When do you want to reach <b>{html.escape(goal.content)}</b>?\n"
-        f"Send a date like {date_examples(today_for(link))}.\n\n"
-        "/cancel keeps the target date as it is.",
-    )
+    await answer_press(update)
+    await context.bot.send_message(chat_id, question)
 
 
 async def on_metric_button(
@@ -772,11 +302,11 @@ async def on_metric_button(
     name = data.arg.partition(".")[2]
     known = {kind.value for kind in MetricType} | {NO_METRIC}
     if origin is None or data.uuid is None or name not in known:
-        await _answer(update, EXPIRED)
+        await answer_press(update, EXPIRED)
         return
     metric = None if name == NO_METRIC else name
     async with get_services(context).db.sessions.begin() as s:
-        change = await goals.set_related_metric(s, _user_id(link), data.uuid, metric)
+        change = await goals.set_related_metric(s, user_id_of(link), data.uuid, metric)
     toast = f"Linked to {metric}" if metric else "Not linked to a metric"
     await _show_outcome(update, link, METRIC, change, origin, toast)
 
@@ -786,8 +316,8 @@ async def on_list_completed(
 ) -> None:
     """[Show completed]: the completed goals, most recent first."""
     async with get_services(context).db.sessions() as s:
-        done = await goals.list_completed_goals(s, _user_id(link), limit=MAX_COMPLETED_SHOWN)
-    await _answer(update)
+        done = await goals.list_completed_goals(s, user_id_of(link), limit=MAX_COMPLETED_SHOWN)
+    await answer_press(update)
     chat = update.effective_chat
     chat_id = chat.id if chat is not None else link.chat_id
     if not done:
@@ -800,7 +330,7 @@ async def on_list_completed(
     for goal in done:
         assert goal.completed_at is not None
         finished = local_date(goal.completed_at.replace(tzinfo=UTC), link.timezone)
-        lines.append(f"• {html.escape(goal.content)} — done {_day(finished)}")
+        lines.append(f"• {html.escape(goal.content)} — done {day_text(finished)}")
     await send_html(context.bot, chat_id, "\n".join(lines))
 
 
@@ -818,196 +348,6 @@ _BUTTONS: Final[dict[str, ButtonHandler]] = {
 
 
 @logged_in
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    data = decode(query.data)
-    handler = _BUTTONS.get(data.action) if data is not None else None
-    if data is None or handler is None or (data.uuid is None and data.action != LIST_DONE):
-        await query.answer(EXPIRED)
-        return
-    await handler(update, context, link, data)
-
-
-# --- dialogs ------------------------------------------------------------------------
-
-
-@dialog(EDIT_DIALOG)
-async def edit_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
-    """The new wording of a suggestion: save it and accept the goal."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
-    services = get_services(context)
-    data = data_of(state)
-    goal_id = _goal_id_of(data)
-    async with services.db.sessions.begin() as s:
-        link = await accounts.get_link(s, user.id)
-    if link is None or not link.logged_in or goal_id is None:
-        async with services.db.sessions.begin() as s:
-            await dialogs.clear_dialog(s, user.id)
-        await message.reply_text("That suggestion can't be edited any more.")
-        return
-    try:
-        async with services.db.sessions.begin() as s:
-            change = await goals.update_goal_content(
-                s, _user_id(link), goal_id, _one_line(message.text)
-            )
-            if change.ok:
-                accepted = await goals.accept_goal(s, _user_id(link), goal_id)
-                change = accepted if accepted.ok else change
-            await dialogs.clear_dialog(s, user.id)
-    except InvalidInput as exc:  # empty or too long: nothing changed, the dialog stays open
-        await message.reply_text(
-            f"{html.escape(str(exc))} Send it again, or /cancel to keep the suggestion as it was."
-        )
-        return
-    goal = change.goal
-    if goal is None:
-        await message.reply_text("That suggestion no longer exists, so there's nothing to edit.")
-        return
-    if not change.ok:
-        await message.reply_text(f"{refusal(EDIT, goal_state(goal))} I left it as it was.")
-        return
-    await _edit_stored(context, data, *card(goal, today_for(link), SUGGESTION))
-    await message.reply_text(
-        f"✅ Accepted your goal: <b>{html.escape(goal.content)}</b>\n"
-        "Set a target date or mark it done in /goals."
-    )
-
-
-@dialog(NEW_DIALOG)
-async def new_goal_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
-) -> None:
-    """The text of a goal asked for by /goal."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        link = await accounts.get_link(s, user.id)
-    if link is None or not link.logged_in:
-        async with services.db.sessions.begin() as s:
-            await dialogs.clear_dialog(s, user.id)
-        await message.reply_text("Please log in again with /start, then send /goal.")
-        return
-    await _create_user_goal(update, context, link, message.text, in_dialog=True)
-
-
-@dialog(DATE_DIALOG)
-async def date_step(update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
-    """A typed target date."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
-    services = get_services(context)
-    data = data_of(state)
-    goal_id = _goal_id_of(data)
-    origin = str(data.get("origin"))
-    async with services.db.sessions.begin() as s:
-        link = await accounts.get_link(s, user.id)
-    if link is None or not link.logged_in or goal_id is None or origin not in ORIGINS:
-        async with services.db.sessions.begin() as s:
-            await dialogs.clear_dialog(s, user.id)
-        await message.reply_text("That goal can't be changed any more.")
-        return
-    today = today_for(link)
-    try:
-        day = parse_target_date(message.text, today)
-        if day < today:
-            raise InvalidInput(
-                f"{_day(day)} is in the past. Pick today or a later day, "
-                f"like {date_examples(today)}."
-            )
-    except InvalidInput as exc:
-        await message.reply_text(
-            f"{html.escape(str(exc))}\n/cancel keeps the target date as it is."
-        )
-        return
-    async with services.db.sessions.begin() as s:
-        change = await goals.set_target_date(s, _user_id(link), goal_id, day, today=today)
-        await dialogs.clear_dialog(s, user.id)
-    goal = change.goal
-    if goal is None:
-        await message.reply_text("That goal no longer exists, so there's no date to set.")
-        return
-    if not change.ok:
-        await message.reply_text(f"{refusal(TARGET, goal_state(goal))} I left it as it was.")
-        return
-    await _edit_stored(context, data, *card(goal, today, origin))
-    line = _target_line(goal, today) or ""
-    await message.reply_text(f"Target date set for <b>{html.escape(goal.content)}</b>\n{line}")
-
-
-async def _restore_card(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
-    """Put a goal's buttons back in place of the date keyboard its dialog left."""
-    data = data_of(state)
-    goal_id, origin = _goal_id_of(data), str(data.get("origin"))
-    if goal_id is None or origin not in ORIGINS:
-        return
-    async with get_services(context).db.sessions() as s:
-        link = await accounts.get_link(s, state.telegram_user_id)
-        if link is None or link.user_id is None:
-            return
-        goal = await goals.get_goal(s, link.user_id, goal_id)
-    if goal is not None:
-        await _edit_stored(context, data, *card(goal, today_for(link), origin))
-
-
-_CANCELLED: Final = {
-    EDIT_DIALOG: "Kept the suggestion as it was. You can still accept or reject it.",
-    NEW_DIALOG: "Cancelled. No goal was created.",
-    DATE_DIALOG: "Kept the target date as it was.",
-}
-
-
-async def goal_dialog_cancelled(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> str:
-    """/cancel in a goal dialog (registered with on_cancel): say what was kept."""
-    if state.name == DATE_DIALOG:
-        await _restore_card(context, state)
-    return _CANCELLED[state.name]
-
-
-for _name in OWN_DIALOGS:
-    on_cancel(_name)(goal_dialog_cancelled)
-
-
-# --- commands -----------------------------------------------------------------------
-
-
-async def _create_user_goal(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    link: Link,
-    text: str,
-    *,
-    in_dialog: bool,
-) -> None:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    services = get_services(context)
-    try:
-        async with services.db.sessions.begin() as s:
-            await mark_current_done(s)  # a repeat must not create a second goal
-            goal = await goals.create_goal(
-                s, _user_id(link), _one_line(text), source=GoalSource.USER_CREATED
-            )
-            if in_dialog:
-                await dialogs.clear_dialog(s, user.id)
-    except InvalidInput as exc:
-        again = (
-            "Send it again, or /cancel."
-            if in_dialog
-            else "Try again: /goal followed by what you want to achieve."
-        )
-        await message.reply_text(f"{html.escape(str(exc))} {again}")
-        return
-    await send_html(context.bot, message.chat_id, *card(goal, today_for(link), NEW))
-
-
-@logged_in
 async def goal_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
     """/goal <text> sets a goal at once; /goal alone asks for it."""
     message = update.effective_message
@@ -1016,11 +356,11 @@ async def goal_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link:
     parts = message.text.split(None, 1)
     text = parts[1] if len(parts) > 1 else ""
     if text.strip():
-        await _create_user_goal(update, context, link, text, in_dialog=False)
+        await create_user_goal(update, context, link, text, in_dialog=False)
         return
-    blocked = await _start_dialog(update, context, NEW_DIALOG, {})
+    blocked = await start_dialog(update, context, NEW_DIALOG, {})
     if blocked is not None:
-        await message.reply_text(_busy_text(blocked) + " Then send /goal again.")
+        await message.reply_text(busy_text(blocked) + " Then send /goal again.")
         return
     await message.reply_text(
         "🎯 What's your goal? Send it in one message (up to "
@@ -1044,14 +384,14 @@ def _goals_header(
             late = f" ({overdue} overdue ⚠️)" if overdue else ""
             parts.append(f"🎯 {len(accepted)} in progress{late}")
         if suggested:
-            parts.append(f"💡 {_plural(len(suggested), 'suggestion')} waiting for an answer")
+            parts.append(f"💡 {plural(len(suggested), 'suggestion')} waiting for an answer")
         lines = ["<b>Your goals</b>", " · ".join(parts)]
         if len(accepted) > MAX_CARDS:
             lines.append(
                 f"<i>Showing {MAX_CARDS} of {len(accepted)}: finish some to see the rest.</i>"
             )
     if completed:
-        lines.append(f"\n🏆 You've completed {_plural(completed, 'goal')}!")
+        lines.append(f"\n🏆 You've completed {plural(completed, 'goal')}!")
     return "\n".join(lines)
 
 
@@ -1063,17 +403,17 @@ async def goals_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link
     if chat is None:
         return
     async with get_services(context).db.sessions.begin() as s:
-        open_goals = await goals.list_open_goals(s, _user_id(link))
-        completed = len(await goals.list_completed_goals(s, _user_id(link)))
-        suggested = await _waiting(s, link)
-        info = await profile_db.get_profile(s, _user_id(link))
-        tracked = await profile_view.tracked_texts(s, _user_id(link))
+        open_goals = await goals.list_open_goals(s, user_id_of(link))
+        completed = len(await goals.list_completed_goals(s, user_id_of(link)))
+        suggested = await waiting_suggestions(s, link)
+        info = await profile_db.get_profile(s, user_id_of(link))
+        tracked = await profile_view.tracked_texts(s, user_id_of(link))
     today = today_for(link)
     accepted = sorted(
         (g for g in open_goals if goal_state(g) is GoalState.ACCEPTED),
         key=lambda g: (g.target_date or date.max, g.created_at),
     )
-    rows = [[_button("🏆 Show completed", LIST_DONE)]] if completed else []
+    rows = [[button("🏆 Show completed", LIST_DONE)]] if completed else []
     header = _goals_header(accepted, suggested, completed, today)
     # One goal story: the profile's goals (the web app's) shown here too, with a way to track them.
     if info is not None:
@@ -1092,23 +432,16 @@ async def goals_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link
 # --- wiring -------------------------------------------------------------------------
 
 
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    EDIT_DIALOG: edit_step,
+    NEW_DIALOG: new_goal_step,
+    DATE_DIALOG: date_step,
+}
+CANCELLERS: Final[Mapping[str, CancelHandler]] = dict.fromkeys(OWN_DIALOGS, goal_dialog_cancelled)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    services = app.bot_data[KEY]
-    assert isinstance(services, Services)
-    if ENGINE_KEY not in services.extras:
-        engine = build_engine(services.settings)
-        services.extras[ENGINE_KEY] = engine
-        if isinstance(engine, LLMSuggestionEngine):
-            previous = app.post_shutdown
-
-            async def close_engine(application: Application) -> None:  # type: ignore[type-arg]
-                await engine.aclose()
-                if previous is not None:
-                    await previous(application)
-
-            app.post_shutdown = close_engine
-    if suggest_after_save not in AFTER_SAVE:
-        AFTER_SAVE.append(suggest_after_save)
     app.add_handler(CommandHandler("goals", goals_command))
     app.add_handler(CommandHandler("goal", goal_command))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=rf"^(?:{'|'.join(ACTIONS)}):"))
+    app.add_handler(button_handler(_BUTTONS))

@@ -4,7 +4,7 @@ growth metric that moved the most."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
@@ -16,19 +16,15 @@ from bot.services import get_services
 from bot.session import logged_in
 from core.ratings import unusable_note, unusable_rows
 from core.richtext import to_plain
-from core.streaks import local_date
 from core.suggest import sentiment_score
 from core.themes import dominant_themes
 from core.trends import (
-    Change,
     MoodWord,
-    bases_text,
-    change_between,
-    missing_text,
+    local_day,
+    metric_line,
     mood_trend,
-    plural,
 )
-from core.vocab import MetricType
+from core.wording import plural
 from db import entries, goals, metrics
 from db.accounts import Link
 from db.errors import naive_utc
@@ -40,8 +36,6 @@ COMMANDS = [
 ]
 
 PERIOD_DAYS: Final = 30
-# A change of the half-period averages smaller than this is "steady" (as on the charts).
-STEADY_DELTA: Final = 0.5
 # Entries written a moment ago carry the database's clock, which may run a little ahead.
 CLOCK_SLACK: Final = timedelta(minutes=5)
 AI_SETTINGS: Final = "ai_interaction_settings"
@@ -82,48 +76,8 @@ def goals_line(stats: GoalStats) -> str:
     )
 
 
-def metric_line(
-    series: Mapping[MetricType, Sequence[tuple[datetime, int]]], middle: datetime, tz: str
-) -> str:
-    """Which metric moved most between the first and the second half of the period."""
-    if not any(series.values()):
-        return "📊 Growth metrics: no check-ins yet. /checkin rates all five in a minute."
-    changes: list[tuple[MetricType, Change]] = []
-    for kind in MetricType:
-        points = [(at, float(value)) for at, value in series.get(kind, [])]
-        change = change_between(
-            [(_day(at, tz), value) for at, value in points if at < middle],
-            [(_day(at, tz), value) for at, value in points if at >= middle],
-        )
-        if change is not None:
-            changes.append((kind, change))
-    if not changes:
-        return "📊 Growth metrics: check in in both halves of the month to see what's moving."
-    trends = [(kind, change) for kind, change in changes if change.is_trend]
-    if not trends:
-        most = max(change.basis.days for _, change in changes)
-        return (
-            f"📊 Growth metrics: no trend yet ({missing_text(most)}). "
-            "Keep checking in with /checkin."
-        )
-    kind, change = max(trends, key=lambda item: abs(item[1].delta))
-    if abs(change.delta) < STEADY_DELTA:
-        basis = bases_text([c.basis for _, c in trends], "rating")
-        return f"📊 Growth metrics: steady, none moved by half a point or more ({basis})."
-    verb = "up" if change.delta > 0 else "down"
-    return (
-        f"📊 Moved the most: <b>{kind.value}</b>, {verb} from {change.before:.1f} to "
-        f"{change.after:.1f} (first vs second half of the period, "
-        f"{change.basis.text('rating')})"
-    )
-
-
-def _day(at: datetime, tz: str) -> date:
-    return local_date(at.replace(tzinfo=UTC), tz)
-
-
 def _scores(rows: Sequence[tuple[datetime, str]], tz: str) -> list[tuple[date, float]]:
-    return [(_day(created, tz), sentiment_score(text)) for created, text in rows]
+    return [(local_day(created, tz), sentiment_score(text)) for created, text in rows]
 
 
 @logged_in

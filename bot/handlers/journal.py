@@ -6,15 +6,14 @@ from __future__ import annotations
 import html
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -22,21 +21,21 @@ from telegram.ext import (
 )
 
 from bot.batching import Batcher
-from bot.buttons import EXPIRED
+from bot.buttons import EXPIRED, button_handler
 from bot.commands import Command
-from bot.dialogs import data_of, dialog
-from bot.handlers import basics
-from bot.handlers.settings_menu import show
+from bot.dialogs import StepHandler, data_of
+from bot.hooks import SavedEntry
 from bot.services import Services, get_services
-from bot.session import LOGIN_HOOKS, ask_to_log_in, load_link, logged_in
-from core.callback_data import decode, encode
+from bot.session import ask_to_log_in, load_link, logged_in
+from bot.ui import Answer, plural, show, text_step
+from core.callback_data import CallbackData, encode
 from core.richtext import to_stored_html
 from core.streaks import current_streak, local_date
 from core.tags import tags_of_content
 from db import accounts, dialogs, entries, journals, tags
 from db.accounts import Link
 from db.errors import InvalidInput
-from db.models import DialogState, Entry, Journal
+from db.models import Journal
 from db.prepared import driver_connection
 
 logger = logging.getLogger(__name__)
@@ -47,25 +46,11 @@ COMMANDS = [
 ]
 
 WRITE_DIALOG = "write"
-KEPT = "kept"  # buttons: save messages kept before this account logged in, or not
+KEPT: Final = "kept"  # buttons: save messages kept before this account logged in, or not
 ENTRY_SAVER = "entry_saver"
 # The streak shown after saving looks this far back (a longer streak shows as this).
 STREAK_WINDOW = timedelta(days=400)
 MAX_WRITE_PARTS = 50
-
-
-@dataclass(frozen=True)
-class SavedEntry:
-    entry: Entry
-    journal_title: str
-    streak: int
-    ai_settings: dict[str, object]  # the writer's AI toggles (db.settings.ai_settings_of)
-    open_goals: list[str]  # texts of the writer's open goals, oldest first
-
-
-# Run after an entry is saved (growth suggestions hook in here).
-AfterSave = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link, SavedEntry], Awaitable[None]]
-AFTER_SAVE: list[AfterSave] = []
 
 
 async def active_journal(s: AsyncSession, link: Link) -> Journal:
@@ -174,7 +159,14 @@ async def _save_and_acknowledge(
     if saved is None:
         return
     await message.reply_text(saved_text(saved) + note)
-    for hook in AFTER_SAVE:
+    await run_after_save(update, context, link, saved)
+
+
+async def run_after_save(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, saved: SavedEntry
+) -> None:
+    """The wired after-save hooks (goal suggestions), each failing on its own."""
+    for hook in get_services(context).after_save:
         try:
             await hook(update, context, link, saved)
         except Exception:  # a suggestion failing must not look like the entry failed
@@ -260,14 +252,10 @@ async def write(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) 
     )
 
 
-@dialog(WRITE_DIALOG)
-async def write_part(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
-) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
-    data = data_of(state)
+@text_step
+async def write_part(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
+    message = answer.message
+    data = answer.data
     parts: list[str] = list(data.get("parts", []))
     ids: list[int] = list(data.get("ids", []))
     if len(parts) >= MAX_WRITE_PARTS:
@@ -280,7 +268,9 @@ async def write_part(
     ids.append(message.message_id)
     services = get_services(context)
     async with services.db.sessions.begin() as s:
-        await dialogs.set_dialog(s, user.id, WRITE_DIALOG, "parts", {"parts": parts, "ids": ids})
+        await dialogs.set_dialog(
+            s, answer.telegram_user_id, WRITE_DIALOG, "parts", {"parts": parts, "ids": ids}
+        )
     if len(parts) == 1:
         await message.reply_text("Got it. Keep going, or send /done when you're finished.")
 
@@ -369,20 +359,20 @@ async def _save_kept(
     return len(pending), journal.title
 
 
-@logged_in
-async def on_kept_choice(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    """Save here / Discard for messages kept before this account logged in."""
+async def on_kept_choice(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
+    """Save here / Discard for messages kept before this account logged in (the button
+    carries the account's id: another account's question expires)."""
     query = update.callback_query
-    if query is None:
-        return
-    data = decode(query.data)
-    if data is None or data.uuid != link.user_id or data.arg not in {"save", "drop"}:
-        await query.answer(EXPIRED)  # another account's question, or forged
+    assert query is not None
+    if data.arg not in {"save", "drop"}:
+        await query.answer(EXPIRED)
         return
     if data.arg == "save":
         saved, title = await _save_kept(context, link, owner=None)
         text = (
-            f"💾 Saved {saved} message{'s' if saved != 1 else ''} to <b>{html.escape(title)}</b>, "
+            f"💾 Saved {plural(saved, 'message')} to <b>{html.escape(title)}</b>, "
             "dated when you wrote them."
             if saved
             else "There was nothing left to save."
@@ -391,19 +381,22 @@ async def on_kept_choice(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
         async with get_services(context).db.sessions.begin() as s:
             dropped = len(await dialogs.take_pending(s, link.telegram_user_id))
         text = (
-            f"🗑 Discarded {dropped} message{'s' if dropped != 1 else ''}."
+            f"🗑 Discarded {plural(dropped, 'message')}."
             if dropped
             else "There was nothing left to discard."
         )
     await query.answer()
-    await show(context, query, text, None)
+    await show(update, context, text)
+
+
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    WRITE_DIALOG: write_part,
+}
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    basics.DEFAULT_TEXT[:] = [on_text]
-    if save_pending not in LOGIN_HOOKS:
-        LOGIN_HOOKS.append(save_pending)
-    app.add_handler(CallbackQueryHandler(on_kept_choice, pattern=rf"^{KEPT}:"))
+    app.add_handler(button_handler({KEPT: on_kept_choice}, owned=True))
     app.add_handler(CommandHandler("write", write))
     app.add_handler(CommandHandler("done", done))
     app.add_handler(

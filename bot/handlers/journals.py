@@ -9,23 +9,26 @@ from __future__ import annotations
 
 import html
 import uuid
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.buttons import answer_expired, button_handler
+from bot.buttons import ButtonAction, answer_expired, button_handler
 from bot.commands import Command
-from bot.dialogs import data_of, dialog
-from bot.handlers.entries import as_local, day_text, plural, show
+from bot.dialogs import StepHandler
+from bot.handlers.entries import as_local, day_text
 from bot.inbox_context import mark_current_done
 from bot.services import get_services
-from bot.session import ask_to_log_in, load_link, logged_in
+from bot.session import logged_in
+from bot.ui import Answer, ask, logged_in_step, plural, show
 from core.callback_data import CallbackData, encode
 from db import accounts, dialogs, journals
 from db.accounts import Link
 from db.errors import InvalidInput
 from db.journals import TITLE_MAX_CHARS, JournalSummary
-from db.models import DialogState
 
 COMMANDS = [
     Command("journals", "Your journals: switch, create, rename or delete", "Journal"),
@@ -35,6 +38,18 @@ NEW_DIALOG = "journal_new"
 RENAME_DIALOG = "journal_rename"
 MAX_JOURNALS = 50  # keeps the list (one button each) within one message and keyboard
 SHORT_TITLE = 40
+
+
+class JournalButton(StrEnum):
+    """Action codes of the /journals buttons."""
+
+    LIST = "jl"
+    OPEN = "jo"
+    MAKE_ACTIVE = "ja"
+    NEW = "jn"
+    RENAME = "jr"
+    DELETE = "jd"
+    DELETE_CONFIRMED = "jdy"
 
 
 def _short(title: str, limit: int = SHORT_TITLE) -> str:
@@ -64,7 +79,9 @@ async def _summaries(
 
 
 def _back_to_list() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton("« Journals", callback_data=encode("jl"))]])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("« Journals", callback_data=encode(JournalButton.LIST))]]
+    )
 
 
 async def _list_screen(
@@ -95,12 +112,14 @@ async def _list_screen(
                 [
                     InlineKeyboardButton(
                         f"{mark} {_short(journal.title)} · {journal.entry_count}",
-                        callback_data=encode("jo", journal.id),
+                        callback_data=encode(JournalButton.OPEN, journal.id),
                     )
                 ]
             )
         lines += ["", "Tap a journal to open it."]
-    buttons.append([InlineKeyboardButton("➕ New journal", callback_data=encode("jn"))])
+    buttons.append(
+        [InlineKeyboardButton("➕ New journal", callback_data=encode(JournalButton.NEW))]
+    )
     return "\n".join(lines), InlineKeyboardMarkup(buttons)
 
 
@@ -158,14 +177,18 @@ async def _on_open(
     first_row = (
         []
         if is_active
-        else [InlineKeyboardButton("Make active", callback_data=encode("ja", journal.id))]
+        else [
+            InlineKeyboardButton(
+                "Make active", callback_data=encode(JournalButton.MAKE_ACTIVE, journal.id)
+            )
+        ]
     )
     first_row += [
-        InlineKeyboardButton("Rename", callback_data=encode("jr", journal.id)),
-        InlineKeyboardButton("Delete", callback_data=encode("jd", journal.id)),
+        InlineKeyboardButton("Rename", callback_data=encode(JournalButton.RENAME, journal.id)),
+        InlineKeyboardButton("Delete", callback_data=encode(JournalButton.DELETE, journal.id)),
     ]
     markup = InlineKeyboardMarkup(
-        [first_row, [InlineKeyboardButton("« Back", callback_data=encode("jl"))]]
+        [first_row, [InlineKeyboardButton("« Back", callback_data=encode(JournalButton.LIST))]]
     )
     await show(update, context, "\n".join(lines), markup)
 
@@ -212,14 +235,11 @@ async def _on_new(
         )
         return
     await update.callback_query.answer()
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        await dialogs.set_dialog(s, link.telegram_user_id, NEW_DIALOG, "title")
-    await context.bot.send_message(
-        chat.id,
+    question = (
         f"What should the new journal be called? Send a title of 1–{TITLE_MAX_CHARS} "
-        "characters, or /cancel.",
+        "characters, or /cancel."
     )
+    await ask(update, context, NEW_DIALOG, "title", question)
 
 
 async def _on_rename(
@@ -233,16 +253,11 @@ async def _on_rename(
         return
     journal, _ = found
     await update.callback_query.answer()
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        await dialogs.set_dialog(
-            s, link.telegram_user_id, RENAME_DIALOG, "title", {"journal_id": str(journal.id)}
-        )
-    await context.bot.send_message(
-        chat.id,
+    question = (
         f"What should <b>{html.escape(journal.title)}</b> be called instead? Send a title of "
-        f"1–{TITLE_MAX_CHARS} characters, or /cancel to keep the name.",
+        f"1–{TITLE_MAX_CHARS} characters, or /cancel to keep the name."
     )
+    await ask(update, context, RENAME_DIALOG, "title", question, {"journal_id": str(journal.id)})
 
 
 async def _on_delete(
@@ -263,8 +278,12 @@ async def _on_delete(
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Yes, delete", callback_data=encode("jdy", journal.id)),
-                InlineKeyboardButton("Keep it", callback_data=encode("jo", journal.id)),
+                InlineKeyboardButton(
+                    "Yes, delete", callback_data=encode(JournalButton.DELETE_CONFIRMED, journal.id)
+                ),
+                InlineKeyboardButton(
+                    "Keep it", callback_data=encode(JournalButton.OPEN, journal.id)
+                ),
             ]
         ]
     )
@@ -309,40 +328,22 @@ async def _on_delete_confirmed(
 # --- dialogs ------------------------------------------------------------------------
 
 
-async def _dialog_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Link | None:
-    """The logged-in user answering a dialog; otherwise the dialog ends and they're asked
-    to log in."""
-    link = await load_link(update, context)
-    if link is not None and link.logged_in and link.user_id is not None:
-        return link
-    user = update.effective_user
-    if user is not None:
-        services = get_services(context)
-        async with services.db.sessions.begin() as s:
-            await dialogs.clear_dialog(s, user.id)
-    await ask_to_log_in(update, context, link)
-    return None
-
-
-def _title_from(text: str) -> str:
-    """One line of text: newlines and runs of spaces become single spaces."""
-    return journals.clean_title(" ".join(text.split()))
-
-
-@dialog(NEW_DIALOG)
-async def new_title_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
-) -> None:
-    message = update.effective_message
-    if message is None or message.text is None:
-        return
-    link = await _dialog_link(update, context)
-    if link is None or link.user_id is None:
-        return
+async def _typed_title(answer: Answer) -> str | None:
+    """The title typed (one line: newlines and runs of spaces become single spaces); None
+    after asking for another when it is empty or too long."""
     try:
-        title = _title_from(message.text)
+        return journals.clean_title(" ".join(answer.text.split()))
     except InvalidInput as exc:
-        await message.reply_text(f"{html.escape(str(exc))} Please send another title, or /cancel.")
+        await answer.reply(f"{html.escape(str(exc))} Please send another title, or /cancel.")
+        return None
+
+
+@logged_in_step()
+async def new_title_step(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, link: Link
+) -> None:
+    assert link.user_id is not None
+    if (title := await _typed_title(answer)) is None:
         return
     services = get_services(context)
     async with services.db.sessions.begin() as s:
@@ -350,30 +351,22 @@ async def new_title_step(
         journal = await journals.create_journal(s, link.user_id, title)
         await accounts.set_active_journal(s, link.telegram_user_id, journal.id)
         await dialogs.clear_dialog(s, link.telegram_user_id)
-    await message.reply_text(
+    await answer.message.reply_text(
         f"Created <b>{html.escape(journal.title)}</b> 📓 New entries go there now; "
         "switch back any time with /journals.",
         reply_markup=_back_to_list(),
     )
 
 
-@dialog(RENAME_DIALOG)
+@logged_in_step()
 async def rename_title_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, state: DialogState
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, link: Link
 ) -> None:
-    message = update.effective_message
-    if message is None or message.text is None:
-        return
-    link = await _dialog_link(update, context)
-    if link is None or link.user_id is None:
+    assert link.user_id is not None
+    if (title := await _typed_title(answer)) is None:
         return
     try:
-        title = _title_from(message.text)
-    except InvalidInput as exc:
-        await message.reply_text(f"{html.escape(str(exc))} Please send another title, or /cancel.")
-        return
-    try:
-        journal_id: uuid.UUID | None = uuid.UUID(str(data_of(state).get("journal_id", "")))
+        journal_id: uuid.UUID | None = uuid.UUID(str(answer.data.get("journal_id", "")))
     except ValueError:
         journal_id = None
     services = get_services(context)
@@ -386,12 +379,12 @@ async def rename_title_step(
             renamed = await journals.rename_journal(s, link.user_id, journal_id, title)
         await dialogs.clear_dialog(s, link.telegram_user_id)
     if old is None or renamed is None:
-        await message.reply_text(
+        await answer.message.reply_text(
             "That journal no longer exists, so there was nothing to rename.",
             reply_markup=_back_to_list(),
         )
         return
-    await message.reply_text(
+    await answer.message.reply_text(
         f"Renamed “{html.escape(old_title)}” to <b>{html.escape(renamed.title)}</b>.",
         reply_markup=_back_to_list(),
     )
@@ -399,14 +392,21 @@ async def rename_title_step(
 
 # --- buttons ------------------------------------------------------------------------
 
-_ACTIONS = {
-    "jl": _on_list,
-    "jo": _on_open,
-    "ja": _on_make_active,
-    "jn": _on_new,
-    "jr": _on_rename,
-    "jd": _on_delete,
-    "jdy": _on_delete_confirmed,
+_ACTIONS: Final[Mapping[str, ButtonAction]] = {
+    JournalButton.LIST: _on_list,
+    JournalButton.OPEN: _on_open,
+    JournalButton.MAKE_ACTIVE: _on_make_active,
+    JournalButton.NEW: _on_new,
+    JournalButton.RENAME: _on_rename,
+    JournalButton.DELETE: _on_delete,
+    JournalButton.DELETE_CONFIRMED: _on_delete_confirmed,
+}
+
+
+# The dialogs this feature runs (bot.app combines every feature's).
+DIALOGS: Final[Mapping[str, StepHandler]] = {
+    NEW_DIALOG: new_title_step,
+    RENAME_DIALOG: rename_title_step,
 }
 
 

@@ -28,7 +28,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.commands import Command
 from bot.handlers import journal
-from bot.handlers.goals import consents_to_external_ai
+from bot.handlers.goal_suggestions import consents_to_external_ai
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link
 from bot.transcription import transcribe
@@ -165,11 +165,7 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return  # re-delivered: answered the first time
     await message.reply_text(journal.saved_text(saved) + note)
     if real_text:  # suggestions read the words, not a placeholder
-        for hook in journal.AFTER_SAVE:
-            try:
-                await hook(update, context, link, saved)
-            except Exception:  # a suggestion failing must not look like the entry failed
-                logger.exception("after-save hook failed")
+        await journal.run_after_save(update, context, link, saved)
 
 
 async def _entry_of_message(

@@ -18,6 +18,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
+from bot.commands import Command
 from bot.services import get_services
 from db import chats
 
@@ -67,6 +68,9 @@ async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     except TelegramError as exc:  # e.g. no right to post in a channel
         logger.info("could not post the private-only note or leave a %s: %s", chat.type, exc)
     raise ApplicationHandlerStop
+
+
+COMMANDS: list[Command] = []  # no commands of its own
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

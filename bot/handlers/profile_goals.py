@@ -53,11 +53,16 @@ def untracked_count(info: UserInfo, tracked: frozenset[str]) -> int:
 
 
 TRACK_BUTTON_TEXT: Final = "⬆️ Track a profile goal"
+# /profile's button code (its ACTION), and its argument that opens the goals to track.
+PROFILE_BUTTON: Final = "u"
+TRACK_LIST: Final = "tr"
 
 
 def track_button() -> InlineKeyboardButton:
     """Opens the list of profile goals to track (handled by /profile's buttons)."""
-    return InlineKeyboardButton(TRACK_BUTTON_TEXT, callback_data=encode("u", arg="tr"))
+    return InlineKeyboardButton(
+        TRACK_BUTTON_TEXT, callback_data=encode(PROFILE_BUTTON, arg=TRACK_LIST)
+    )
 
 
 async def tracked_texts(s: AsyncSession, user_id: uuid.UUID) -> frozenset[str]:

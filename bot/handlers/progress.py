@@ -20,13 +20,13 @@ from typing import Final
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.buttons import EXPIRED
+from bot.buttons import EXPIRED, button_handler
 from bot.commands import Command
 from bot.services import get_services
 from bot.session import logged_in
-from core.callback_data import decode, encode
+from core.callback_data import CallbackData, encode
 from core.charts import (
     MetricPoint,
     Theme,
@@ -48,7 +48,7 @@ COMMANDS = [
 
 RANGES: Final[dict[int, str]] = {30: "30 days", 90: "90 days", 365: "1 year"}
 DEFAULT_DAYS: Final = 30
-RANGE = "pr"  # button action; arg = days
+RANGE: Final = "pr"  # button action; arg = days
 FILENAME = "progress.png"
 # Telegram's caption limit is 1024 characters; the heading takes a few of them.
 _DESCRIPTION_MAX = 900
@@ -166,13 +166,13 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
     await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
-@logged_in
-async def on_range(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
+async def on_range(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+) -> None:
     query = update.callback_query
     if query is None or link.user_id is None:
         return
-    press = decode(query.data)
-    days = int(press.arg) if press is not None and press.arg in {str(d) for d in RANGES} else None
+    days = int(data.arg) if data.arg in {str(d) for d in RANGES} else None
     if days is None:
         await query.answer(EXPIRED)
         return
@@ -198,4 +198,4 @@ async def on_range(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("progress", progress))
-    app.add_handler(CallbackQueryHandler(on_range, pattern=rf"^{RANGE}:"))
+    app.add_handler(button_handler({RANGE: on_range}))

@@ -14,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ContextTypes
 
 from bot.buttons import answer_expired, button_handler
+from bot.commands import Command
 from bot.handlers import journal
 from bot.reminder_jobs import SKIP_TODAY, SNOOZE, WRITE_NOW
 from bot.services import get_services
@@ -75,6 +76,9 @@ async def on_skip(
     await query.answer("Skipped for today.")
     await _drop_buttons(update)
     await context.bot.send_message(chat.id, "Okay, no more reminders today. See you tomorrow 🌱")
+
+
+COMMANDS: list[Command] = []  # buttons only, no commands
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -6,13 +6,11 @@ streak nudge. The options are stored as bot keys of ``notification_preferences``
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.buttons import answer_expired, button_handler
@@ -20,6 +18,7 @@ from bot.commands import Command
 from bot.reminder_jobs import REVIEW_OPTIONS, review_keyboard, review_message
 from bot.services import get_services
 from bot.session import logged_in
+from bot.ui import redraw
 from core.callback_data import CallbackData, encode
 from core.review import WEEKDAYS
 from db import reminders
@@ -140,8 +139,7 @@ async def on_set(
         await reminders.reschedule(s, link.user_id)
     await query.answer("Saved.")
     text, markup = await _options(context, link)
-    with contextlib.suppress(BadRequest):  # unchanged (the same button twice)
-        await query.edit_message_text(text, reply_markup=markup)
+    await redraw(update, text, markup)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -11,12 +11,13 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.commands import Command
-from bot.handlers.checkin import METRICS, label, month_start
+from bot.handlers.checkin import METRICS, label
 from bot.services import get_services
 from bot.session import logged_in
+from core.dates import month_start
 from core.ratings import unusable_note, unusable_rows
 from core.streaks import current_streak, local_date, longest_streak
-from core.trends import Basis, bases_text, change_between, missing_text
+from core.trends import Basis, arrow, bases_text, change_between, missing_text
 from core.vocab import MetricType
 from db import entries, goals, metrics
 from db.accounts import Link
@@ -34,16 +35,6 @@ COMMANDS = [
 
 def _days(n: int) -> str:
     return "1 day" if n == 1 else f"{n} days"
-
-
-def arrow(now: float, before: float) -> str:
-    """↑ ↓ or →, judged on the values as shown (one decimal)."""
-    shown_now, shown_before = round(now, 1), round(before, 1)
-    if shown_now > shown_before:
-        return "↑"
-    if shown_now < shown_before:
-        return "↓"
-    return "→"
 
 
 def _goals_line(stats: GoalStats) -> str:

@@ -9,10 +9,12 @@ filter as ``page.start.end.tagkey…`` (dates as ``YYYYMMDD``, ``-`` for none, t
 
 from __future__ import annotations
 
+import functools
 import html
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -21,10 +23,11 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
 from bot.handlers import entries as entry_views
-from bot.handlers.entries import moment_text, plural, preview, show
+from bot.handlers.entries import moment_text, preview
 from bot.messaging import send_html
 from bot.services import get_services
 from bot.session import logged_in
+from bot.ui import plural, show
 from core import datefilter
 from core.callback_data import CallbackData, encode
 from core.streaks import local_date
@@ -36,6 +39,7 @@ COMMANDS = [
     Command("tags", "Your #tags, and the entries behind each", "Journal"),
 ]
 
+FILTER_PAGE: Final = "ef"  # button code: a page of entries with the given tags
 PAGE_SIZE = 5
 MAX_FILTER_TAGS = 3  # what fits in a button's callback_data
 MAX_TAG_BUTTONS = 30
@@ -91,26 +95,13 @@ async def _filtered_page(
     start = _instant(wanted.dates.start, tz) if wanted.dates else None
     end = _instant(wanted.dates.end, tz) if wanted.dates else None
     async with get_services(context).db.sessions() as s:
-        found, total = await tags.filtered_entries(
-            s,
-            link.user_id,
-            tags=wanted.tags,
-            start=start,
-            end=end,
-            limit=PAGE_SIZE,
-            offset=page * PAGE_SIZE,
+        query = functools.partial(
+            tags.filtered_entries, s, link.user_id, tags=wanted.tags, start=start, end=end
         )
+        found, total = await query(limit=PAGE_SIZE, offset=page * PAGE_SIZE)
         if not found and total and page > 0:  # the list shrank: show its last page
             page = (total - 1) // PAGE_SIZE
-            found, total = await tags.filtered_entries(
-                s,
-                link.user_id,
-                tags=wanted.tags,
-                start=start,
-                end=end,
-                limit=PAGE_SIZE,
-                offset=page * PAGE_SIZE,
-            )
+            found, total = await query(limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     what = html.escape(wanted.describe())
     if not found:
         hint = " See your tags with /tags." if wanted.tags else ""
@@ -130,7 +121,10 @@ async def _filtered_page(
     keyboard = [
         [
             InlineKeyboardButton(
-                str(n), callback_data=encode("eo", item.entry.id, entry_views.STANDALONE)
+                str(n),
+                callback_data=encode(
+                    entry_views.EntryButton.OPEN, item.entry.id, entry_views.STANDALONE
+                ),
             )
             for n, item in enumerate(found, start=1)
         ]
@@ -139,13 +133,13 @@ async def _filtered_page(
     if page > 0:
         nav.append(
             InlineKeyboardButton(
-                "« Newer", callback_data=encode("ef", None, _filter_arg(page - 1, wanted))
+                "« Newer", callback_data=encode(FILTER_PAGE, None, _filter_arg(page - 1, wanted))
             )
         )
     if first + len(found) - 1 < total:
         nav.append(
             InlineKeyboardButton(
-                "Older »", callback_data=encode("ef", None, _filter_arg(page + 1, wanted))
+                "Older »", callback_data=encode(FILTER_PAGE, None, _filter_arg(page + 1, wanted))
             )
         )
     if nav:
@@ -258,7 +252,8 @@ async def tags_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link:
     lines += ["", "Tap a tag to see its entries, or filter with <code>/entries #tag</code>."]
     buttons = [
         InlineKeyboardButton(
-            f"#{c.tag}", callback_data=encode("ef", None, _filter_arg(0, Filter((c.tag,), None)))
+            f"#{c.tag}",
+            callback_data=encode(FILTER_PAGE, None, _filter_arg(0, Filter((c.tag,), None))),
         )
         for c in shown
     ]
@@ -302,25 +297,11 @@ async def tagged_search_command(
         )
         return
     verb = "matches" if len(hits) == 1 else "match"
-    lines = [
+    heading = (
         f"🔎 {plural(len(hits), 'entry', 'entries')} tagged {html.escape(within)} {verb} "
-        f"“{shown}”, best first:",
-        "",
-    ]
-    for number, hit in enumerate(hits, start=1):
-        lines.append(
-            f"{number}. <b>{html.escape(hit.journal_title)}</b> · "
-            f"{moment_text(hit.created_at, link.timezone)}"
-        )
-        lines.append(hit.snippet)
-        lines.append("")
-    lines.append("Tap a number to open the entry.")
-    await send_html(
-        context.bot,
-        chat.id,
-        "\n".join(lines),
-        entry_views._number_buttons(h.entry_id for h in hits),
+        f"“{shown}”, best first:"
     )
+    await entry_views.send_search_hits(context, chat.id, heading, hits, link.timezone)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
@@ -328,4 +309,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("entries", filtered_entries_command, has_args=True))
     app.add_handler(CommandHandler("search", tagged_search_command, filters=filters.Regex("#")))
     app.add_handler(CommandHandler("tags", tags_command))
-    app.add_handler(button_handler({"ef": _on_filter_page}))
+    app.add_handler(button_handler({FILTER_PAGE: _on_filter_page}))
