@@ -43,10 +43,11 @@ TARGET_QUIET = 0.05
 # fmt: off
 SPLITS = (
     "tune", "holdout1", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7",
-    "holdout8", "holdout9",
+    "holdout8", "holdout9", "dev1",
 )
 # fmt: on
-FRESH = SPLITS[-1]
+# Never tuned on: its per-entry outputs are not read while changing the engine, only its figures.
+FRESH = "holdout9"
 # The CI guard: what the rules were tuned on must keep meeting the targets.
 GUARDED = frozenset({"tune", "tuned"})
 QUIET_CATEGORIES = frozenset({"mundane", "painful", "selfharm"})
