@@ -4,18 +4,21 @@ and the topic the writer named, or a warm line instead when the entry speaks of 
 from __future__ import annotations
 
 import asyncio
+import re
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
 from core.suggest.care import distress
-from core.suggest.patterns import Signal, choose, find_plan, fixed_signals
+from core.suggest.model import model
+from core.suggest.patterns import Signal, choose, find_plan, fixed_signals, TASTE_RE, growth_framed, nearest_topic
 from core.suggest.text import (
     chat_form,
     entry_plain_text,
     is_analysable,
     is_similar_text,
+    Sentence,
     quote,
     sentences,
 )
@@ -29,6 +32,7 @@ from core.suggest.vocab import (
     TOPIC_RE,
     TOPICS,
     CareKind,
+    PATTERNS,
     MetricType,
     Pattern,
 )
@@ -105,6 +109,64 @@ def _goal_for(signal: Signal) -> SuggestedGoal:
     )
 
 
+# How sure the classifier must be before it speaks where no rule fired.
+GOAL_CONFIDENCE = 0.99
+HELP_CONFIDENCE = 0.99
+PAIN_CONFIDENCE = 0.99
+
+
+# The classifier speaks only about a sentence with a fixed-mindset cue in it: a denial, an
+# absolute, a comparison or a way out. Without one, it was guessing from the topic words.
+_CUE_RE = re.compile(
+    r"\b(?:not|no|never|nothing|nobody|can't|cannot|couldn't|don't|doesn't|didn't|isn't|aren't"
+    r"|wasn't|won't|wouldn't|zero|pointless|point|hopeless|useless|rubbish|terrible|awful|bad"
+    r"|worst|everyone|everybody|others|all|always|quit|quitting|give|gave|giving|done|drop"
+    r"|dropping|stopped|skip|skipped|avoid|avoided|backed|bailed|scared|afraid|whatever|wrong"
+    r"|idea|born|wired|made|built|natural|naturals|genius|hates?|bother)\b"
+)
+
+_FIRST_PERSON_RE = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|i'll|me|my|myself)\b")
+
+
+# Signs the writer is already on the growth side; the classifier reads sentences one by one
+# and would miss that "it'll click" answers the sentence before.
+_PROGRESS_RE = re.compile(
+    r"\b(?:better\s+than\s+(?:yesterday|before|last)|getting\s+(?:there|better|easier)|progress"
+    r"|click(?:ed|ing|s)?|proud|managed\s+to|for\s+the\s+first\s+time|actually\s+(?:had|did|enjoy\w*"
+    r"|managed|liked|loved)|yet)\b"
+)
+
+
+def _model_signal(parts: list[Sentence]) -> Signal | None:
+    if any(_PROGRESS_RE.search(s.norm) for s in parts):
+        return None
+    best: tuple[float, Sentence, Pattern] | None = None
+    for s in parts:
+        if not (_CUE_RE.search(s.norm) and _FIRST_PERSON_RE.search(s.norm)) or TASTE_RE.search(s.norm):
+            continue
+        if growth_framed(s.norm.rstrip(".!?\u2026 "), len(s.norm)):
+            continue
+        label, p = model().classify(s.text)
+        if label in PATTERNS and label not in ("feedback", "plan") and p >= GOAL_CONFIDENCE:
+            if best is None or p > best[0]:
+                best = (p, s, cast(Pattern, label))
+    if best is None:
+        return None
+    _, s, pattern = best
+    return Signal(pattern, s, nearest_topic(parts, s, 0))
+
+
+def _model_care(parts: list[Sentence]) -> CareKind | None:
+    found: CareKind | None = None
+    for s in parts:
+        label, p = model().classify(s.text)
+        if label == "selfharm" and p >= HELP_CONFIDENCE:
+            return "help"
+        if label == "pain" and p >= PAIN_CONFIDENCE:
+            found = "hurt"
+    return found
+
+
 def read_entry(entry_html: str) -> Reading:
     """The one response an entry deserves, before any check against open goals."""
     plain = entry_plain_text(entry_html)
@@ -114,6 +176,9 @@ def read_entry(entry_html: str) -> Reading:
     if care is not None:
         return Reading(care=care)
     parts = sentences(plain)
+    care = _model_care(parts)
+    if care is not None:
+        return Reading(care=care)
     signals = fixed_signals(parts)
     signal = choose(signals)
     first = min((s.sentence.index for s in signals), default=0)
@@ -122,6 +187,8 @@ def read_entry(entry_html: str) -> Reading:
         content = PLAN_TEMPLATE.format(plan=plan.action) if plan.action else PLAN_FALLBACK
         reason = f'You already have a plan: "{quote(plan.sentence.text)}"'
         return Reading(goal=SuggestedGoal(content, PATTERN_METRICS["plan"], reason, "plan"))
+    if signal is None:
+        signal = _model_signal(parts)
     if signal is None:
         return Reading()
     return Reading(goal=_goal_for(signal))

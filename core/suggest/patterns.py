@@ -36,6 +36,10 @@ _ODD_PERSON = (
     r"|beach|party|summer|winter|holiday|festival|crowd|city|big|huge|concert|gig|clubbing|theatre"
     r"|dinner|lunch|brunch)\b)"
 )
+# "Not a cat person" is taste, not a mindset.
+TASTE_RE = re.compile(
+    rf"\bnot\s+(?:really\s+)?(?:an?|the)\s+(?:{_ODD_PERSON[3:-1]})\s*(?:person|type)\b"
+)
 _HABITS = (
     r"(?:sugar|smoking|drinking|booze|alcohol|coffee|caffeine|meat|dairy|vaping|cigarettes"
     r"|social\s+media|twitter|instagram|tiktok|my\s+job|the\s+job|that\s+job|gambling|snacking"
@@ -285,7 +289,7 @@ class Signal:
     person: str | None = None
 
 
-def _growth_framed(norm: str, start: int) -> bool:
+def growth_framed(norm: str, start: int) -> bool:
     return bool(_DISTANCING_RE.search(norm[:start]) or _YET_RE.search(norm[start:]))
 
 
@@ -329,7 +333,7 @@ def _vocab_topics(norm: str) -> list[tuple[int, Topic]]:
     return [(m.start(), TOPICS[m.group(1)]) for m in TOPIC_RE.finditer(norm)]
 
 
-def _nearest_topic(sentences: list[Sentence], here: Sentence, pos: int) -> Topic | None:
+def nearest_topic(sentences: list[Sentence], here: Sentence, pos: int) -> Topic | None:
     """The topic named nearest to the signal: in its sentence, else one or two sentences away."""
     own = [(abs(p - pos), t) for p, t in _topics_in(here.norm)]
     if own:
@@ -376,24 +380,24 @@ def fixed_signals(sentences: list[Sentence]) -> list[Signal]:
     for s in sentences:
         for pattern, regex in _FIXED_RES:
             for m in regex.finditer(s.norm):
-                if _growth_framed(s.norm, m.start()):
+                if growth_framed(s.norm, m.start()):
                     continue
                 subj = m.groupdict().get("subj") or m.groupdict().get("subj2")
                 if subj is not None and not _vocab_topics(subj) and not _is_gerund(subj):
                     continue  # "that film is not for me" is taste, not a mindset
-                topic = _nearest_topic(sentences, s, m.start())
+                topic = nearest_topic(sentences, s, m.start())
                 if pattern == "giving_up" and _gives_up_a_thing(s.norm, m, topic):
                     continue
                 found.append(Signal(pattern, s, topic))
                 break
         too_hard = _TOO_HARD_RE.search(s.norm)
-        if too_hard and not _growth_framed(s.norm, too_hard.start()):
-            topic = _nearest_topic(sentences, s, too_hard.start())
+        if too_hard and not growth_framed(s.norm, too_hard.start()):
+            topic = nearest_topic(sentences, s, too_hard.start())
             if topic is not None and any(t == topic for _, t in _vocab_topics(s.norm)):
                 found.append(Signal("helpless", s, topic))
         said = _FEEDBACK_RE.search(s.norm)
         if said and not (_PRAISE_RE.search(s.norm) and not _CRITIQUE_RE.search(s.norm)):
-            topic = _nearest_topic(sentences, s, said.start())
+            topic = nearest_topic(sentences, s, said.start())
             person = person_in(sentences, s)
             found.append(Signal("feedback", s, topic, person))
             # "...so whatever": the feedback brushed off in the same or the next breath.

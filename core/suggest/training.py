@@ -1,0 +1,212 @@
+"""Synthetic training sentences for the sentence classifier (core/suggest/model.py).
+
+Written for the model only: none is taken from the gold set in tests/data/.
+Format: label<TAB>sentence. Labels: identity helpless comparison avoidance
+dismiss_feedback giving_up none pain selfharm.
+"""
+
+# fmt: off
+TRAINING = """\
+identity	im just not a sporty person never have been
+identity	i am not a details kind of guy
+identity	i guess im not the academic type
+identity	not really a people person tbh
+identity	im just naturally bad with numbers
+identity	i have no talent for this whatsoever
+identity	some of us just arent wired for maths
+identity	my brain doesnt do languages
+identity	im hopeless at anything practical
+identity	i was born clumsy and i'll die clumsy
+identity	singing just isnt in my genes
+identity	im not clever enough for uni level stuff
+identity	baking is not my thing, never will be
+identity	im terrible with tech, always have been
+identity	i lack the gene for being organised
+identity	im not built for early starts or hard training
+identity	people like me dont become engineers
+identity	im just not gifted like that
+identity	some ppl have it and i dont
+identity	i have a fixed amount of brains and this is it
+identity	im too old to change how i do things
+identity	im a lost cause at drawing
+identity	my hands just dont do fiddly things
+identity	im the least creative person alive
+identity	i'm not smart, i'm just not
+identity	dancing isnt for people with no rhythm like me
+identity	honestly im useless with money and always will be
+identity	i dont have the brain for coding
+identity	im just not a natural at this
+identity	thats how im made, cant change it
+identity	my personality isnt suited to leading anyone
+identity	im not good at public stuff, its just not me
+helpless	no matter how hard i try nothing changes
+helpless	i'll never understand this stuff
+helpless	whats even the point of practising
+helpless	i cant learn this no matter what
+helpless	why bother revising, ill fail anyway
+helpless	theres no way im ever getting better at this
+helpless	i never get anything right
+helpless	its hopeless, i just cant do it
+helpless	i'll never be fluent so why try
+helpless	trying is pointless for me
+helpless	i cant seem to improve however much i practise
+helpless	whatever i do i still mess it up
+helpless	i'm never going to get the hang of it
+helpless	i can never remember any of it
+helpless	no use studying, it doesnt stick
+helpless	nothing i try ever works out
+helpless	cant ever get my head around it
+helpless	i will never pass this module
+helpless	theres literally no point in even trying
+helpless	i always fail at this kind of thing
+helpless	it wont ever click for me
+helpless	pointless even starting, i know how it ends
+helpless	i just cant do maths and never will
+helpless	i keep getting it wrong whatever i do
+comparison	everyone else picks it up so quickly
+comparison	my classmates are all way ahead of me
+comparison	she makes it look effortless and i struggle with everything
+comparison	my brother was always the smart one
+comparison	all my mates can swim and im still in the shallow end
+comparison	the others learned it in a week
+comparison	im the slowest in the whole group
+comparison	compared to them im an amateur
+comparison	why is everyone better at this than me
+comparison	he's just naturally talented, unlike me
+comparison	some people are just born good at it
+comparison	everyone in my team gets promoted and im stuck
+comparison	they all finished ages ago and i was still on question 2
+comparison	im always the worst one in class
+comparison	other people find this easy and i dont
+comparison	my friend is a natural, i'll never be that good
+comparison	the new guy already knows more than me
+comparison	everybody gets the jokes in french except me
+comparison	im miles behind everyone on my course
+comparison	my colleagues all seem to just know what to do
+comparison	the rest of the choir can sight read and im lost
+comparison	people my age are all so much further along
+avoidance	i didnt go to the try out in case i embarrassed myself
+avoidance	not applying, theyd never pick me anyway
+avoidance	stayed quiet in the meeting so no one would think im stupid
+avoidance	i only do the easy problems so i dont get stuck
+avoidance	turned down the chance to present because id mess it up
+avoidance	i wont sign up for the race, id come last
+avoidance	pretended to be ill to get out of the presentation
+avoidance	avoided the advanced class because im scared of failing
+avoidance	i bailed on the audition at the last minute
+avoidance	didnt ask the question cos id look dumb
+avoidance	i keep putting off the hard module so i dont have to face it
+avoidance	i'd rather not try than try and fail
+avoidance	backed out of the open mic, too scared
+avoidance	im not even going to try for the promotion
+avoidance	dodged the spanish conversation group again, what if i cant understand them
+avoidance	i said no to leading the project, someone better should do it
+avoidance	skipped the climbing wall because everyone would watch me fall
+avoidance	i chickened out of asking for the harder role
+avoidance	not entering the competition, whats the point if i dont win
+avoidance	kept my camera off and said nothing all lesson
+dismiss_feedback	my teacher has no idea what shes on about
+dismiss_feedback	the feedback was rubbish, they dont get what im doing
+dismiss_feedback	he only criticised it because he doesnt like me
+dismiss_feedback	my coach is wrong about my technique, ive always done it this way
+dismiss_feedback	they marked me down but they just dont understand my style
+dismiss_feedback	my boss's comments are pointless, not changing anything
+dismiss_feedback	reviewers are idiots anyway
+dismiss_feedback	she said to slow down but she doesnt know what shes talking about
+dismiss_feedback	ignored my tutors notes, they were nonsense
+dismiss_feedback	the critique was just jealousy honestly
+dismiss_feedback	my editor wants cuts but my way is better
+dismiss_feedback	people giving me advice dont know anything about it
+dismiss_feedback	whatever he thinks, i know best
+dismiss_feedback	they can keep their feedback, i dont need it
+dismiss_feedback	it was fine the way it was, the notes were unfair
+dismiss_feedback	my mentor is just old fashioned, i'm not listening
+dismiss_feedback	the examiner clearly had it in for me
+dismiss_feedback	got told to restructure it but nah its good as is
+giving_up	im quitting guitar, it's not happening
+giving_up	im done trying to learn the violin
+giving_up	gonna drop the course, cant hack it
+giving_up	i give up on running, my knees and my lungs hate it
+giving_up	throwing in the towel on the novel
+giving_up	stopped going to french class, whats the point
+giving_up	im packing in the gym for good
+giving_up	i quit the choir today, i was holding them back
+giving_up	calling it on my coding course, its beyond me
+giving_up	im giving up on the diet and the training, never works
+giving_up	ready to throw it all in with this degree
+giving_up	i'm out, no more chess lessons for me
+giving_up	thinking about quitting the team because im rubbish
+giving_up	done with painting, ill never be any good
+giving_up	gave up halfway through the tutorial, too hard
+giving_up	im dropping maths next year, cant do it
+none	had pasta for dinner and watched a film
+none	nice walk by the river with the dog
+none	the bus was late but i caught up on my book
+none	went shopping and bought new trainers
+none	lunch with my mum, we had soup
+none	it rained all afternoon so i stayed in
+none	the film was long but fun
+none	cleaned the flat and did laundry
+none	work was busy, lots of meetings
+none	tried a new coffee shop near the station
+none	the weather was lovely so we had a bbq
+none	watched the football with friends, we lost but it was a laugh
+none	my phone died so i read instead
+none	practised piano for 20 mins, getting smoother
+none	im going to practise my scales tomorrow morning
+none	failed the quiz but i know what to revise now
+none	my tutor said my intro was weak, ill rewrite it tonight
+none	learned three new chords this week, proud of that
+none	i used to think i was bad at maths but im getting there
+none	i cant do it yet but im improving every week
+none	ran 5k without stopping for the first time
+none	got feedback on my essay and it makes sense, going to fix the structure
+none	the concert was amazing, the band was tight
+none	hung out with my sister, we played board games
+none	im not a morning person so coffee first
+none	the cat is not a fan of the new sofa
+none	our wifi is rubbish today
+none	mistakes are part of learning, i'll keep going
+none	interview didnt go great but ive booked a mock with careers
+none	im a bit tired but it was a good day
+none	didnt win but i beat my own best time
+none	booked a dentist appointment finally
+none	i never liked olives and i still dont
+none	everyone loved the cake i made
+none	we never go out on mondays anyway
+none	i quit sugar in my tea this week
+none	the restaurant was too loud for me
+pain	my nan died last night and i cant stop crying
+pain	the funeral was today, everything feels grey
+pain	i had a panic attack on the bus and couldnt breathe
+pain	im completely burnt out, i cant face another day at work
+pain	my partner left me and the house is so quiet
+pain	i feel so empty and alone lately
+pain	got the diagnosis today, its cancer
+pain	we lost the baby
+pain	i feel like im drowning and cant get out of bed
+pain	my heart was racing and i thought i was dying
+pain	i'm exhausted all the time and nothing helps
+pain	our dog passed away this morning
+pain	i got laid off with no warning
+pain	i broke down crying at my desk
+pain	everything feels heavy and pointless and i'm so tired
+pain	my dad is in hospital and they dont know whats wrong
+pain	the anxiety is unbearable today
+pain	i haven't slept properly in weeks and im falling apart
+pain	she dumped me by text after three years
+pain	my best friend is not speaking to me and i feel awful
+selfharm	i want to disappear and never come back
+selfharm	sometimes i think about ending my life
+selfharm	i hurt myself again last night
+selfharm	i dont see the point in being alive
+selfharm	they'd all be happier without me around
+selfharm	i keep thinking about jumping
+selfharm	i wish i could go to sleep and not wake up
+selfharm	i've been cutting again
+selfharm	i want it all to stop for good
+selfharm	i have been planning how to kill myself
+selfharm	i wrote goodbye letters to my family
+selfharm	no one would miss me if i was gone
+"""
+# fmt: on
