@@ -16,7 +16,8 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"life|(?:want|wanted|wanting)\s+to\s+die|wish\s+i\s+(?:was|were)\s+dead|wish\s+i\s+(?:wasn't"
         r"|was\s+not|weren't)\s+(?:alive|here|born)|(?:don't|do\s+not)\s+want\s+to\s+(?:live|exist"
         r"|be\s+alive|be\s+here\s+any\s*more|wake\s+up\s*(?:again|any\s*more|ever|tomorrow|[.!]|$))"
-        r"|never\s+wake\s+up"
+        r"|never\s+wake\s+up|\b(?:till|until)\s+(?:they|it|i)\s+bleeds?\b"
+        r"|better\s+off\s+if\s+i\s+(?:just\s+)?(?:wasn't|weren't|was\s+not)\s+(?:around|here|alive)"
         r"|better\s+off\s+(?:without\s+me|if\s+i\s+(?:wasn't|weren't|was\s+not|didn't\s+exist|was\s+gone)"
         r"|with\s+me\s+gone)|(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|starv\w+)\s+myself"
         r"|\buntil\s+(?:they|it|i)\s+bleeds?\b|\bbetter\s+(?:off\s+)?without\s+me\b|\bno\s+(?:reason|point)\s+"
@@ -39,7 +40,9 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
     ),
     (
         "grief",
-        r"passed\s+away|funeral|\b\w+'s\s+death\b|death\s+of\s+my\b|\bgrie(?:f|ving|ve)\b|miscarr\w+|stillborn|(?:had|have)\s+to\s+put\s+"
+        r"passed\s+away|funeral|\b(?:mum|mom|dad|mother|father|grandma|grandad|grandpa|granny|gran|nan"
+        r"|nana|uncle|aunt|auntie|brother|sister|husband|wife|partner|son|daughter)\s+(?:has\s+|just\s+)?"
+        r"passed\b|to\s+be\s+put\s+(?:down|to\s+sleep)|\b\w+'s\s+death\b|death\s+of\s+my\b|\bgrie(?:f|ving|ve)\b|miscarr\w+|stillborn|(?:had|have)\s+to\s+put\s+"
         r"(?:\w+\s+)?(?:down|to\s+sleep)|\b(?:mum|mom|dad|mother|father|grandma|grandad|grandpa"
         r"|granny|gran|nan|nana|uncle|aunt|auntie|brother|sister|friend|husband|wife|partner|son"
         r"|daughter|baby|dog|cat|pet)\s+(?:has\s+|just\s+)?died|lost\s+my\s+(?:mum|mom|dad|mother"
@@ -55,7 +58,7 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
     ),
     (
         "burnout",
-        r"burn(?:t|ed)\s+out|\bburnout|running\s+on\s+empty|(?:have|got)\s+nothing\s+left|can't\s+keep"
+        r"burn(?:t|ed)\s+out|running\s+on\s+fumes|\bburnout|running\s+on\s+empty|(?:have|got)\s+nothing\s+left|can't\s+keep"
         r"\s+(?:doing|going\s+on\s+like)\s+this|can't\s+cope|\bi\s+broke\s+down|breaking\s+down"
         r"|falling\s+apart|can't\s+get\s+out\s+of\s+bed|completely\s+drained|exhausted\s+all\s+the\s+time"
         r"|dread\s+every|eating\s+me\s+alive|can't\s+do\s+this\s+any\s*more|at\s+breaking\s+point"

@@ -91,6 +91,7 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
         "speak up"),
     *_t("skill", "presenting", "presenting", "presentations", "present"),
     *_t("skill", "driving", "driving", "drive", "learning to drive", "driver"),
+    *_t("skill", "parallel parking", "parallel parking", "parking"),
     *_t("skill", "music", "musician", "music"),
     *_t("skill", "using computers", "computers", "computer", "technology", "tech"),
     *_t("skill", "scales", "scales"),
