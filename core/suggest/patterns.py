@@ -336,6 +336,38 @@ def _topics_in(norm: str) -> list[tuple[int, Topic]]:
     return found
 
 
+# A skill the vocabulary lacks, named in the very sentence that fired: one plain noun right
+# after "at" ("useless at push-ups"), or the writer's own "fix my footwork". Anything that
+# may not read as a noun phrase is left alone.
+_AT_NOUN_RE = re.compile(
+    r"\bat\s+(?P<n>[a-z]{4,}(?:-[a-z]+)?)(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but|so|because|too"
+    r"|either|any\s*more|at\s+all|though)\b)"
+    r"|\b(?:fix|improve|work\s+on|change)\s+my\s+(?P<m>[a-z]{4,})(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but"
+    r"|so|because)\b)"
+)
+# fmt: off
+_NOT_SKILLS = frozenset([
+    "school", "work", "life", "home", "this", "that", "these", "those", "things", "stuff",
+    "everything", "anything", "something", "nothing", "people", "them", "first", "times",
+    "moment", "least", "best", "worst", "once", "night", "weekend", "uni", "college", "all",
+    "each", "every", "other", "others", "myself", "yourself", "himself", "herself", "mine",
+    "yours", "ours", "theirs", "money", "time", "friends", "family", "kids", "everyone",
+    "anyone", "someone", "nobody", "faces", "most", "some", "much", "many", "more", "less",
+    "well", "tbh", "lol", "today", "tonight", "anymore", "again", "still", "really", "there",
+    "here", "what", "which", "whom", "whose", "when", "then", "than", "very", "just",
+])
+# fmt: on
+
+
+def _plain_noun(norm: str) -> Topic | None:
+    for m in _AT_NOUN_RE.finditer(norm):
+        word = m.group("n") or m.group("m")
+        if word in _NOT_SKILLS or word.endswith("ly") or word in _NOT_GERUNDS:
+            continue
+        return Topic(word, "skill" if m.group("n") else "thing")
+    return None
+
+
 def _vocab_topics(norm: str) -> list[tuple[int, Topic]]:
     return [(m.start(), TOPICS[m.group(1)]) for m in TOPIC_RE.finditer(norm)]
 
@@ -345,6 +377,9 @@ def nearest_topic(sentences: list[Sentence], here: Sentence, pos: int) -> Topic 
     own = [(abs(p - pos), t) for p, t in _topics_in(here.norm)]
     if own:
         return min(own, key=lambda x: x[0])[1]
+    plain = _plain_noun(here.norm)
+    if plain is not None:
+        return plain
     for distance in (1, 2):
         for index in (here.index - distance, here.index + distance):
             if 0 <= index < len(sentences):
