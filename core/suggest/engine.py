@@ -77,7 +77,7 @@ class SuggestionEngine(Protocol):
 def care_for(entry_html: str) -> CareKind | None:
     """The kind of pain an entry speaks of ("help" for self-harm language), or None."""
     plain = entry_plain_text(entry_html)
-    return distress(plain) if is_analysable(plain) else None
+    return _care(plain) if is_analysable(plain) else None
 
 
 async def care_for_async(entry_html: str) -> CareKind | None:
@@ -125,7 +125,7 @@ _CUE_RE = re.compile(
     r"|idea|born|wired|made|built|natural|naturals|genius|hates?|bother)\b"
 )
 
-_FIRST_PERSON_RE = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|i'll|me|my|myself)\b")
+_FIRST_PERSON_RE = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|i'll|my|myself)\b")
 
 
 # Signs the writer is already on the growth side; the classifier reads sentences one by one
@@ -167,18 +167,22 @@ def _model_care(parts: list[Sentence]) -> CareKind | None:
     return found
 
 
+# The handler asks before the engine does, about the same entry: answer twice from one look.
+@functools.lru_cache(maxsize=64)
+def _care(plain: str) -> CareKind | None:
+    """The rules' reading of pain first; the classifier's for phrasings they lack."""
+    return distress(plain) or _model_care(sentences(plain))
+
+
 def read_entry(entry_html: str) -> Reading:
     """The one response an entry deserves, before any check against open goals."""
     plain = entry_plain_text(entry_html)
     if not is_analysable(plain):
         return Reading()
-    care = distress(plain)
+    care = _care(plain)
     if care is not None:
         return Reading(care=care)
     parts = sentences(plain)
-    care = _model_care(parts)
-    if care is not None:
-        return Reading(care=care)
     signals = fixed_signals(parts)
     signal = choose(signals)
     first = min((s.sentence.index for s in signals), default=0)
