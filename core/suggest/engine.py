@@ -4,21 +4,29 @@ and the topic the writer named, or a warm line instead when the entry speaks of 
 from __future__ import annotations
 
 import asyncio
-import re
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Protocol
 
 from core.suggest.care import distress
 from core.suggest.model import model
-from core.suggest.patterns import Signal, choose, find_plan, fixed_signals, TASTE_RE, growth_framed, nearest_topic
+from core.suggest.patterns import (
+    TASTE_RE,
+    Signal,
+    choose,
+    find_plan,
+    fixed_signals,
+    growth_framed,
+    nearest_topic,
+)
 from core.suggest.text import (
+    Sentence,
     chat_form,
     entry_plain_text,
     is_analysable,
     is_similar_text,
-    Sentence,
     quote,
     sentences,
 )
@@ -26,13 +34,13 @@ from core.suggest.vocab import (
     CARE_LINES,
     FEEDBACK_FROM_PERSON,
     PATTERN_METRICS,
+    PATTERNS,
     PLAN_FALLBACK,
     PLAN_TEMPLATE,
     TEMPLATES,
     TOPIC_RE,
     TOPICS,
     CareKind,
-    PATTERNS,
     MetricType,
     Pattern,
 )
@@ -137,19 +145,23 @@ _PROGRESS_RE = re.compile(
 )
 
 
+_FIXED_LABELS: dict[str, Pattern] = {p: p for p in PATTERNS if p not in ("feedback", "plan")}
+
+
 def _model_signal(parts: list[Sentence]) -> Signal | None:
     if any(_PROGRESS_RE.search(s.norm) for s in parts):
         return None
     best: tuple[float, Sentence, Pattern] | None = None
     for s in parts:
-        if not (_CUE_RE.search(s.norm) and _FIRST_PERSON_RE.search(s.norm)) or TASTE_RE.search(s.norm):
+        cued = _CUE_RE.search(s.norm) and _FIRST_PERSON_RE.search(s.norm)
+        if not cued or TASTE_RE.search(s.norm):
             continue
         if growth_framed(s.norm.rstrip(".!?\u2026 "), len(s.norm)):
             continue
         label, p = model().classify(s.text)
-        if label in PATTERNS and label not in ("feedback", "plan") and p >= GOAL_CONFIDENCE:
-            if best is None or p > best[0]:
-                best = (p, s, cast(Pattern, label))
+        pattern = _FIXED_LABELS.get(label)
+        if pattern is not None and p >= GOAL_CONFIDENCE and (best is None or p > best[0]):
+            best = (p, s, pattern)
     if best is None:
         return None
     _, s, pattern = best

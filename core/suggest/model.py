@@ -8,6 +8,7 @@ dependency, deterministic). It only speaks when the rules found nothing, and onl
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -25,7 +26,7 @@ def features(text: str) -> set[str]:
     """Words, word pairs and the 4-letter pieces of longer words ("speakin" ~ "speaking")."""
     tokens = _TOKEN_RE.findall(chat_form(text).replace("'", ""))
     out = set(tokens)
-    out.update(f"{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False))
+    out.update(f"{a}_{b}" for a, b in itertools.pairwise(tokens))
     for token in tokens:
         padded = f"<{token}>"
         if len(padded) > 5:
