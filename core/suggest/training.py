@@ -208,5 +208,119 @@ selfharm	i want it all to stop for good
 selfharm	i have been planning how to kill myself
 selfharm	i wrote goodbye letters to my family
 selfharm	no one would miss me if i was gone
+identity	i'm not a maths brain, i'm a words person
+identity	i was never the brainy kid and i'm still not
+identity	creativity just isnt something i have
+identity	i have the attention span of a goldfish, it's how i am
+identity	my memory is just bad, nothing i can do about it
+identity	i'm not athletic, i never will be
+identity	i'm simply not a confident speaker, i was born shy
+identity	languages are not for someone like me
+identity	i dont have a musical bone in my body
+identity	i've got no sense of direction and i never will
+identity	i'm just one of those people who can't cook
+identity	i'm not the type who can stick with exercise
+identity	technology hates me, i'm a dinosaur
+identity	i am what i am, a lazy person
+identity	i'm not wired for sales
+identity	i'm no good with my hands
+helpless	i'm never going to be able to do a handstand
+helpless	no amount of practice is going to fix my handwriting
+helpless	there is no hope for my spanish
+helpless	whats the use, i always forget it by the next day
+helpless	i can't get better at chess however many games i play
+helpless	i'll always be this bad at it
+helpless	revision doesnt work for me so why do it
+helpless	i could study for a year and still fail
+helpless	i can't do mental arithmetic and i never will be able to
+helpless	i'll never crack this piece
+helpless	theres no way i'm passing, might as well not turn up
+helpless	even if i practise every day i won't improve
+comparison	my twin got the music gene and i got nothing
+comparison	everyone at the climbing wall is stronger than me
+comparison	the other parents all seem to cope so much better than me
+comparison	my coworker finishes in half the time it takes me
+comparison	i'm the only one in my class who still can't drive
+comparison	people half my age are better at this than me
+comparison	she's so much more talented, i'll never be like her
+comparison	all my friends have their lives sorted and i'm clueless
+comparison	i'm always last, everyone else is quicker
+comparison	next to my brother i look like an idiot
+comparison	my sister aced it without trying and i failed
+comparison	why do i always come bottom of the group
+avoidance	i stayed home from the workshop in case they asked me to share my work
+avoidance	not putting my hand up for the solo, i'd only ruin it
+avoidance	i let someone else present so i didnt have to
+avoidance	i'll stick with the beginner class, the next level would show me up
+avoidance	i'm not going to the dance class, everyone would laugh at me
+avoidance	i deleted my application before sending it, no chance anyway
+avoidance	i pretended i had plans so i didnt have to play
+avoidance	i avoid speaking french in case i get it wrong
+avoidance	i turned my camera off so nobody would ask me anything
+avoidance	i never ask for help because i'd look stupid
+avoidance	too scared to show anyone my drawings
+avoidance	i ducked out of the karaoke, i'd sound awful
+dismiss_feedback	everyone who reviewed it is wrong, they dont get it
+dismiss_feedback	my teacher's notes are nonsense, i'm ignoring them
+dismiss_feedback	the trainer says my form is off but what does he know
+dismiss_feedback	i don't care what the judges said, they're biased
+dismiss_feedback	they told me to cut the intro but they have no taste
+dismiss_feedback	my manager's review was unfair so i'm not changing anything
+dismiss_feedback	got feedback again and i'm not listening to any of it
+dismiss_feedback	the tutor's comments are petty nitpicks
+dismiss_feedback	criticism from people who cant do it themselves means nothing
+dismiss_feedback	she just didnt understand what i was going for
+giving_up	i'm giving up on learning to swim, it's hopeless
+giving_up	that's it, i'm done with the guitar
+giving_up	cancelled my lessons, i'll never get it
+giving_up	stopped the course halfway, it's not for me
+giving_up	no more running for me, i quit
+giving_up	i'm walking away from the project, i'm no good at it
+giving_up	i deleted the language app, waste of time for someone like me
+giving_up	i'm dropping out of the choir after tonight
+giving_up	giving up on the drawing challenge, my stuff is terrible
+giving_up	i'm abandoning the novel, i can't write
+none	i'm not going to the gym today, my legs need rest
+none	i can't wait for the weekend
+none	i never get tired of this song
+none	i didnt go to work, it was a bank holiday
+none	i'm done with the laundry finally
+none	i gave the old sofa away to a neighbour
+none	everyone came to my birthday, such a good night
+none	i skipped breakfast because i overslept
+none	my friends are all better at mario kart but i still won once
+none	i don't like mushrooms, never have
+none	i quit the group chat, too many memes
+none	i'm bad at remembering to water the plants lol
+none	i avoided the motorway because of the traffic
+none	i'm not a fan of the new episode
+none	i can't find my keys again
+none	i dropped my phone but it's fine
+none	i wasn't hungry so i skipped dinner
+none	everyone in the office got cake today
+none	i'm too full to move after that curry
+none	i never thought i'd enjoy a pottery class this much
+none	i made a mistake in the report, fixed it and told my boss
+none	i don't know the answer yet but i'll ask my tutor
+none	i'm going to try the harder route next week
+none	i didnt get the part, i'll audition again in spring
+none	i'm rubbish at this game but it's fun
+none	my coach said my serve is better, so pleased
+pain	i can't stop thinking about the accident
+pain	my mum has been rushed to hospital
+pain	i've been crying every night since he left
+pain	everything is falling apart and i'm so tired
+pain	i feel numb since the funeral
+pain	my chest went tight and i couldn't get air
+pain	i'm so stressed i can't eat or sleep
+pain	i feel completely worthless today
+pain	i'm scared all the time and i don't know why
+pain	work is crushing me and i can't switch off
+selfharm	i wish i wasn't alive
+selfharm	sometimes i think everyone would be relieved if i died
+selfharm	i've thought about taking all my pills
+selfharm	i don't want to wake up tomorrow
+selfharm	i hurt myself so i could feel something
+selfharm	i can't do this anymore, i want to end it all
 """
 # fmt: on
