@@ -480,8 +480,8 @@ _PLAN_RE = re.compile(
 )
 _NEXT_TIME_RE = re.compile(r"next\s+time", re.I)
 _NOT_A_PLAN_RE = re.compile(
-    r"^(?:never|not|quit|give\s+up|stop|just\s+give|probably|fail|die|be\s+(?:fine|ok|okay)|stick"
-    r"\s+to|stay\s+(?:with|in|away|safe)|avoid|skip|forget|just\s+stick|get\s+(?:it|there|better)\s*$"
+    r"^(?:just\s+)?(?:never|not|quit|give\s+up|stop|just\s+give|probably|fail|die"
+    r"|be\s+(?:fine|ok|okay)|stick\s+to|stay\s+(?:with|in|away|safe)|avoid|skip|forget|just\s+stick|get\s+(?:it|there|better)\s*$"
     r"|be\s+(?:alright|better)|survive|manage|see|figure\s+it\s+out\s*$)\b",
     re.I,
 )
