@@ -145,6 +145,12 @@ _PROGRESS_RE = re.compile(
 )
 
 
+# care_for and read_entry look at the same sentences of the same entry.
+@functools.lru_cache(maxsize=256)
+def _classify(norm: str) -> tuple[str, float]:
+    return model().classify_norm(norm)
+
+
 _FIXED_LABELS: dict[str, Pattern] = {p: p for p in PATTERNS if p not in ("feedback", "plan")}
 
 
@@ -158,7 +164,7 @@ def _model_signal(parts: list[Sentence]) -> Signal | None:
             continue
         if growth_framed(s.norm.rstrip(".!?\u2026 "), len(s.norm)):
             continue
-        label, p = model().classify(s.text)
+        label, p = _classify(s.norm)
         pattern = _FIXED_LABELS.get(label)
         if pattern is not None and p >= GOAL_CONFIDENCE and (best is None or p > best[0]):
             best = (p, s, pattern)
@@ -171,7 +177,7 @@ def _model_signal(parts: list[Sentence]) -> Signal | None:
 def _model_care(parts: list[Sentence]) -> CareKind | None:
     found: CareKind | None = None
     for s in parts:
-        label, p = model().classify(s.text)
+        label, p = _classify(s.norm)
         if label == "selfharm" and p >= HELP_CONFIDENCE:
             return "help"
         if label == "pain" and p >= PAIN_CONFIDENCE:

@@ -22,9 +22,10 @@ _SMOOTHING = 0.3
 NONE_HEAD_START = 10.0
 
 
-def features(text: str) -> set[str]:
-    """Words, word pairs and the 4-letter pieces of longer words ("speakin" ~ "speaking")."""
-    tokens = _TOKEN_RE.findall(chat_form(text).replace("'", ""))
+def features(norm: str) -> set[str]:
+    """Words, word pairs and the 4-letter pieces of longer words ("speakin" ~ "speaking"),
+    of text already in chat_form."""
+    tokens = _TOKEN_RE.findall(norm.replace("'", ""))
     out = set(tokens)
     out.update(f"{a}_{b}" for a, b in itertools.pairwise(tokens))
     for token in tokens:
@@ -37,27 +38,30 @@ def features(text: str) -> set[str]:
 @dataclass(frozen=True)
 class Model:
     labels: tuple[str, ...]
-    priors: dict[str, float]
-    weights: dict[str, dict[str, float]]  # label -> feature -> log P(feature | label)
-    unseen: dict[str, float]  # label -> log P(unseen feature | label)
-    vocabulary: frozenset[str]
+    priors: list[float]
+    # feature -> log P(feature | label) - log P(unseen feature | label), one per label: a
+    # sentence's score is the priors plus its known features' rows, added label by label.
+    rows: dict[str, tuple[float, ...]]
+    unseen: list[float]  # log P(unseen feature | label)
 
-    def posteriors(self, text: str) -> dict[str, float]:
-        feats = features(text) & self.vocabulary
-        scores = {
-            label: self.priors[label]
-            + sum(self.weights[label].get(f, self.unseen[label]) for f in feats)
-            for label in self.labels
-        }
-        top = max(scores.values())
-        exp = {label: math.exp(s - top) for label, s in scores.items()}
-        total = sum(exp.values())
-        return {label: v / total for label, v in exp.items()}
+    def posteriors_norm(self, norm: str) -> dict[str, float]:
+        known = [self.rows[f] for f in features(norm) if f in self.rows]
+        scores = [
+            prior + unseen * len(known) + sum(row[i] for row in known)
+            for i, (prior, unseen) in enumerate(zip(self.priors, self.unseen, strict=True))
+        ]
+        top = max(scores)
+        exp = [math.exp(s - top) for s in scores]
+        total = sum(exp)
+        return {label: v / total for label, v in zip(self.labels, exp, strict=True)}
 
-    def classify(self, text: str) -> tuple[str, float]:
-        post = self.posteriors(text)
+    def classify_norm(self, norm: str) -> tuple[str, float]:
+        post = self.posteriors_norm(norm)
         label = max(post, key=lambda k: post[k])
         return label, post[label]
+
+    def classify(self, text: str) -> tuple[str, float]:
+        return self.classify_norm(chat_form(text))
 
 
 def train(rows: list[tuple[str, str]]) -> Model:
@@ -68,16 +72,17 @@ def train(rows: list[tuple[str, str]]) -> Model:
         counts.setdefault(label, Counter()).update(features(sentence))
     vocabulary = frozenset(f for c in counts.values() for f in c)
     labels = tuple(sorted(counts))
-    weights: dict[str, dict[str, float]] = {}
-    unseen: dict[str, float] = {}
-    for label in labels:
-        total = sum(counts[label].values()) + _SMOOTHING * len(vocabulary)
-        weights[label] = {f: math.log((n + _SMOOTHING) / total) for f, n in counts[label].items()}
-        unseen[label] = math.log(_SMOOTHING / total)
+    totals = [sum(counts[label].values()) + _SMOOTHING * len(vocabulary) for label in labels]
+    unseen = [math.log(_SMOOTHING / total) for total in totals]
+    # log((n + s) / total) - log(s / total) = log(1 + n / s): zero where a label never saw f.
+    rows: dict[str, list[float]] = {f: [0.0] * len(labels) for f in vocabulary}
+    for i, label in enumerate(labels):
+        for f, n in counts[label].items():
+            rows[f][i] = math.log1p(n / _SMOOTHING)
     # Most of a real journal is none of these: "none" starts far ahead (a log-odds head
     # start), so the classifier answers only when a sentence clearly says otherwise.
-    priors = {label: NONE_HEAD_START if label == "none" else 0.0 for label in labels}
-    return Model(labels, priors, weights, unseen, vocabulary)
+    priors = [NONE_HEAD_START if label == "none" else 0.0 for label in labels]
+    return Model(labels, priors, {f: tuple(r) for f, r in rows.items()}, unseen)
 
 
 def training_rows() -> list[tuple[str, str]]:
