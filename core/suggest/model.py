@@ -75,14 +75,14 @@ def train(rows: list[tuple[str, str]]) -> Model:
     totals = [sum(counts[label].values()) + _SMOOTHING * len(vocabulary) for label in labels]
     unseen = [math.log(_SMOOTHING / total) for total in totals]
     # log((n + s) / total) - log(s / total) = log(1 + n / s): zero where a label never saw f.
-    rows: dict[str, list[float]] = {f: [0.0] * len(labels) for f in vocabulary}
+    table: dict[str, list[float]] = {f: [0.0] * len(labels) for f in vocabulary}
     for i, label in enumerate(labels):
         for f, n in counts[label].items():
-            rows[f][i] = math.log1p(n / _SMOOTHING)
+            table[f][i] = math.log1p(n / _SMOOTHING)
     # Most of a real journal is none of these: "none" starts far ahead (a log-odds head
     # start), so the classifier answers only when a sentence clearly says otherwise.
     priors = [NONE_HEAD_START if label == "none" else 0.0 for label in labels]
-    return Model(labels, priors, {f: tuple(r) for f, r in rows.items()}, unseen)
+    return Model(labels, priors, {f: tuple(r) for f, r in table.items()}, unseen)
 
 
 def training_rows() -> list[tuple[str, str]]:
