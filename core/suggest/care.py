@@ -16,7 +16,9 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"life|(?:want|wanted|wanting)\s+to\s+die|wish\s+i\s+(?:was|were)\s+dead|wish\s+i\s+(?:wasn't"
         r"|was\s+not|weren't)\s+(?:alive|here|born)|(?:don't|do\s+not)\s+want\s+to\s+(?:live|exist"
         r"|be\s+alive|be\s+here\s+any\s*more|wake\s+up\s*(?:again|any\s*more|ever|tomorrow|[.!]|$))"
-        r"|never\s+wake\s+up|\b(?:till|until)\s+(?:they|it|i)\s+bleeds?\b"
+        r"|never\s+wake\s+up|how\s+many\s+(?:of\s+)?(?:my\s+|the\s+)?(?:pills|meds|tablets|painkillers)"
+        r"\s+(?:it\s+)?(?:would|will)\s+take|\b(?:be|are|feel)\s+(?:fine|happier|okay|ok|easier|relieved)"
+        r"\s+without\s+me\b|\b(?:till|until)\s+(?:they|it|i)\s+bleeds?\b"
         r"|better\s+off\s+if\s+i\s+(?:just\s+)?(?:wasn't|weren't|was\s+not)\s+(?:around|here|alive)"
         r"|better\s+off\s+(?:without\s+me|if\s+i\s+(?:wasn't|weren't|was\s+not|didn't\s+exist|was\s+gone)"
         r"|with\s+me\s+gone)|(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|starv\w+)\s+myself"
@@ -54,7 +56,7 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"panic\s+attacks?|anxiety\s+attacks?|(?:had|having)\s+(?:a\s+)?(?:full[\s-]on\s+|massive\s+|huge\s+)?"
         r"panic\b|\bpanicking\b|anxiety\s+spiral|thought\s+i\s+was\s+dying|heart\s+(?:going|beating)\s+"
         r"(?:crazy|so\s+fast|like\s+mad)|can't\s+breathe|couldn't\s+breathe|heart\s+(?:was\s+)?"
-        r"(?:racing|pounding)|hyperventilat\w*|anxiety\s+(?:through\s+the\s+roof|is\s+(?:so\s+)?bad)",
+        r"(?:racing|pounding)|heart\s+(?:is\s+|kept\s+)?(?:racing|pounding)|hyperventilat\w*|anxiety\s+(?:through\s+the\s+roof|is\s+(?:so\s+)?bad)",
     ),
     (
         "burnout",
@@ -69,7 +71,7 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"\bbroke\s+up\b|\bbreak\s*up\b|dumped\s+me|\b(?:she|he|they)\s+(?:left|walked\s+out\s+on)\s+me\b"
         r"|broke\s+up\s+with\s+me|divorce|\bdepress(?:ed|ion)|can't\s+stop\s+"
         r"(?:crying|shaking)|heartbroken|so\s+(?:alone|lonely)|\bnumb\b|\babuse\w*|\bassault\w*"
-        r"|scan\s+results|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
+        r"|scan\s+results|(?:scan|biopsy|test)\s+(?:results\s+)?came\s+back|\b(?:it's|it\s+has|has)\s+spread\b|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
         r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|\bdementia\b|\balzheimer\w*|\bstroke\b|heart\s+attack"
         r"|\b(?:went|gone|is|has\s+gone)\s+missing\b|\b(?:doesn't|didn't|don't)\s+recogni[sz]e\s+me\b|been\s+admitted|\ba\s?&\s?e\b|emergency\s+room|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
         r"|lost\s+my\s+job|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken)\b",

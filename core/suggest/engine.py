@@ -36,6 +36,7 @@ from core.suggest.vocab import (
     PATTERN_METRICS,
     PATTERNS,
     PLAN_FALLBACK,
+    PLAN_GERUND_TEMPLATE,
     PLAN_TEMPLATE,
     TEMPLATES,
     TOPIC_RE,
@@ -206,7 +207,8 @@ def read_entry(entry_html: str) -> Reading:
     first = min((s.sentence.index for s in signals), default=0)
     plan = find_plan(parts, first)
     if plan is not None and (signal is None or plan.sentence.index >= signal.sentence.index):
-        content = PLAN_TEMPLATE.format(plan=plan.action) if plan.action else PLAN_FALLBACK
+        template = PLAN_GERUND_TEMPLATE if plan.gerund else PLAN_TEMPLATE
+        content = template.format(plan=plan.action) if plan.action else PLAN_FALLBACK
         reason = f'You already have a plan: "{quote(plan.sentence.text)}"'
         return Reading(goal=SuggestedGoal(content, PATTERN_METRICS["plan"], reason, "plan"))
     if signal is None:

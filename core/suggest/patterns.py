@@ -54,10 +54,14 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|going\s+to\s+give\s+up|want\s+to\s+give\s+up|ready\s+to\s+give\s+up|about\s+to\s+give\s+up"
         r"|quit|quitting|going\s+to\s+quit|want\s+to\s+quit|should\s+(?:just\s+)?quit"
         r"|might\s+as\s+well\s+quit|thinking\s+(?:of|about)\s+(?:quitting|giving\s+up|dropping)"
-        r"|dropping\s+out|dropped\s+out|done\s+with|left\s+the\s+(?:[\w-]+\s+){0,2}(?:team|club|class|course"
+        r"|dropping\s+out|dropped\s+out|jack(?:ing|ed)?\s+in|done\s+with|left\s+the\s+(?:[\w-]+\s+){0,2}(?:team|club|class|course"
         r"|choir|band|group)|dropped\s+(?:the|my)\s+[\w-]+\s+(?:class|course"
         rf"|lessons))\b(?!\s+(?:on\s+)?{_HABITS}\b)(?!\s+(?:work|today|for\s+the\s+day|for\s+today)\b)"
         rf"(?!\s+(?:trying\s+to\s+)?(?:calm|sleep))",
+    ),
+    (
+        "giving_up",
+        r"\bcancell?ed\s+(?:my|the)\s+(?:[\w-]+\s+)?(?:lessons|classes|course|tuition)\b",
     ),
     # brushing off feedback
     (
@@ -65,11 +69,12 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"\b(?:he|she|they)\s+(?:just\s+)?(?:doesn't|don't|didn't)\s+(?:get|understand)\s+(?:modern|how|the"
         r"\s+point)|\b(?:doesn't|does\s+not|don't|do\s+not|didn't)\s+(?:even\s+)?(?:know|get|understand)\s+"
         r"(?:what\s+(?:she's|he's|they're|she\s+is|he\s+is|they\s+are)\s+talking\s+about|my\s+"
-        r"(?:style|vision|work|approach|ideas?|writing|art))",
+        r"(?:style|vision|work|approach|ideas?|writing|art|argument|point|humou?r|jokes?|concept|taste))",
     ),
     (
         "dismiss_feedback",
-        r"\b(?:is|are|was|were|'s|'re)\s+(?:just\s+)?(?:nitpicking|being\s+picky|jealous|hating)\b"
+        r"\b(?:is|are|was|were|'s|'re)\s+(?:just\s+)?(?:nitpicking|being\s+picky|jealous|hating"
+        r"|being\s+(?:pedantic|petty|fussy|precious|dramatic))\b|\bpedantic\b"
         r"|\bnitpick\w*|not\s+changing\s+(?:it|anything|a\s+thing)\b|\b(?:she's|he's|they're)\s+(?:just\s+)?"
         r"wrong\b|\bfine\s+(?:as\s+it\s+is|the\s+way\s+it\s+is)\b|\bthinks?\s+(?:they|she|he)\s+"
         r"knows?\s+(?:best|better|everything)\b|\bwhat\s+do\s+(?:they|you)\s+know\b",
@@ -114,7 +119,12 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         "avoidance",
         r"\b(?:avoid|avoided|avoiding|dodged|dodge|skip|skipped)\b[^.!?]{0,60}?\b(?:because|in\s+case"
         r"|so\s+i\s+(?:don't|wouldn't))|\b(?:backed|pulled|chickened)\s+out\b(?!\s+of\s+(?:the|my)\s+"
-        r"(?:drive|driveway|car\s+park|parking|space))|\bbailed\s+on\b",
+        r"(?:drive|driveway|car\s+park|parking|space))|\bbailed\s+on\b"
+        r"|\bturned\s+down\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:role|job|promotion|part"
+        r"|place|spot|position|solo)\b[^.!?]{0,40}?\b(?:because|cause|cos|as|in\s+case|since)\b"
+        r"|\bi(?:'d|\s+would)\s+(?:probably\s+|just\s+)?make\s+a\s+(?:mess|hash|fool)\s+of\b"
+        r"|\bi(?:'ll|\s+will|'d|\s+would)\s+(?:just\s+|probably\s+)?(?:sound|look)\s+like\s+an?\s+(?!pro\b)"
+        r"|\beveryone\s+(?:will|would)\s+(?:film|laugh|stare|see|watch|judge)\b",
     ),
     # comparison
     (
@@ -145,7 +155,11 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"(?:always\s+)?the\s+(?:clever|smart|talented|sporty|gifted|bright|musical|creative)\s+one\b"
         r"|\b(?:my|his|her)\s+[\w-]+\s+(?:learned|learnt|picked\s+up|mastered)\s+[^.!?]{0,30}\bin"
         r"\s+(?:like\s+)?(?:a|one|two|three)\s+(?:days?|weeks?|months?)\b"
-        r"|\bwhile\s+i\s+(?:was|am)\s+still\b|\bthe\s+(?:dumbest|slowest|worst|weakest|stupidest)\s+(?:person"
+        r"|\bwhile\s+i\s+(?:was|am)\s+still\b|\bi'm\s+the\s+only\s+(?:one|person)\b[^.!?]{0,20}?\b(?:who|that)"
+        r"\s+(?:can't|doesn't|didn't|still|isn't|hasn't)\b|\b(?:mates|friends|everyone|everybody|they)\s+"
+        r"(?:all\s+)?(?:did|got|passed|nailed|picked)\s+(?:it\s+)?(?:up\s+)?(?:first\s+(?:go|time|try)|in\s+(?:a|one)"
+        r"\s+(?:day|week|go))|\bthe\s+rest\s+of\s+(?:the|my|us)\s+\w+\b[^.!?]{0,50}?\band\s+i'm\s+still\s+"
+        r"(?:lost|stuck|confused|struggling|clueless)\b|\bthe\s+(?:dumbest|slowest|worst|weakest|stupidest)\s+(?:person"
         r"|one|player|student|member)\b|\band\s+i(?:'ve|\s+have)?\s+(?:got|have)\s+nothing\b|\bare\s+all\s+naturally\b|\bi'm\s+the\s+weak\s+(?:link|one)\b|\b(?:understand|get|know)\s+[^.!?]{0,30}\band\s+i'm\s+lost\b|\bi'm\s+the\s+(?:token\s+)?(?:idiot|dumb\s+one|slow\s+one)\b",
     ),
     # identity
@@ -160,7 +174,9 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|for\s+(?:this|that|it)\b)"
         rf"|{_IM}{_ADV}\s+tone[-\s]deaf\b|\btwo\s+left\s+feet\b|\btalent\s+is\s+everything\b"
         r"|(?:that's|it's|its)\s+just\s+(?:who|how|what)\s+i\s+am\b|\b(?:that's|that\s+is|it's)\s+(?:never|not)"
-        r"\s+going\s+to\s+change\b|\b(?:always\s+will\s+be|always\s+have"
+        r"\s+going\s+to\s+change\b|\bis\s+(?:only\s+)?for\s+(?:smart|clever|talented|sporty|creative|gifted"
+        r"|young|brainy|naturally\s+\w+)\s+people\b|\bnever\s+(?:going\s+to|gonna)\s+be\s+an?\s+[\w-]+\s+"
+        r"(?:person|type)\b|\bjust\s+not\s+happening\s+for\s+me\b|\b(?:always\s+will\s+be|always\s+have"
         r"\s+been),?\s+(?:always\s+will\s+be)?$|\bthat\s+ship\s+has\s+sailed\b",
     ),
     (
@@ -252,6 +268,9 @@ _FIXED_RES = [(pattern, re.compile(src)) for pattern, src in _FIXED_SOURCES]
 _TOO_HARD_RE = re.compile(
     r"\btoo\s+(?:hard|difficult)\s+for\s+me\b|\b(?:is|'s|are)\s+(?:just\s+|way\s+)?too\s+(?:hard|difficult)\b"
 )
+_NOT_A_CONTEST_RE = re.compile(
+    r"\b(?:wearing|wore|dressed|outfits?|jumpers?|costumes?|invited|tanned|holidays?|wedding|party)\b"
+)
 PRIORITY: tuple[Pattern, ...] = (
     "giving_up",
     "dismiss_feedback",
@@ -265,7 +284,7 @@ PRIORITY: tuple[Pattern, ...] = (
 _FEEDBACK_RE = re.compile(
     r"\b(?:feedback|comments?|notes|criticism|corrections|review)\s+(?:on|about|from|say|says|said)\b"
     r"|\b(?:" + "|".join(PEOPLE) + r")s?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
-    r"|wants|want|asked\s+for|asked\s+me\s+to|keeps?\s+telling\s+me|tells\s+me|marked)\b|\b(?:feedback|comments|notes|marks)\s+back\s+from\b"
+    r"|wants|want|asked\s+for|asked\s+me\s+to|keeps?\s+telling\s+me|tells\s+me|marked)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
 )
 _PRAISE_RE = re.compile(
     r"\b(?:strong|great|good|excellent|brilliant|amazing|lovely|impressive|well\s+done|nailed"
@@ -344,6 +363,7 @@ _AT_NOUN_RE = re.compile(
     r"|either|any\s*more|at\s+all|though)\b)"
     r"|\b(?:fix|improve|work\s+on|change)\s+my\s+(?P<m>[a-z]{4,})(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but"
     r"|so|because)\b)"
+    r"|\b(?:said|says|thinks|pointed\s+out)\s+(?:that\s+)?my\s+(?P<s>[a-z]{4,})\s+(?:is|are|was|were|needs?)\b"
 )
 # fmt: off
 _NOT_SKILLS = frozenset([
@@ -361,7 +381,7 @@ _NOT_SKILLS = frozenset([
 
 def _plain_noun(norm: str) -> Topic | None:
     for m in _AT_NOUN_RE.finditer(norm):
-        word = m.group("n") or m.group("m")
+        word = m.group("n") or m.group("m") or m.group("s")
         if word in _NOT_SKILLS or word.endswith("ly") or word in _NOT_GERUNDS:
             continue
         return Topic(word, "skill" if m.group("n") else "thing")
@@ -428,6 +448,8 @@ def fixed_signals(sentences: list[Sentence]) -> list[Signal]:
                 if subj is not None and not _vocab_topics(subj) and not _is_gerund(subj):
                     continue  # "that film is not for me" is taste, not a mindset
                 topic = nearest_topic(sentences, s, m.start())
+                if pattern == "comparison" and _NOT_A_CONTEST_RE.search(s.norm):
+                    continue  # "everyone was wearing christmas jumpers except me"
                 if pattern == "giving_up" and _gives_up_a_thing(s.norm, m, topic):
                     continue
                 found.append(Signal(pattern, s, topic))
@@ -474,9 +496,20 @@ _PLAN_RE = re.compile(
     r"|\bnext\s+time\s+ill(?=\s)|\bgonna(?=\s+\w+\s)"
     r"|\bill(?=\s+(?:just|do|try|ask|book|practi[cs]e|work|go|start|email|call|get|make|write|study|redo"
     r"|retake|sign|train|keep|look|read|rehearse|bring|plan|put)\b)"
-    r"|^(?:will|gonna)(?=\s+(?:\w+)\s)|\bnext\s+time\s+I(?:'ll|\s+will)?|\bmy\s+plan\s+is\s+to|\bplan(?:\s+is)?:|\bI\s+plan\s+to"
+    r"|^(?:will|gonna)(?=\s+(?:\w+)\s)|\bnext\s+time\s+I(?:'ll|\s+will)?|\b(?:my\s+|the\s+)?plan\s+is\s+to|\bplan(?:\s+is)?:|\bI\s+plan\s+to"
     r"|\bI'm\s+planning\s+to)\s+(?P<vp>[^.!?\n]{3,200})",
     re.I,
+)
+# "Tomorrow I'm writing the codes on my hand": a plan in the present tense, told by a day.
+_GERUND_PLAN_RE = re.compile(
+    r"\bI(?:'m|\s+am|m)\s+(?P<vp>(?!(?:feeling|getting|thinking|going|being|struggling|trying|failing"
+    r"|quitting|giving|dropping|dreading|losing|panicking|crying|freaking|starting\s+to\s+feel)\b)"
+    r"[a-z]{2,}ing\b[^.!?\n]{3,200})",
+    re.I,
+)
+_WHEN_RE = re.compile(
+    r"\b(?:tomorrow|tonight|every\s+\w+|a\s+(?:night|day|week)|each\s+\w+|from\s+now\s+on|till\s+then"
+    r"|until\s+then|next\s+(?:week|time|month)|this\s+(?:weekend|week))\b"
 )
 _NEXT_TIME_RE = re.compile(r"next\s+time", re.I)
 _NOT_A_PLAN_RE = re.compile(
@@ -504,6 +537,7 @@ _CUT_RE = re.compile(r"\s+(?:but|because|though|although|lol|haha)\b.*$|[\s,;:]+
 class Plan:
     sentence: Sentence
     action: str | None  # the plan as a verb phrase in the second person, when it reads well
+    gerund: bool = False  # "doing 20 clips a night": read as "your plan of ..."
 
 
 def _second_person(vp: str) -> str | None:
@@ -532,4 +566,8 @@ def find_plan(sentences: list[Sentence], after: int) -> Plan | None:
             if _NOT_A_PLAN_RE.match(vp):
                 continue
             return Plan(s, _second_person(vp))
+        if setback and _WHEN_RE.search(s.norm):
+            for m in _GERUND_PLAN_RE.finditer(s.text):
+                vp = _CUT_RE.sub("", m.group("vp").strip())
+                return Plan(s, _second_person(vp), gerund=True)
     return None

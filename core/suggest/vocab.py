@@ -79,7 +79,7 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("skill", "data structures", "data structures", "algorithms"),
     *_t("skill", "drawing", "drawing", "draw", "sketching", "drawing faces"),
     *_t("skill", "writing", "writing", "writer", "write"),
-    *_t("skill", "singing", "singing", "sing", "singer"),
+    *_t("skill", "singing", "singing", "sing", "singer", "karaoke"),
     *_t("skill", "running", "running", "runs", "runner", "run", "jogging"),
     *_t("skill", "swimming", "swimming", "swim", "swimmer"),
     *_t("skill", "climbing", "climbing", "climb", "bouldering"),
@@ -91,7 +91,9 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
         "speak up"),
     *_t("skill", "presenting", "presenting", "presentations", "present"),
     *_t("skill", "driving", "driving", "drive", "learning to drive", "driver"),
-    *_t("skill", "parallel parking", "parallel parking", "parking"),
+    *_t("skill", "parallel parking", "parallel parking", "parallel park", "parking"),
+    *_t("skill", "performing", "performing", "performers", "performer", "perform", "on stage"),
+    *_t("skill", "photography", "photo", "photos", "photographs"),
     *_t("skill", "music", "musician", "music"),
     *_t("skill", "using computers", "computers", "computer", "technology", "tech"),
     *_t("skill", "scales", "scales"),
@@ -238,6 +240,7 @@ FEEDBACK_FROM_PERSON = (
     "Pick one point from your {p}'s feedback and work on it for 20 minutes this week"
 )
 PLAN_TEMPLATE = "Follow through on your plan to {plan}"
+PLAN_GERUND_TEMPLATE = "Keep to your plan of {plan}"
 PLAN_FALLBACK = "Follow through on the next step you've already planned, and note how it goes"
 
 # --------------------------------------------------------------------------- warm replies
