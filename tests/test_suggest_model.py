@@ -20,14 +20,15 @@ def test_training_sentences_are_not_taken_from_the_gold_set() -> None:
 
 def test_training_is_deterministic() -> None:
     again = train(training_rows())
-    text = "i am honestly hopeless when it comes to knitting"
+    text = "im a hopeless case at knitting, i never improve"
     assert again.classify(text) == model().classify(text)
 
 
 @pytest.mark.parametrize(
     ("entry", "pattern", "topic"),
     [
-        ("i am honestly hopeless when it comes to knitting", "helpless", "knitting"),
+        ("im a hopeless case at knitting, i never improve", "helpless", "knitting"),
+        ("languages just arent something my brain can hold onto", "identity", "languages"),
         ("i'm just no good at anything involving a ball", "identity", None),
     ],
 )

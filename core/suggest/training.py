@@ -319,7 +319,6 @@ pain	work is crushing me and i can't switch off
 selfharm	i wish i wasn't alive
 selfharm	sometimes i think everyone would be relieved if i died
 selfharm	i've thought about taking all my pills
-selfharm	i don't want to wake up tomorrow
 selfharm	i hurt myself so i could feel something
 selfharm	i can't do this anymore, i want to end it all
 """
