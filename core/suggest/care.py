@@ -42,7 +42,9 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
     ),
     (
         "grief",
-        r"passed\s+away|funeral|\b(?:mum|mom|dad|mother|father|grandma|grandad|grandpa|granny|gran|nan"
+        r"passed\s+away|funeral|\b(?:a\s+year|years|months|weeks)\s+since\s+(?:my\s+)?(?:mum|mom|dad|mother"
+        r"|father|grandma|grandad|grandpa|gran|nan|brother|sister|husband|wife|partner|son|daughter)\s+"
+        r"(?:went|died|passed|left\s+us)\b|\b(?:mum|mom|dad|mother|father|grandma|grandad|grandpa|granny|gran|nan"
         r"|nana|uncle|aunt|auntie|brother|sister|husband|wife|partner|son|daughter)\s+(?:has\s+|just\s+)?"
         r"passed\b|to\s+be\s+put\s+(?:down|to\s+sleep)|\b\w+'s\s+death\b|death\s+of\s+my\b|\bgrie(?:f|ving|ve)\b|miscarr\w+|stillborn|(?:had|have)\s+to\s+put\s+"
         r"(?:\w+\s+)?(?:down|to\s+sleep)|\b(?:mum|mom|dad|mother|father|grandma|grandad|grandpa"
@@ -68,13 +70,16 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
     ),
     (
         "hurt",
-        r"\bbroke\s+up\b|\bbreak\s*up\b|dumped\s+me|\b(?:she|he|they)\s+(?:left|walked\s+out\s+on)\s+me\b"
+        r"\bbroke\s+up\b|\b(?:she|he|they)\s+ended\s+(?:things|it)\b|\bended\s+things\b"
+        r"|\b(?:boyfriend|girlfriend|husband|wife|partner|fianc[eé]e?)\s+(?:has\s+|just\s+)?(?:walked\s+out"
+        r"|left\s+me|moved\s+out|cheated)|\b(?:doesn't|don't|didn't)\s+(?:know|remember)\s+who\s+i\s+am\b"
+        r"|\b(?:best\s+friend|partner)\s+moved\s+(?:away|abroad|to)\b|\bbreak\s*up\b|dumped\s+me|\b(?:she|he|they)\s+(?:left|walked\s+out\s+on)\s+me\b"
         r"|broke\s+up\s+with\s+me|divorce|\bdepress(?:ed|ion)|can't\s+stop\s+"
         r"(?:crying|shaking)|heartbroken|so\s+(?:alone|lonely)|\bnumb\b|\babuse\w*|\bassault\w*"
         r"|scan\s+results|(?:scan|biopsy|test)\s+(?:results\s+)?came\s+back|\b(?:it's|it\s+has|has)\s+spread\b|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
         r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|\bdementia\b|\balzheimer\w*|\bstroke\b|heart\s+attack"
         r"|\b(?:went|gone|is|has\s+gone)\s+missing\b|\b(?:doesn't|didn't|don't)\s+recogni[sz]e\s+me\b|been\s+admitted|\ba\s?&\s?e\b|emergency\s+room|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
-        r"|lost\s+my\s+job|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken)\b",
+        r"|lost\s+my\s+job|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken|hollow)\b",
     ),
 ]
 _CARE_RES = [(kind, re.compile(rf"(?:{src})")) for kind, src in _CARE_SOURCES]
@@ -84,7 +89,7 @@ _CARE_RES = [(kind, re.compile(rf"(?:{src})")) for kind, src in _CARE_SOURCES]
 _STRAIN_RE = re.compile(
     r"\b(?:overwhelmed|exhausted|can't\s+sleep|can't\s+eat|crying|cried|so\s+scared|terrified"
     r"|i'm\s+a\s+(?:mess|wreck)|shaking|numb|hopeless|empty|dread\w*|heavy|alone|lonely"
-    r"|can't\s+focus|falling\s+apart|breaking|pointless|so\s+tired|haven't\s+left\s+(?:the|my)\s+\w+"
+    r"|can't\s+focus|can't\s+think|hit\s+a\s+wall|can't\s+do\s+anything|falling\s+apart|breaking|pointless|so\s+tired|haven't\s+left\s+(?:the|my)\s+\w+"
     r"|feel\s+sick)\b"
 )
 

@@ -120,7 +120,7 @@ def _goal_for(signal: Signal) -> SuggestedGoal:
 
 # How sure the classifier must be before it speaks where no rule fired.
 GOAL_CONFIDENCE = 0.99
-HELP_CONFIDENCE = 0.99
+HELP_CONFIDENCE = 0.9
 PAIN_CONFIDENCE = 0.99
 
 

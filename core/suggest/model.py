@@ -1,6 +1,6 @@
 """A small sentence classifier that backs up the rules on phrasings they were not written for.
 
-Naive Bayes over word, word-pair and character features, trained when first used on the
+Naive Bayes over words and word pairs, trained when first used on the
 synthetic sentences in core/suggest/training.py (a few hundred lines: milliseconds, no
 dependency, deterministic). It only speaks when the rules found nothing, and only when sure.
 """
@@ -19,19 +19,15 @@ from core.suggest.training import TRAINING
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 _SMOOTHING = 0.3
-NONE_HEAD_START = 10.0
+NONE_HEAD_START = 2.0
 
 
 def features(norm: str) -> set[str]:
-    """Words, word pairs and the 4-letter pieces of longer words ("speakin" ~ "speaking"),
-    of text already in chat_form."""
+    """Words and word pairs of text already in chat_form. Pieces of words were tried: they
+    count one word's evidence several times over and made the model sure of wrong answers."""
     tokens = _TOKEN_RE.findall(norm.replace("'", ""))
     out = set(tokens)
     out.update(f"{a}_{b}" for a, b in itertools.pairwise(tokens))
-    for token in tokens:
-        padded = f"<{token}>"
-        if len(padded) > 5:
-            out.update(f"#{padded[i : i + 4]}" for i in range(len(padded) - 3))
     return out
 
 
