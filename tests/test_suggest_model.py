@@ -20,14 +20,14 @@ def test_training_sentences_are_not_taken_from_the_gold_set() -> None:
 
 def test_training_is_deterministic() -> None:
     again = train(training_rows())
-    text = "im a hopeless case at knitting, i never improve"
+    text = "no matter what i do my knitting stays rubbish"
     assert again.classify(text) == model().classify(text)
 
 
 @pytest.mark.parametrize(
     ("entry", "pattern", "topic"),
     [
-        ("im a hopeless case at knitting, i never improve", "helpless", "knitting"),
+        ("no matter what i do my knitting stays rubbish", "helpless", "knitting"),
         ("languages just arent something my brain can hold onto", "identity", "languages"),
         ("i'm just no good at anything involving a ball", "identity", None),
     ],

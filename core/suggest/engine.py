@@ -32,6 +32,7 @@ from core.suggest.text import (
 )
 from core.suggest.vocab import (
     CARE_LINES,
+    DISMISSED_FROM_PERSON,
     FEEDBACK_FROM_PERSON,
     PATTERN_METRICS,
     PATTERNS,
@@ -108,6 +109,8 @@ def _goal_for(signal: Signal) -> SuggestedGoal:
     form = topic.form if topic else "none"
     if signal.pattern == "feedback" and topic is None and signal.person:
         content = FEEDBACK_FROM_PERSON.format(p=signal.person)
+    elif signal.pattern == "dismiss_feedback" and topic is None and signal.person:
+        content = DISMISSED_FROM_PERSON.format(p=signal.person)
     else:
         content = TEMPLATES[signal.pattern][form].format(t=topic.text if topic else "")
     return SuggestedGoal(

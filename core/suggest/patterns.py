@@ -124,7 +124,11 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|place|spot|position|solo)\b[^.!?]{0,40}?\b(?:because|cause|cos|as|in\s+case|since)\b"
         r"|\bi(?:'d|\s+would)\s+(?:probably\s+|just\s+)?make\s+a\s+(?:mess|hash|fool)\s+of\b"
         r"|\bi(?:'ll|\s+will|'d|\s+would)\s+(?:just\s+|probably\s+)?(?:sound|look)\s+like\s+an?\s+(?!pro\b)"
-        r"|\beveryone\s+(?:will|would)\s+(?:film|laugh|stare|see|watch|judge)\b",
+        r"|\beveryone\s+(?:will|would)\s+(?:film|laugh|stare|see|watch|judge)\b"
+        r"|\blet\s+(?!me\b)\w+\s+do\s+(?:them\s+all|it\s+all|all\s+of\s+them|it\s+instead|them\s+instead)"
+        r"|\bmake\s+me\s+want\s+to\s+(?:hide|run\s+away)\b|\b(?:scared|afraid|terrified|worried)\s+"
+        r"(?:they'd|they\s+would|people\s+would|everyone\s+would|someone\s+would)\s+(?:find\s+out|see|notice"
+        r"|realise|realize|know)\b|\bdidn't\s+try\s+out\s+for\b",
     ),
     # comparison
     (
@@ -134,6 +138,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|colleagues|friends|peers|mates)\s+are\s+all)"
         r"\b[^.!?]{0,50}?\b(?:better"
         r"|smarter|faster|quicker|ahead|so\s+fast|so\s+easily|easily|naturally|breeze|get\s+it"
+        r"|straight\s+away|right\s+away|first\s+time|instantly|like\s+it's\s+nothing|million\s+better"
         r"|gets\s+it|just\s+get|more\s+talented|already\s+know|geniuse?s?|so\s+smart)\b(?!\s+(?:dressed|looking))|\b(?:friends|classmates|colleagues|teammates"
         r"|peers)\s+(?:all\s+)?(?:just\s+)?(?:breeze|fly|cruise|sail)|\b(?:everyone|everybody|they\s+all"
         r"|the\s+others)\b[^.!?]{0,60}?\b(?:and|but|while|whereas)\s+i(?:'m|\s+am)?\s+(?:still|can't"
@@ -146,8 +151,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|others)|\b(?:she|he|they)(?:'s|'re|\s+is|\s+are)\s+(?:just\s+)?(?:naturally|a\s+natural)"
         r"\b|\b(?:sister|brother|friend|colleague|classmate|teammate|partner)s?\s+(?:is|are)\s+"
         r"(?:just\s+)?naturally\b|\bsome\s+people\s+(?:are|were)\s+(?:just\s+)?(?:naturals?|born"
-        r"|gifted|wired|built)|\bsome\s+people\s+(?:just\s+)?(?:have|got|are\s+born\s+with)\s+"
-        r"(?:it|the\s+\w+\s+for|[a-z]+\s+and\s+some)|\b(?:i'm|i\s+am)\s+(?:just\s+|so\s+|way\s+)?behind\s+"
+        r"|gifted|wired|built)|\bsome\s+(?:people|of\s+us)\s+(?:just\s+)?(?:have|got|are\s+born\s+with)\s+"
+        r"(?:it|the\s+\w+(?:\s+for)?|an?\s+(?:head|ear|eye|knack|gift|talent|brain)\s+for|[a-z]+\s+and\s+some)|\b(?:i'm|i\s+am)\s+(?:just\s+|so\s+|way\s+)?behind\s+"
         r"(?:at|in|on|with)?\s*everything"
         rf"|{_IM}\s+(?:just\s+|clearly\s+)?the\s+(?:worst|slowest|weakest|dumbest|slow\s+one)\b"
         r"|\b(?:never|won't\s+ever)\s+be\s+as\s+(?:good|smart|fast|talented)\s+as\b|\bwhy\s+can't\s+i"
@@ -169,7 +174,10 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         rf"|type|guy|girl|kind\s+of\s+person|brain)\b|{_IM}{_ADV}\s+not\s+(?:[\w-]+\s+)?material\b"
         rf"|(?:{_IM}{_ADV}\s+|^)not{_ADV}\s+an?\s+(?:{_ROLES})\b|(?:{_IM}{_ADV}\s+|^)not\s+an?\s+natural\b"
         rf"|{_IM}{_ADV}\s+not\s+an?\s+(?:good|great|strong|smart)\s+enough\b"
-        rf"|{_IM}{_ADV}\s+too\s+(?:old|slow|stupid|dumb|thick|shy|introverted|awkward|quiet)\s+(?:to|for)\b"
+        rf"|{_IM}{_ADV}\s+too\s+(?:old|slow|stupid|dumb|thick|shy|introverted|awkward|quiet|uncoordinated"
+        r"|clumsy|unfit|lazy|impatient|disorgani[sz]ed|scatterbrained)\s+(?:to|for)\b"
+        r"|\b(?:always|never)\s+been\s+(?:\w+\s+)?(?:thick|bad|terrible|rubbish|hopeless|useless|awful|crap"
+        r"|good)\s+(?:at|with)\b|\bnothing(?:'s|\s+is)\s+(?:ever\s+)?(?:going\s+to|gonna)\s+change\s+that\b"
         r"|\btoo\s+old\s+(?:to\s+(?:learn|start|change|be\s+(?:learning|starting)|pick\s+up|try)"
         r"|for\s+(?:this|that|it)\b)"
         rf"|{_IM}{_ADV}\s+tone[-\s]deaf\b|\btwo\s+left\s+feet\b|\btalent\s+is\s+everything\b"
@@ -233,6 +241,9 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|learning|doing)|\b(?:what's|what\s+is)\s+(?:even\s+)?the\s+point\b|\bwhy\s+(?:do\s+i\s+"
         r"|should\s+i\s+|would\s+i\s+)?(?:even\s+)?(?:bother|try)\b(?!\s+(?:to|and|it|this|that|again)\b)|\bthere's\s+no\s+way\s+i(?:\s+can|\s+could"
         r"|\s+will|'ll)\b|\bwho\s+would\s+(?:want\s+to\s+)?(?:listen\s+to|hire|read|pick|choose)\s+me\b"
+        r"|\bwhy\s+would\s+anyone\s+(?:want\s+to\s+)?(?:read|listen\s+to|watch|hire|pick|care\s+about)\s+(?:me|my)\b"
+        r"|\bmy\s+[\w-]+\s+(?:is|will)\s+never\s+(?:going\s+to\s+)?(?:get|be|improve)\b"
+        r"|\bi'd\s+be\s+(?:good|better|there|fluent)\s+(?:at\s+it\s+)?by\s+now\b"
         r"|\bwhy\s+do\s+i\s+(?:even\s+)?keep\s+trying\b|\bnothing\s+i\s+do\s+(?:ever\s+)?(?:works|matters|helps)|(?:doesn't|does\s+not)"
         r"\s+matter\s+(?:how\s+(?:hard|much)|what)\s+i\s+(?:try|do)|\bfail\s+anyway\b",
     ),
@@ -256,7 +267,9 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     ),
 ]
 _SHRUG_RE = re.compile(
-    r"\b(?:but|so|and)\s+whatever\b|\b(?:she|he|they)\s+(?:just\s+)?(?:doesn't|don't|didn't)\s+"
+    r"\b(?:but|so|and)\s+whatever\b|[,;:]\s*whatever\b|\bdone\s+it\s+my\s+way\b|\bmy\s+way\s+is\s+"
+    r"(?:fine|better)\b|\b(?:she|he|they)\s+(?:obviously\s+|clearly\s+|just\s+)?(?:didn't|did\s+not|never)\s+"
+    r"(?:read|look\s+at|listen\s+to|watch)\s+(?:it|my)\b|\b(?:she|he|they)\s+(?:just\s+)?(?:doesn't|don't|didn't)\s+"
     r"(?:get|understand)\b|\bi\s+know\s+what\s+works\b|\b(?:she|he|they)\s+(?:just\s+)?(?:hates?"
     r"|has\s+it\s+in\s+for)\s+me\b|\bwho\s+cares\b|\bonly\s+likes\s+(?:one|her|his|their\s+own)\s+"
     r"(?:style|way)|\bnever\s+(?:even\s+)?seen\s+how\s+i\b|\bnot\s+doing\s+(?:it|that)\b|\bbox[-\s]ticking\b"
@@ -283,8 +296,11 @@ PRIORITY: tuple[Pattern, ...] = (
 
 _FEEDBACK_RE = re.compile(
     r"\b(?:feedback|comments?|notes|criticism|corrections|review)\s+(?:on|about|from|say|says|said)\b"
-    r"|\b(?:" + "|".join(PEOPLE) + r")s?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
-    r"|wants|want|asked\s+for|asked\s+me\s+to|keeps?\s+telling\s+me|tells\s+me|marked)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
+    r"|\b(?:"
+    + "|".join(PEOPLE)
+    + r")s?(?:\s+\d+)?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
+    r"|wants|want|asked\s+for|asked\s+me\s+to|keeps?\s+telling\s+me|tells\s+me|marked"
+    r"|keeps?\s+correcting)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
 )
 _PRAISE_RE = re.compile(
     r"\b(?:strong|great|good|excellent|brilliant|amazing|lovely|impressive|well\s+done|nailed"
@@ -361,9 +377,10 @@ def _topics_in(norm: str) -> list[tuple[int, Topic]]:
 _AT_NOUN_RE = re.compile(
     r"\bat\s+(?P<n>[a-z]{4,}(?:-[a-z]+)?)(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but|so|because|too"
     r"|either|any\s*more|at\s+all|though)\b)"
-    r"|\b(?:fix|improve|work\s+on|change)\s+my\s+(?P<m>[a-z]{4,})(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but"
+    r"|\b(?:head|gene|talent|knack|ear|eye|brain|gift)\s+for\s+(?P<f>[a-z]{4,})\b"
+    r"|\b(?:fix|improve|work\s+on|change|correcting)\s+my\s+(?P<m>[a-z]{4,})(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but"
     r"|so|because)\b)"
-    r"|\b(?:said|says|thinks|pointed\s+out)\s+(?:that\s+)?my\s+(?P<s>[a-z]{4,})\s+(?:is|are|was|were|needs?)\b"
+    r"|\b(?:said|says|thinks|pointed\s+out)\s+(?:that\s+)?my\s+(?P<s>[a-z]{3,})\s+(?:is|are|was|were|needs?)\b"
 )
 # fmt: off
 _NOT_SKILLS = frozenset([
@@ -381,10 +398,10 @@ _NOT_SKILLS = frozenset([
 
 def _plain_noun(norm: str) -> Topic | None:
     for m in _AT_NOUN_RE.finditer(norm):
-        word = m.group("n") or m.group("m") or m.group("s")
+        word = m.group("n") or m.group("f") or m.group("m") or m.group("s")
         if word in _NOT_SKILLS or word.endswith("ly") or word in _NOT_GERUNDS:
             continue
-        return Topic(word, "skill" if m.group("n") else "thing")
+        return Topic(word, "named" if m.group("n") or m.group("f") else "thing")
     return None
 
 
@@ -452,7 +469,8 @@ def fixed_signals(sentences: list[Sentence]) -> list[Signal]:
                     continue  # "everyone was wearing christmas jumpers except me"
                 if pattern == "giving_up" and _gives_up_a_thing(s.norm, m, topic):
                     continue
-                found.append(Signal(pattern, s, topic))
+                person = person_in(sentences, s) if pattern == "dismiss_feedback" else None
+                found.append(Signal(pattern, s, topic, person))
                 break
         too_hard = _TOO_HARD_RE.search(s.norm)
         if too_hard and not growth_framed(s.norm, too_hard.start()):
@@ -505,6 +523,11 @@ _GERUND_PLAN_RE = re.compile(
     r"\bI(?:'m|\s+am|m)\s+(?P<vp>(?!(?:feeling|getting|thinking|going|being|struggling|trying|failing"
     r"|quitting|giving|dropping|dreading|losing|panicking|crying|freaking|starting\s+to\s+feel)\b)"
     r"[a-z]{2,}ing\b[^.!?\n]{3,200})",
+    re.I,
+)
+_PLANNING_RE = re.compile(
+    r"(?:booking|signing\s+up|enrolling|scheduling|joining|hiring|finding|emailing|asking|calling"
+    r"|setting\s+up|starting)\b",
     re.I,
 )
 _WHEN_RE = re.compile(
@@ -566,8 +589,10 @@ def find_plan(sentences: list[Sentence], after: int) -> Plan | None:
             if _NOT_A_PLAN_RE.match(vp):
                 continue
             return Plan(s, _second_person(vp))
-        if setback and _WHEN_RE.search(s.norm):
+        if setback:
             for m in _GERUND_PLAN_RE.finditer(s.text):
+                if not (_WHEN_RE.search(s.norm) or _PLANNING_RE.match(m.group("vp"))):
+                    continue
                 vp = _CUT_RE.sub("", m.group("vp").strip())
                 return Plan(s, _second_person(vp), gerund=True)
     return None

@@ -36,7 +36,8 @@ PATTERN_METRICS: dict[Pattern, MetricType] = {
     "plan": "resilience",
 }
 
-TopicForm = Literal["skill", "event", "thing", "habit"]
+# named: a plain noun the writer used that the vocabulary lacks ("business", "push-ups").
+TopicForm = Literal["skill", "event", "thing", "habit", "named"]
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
         "leader", "leaders", "natural leader"),
     *_t("skill", "remembering names", "remembering names"),
     *_t("skill", "managing money", "money", "budgeting", "finances", "saving money"),
-    *_t("skill", "sight-reading", "sight-reading", "sight-read", "sight reading", "sight read"),
+    *_t("skill", "sight-reading", "sight-reading", "sight-read", "sight reading", "sight read",
+        "sight reads", "sight-reads"),
     *_t("skill", "small talk", "small talk", "talking to people", "making friends"),
     *_t("skill", "time management", "time management", "managing my time"),
     *_t("skill", "design", "design", "designing"),
@@ -122,6 +124,8 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("thing", "CV", "cv", "resume"),
     *_t("thing", "PhD", "phd", "doctorate"),
     *_t("thing", "application", "application", "grant application", "applications"),
+    *_t("thing", "scholarship application", "scholarship", "scholarships"),
+    *_t("thing", "methods section", "methods", "methods section"),
     *_t("thing", "cover letter", "cover letter", "cover letters"),
     *_t("thing", "article", "article", "articles", "blog post"),
     *_t("thing", "proposal", "proposal", "pitch"),
@@ -151,7 +155,7 @@ PEOPLE = (
 
 # --------------------------------------------------------------------------- templates
 
-_Form = Literal["skill", "event", "thing", "habit", "none"]
+_Form = Literal["skill", "event", "thing", "habit", "named", "none"]
 
 TEMPLATES: dict[Pattern, dict[_Form, str]] = {
     "identity": {
@@ -236,6 +240,16 @@ TEMPLATES: dict[Pattern, dict[_Form, str]] = {
     },
     "plan": {},
 }
+# A plain noun reads well wherever a skill does, except after "Practise".
+for _pattern, _forms in TEMPLATES.items():
+    if "skill" in _forms:
+        _forms["named"] = _forms["skill"]
+TEMPLATES["identity"]["named"] = (
+    "Spend 15 minutes on {t} on three days this week and note one thing that got easier"
+)
+DISMISSED_FROM_PERSON = (
+    "Pick one point from your {p}'s feedback, try it for a week, then decide whether it helped"
+)
 FEEDBACK_FROM_PERSON = (
     "Pick one point from your {p}'s feedback and work on it for 20 minutes this week"
 )
