@@ -16,7 +16,8 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"life|(?:want|wanted|wanting)\s+to\s+die|wish\s+i\s+(?:was|were)\s+dead|wish\s+i\s+(?:wasn't"
         r"|was\s+not|weren't)\s+(?:alive|here|born)|(?:don't|do\s+not)\s+want\s+to\s+(?:live|exist"
         r"|be\s+alive|be\s+here\s+any\s*more|wake\s+up\s*(?:again|any\s*more|ever|tomorrow|[.!]|$))"
-        r"|never\s+wake\s+up|how\s+many\s+(?:of\s+)?(?:my\s+|the\s+)?(?:pills|meds|tablets|painkillers)"
+        r"|never\s+wake\s+up|driv(?:e|ing)\s+(?:my\s+car\s+|the\s+car\s+)?(?:into|off)\s+(?:a|the)\s+(?:wall|tree"
+        r"|bridge|cliff|river|lorry|truck)|how\s+many\s+(?:of\s+)?(?:my\s+|the\s+)?(?:pills|meds|tablets|painkillers)"
         r"\s+(?:it\s+)?(?:would|will)\s+take|\b(?:be|are|feel)\s+(?:fine|happier|okay|ok|easier|relieved)"
         r"\s+without\s+me\b|\b(?:till|until)\s+(?:they|it|i)\s+bleeds?\b"
         r"|better\s+off\s+if\s+i\s+(?:just\s+)?(?:wasn't|weren't|was\s+not)\s+(?:around|here|alive)"
@@ -70,7 +71,8 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
     ),
     (
         "hurt",
-        r"\bbroke\s+up\b|\b(?:she|he|they)\s+ended\s+(?:things|it)\b|\bended\s+things\b"
+        r"\bbroke\s+up\b|\bshell\s+of\s+(?:myself|my\s+former\s+self)|\bbetray\w*|been\s+lying\s+to\s+me"
+        r"|cheat(?:ed|ing)\s+on\s+me|\b(?:she|he|they)\s+ended\s+(?:things|it)\b|\bended\s+things\b"
         r"|\b(?:boyfriend|girlfriend|husband|wife|partner|fianc[eé]e?)\s+(?:has\s+|just\s+)?(?:walked\s+out"
         r"|left\s+me|moved\s+out|cheated)|\b(?:doesn't|don't|didn't)\s+(?:know|remember)\s+who\s+i\s+am\b"
         r"|\b(?:best\s+friend|partner)\s+moved\s+(?:away|abroad|to)\b|\bbreak\s*up\b|dumped\s+me|\b(?:she|he|they)\s+(?:left|walked\s+out\s+on)\s+me\b"

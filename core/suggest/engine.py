@@ -125,6 +125,7 @@ def _goal_for(signal: Signal) -> SuggestedGoal:
 GOAL_CONFIDENCE = 0.99
 HELP_CONFIDENCE = 0.9
 PAIN_CONFIDENCE = 0.99
+MIN_EVIDENCE = 2
 
 
 # The classifier speaks only about a sentence with a fixed-mindset cue in it: a denial, an
@@ -152,7 +153,10 @@ _PROGRESS_RE = re.compile(
 # care_for and read_entry look at the same sentences of the same entry.
 @functools.lru_cache(maxsize=256)
 def _classify(norm: str) -> tuple[str, float]:
-    return model().classify_norm(norm)
+    label, p = model().classify_norm(norm)
+    if label != "none" and model().evidence(norm, label) < MIN_EVIDENCE:
+        return "none", 0.0
+    return label, p
 
 
 _FIXED_LABELS: dict[str, Pattern] = {p: p for p in PATTERNS if p not in ("feedback", "plan")}
@@ -178,13 +182,27 @@ def _model_signal(parts: list[Sentence]) -> Signal | None:
     return Signal(pattern, s, nearest_topic(parts, s, 0))
 
 
+# The classifier's reading of pain counts only in a sentence that speaks of it at all.
+_HELP_CUE_RE = re.compile(
+    r"\b(?:die|died|dying|dead|death|alive|exist\w*|living|life|end|ending|ended|gone|kill\w*|hurt\w*"
+    r"|myself|suicid\w*|pills|meds|bleed\w*|bled|cut\w*|disappear\w*|wake|without\s+me|better\s+off"
+    r"|any\s*more|goodbye|jump\w*|bridge|point|reason|stop)\b"
+)
+_PAIN_CUE_RE = re.compile(
+    r"\b(?:sad|cry\w*|cried|tears|scared|afraid|terrified|anxious|anxiety|panic\w*|grie\w+|lonely|alone"
+    r"|empty|numb|hurts?|pain|broken|breaking|lost|died|dying|dead|death|funeral|hospital|sick|ill"
+    r"|exhausted|drained|shaking|awful|horrible|worst|hopeless|drowning|heavy|stress\w*|overwhelm\w*"
+    r"|diagnos\w+|cancer|left\s+me|over|goodbye|miss\w*|can't\s+(?:cope|sleep|eat|breathe|stop))\b"
+)
+
+
 def _model_care(parts: list[Sentence]) -> CareKind | None:
     found: CareKind | None = None
     for s in parts:
         label, p = _classify(s.norm)
-        if label == "selfharm" and p >= HELP_CONFIDENCE:
+        if label == "selfharm" and p >= HELP_CONFIDENCE and _HELP_CUE_RE.search(s.norm):
             return "help"
-        if label == "pain" and p >= PAIN_CONFIDENCE:
+        if label == "pain" and p >= PAIN_CONFIDENCE and _PAIN_CUE_RE.search(s.norm):
             found = "hurt"
     return found
 

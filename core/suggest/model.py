@@ -18,6 +18,13 @@ from core.suggest.text import chat_form
 from core.suggest.training import TRAINING
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
+# fmt: off
+_COMMON = frozenset([
+    "i", "im", "me", "my", "a", "an", "the", "to", "and", "of", "in", "on", "at", "it", "is",
+    "was", "be", "for", "so", "but", "that", "this", "with", "about", "just", "all", "up",
+    "do", "did", "get", "got", "have", "had", "you", "they", "she", "he", "we", "what",
+])
+# fmt: on
 _SMOOTHING = 0.3
 NONE_HEAD_START = 2.0
 
@@ -55,6 +62,17 @@ class Model:
         post = self.posteriors_norm(norm)
         label = max(post, key=lambda k: post[k])
         return label, post[label]
+
+    def evidence(self, norm: str, label: str) -> int:
+        """How many of the sentence's words and pairs point to ``label`` more than to any
+        other class: a sure answer from one or two common words ("lots to think about")
+        is a guess, not a reading."""
+        i = self.labels.index(label)
+        return sum(
+            1
+            for f in features(norm)
+            if f not in _COMMON and (row := self.rows.get(f)) and row[i] > 0 and row[i] == max(row)
+        )
 
     def classify(self, text: str) -> tuple[str, float]:
         return self.classify_norm(chat_form(text))

@@ -321,5 +321,118 @@ selfharm	sometimes i think everyone would be relieved if i died
 selfharm	i've thought about taking all my pills
 selfharm	i hurt myself so i could feel something
 selfharm	i can't do this anymore, i want to end it all
+identity	i'm not really a numbers guy and never will be
+identity	being organised just isn't in my nature
+identity	im not sporty, never have been, never will be
+identity	i don't have a head for figures
+identity	i'm the least musical person you'll ever meet
+identity	my brain is wired for words not numbers
+identity	i'm a naturally lazy person, it's just how i am
+identity	im not brave enough for things like this
+identity	people like me aren't good at public stuff
+identity	i'm too awkward for networking events
+identity	artistic talent skipped me completely
+identity	im simply not cut out for management
+identity	i was born without any coordination
+identity	i'm not a born leader and i never will be
+identity	i lack whatever it is good cooks have
+identity	i'm terrible at maths, it's genetic in my family
+identity	science was never my thing and never will be
+identity	im a hopeless case when it comes to computers
+helpless	i keep trying and it keeps not working, there's no point
+helpless	i'll never be able to speak in front of people
+helpless	no matter how much i revise i still blank
+helpless	there's no hope of me getting better at this
+helpless	doesn't matter what i do, my grades stay the same
+helpless	i'm never gonna understand this stuff
+helpless	whats the point in trying when i'll just fail again
+helpless	i give it everything and nothing improves
+helpless	practice doesnt help me, i stay the same
+helpless	i'll never get the hang of these chords
+helpless	it's never going to click for me
+helpless	i could practise forever and still be rubbish
+comparison	my classmates pick things up so much quicker than me
+comparison	everyone around me seems to have it figured out except me
+comparison	my little brother is better at it than me and he only just started
+comparison	the other trainees all get it first time and i need it explained three times
+comparison	all the other mums make it look so easy
+comparison	she's been playing half as long and she's way better than me
+comparison	they're all naturals and i'm the one who struggles
+comparison	everyone in class finished the test early while i was still on page one
+comparison	next to everyone else i feel so slow
+comparison	my mates all seem to find it easy, i'm the odd one out
+avoidance	i stayed quiet because if i said something wrong everyone would know
+avoidance	i told my boss i was too busy so i didnt have to present
+avoidance	didnt submit my poems to the magazine, they'd just reject them
+avoidance	i'm not going to the language exchange, my accent is embarrassing
+avoidance	i only ever play the songs i already know so i dont mess up
+avoidance	i walked out of the exam room before it started
+avoidance	i let my teammate take the penalty because i was scared of missing
+avoidance	i never apply for anything i might not get
+avoidance	i keep the camera off so no one sees me get it wrong
+avoidance	made an excuse to skip the practice match
+dismiss_feedback	my teacher clearly doesn't understand what i was trying to do
+dismiss_feedback	the feedback said to add detail but they're just being picky
+dismiss_feedback	my manager's comments were rubbish, she doesnt get it
+dismiss_feedback	they criticised my timing but i know i was right
+dismiss_feedback	the judges have terrible taste anyway
+dismiss_feedback	i'm not going to change it just because the tutor said so
+dismiss_feedback	my coach is clueless, i'm ignoring what he said
+dismiss_feedback	whatever the examiner wrote, she just doesnt like me
+dismiss_feedback	my boss nitpicks everything i do so i stopped listening
+dismiss_feedback	that review was written by someone who didnt even try it properly
+giving_up	i'm throwing the towel in with the piano
+giving_up	not going back to the climbing gym, it's over
+giving_up	i'm quitting my course, i'm clearly not smart enough
+giving_up	that's me done with learning to code
+giving_up	i binned my sketchbook today, no more drawing
+giving_up	i'm letting the spanish go, it's hopeless
+giving_up	i told the coach i'm leaving the team
+giving_up	i'm calling it quits on the marathon training
+none	everyone else went home early so i finished the report in peace
+none	i never get bored of that film
+none	i can't believe how nice the weather was
+none	i don't usually like jazz but the gig was great
+none	everyone was in a good mood at lunch
+none	i'm not going to lie, that cake was amazing
+none	we skipped the museum because it was closed
+none	i avoided the rain by getting the bus
+none	i gave my sister a lift to the station
+none	i'm never eating that much pizza again lol
+none	i didnt sleep well but coffee fixed it
+none	my flatmate is a better cook than me so she made dinner, yum
+none	i lost at monopoly again, my family is ruthless
+none	i'm done with my tax return, finally
+none	i dropped the kids at school and went for a walk
+none	no point going out in this rain so i stayed in with a film
+none	i was rubbish at bowling tonight but we had a laugh
+none	i couldn't find parking so i walked
+none	i'm too tired to cook so we got takeaway
+none	i'm bad at choosing paint colours, picked grey again
+pain	i just got the worst news about my mum's health
+pain	my grandad is dying and there's nothing anyone can do
+pain	i feel like i'm breaking and no one notices
+pain	i've been so anxious i'm shaking all the time
+pain	i can't stop crying since the breakup
+pain	work has completely drained me, i have nothing left
+pain	the grief comes in waves and today it knocked me flat
+pain	i'm terrified about the test results
+pain	my marriage is over
+pain	i feel so lonely i could scream
+pain	my chest is tight and i can't calm down
+pain	i've been off sick with stress for two weeks
+pain	we had to say goodbye to our cat today
+pain	i feel hopeless about everything lately
+pain	my son is in hospital again and i'm scared
+selfharm	i don't want to be alive anymore
+selfharm	i think everyone would be better off if i was gone
+selfharm	i've been thinking about suicide a lot
+selfharm	i want to stop existing
+selfharm	i feel like ending things for good
+selfharm	i scratched my arms until they bled
+selfharm	i have a plan to end my life
+selfharm	i keep thinking the world would be better without me
+selfharm	part of me wants to die
+selfharm	i don't see any reason to keep going
 """
 # fmt: on
