@@ -16,7 +16,10 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"life|(?:want|wanted|wanting)\s+to\s+die|wish\s+i\s+(?:was|were)\s+dead|wish\s+i\s+(?:wasn't"
         r"|was\s+not|weren't)\s+(?:alive|here|born)|(?:don't|do\s+not)\s+want\s+to\s+(?:live|exist"
         r"|be\s+alive|be\s+here\s+any\s*more|wake\s+up\s*(?:again|any\s*more|ever|tomorrow|[.!]|$))"
-        r"|never\s+wake\s+up|driv(?:e|ing)\s+(?:my\s+car\s+|the\s+car\s+)?(?:into|off)\s+(?:a|the)\s+(?:wall|tree"
+        r"|never\s+wake\s+up|\bif\s+i\s+(?:wasn't|weren't|was\s+not)\s+(?:here|around|alive)\b"
+        r"|\bstep(?:ping)?\s+(?:forward|out)\b[^.!?]{0,40}\b(?:platform|train|edge|traffic|road)"
+        r"|\b(?:platform|edge|ledge|bridge)\b[^.!?]{0,60}\bstep(?:ping)?\s+(?:forward|off|out)"
+        r"|\b(?:letters|notes)\s+to\s+(?:everyone|my\s+(?:family|kids|parents))\s+(?:just\s+)?in\s+case\b|driv(?:e|ing)\s+(?:my\s+car\s+|the\s+car\s+)?(?:into|off)\s+(?:a|the)\s+(?:wall|tree"
         r"|bridge|cliff|river|lorry|truck)|how\s+many\s+(?:of\s+)?(?:my\s+|the\s+)?(?:pills|meds|tablets|painkillers)"
         r"\s+(?:it\s+)?(?:would|will)\s+take|\b(?:be|are|feel)\s+(?:fine|happier|okay|ok|easier|relieved)"
         r"\s+without\s+me\b|\b(?:till|until)\s+(?:they|it|i)\s+bleeds?\b"
@@ -65,7 +68,7 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         "burnout",
         r"burn(?:t|ed)\s+out|running\s+on\s+fumes|\bburnout|running\s+on\s+empty|(?:have|got)\s+nothing\s+left|can't\s+keep"
         r"\s+(?:doing|going\s+on\s+like)\s+this|can't\s+cope|\bi\s+broke\s+down|breaking\s+down"
-        r"|falling\s+apart|can't\s+get\s+out\s+of\s+bed|completely\s+drained|exhausted\s+all\s+the\s+time"
+        r"|falling\s+apart|(?:can't|couldn't|haven't\s+been\s+able\s+to|unable\s+to)\s+get\s+out\s+of\s+bed|completely\s+drained|exhausted\s+all\s+the\s+time"
         r"|dread\s+every|eating\s+me\s+alive|can't\s+do\s+this\s+any\s*more|at\s+breaking\s+point"
         r"|not\s+coping|chest\s+(?:tight|pain)|hands?\s+(?:were\s+|was\s+)?shaking",
     ),
@@ -78,7 +81,7 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"|\b(?:best\s+friend|partner)\s+moved\s+(?:away|abroad|to)\b|\bbreak\s*up\b|dumped\s+me|\b(?:she|he|they)\s+(?:left|walked\s+out\s+on)\s+me\b"
         r"|broke\s+up\s+with\s+me|divorce|\bdepress(?:ed|ion)|can't\s+stop\s+"
         r"(?:crying|shaking)|heartbroken|so\s+(?:alone|lonely)|\bnumb\b|\babuse\w*|\bassault\w*"
-        r"|scan\s+results|(?:scan|biopsy|test)\s+(?:results\s+)?came\s+back|\b(?:it's|it\s+has|has)\s+spread\b|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
+        r"|scan\s+results|\bheart\s+(?:problem|condition|defect)|(?:scan|biopsy|test)\s+(?:results\s+)?came\s+back|\b(?:it's|it\s+has|has)\s+spread\b|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
         r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|\bdementia\b|\balzheimer\w*|\bstroke\b|heart\s+attack"
         r"|\b(?:went|gone|is|has\s+gone)\s+missing\b|\b(?:doesn't|didn't|don't)\s+recogni[sz]e\s+me\b|been\s+admitted|\ba\s?&\s?e\b|emergency\s+room|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
         r"|lost\s+my\s+job|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken|hollow)\b",

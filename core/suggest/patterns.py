@@ -117,7 +117,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     ),
     (
         "avoidance",
-        r"\b(?:avoid|avoided|avoiding|dodged|dodge|skip|skipped)\b[^.!?]{0,60}?\b(?:because|in\s+case"
+        r"\b(?:avoid|avoided|avoiding|dodged|dodge|skip|skipped)\b[^.!?]{0,60}?\b(?:because|cause|in\s+case"
         r"|so\s+i\s+(?:don't|wouldn't))|\b(?:backed|pulled|chickened)\s+out\b(?!\s+of\s+(?:the|my)\s+"
         r"(?:drive|driveway|car\s+park|parking|space))|\bbailed\s+on\b"
         r"|\bturned\s+down\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:role|job|promotion|part"
@@ -125,6 +125,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|\bi(?:'d|\s+would)\s+(?:probably\s+|just\s+)?make\s+a\s+(?:mess|hash|fool)\s+of\b"
         r"|\bi(?:'ll|\s+will|'d|\s+would)\s+(?:just\s+|probably\s+)?(?:sound|look)\s+like\s+an?\s+(?!pro\b)"
         r"|\beveryone\s+(?:will|would)\s+(?:film|laugh|stare|see|watch|judge)\b"
+        r"|\b(?:they'd|they\s+would|people\s+would|everyone\s+would|they'll)\s+(?:figure\s+out|find\s+out"
+        r"|realise|realize|laugh\s+at|see\s+through)\b"
         r"|\blet\s+(?!me\b)\w+\s+do\s+(?:them\s+all|it\s+all|all\s+of\s+them|it\s+instead|them\s+instead)"
         r"|\bmake\s+me\s+want\s+to\s+(?:hide|run\s+away)\b|\b(?:scared|afraid|terrified|worried)\s+"
         r"(?:they'd|they\s+would|people\s+would|everyone\s+would|someone\s+would)\s+(?:find\s+out|see|notice"
@@ -158,6 +160,9 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|\b(?:never|won't\s+ever)\s+be\s+as\s+(?:good|smart|fast|talented)\s+as\b|\bwhy\s+can't\s+i"
         r"\s+be\s+(?:more\s+)?like\b|\bfar\s+behind\s+(?:everyone|the\s+others|them)|\b(?:was|is|were)\s+"
         r"(?:always\s+)?the\s+(?:clever|smart|talented|sporty|gifted|bright|musical|creative)\s+one\b"
+        r"|\b(?:'s|has|'ve|have)\s+always\s+been\s+the\s+(?:clever|smart|talented|sporty|gifted|bright|musical"
+        r"|creative|brainy|popular|pretty|funny)\s+one\b|\bmine\s+(?:looked|look|sounded|sounds|was|were)\s+"
+        r"like\s+an?\b"
         r"|\b(?:my|his|her)\s+[\w-]+\s+(?:learned|learnt|picked\s+up|mastered)\s+[^.!?]{0,30}\bin"
         r"\s+(?:like\s+)?(?:a|one|two|three)\s+(?:days?|weeks?|months?)\b"
         r"|\bwhile\s+i\s+(?:was|am)\s+still\b|\bi'm\s+the\s+only\s+(?:one|person)\b[^.!?]{0,20}?\b(?:who|that)"
@@ -207,6 +212,9 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"\b(?:not\s+cut\s+out|not\s+built|not\s+made|(?:wasn't|isn't|aren't|weren't)\s+(?:made|born|built"
         r"|cut\s+out)|not\s+born)\s+"
         r"(?:for|to)\b|(?:how|the\s+way)\s+i(?:'m|\s+am)\s+(?:wired|built|made|programmed)\b"
+        r"|\bmy\s+(?:brain|mind)\s+(?:just\s+)?(?:doesn't|does\s+not|don't|can't|won't|isn't)\s+(?!hurt|stop)\w+"
+        r"|\bnot\s+my\s+calling\b|\b(?:some|our)\s+bodies\s+(?:just\s+)?(?:aren't|are\s+not|weren't)\s+(?:built"
+        r"|made|designed)\b"
         rf"|{_IM}{_ADV}\s+(?:wired|built|made)\s+(?:this|that|differently)\b|\b(?:brain|mind|body)"
         r"\s+(?:just\s+)?(?:doesn't|does\s+not|don't|isn't)\s+(?:work|built|wired)\s+(?:that|like"
         r"|this)|\b(?:it's|is)\s+(?:in\s+my\s+(?:genes|dna|blood)|genetic)\b|\bborn\s+(?:this\s+way"
@@ -238,7 +246,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     (
         "helpless",
         r"\bno\s+point\s+(?:in\s+)?(?:me\s+)?(?:even\s+)?(?:trying|bothering|going|applying|practi[cs]ing|studying"
-        r"|learning|doing)|\b(?:what's|what\s+is)\s+(?:even\s+)?the\s+point\b|\bwhy\s+(?:do\s+i\s+"
+        r"|learning|doing)|\b(?:what's|what\s+is)\s+(?:even\s+)?the\s+(?:point|use)\b|\bwhy\s+(?:do\s+i\s+"
         r"|should\s+i\s+|would\s+i\s+)?(?:even\s+)?(?:bother|try)\b(?!\s+(?:to|and|it|this|that|again)\b)|\bthere's\s+no\s+way\s+i(?:\s+can|\s+could"
         r"|\s+will|'ll)\b|\bwho\s+would\s+(?:want\s+to\s+)?(?:listen\s+to|hire|read|pick|choose)\s+me\b"
         r"|\bwhy\s+would\s+anyone\s+(?:want\s+to\s+)?(?:read|listen\s+to|watch|hire|pick|care\s+about)\s+(?:me|my)\b"
@@ -299,7 +307,7 @@ _FEEDBACK_RE = re.compile(
     r"|\b(?:"
     + "|".join(PEOPLE)
     + r")s?(?:\s+\d+)?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
-    r"|wants|want|asked\s+for|asked\s+me\s+to|keeps?\s+telling\s+me|tells\s+me|marked"
+    r"|wants|want|asked\s+for|asked\s+me\s+to|keeps?\s+telling\s+me|tells\s+me|marked|keeps?\s+saying"
     r"|keeps?\s+correcting)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
 )
 _PRAISE_RE = re.compile(
@@ -353,6 +361,7 @@ _NOT_GERUNDS = frozenset([
     "bring", "clothing", "shopping", "beginning", "timing", "thinking", "offspring",
     "lightning", "earring", "ending", "setting", "booking", "posting", "listing", "quitting",
     "failing", "struggling", "dropping", "giving", "missing", "losing", "winning", "nothing",
+    "calling",
 ])
 # fmt: on
 
@@ -514,13 +523,13 @@ _PLAN_RE = re.compile(
     r"|\bnext\s+time\s+ill(?=\s)|\bgonna(?=\s+\w+\s)"
     r"|\bill(?=\s+(?:just|do|try|ask|book|practi[cs]e|work|go|start|email|call|get|make|write|study|redo"
     r"|retake|sign|train|keep|look|read|rehearse|bring|plan|put)\b)"
-    r"|^(?:will|gonna)(?=\s+(?:\w+)\s)|\bnext\s+time\s+I(?:'ll|\s+will)?|\b(?:my\s+|the\s+)?plan\s+is\s+to|\bplan(?:\s+is)?:|\bI\s+plan\s+to"
+    r"|^(?:will|gonna)(?=\s+(?:\w+)\s)|\bnext\s+time\s+I(?:'m\s+(?:going\s+to|gonna)|m\s+(?:going\s+to|gonna)|'ll|\s+will)?|\b(?:my\s+|the\s+)?plan\s+is\s+to|\bplan(?:\s+is)?:|\bI\s+plan\s+to"
     r"|\bI'm\s+planning\s+to)\s+(?P<vp>[^.!?\n]{3,200})",
     re.I,
 )
 # "Tomorrow I'm writing the codes on my hand": a plan in the present tense, told by a day.
 _GERUND_PLAN_RE = re.compile(
-    r"\bI(?:'m|\s+am|m)\s+(?P<vp>(?!(?:feeling|getting|thinking|going|being|struggling|trying|failing"
+    r"(?:\bI(?:'m|\s+am|m)\s+|^)(?P<vp>(?!(?:feeling|getting|thinking|going|being|struggling|trying|failing"
     r"|quitting|giving|dropping|dreading|losing|panicking|crying|freaking|starting\s+to\s+feel)\b)"
     r"[a-z]{2,}ing\b[^.!?\n]{3,200})",
     re.I,
@@ -529,6 +538,9 @@ _PLANNING_RE = re.compile(
     r"(?:booking|signing\s+up|enrolling|scheduling|joining|hiring|finding|emailing|asking|calling"
     r"|setting\s+up|starting)\b",
     re.I,
+)
+_FIRST_STEP_RE = re.compile(
+    r"(?:re[a-z]+ing|setting|practi[sc]ing|booking|making|asking|emailing|signing\s+up)\b", re.I
 )
 _WHEN_RE = re.compile(
     r"\b(?:tomorrow|tonight|every\s+\w+|a\s+(?:night|day|week)|each\s+\w+|from\s+now\s+on|till\s+then"
@@ -553,7 +565,9 @@ _SWAPS = {
     "i'll": "you'll",
     "am": "are",
 }
-_CUT_RE = re.compile(r"\s+(?:but|because|though|although|lol|haha)\b.*$|[\s,;:]+$", re.I)
+_CUT_RE = re.compile(
+    r"\s+(?:but|because|though|although|lol|haha)\b.*$|\s+from\s+now\s+on\b.*$|[\s,;:]+$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -593,6 +607,9 @@ def find_plan(sentences: list[Sentence], after: int) -> Plan | None:
             for m in _GERUND_PLAN_RE.finditer(s.text):
                 if not (_WHEN_RE.search(s.norm) or _PLANNING_RE.match(m.group("vp"))):
                     continue
+                if m.start("vp") == 0 and not _FIRST_STEP_RE.match(m.group("vp")):
+                    continue  # "Starting a new one tomorrow": no "I'm", so only a clear step
                 vp = _CUT_RE.sub("", m.group("vp").strip())
+                vp = vp[0].lower() + vp[1:]
                 return Plan(s, _second_person(vp), gerund=True)
     return None
