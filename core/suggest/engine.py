@@ -138,8 +138,6 @@ _CUE_RE = re.compile(
     r"|idea|born|wired|made|built|natural|naturals|genius|hates?|bother)\b"
 )
 
-_FIRST_PERSON_RE = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|i'll|my|myself)\b")
-
 
 # Signs the writer is already on the growth side; the classifier reads sentences one by one
 # and would miss that "it'll click" answers the sentence before.
@@ -162,13 +160,12 @@ def _classify(norm: str) -> tuple[str, float]:
 _FIXED_LABELS: dict[str, Pattern] = {p: p for p in PATTERNS if p not in ("feedback", "plan")}
 
 
-def _model_signal(parts: list[Sentence]) -> Signal | None:
+def _model_signal(parts: list[Sentence], vetoed: set[int]) -> Signal | None:
     if any(_PROGRESS_RE.search(s.norm) for s in parts):
         return None
     best: tuple[float, Sentence, Pattern] | None = None
     for s in parts:
-        cued = _CUE_RE.search(s.norm) and _FIRST_PERSON_RE.search(s.norm)
-        if not cued or TASTE_RE.search(s.norm):
+        if s.index in vetoed or not _CUE_RE.search(s.norm) or TASTE_RE.search(s.norm):
             continue
         if growth_framed(s.norm.rstrip(".!?\u2026 "), len(s.norm)):
             continue
@@ -223,7 +220,8 @@ def read_entry(entry_html: str) -> Reading:
     if care is not None:
         return Reading(care=care)
     parts = sentences(plain)
-    signals = fixed_signals(parts)
+    vetoed: set[int] = set()
+    signals = fixed_signals(parts, vetoed)
     signal = choose(signals)
     first = min((s.sentence.index for s in signals), default=0)
     plan = find_plan(parts, first)
@@ -233,7 +231,7 @@ def read_entry(entry_html: str) -> Reading:
         reason = f'You already have a plan: "{quote(plan.sentence.text)}"'
         return Reading(goal=SuggestedGoal(content, PATTERN_METRICS["plan"], reason, "plan"))
     if signal is None:
-        signal = _model_signal(parts)
+        signal = _model_signal(parts, vetoed)
     if signal is None:
         return Reading()
     return Reading(goal=_goal_for(signal))

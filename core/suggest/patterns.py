@@ -462,21 +462,28 @@ def _gives_up_a_thing(norm: str, m: re.Match[str], topic: Topic | None) -> bool:
     return bool(obj and not _vocab_topics(obj.group("obj")) and not _GERUND_RE.search(obj.group(0)))
 
 
-def fixed_signals(sentences: list[Sentence]) -> list[Signal]:
-    """Every fixed-mindset statement and every piece of feedback received, in order."""
+def fixed_signals(sentences: list[Sentence], vetoed: set[int] | None = None) -> list[Signal]:
+    """Every fixed-mindset statement and every piece of feedback received, in order.
+    ``vetoed`` collects the sentences a rule matched and then judged no mindset at all
+    ("gave up on the crossword", "not a cat person"): the classifier must not overrule it."""
     found: list[Signal] = []
+    veto = vetoed if vetoed is not None else set()
     for s in sentences:
         for pattern, regex in _FIXED_RES:
             for m in regex.finditer(s.norm):
                 if growth_framed(s.norm, m.start()):
+                    veto.add(s.index)
                     continue
                 subj = m.groupdict().get("subj") or m.groupdict().get("subj2")
                 if subj is not None and not _vocab_topics(subj) and not _is_gerund(subj):
+                    veto.add(s.index)
                     continue  # "that film is not for me" is taste, not a mindset
                 topic = nearest_topic(sentences, s, m.start())
                 if pattern == "comparison" and _NOT_A_CONTEST_RE.search(s.norm):
+                    veto.add(s.index)
                     continue  # "everyone was wearing christmas jumpers except me"
                 if pattern == "giving_up" and _gives_up_a_thing(s.norm, m, topic):
+                    veto.add(s.index)
                     continue
                 person = person_in(sentences, s) if pattern == "dismiss_feedback" else None
                 found.append(Signal(pattern, s, topic, person))
