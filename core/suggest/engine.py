@@ -13,6 +13,7 @@ from typing import Protocol
 from core.suggest.care import distress
 from core.suggest.model import model
 from core.suggest.patterns import (
+    NOT_A_CONTEST_RE,
     TASTE_RE,
     Signal,
     choose,
@@ -171,6 +172,8 @@ def _model_signal(parts: list[Sentence], vetoed: set[int]) -> Signal | None:
             continue
         label, p = _classify(s.norm)
         pattern = _FIXED_LABELS.get(label)
+        if pattern == "comparison" and NOT_A_CONTEST_RE.search(s.norm):
+            continue
         if pattern is not None and p >= GOAL_CONFIDENCE and (best is None or p > best[0]):
             best = (p, s, pattern)
     if best is None:

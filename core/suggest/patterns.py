@@ -289,7 +289,7 @@ _FIXED_RES = [(pattern, re.compile(src)) for pattern, src in _FIXED_SOURCES]
 _TOO_HARD_RE = re.compile(
     r"\btoo\s+(?:hard|difficult)\s+for\s+me\b|\b(?:is|'s|are)\s+(?:just\s+|way\s+)?too\s+(?:hard|difficult)\b"
 )
-_NOT_A_CONTEST_RE = re.compile(
+NOT_A_CONTEST_RE = re.compile(
     r"\b(?:wearing|wore|dressed|outfits?|jumpers?|costumes?|invited|tanned|holidays?|wedding|party)\b"
 )
 PRIORITY: tuple[Pattern, ...] = (
@@ -479,7 +479,7 @@ def fixed_signals(sentences: list[Sentence], vetoed: set[int] | None = None) -> 
                     veto.add(s.index)
                     continue  # "that film is not for me" is taste, not a mindset
                 topic = nearest_topic(sentences, s, m.start())
-                if pattern == "comparison" and _NOT_A_CONTEST_RE.search(s.norm):
+                if pattern == "comparison" and NOT_A_CONTEST_RE.search(s.norm):
                     veto.add(s.index)
                     continue  # "everyone was wearing christmas jumpers except me"
                 if pattern == "giving_up" and _gives_up_a_thing(s.norm, m, topic):
