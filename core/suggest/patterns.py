@@ -61,7 +61,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     ),
     (
         "giving_up",
-        r"\bcancell?ed\s+(?:my|the)\s+(?:[\w-]+\s+)?(?:lessons|classes|course|tuition)\b",
+        r"\b(?:deleting|deleted|uninstall(?:ed|ing)?)\s+(?:duolingo|the\s+(?:[\w-]+\s+)?app)\b|\bcancell?ed\s+(?:my|the)\s+(?:[\w-]+\s+)?(?:lessons|classes|course|tuition)\b",
     ),
     # brushing off feedback
     (
@@ -75,7 +75,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         "dismiss_feedback",
         r"\b(?:is|are|was|were|'s|'re)\s+(?:just\s+)?(?:nitpicking|being\s+picky|jealous|hating"
         r"|being\s+(?:pedantic|petty|fussy|precious|dramatic))\b|\bpedantic\b"
-        r"|\bnitpick\w*|not\s+changing\s+(?:it|anything|a\s+thing)\b|\b(?:she's|he's|they're)\s+(?:just\s+)?"
+        r"|\bnitpick\w*|\b(?:she|he|they)\s+(?:just\s+|clearly\s+|obviously\s+)?(?:has|have)\s+it\s+in\s+for\s+me\b"
+        r"|\bwouldn't\s+know\s+(?:good\s+)?\w+(?:\s+\w+)?\s+if\s+it\b|not\s+changing\s+(?:it|anything|a\s+thing)\b|\b(?:she's|he's|they're)\s+(?:just\s+)?"
         r"wrong\b|\bfine\s+(?:as\s+it\s+is|the\s+way\s+it\s+is)\b|\bthinks?\s+(?:they|she|he)\s+"
         r"knows?\s+(?:best|better|everything)\b|\bwhat\s+do\s+(?:they|you)\s+know\b",
     ),
@@ -117,7 +118,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     ),
     (
         "avoidance",
-        r"\b(?:avoid|avoided|avoiding|dodged|dodge|skip|skipped)\b[^.!?]{0,60}?\b(?:because|cause|in\s+case"
+        r"\b(?:avoid|avoided|avoiding|dodged|dodge|dodging|skip|skipped|skipping|ducking|ducked)\b[^.!?]{0,60}?\b(?:because|cause|in\s+case"
         r"|so\s+i\s+(?:don't|wouldn't))|\b(?:backed|pulled|chickened)\s+out\b(?!\s+of\s+(?:the|my)\s+"
         r"(?:drive|driveway|car\s+park|parking|space))|\bbailed\s+on\b"
         r"|\bturned\s+down\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:role|job|promotion|part"
@@ -127,6 +128,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|\beveryone\s+(?:will|would)\s+(?:film|laugh|stare|see|watch|judge)\b"
         r"|\b(?:they'd|they\s+would|people\s+would|everyone\s+would|they'll)\s+(?:figure\s+out|find\s+out"
         r"|realise|realize|laugh\s+at|see\s+through)\b"
+        r"|\bdidn't\s+want\s+to\s+(?:look|sound|seem)\s+(?:stupid|dumb|thick|silly|like\s+an?\s+(?:idiot|fool))"
         r"|\blet\s+(?!me\b)\w+\s+do\s+(?:them\s+all|it\s+all|all\s+of\s+them|it\s+instead|them\s+instead)"
         r"|\bmake\s+me\s+want\s+to\s+(?:hide|run\s+away)\b|\b(?:scared|afraid|terrified|worried)\s+"
         r"(?:they'd|they\s+would|people\s+would|everyone\s+would|someone\s+would)\s+(?:find\s+out|see|notice"
@@ -165,7 +167,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"like\s+an?\b"
         r"|\b(?:my|his|her)\s+[\w-]+\s+(?:learned|learnt|picked\s+up|mastered)\s+[^.!?]{0,30}\bin"
         r"\s+(?:like\s+)?(?:a|one|two|three)\s+(?:days?|weeks?|months?)\b"
-        r"|\bwhile\s+i\s+(?:was|am)\s+still\b|\bi'm\s+the\s+only\s+(?:one|person)\b[^.!?]{0,20}?\b(?:who|that)"
+        r"|\bwhile\s+i\s+(?:was|am)\s+still\b|\b(?:sister|brother|friend|mate|cousin|colleague|classmate)\s+"
+        r"(?:passed|got|aced|nailed|smashed)\s+[^.!?]{0,30}\bfirst\s+(?:time|go|try)\b|\bi'm\s+the\s+only\s+(?:one|person)\b[^.!?]{0,20}?\b(?:who|that)"
         r"\s+(?:can't|doesn't|didn't|still|isn't|hasn't)\b|\b(?:mates|friends|everyone|everybody|they)\s+"
         r"(?:all\s+)?(?:did|got|passed|nailed|picked)\s+(?:it\s+)?(?:up\s+)?(?:first\s+(?:go|time|try)|in\s+(?:a|one)"
         r"\s+(?:day|week|go))|\bthe\s+rest\s+of\s+(?:the|my|us)\s+\w+\b[^.!?]{0,50}?\band\s+i'm\s+still\s+"
@@ -186,6 +189,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|\btoo\s+old\s+(?:to\s+(?:learn|start|change|be\s+(?:learning|starting)|pick\s+up|try)"
         r"|for\s+(?:this|that|it)\b)"
         rf"|{_IM}{_ADV}\s+tone[-\s]deaf\b|\btwo\s+left\s+feet\b|\btalent\s+is\s+everything\b"
+        r"|\b(?:got|have|inherited)\s+(?:the\s+)?(?:bad|wrong|rubbish|useless|dud)\s+genes?\b"
+        r"|\bi\s+was\s+(?:just\s+)?born\s+(?!in\b|on\b|at\b|and\b|into\b|with\b|to\b)[a-z]+"
         r"|(?:that's|it's|its)\s+just\s+(?:who|how|what)\s+i\s+am\b|\b(?:that's|that\s+is|it's)\s+(?:never|not)"
         r"\s+going\s+to\s+change\b|\bis\s+(?:only\s+)?for\s+(?:smart|clever|talented|sporty|creative|gifted"
         r"|young|brainy|naturally\s+\w+)\s+people\b|\bnever\s+(?:going\s+to|gonna)\s+be\s+an?\s+[\w-]+\s+"
@@ -245,7 +250,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     # helplessness
     (
         "helpless",
-        r"\bno\s+point\s+(?:in\s+)?(?:me\s+)?(?:even\s+)?(?:trying|bothering|going|applying|practi[cs]ing|studying"
+        r"\bno\s+point\s+(?:in\s+)?(?:me\s+)?(?:even\s+)?(?:trying|bothering|going(?!\s+(?:to\s+the\s+(?:shops?|supermarket|pub|park|beach|cinema|market)"
+        r"|out\b|(?:to\s+)?(?:today|tonight)))|applying|practi[cs]ing|studying"
         r"|learning|doing)|\b(?:what's|what\s+is)\s+(?:even\s+)?the\s+(?:point|use)\b|\bwhy\s+(?:do\s+i\s+"
         r"|should\s+i\s+|would\s+i\s+)?(?:even\s+)?(?:bother|try)\b(?!\s+(?:to|and|it|this|that|again)\b)|\bthere's\s+no\s+way\s+i(?:\s+can|\s+could"
         r"|\s+will|'ll)\b|\bwho\s+would\s+(?:want\s+to\s+)?(?:listen\s+to|hire|read|pick|choose)\s+me\b"
@@ -258,7 +264,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     (
         "helpless",
         rf"\bi(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to){_ADV}\s+never\s+(?:be\s+able\s+to"
-        r"|be\s+(?:good|any\s+good|fluent|able|as|like|an?)|get|understand|learn|pass|make\s+it|improve"
+        r"|be\s+(?:good|any\s+good|fluent|able|as|like|an?|one\s+of\s+those)|get|understand|learn|pass|make\s+it|improve"
         r"|master|figure|manage|succeed|finish|win|beat|draw|sing|play|speak|write|swim|run|cook"
         rf"|code|remember|catch\s+up)\b|{_IM}{_ADV}\s+never\s+going\s+to\s+(?:be|get|make|pass"
         r"|understand|learn)\b",
@@ -308,7 +314,7 @@ _FEEDBACK_RE = re.compile(
     + "|".join(PEOPLE)
     + r")s?(?:\s+\d+)?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
     r"|wants|want|asked\s+for|asked\s+me\s+to|keeps?\s+telling\s+me|tells\s+me|marked|keeps?\s+saying"
-    r"|keeps?\s+correcting)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
+    r"|keeps?\s+correcting|circled|crossed\s+out)\b|\bfeedback\s+(?:came|has\s+come|is|was)\s+(?:in|back)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
 )
 _PRAISE_RE = re.compile(
     r"\b(?:strong|great|good|excellent|brilliant|amazing|lovely|impressive|well\s+done|nailed"
@@ -329,6 +335,11 @@ _DISTANCING_RE = re.compile(
 )
 _PAST_RE = re.compile(r"\b(?:gave|dropped)\b")
 _YET_RE = re.compile(r"\byet\b(?!\s+(?:again|another))")
+# "...but I'm starting to like the puzzles": the sentence turns to growth after the match.
+_TURNING_RE = re.compile(
+    r"\b(?:but|though|although)\s+(?:i'm|i\s+am|it's)\s+(?:starting|beginning)\s+to\s+(?:like|enjoy|get"
+    r"|understand|improve|click)|\b(?:but|though)\s+(?:i'm|it's)\s+(?:getting|improving)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -340,7 +351,11 @@ class Signal:
 
 
 def growth_framed(norm: str, start: int) -> bool:
-    return bool(_DISTANCING_RE.search(norm[:start]) or _YET_RE.search(norm[start:]))
+    return bool(
+        _DISTANCING_RE.search(norm[:start])
+        or _YET_RE.search(norm[start:])
+        or _TURNING_RE.search(norm[start:])
+    )
 
 
 # A lone gerund after "at", "with", "the"... ("hopeless at spelling", "the sparring session")
@@ -387,6 +402,8 @@ _AT_NOUN_RE = re.compile(
     r"\bat\s+(?P<n>[a-z]{4,}(?:-[a-z]+)?)(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but|so|because|too"
     r"|either|any\s*more|at\s+all|though)\b)"
     r"|\b(?:head|gene|talent|knack|ear|eye|brain|gift)\s+for\s+(?P<f>[a-z]{4,})\b"
+    r"|\b(?:brain|mind)\s+(?:just\s+)?(?:doesn't|don't)\s+do\s+(?P<d>[a-z]{4,})\b"
+    r"|\bi\s+can't\s+do\s+(?P<p>[a-z]{4,}s)\b"
     r"|\b(?:fix|improve|work\s+on|change|correcting)\s+my\s+(?P<m>[a-z]{4,})(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but"
     r"|so|because)\b)"
     r"|\b(?:said|says|thinks|pointed\s+out)\s+(?:that\s+)?my\s+(?P<s>[a-z]{3,})\s+(?:is|are|was|were|needs?)\b"
@@ -407,10 +424,10 @@ _NOT_SKILLS = frozenset([
 
 def _plain_noun(norm: str) -> Topic | None:
     for m in _AT_NOUN_RE.finditer(norm):
-        word = m.group("n") or m.group("f") or m.group("m") or m.group("s")
+        word = next(w for w in m.groups() if w)
         if word in _NOT_SKILLS or word.endswith("ly") or word in _NOT_GERUNDS:
             continue
-        return Topic(word, "named" if m.group("n") or m.group("f") else "thing")
+        return Topic(word, "thing" if m.group("m") or m.group("s") else "named")
     return None
 
 
@@ -522,7 +539,7 @@ _SETBACK_RE = re.compile(
     r"|too\s+(?:long|slow|late)|didn't\s+pass|turned\s+down|mistakes?|said\s+my|says\s+my"
     r"|feedback|comments|froze|struggled|disaster|didn't\s+(?:make|win)|wasn't\s+(?:picked|chosen"
     r"|selected)|missed|couldn't|lost\s+marks|marked\s+down|fell\s+off|slipped|lapsed|broke\s+my\s+"
-    r"streak|broke\s+my\s+(?:[\w-]+\s+){1,3}streak|ran\s+(?:way\s+)?over|came\s+out\s+(?:flat|wrong"
+    r"streak|came\s+(?:last|bottom)|broke\s+my\s+(?:[\w-]+\s+){1,3}streak|ran\s+(?:way\s+)?over|came\s+out\s+(?:flat|wrong"
     r"|burnt|badly|awful)|died|ruined|sank|collapsed|didn't\s+(?:hit|reach|meet))\b|\b\d+\s+out\s+of\s+\d+\b|\bgot\s+an?\s+[cdef]\b|\d+%|\b(?:got|came\s+back\s+with)\s+an?\s+\d+"
 )
 _PLAN_RE = re.compile(
@@ -536,7 +553,7 @@ _PLAN_RE = re.compile(
 )
 # "Tomorrow I'm writing the codes on my hand": a plan in the present tense, told by a day.
 _GERUND_PLAN_RE = re.compile(
-    r"(?:\bI(?:'m|\s+am|m)\s+|^)(?P<vp>(?!(?:feeling|getting|thinking|going|being|struggling|trying|failing"
+    r"(?:\bI(?:'m|\s+am|m)\s+|^|[^\w\s,.'-]\s+)(?P<vp>(?!(?:feeling|getting|thinking|going|being|struggling|trying|failing"
     r"|quitting|giving|dropping|dreading|losing|panicking|crying|freaking|starting\s+to\s+feel)\b)"
     r"[a-z]{2,}ing\b[^.!?\n]{3,200})",
     re.I,
