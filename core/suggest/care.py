@@ -25,7 +25,8 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"\s+without\s+me\b|\b(?:till|until)\s+(?:they|it|i)\s+bleeds?\b"
         r"|better\s+off\s+if\s+i\s+(?:just\s+)?(?:wasn't|weren't|was\s+not)\s+(?:around|here|alive)"
         r"|better\s+off\s+(?:without\s+me|if\s+i\s+(?:wasn't|weren't|was\s+not|didn't\s+exist|was\s+gone)"
-        r"|with\s+me\s+gone)|(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|starv\w+)\s+myself"
+        r"|with\s+me\s+gone)|(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|starv\w+|hit|hitting|punch\w*)\s+myself"
+        r"|(?:don't|can't|do\s+not)\s+see\s+why\s+i\s+should\s+(?:keep\s+going|go\s+on|bother\s+living)"
         r"|\buntil\s+(?:they|it|i)\s+bleeds?\b|\bbetter\s+(?:off\s+)?without\s+me\b|\bno\s+(?:reason|point)\s+"
         r"(?:to|in)\s+(?:keep\s+going|keeping\s+going|go(?:ing)?\s+on|liv(?:e|ing)|be(?:ing)?\s+alive)"
         r"|\bgiving\s+(?:my|all\s+my)\s+(?:things|stuff|belongings)\s+away\b|\bdon't\s+see\s+(?:any|the)\s+"
@@ -67,7 +68,8 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
     (
         "burnout",
         r"burn(?:t|ed)\s+out|running\s+on\s+fumes|\bburnout|running\s+on\s+empty|(?:have|got)\s+nothing\s+left|can't\s+keep"
-        r"\s+(?:doing|going\s+on\s+like)\s+this|can't\s+cope|\bi\s+broke\s+down|breaking\s+down"
+        r"\s+(?:doing|going\s+on\s+like)\s+this|can't\s+cope|\bi\s+broke\s+down|had\s+a\s+(?:mental\s+)?(?:breakdown|meltdown)|no\s+energy\s+for"
+        r"\s+anything|stare\s+at\s+the\s+wall|breaking\s+down"
         r"|falling\s+apart|(?:can't|couldn't|haven't\s+been\s+able\s+to|unable\s+to)\s+get\s+out\s+of\s+bed|completely\s+drained|exhausted\s+all\s+the\s+time"
         r"|dread\s+every|eating\s+me\s+alive|can't\s+do\s+this\s+any\s*more|at\s+breaking\s+point"
         r"|not\s+coping|chest\s+(?:tight|pain)|hands?\s+(?:were\s+|was\s+)?shaking",
@@ -81,7 +83,8 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"|\b(?:best\s+friend|partner)\s+moved\s+(?:away|abroad|to)\b|\bbreak\s*up\b|dumped\s+me|\b(?:she|he|they)\s+(?:left|walked\s+out\s+on)\s+me\b"
         r"|broke\s+up\s+with\s+me|divorce|\bdepress(?:ed|ion)|can't\s+stop\s+"
         r"(?:crying|shaking)|heartbroken|so\s+(?:alone|lonely)|\bnumb\b|\babuse\w*|\bassault\w*"
-        r"|scan\s+results|\bheart\s+(?:problem|condition|defect)|(?:scan|biopsy|test)\s+(?:results\s+)?came\s+back|\b(?:it's|it\s+has|has)\s+spread\b|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
+        r"|scan\s+results|\bfound\s+out\s+i\s+have\b|\bi\s+have\s+(?:diabetes|cancer|ms|epilepsy|lupus|hiv"
+        r"|a\s+tumou?r)\b|\bnicu\b|\bheart\s+(?:problem|condition|defect)|(?:scan|biopsy|test)\s+(?:results\s+)?came\s+back|\b(?:it's|it\s+has|has)\s+spread\b|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
         r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|\bdementia\b|\balzheimer\w*|\bstroke\b|heart\s+attack"
         r"|\b(?:went|gone|is|has\s+gone)\s+missing\b|\b(?:doesn't|didn't|don't)\s+recogni[sz]e\s+me\b|been\s+admitted|\ba\s?&\s?e\b|emergency\s+room|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
         r"|lost\s+my\s+job|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken|hollow)\b",

@@ -192,7 +192,7 @@ _PAIN_CUE_RE = re.compile(
     r"\b(?:sad|cry\w*|cried|tears|scared|afraid|terrified|anxious|anxiety|panic\w*|grie\w+|lonely|alone"
     r"|empty|numb|hurts?|pain|broken|breaking|lost|died|dying|dead|death|funeral|hospital|sick|ill"
     r"|exhausted|drained|shaking|awful|horrible|worst|hopeless|drowning|heavy|stress\w*|overwhelm\w*"
-    r"|diagnos\w+|cancer|left\s+me|over|goodbye|miss\w*|can't\s+(?:cope|sleep|eat|breathe|stop))\b"
+    r"|diagnos\w+|cancer|left\s+me|(?:it's|is)\s+over|goodbye|miss\w*|can't\s+(?:cope|sleep|eat|breathe|stop))\b"
 )
 
 

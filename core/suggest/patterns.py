@@ -109,7 +109,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|options|problems|songs|routes)|\bkept\s+my\s+head\s+down\b|\b(?:i'd|i\s+would|i'll|i\s+will)\s+(?:just\s+|only\s+)?"
         r"(?:embarrass|humiliate|make\s+a\s+fool\s+of)\s+myself|\bturned\s+down\s+(?:the|a|an)\s+(?:chance"
         r"|opportunity|offer)\s+to|\b(?:i'd|i\s+would)\s+(?:just\s+|only\s+)(?:mess|screw)\s+"
-        r"(?:it|things|everything)\s+up|\bwho\s+am\s+i\s+to\b|\bnot\s+even\s+going\s+to\s+try\b|\b(?:scared|afraid"
+        r"(?:it|things|everything)\s+up|\bwho\s+am\s+i\s+to\b|\bnot\s+(?:even\s+)?(?:going\s+to|gonna)\s+(?:try|bother)\b|\b(?:scared|afraid"
         r"|terrified)\s+(?:to\s+try|of\s+(?:trying|failing|looking))|\b(?:won't|will\s+not|not\s+going"
         r"\s+to|didn't|don't)\s+(?:even\s+)?bother\s+(?:applying|trying|asking|entering|going|auditioning)"
         r"|\b(?:i'll|i'd|i\s+would|i\s+will|i\s+might)\s+(?:just\s+)?(?:look|sound|seem)\s+(?:like\s+"
@@ -118,8 +118,11 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     ),
     (
         "avoidance",
-        r"\b(?:avoid|avoided|avoiding|dodged|dodge|dodging|skip|skipped|skipping|ducking|ducked)\b[^.!?]{0,60}?\b(?:because|cause|in\s+case"
-        r"|so\s+i\s+(?:don't|wouldn't))|\b(?:backed|pulled|chickened)\s+out\b(?!\s+of\s+(?:the|my)\s+"
+        r"\b(?:avoid|avoided|avoiding|dodged|dodge|dodging|skip|skipped|skipping|ducking|ducked)\b[^.!?]{0,60}?"
+        r"\b(?:(?:because|cause)\b[^.!?]{0,50}?\b(?:scared|afraid|nervous|embarrass\w*|stupid|look|judge\w*"
+        r"|laugh\w*|fail\w*|rubbish|bad|worst|everyone|watch\w*|i'd|i\s+would|i\s+might|can't|couldn't"
+        r"|i\s+know|always|asks?|questions?|blank|wrong)\b|in\s+case|so\s+i\s+(?:don't|wouldn't))"
+        r"|\bbottled\s+(?:it|the\s+\w+)\b|\blet\s+(?:someone|somebody)\s+else\s+(?:take|do|have)\s+it\b|\b(?:backed|pulled|chickened)\s+out\b(?!\s+of\s+(?:the|my)\s+"
         r"(?:drive|driveway|car\s+park|parking|space))|\bbailed\s+on\b"
         r"|\bturned\s+down\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:role|job|promotion|part"
         r"|place|spot|position|solo)\b[^.!?]{0,40}?\b(?:because|cause|cos|as|in\s+case|since)\b"
@@ -159,6 +162,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"(?:it|the\s+\w+(?:\s+for)?|an?\s+(?:head|ear|eye|knack|gift|talent|brain)\s+for|[a-z]+\s+and\s+some)|\b(?:i'm|i\s+am)\s+(?:just\s+|so\s+|way\s+)?behind\s+"
         r"(?:at|in|on|with)?\s*everything"
         rf"|{_IM}\s+(?:just\s+|clearly\s+)?the\s+(?:worst|slowest|weakest|dumbest|slow\s+one)\b"
+        r"|\bthe\s+(?:worst|slowest|weakest)\s+at\s+[\w\s]{2,20}?\s+in\s+(?:my|the|our)\s+(?:whole\s+)?(?:year"
+        r"|class|team|group|office|family|course)\b"
         r"|\b(?:never|won't\s+ever)\s+be\s+as\s+(?:good|smart|fast|talented)\s+as\b|\bwhy\s+can't\s+i"
         r"\s+be\s+(?:more\s+)?like\b|\bfar\s+behind\s+(?:everyone|the\s+others|them)|\b(?:was|is|were)\s+"
         r"(?:always\s+)?the\s+(?:clever|smart|talented|sporty|gifted|bright|musical|creative)\s+one\b"
@@ -193,8 +198,12 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|\bi\s+was\s+(?:just\s+)?born\s+(?!in\b|on\b|at\b|and\b|into\b|with\b|to\b)[a-z]+"
         r"|(?:that's|it's|its)\s+just\s+(?:who|how|what)\s+i\s+am\b|\b(?:that's|that\s+is|it's)\s+(?:never|not)"
         r"\s+going\s+to\s+change\b|\bis\s+(?:only\s+)?for\s+(?:smart|clever|talented|sporty|creative|gifted"
-        r"|young|brainy|naturally\s+\w+)\s+people\b|\bnever\s+(?:going\s+to|gonna)\s+be\s+an?\s+[\w-]+\s+"
-        r"(?:person|type)\b|\bjust\s+not\s+happening\s+for\s+me\b|\b(?:always\s+will\s+be|always\s+have"
+        r"|young|brainy|naturally\s+\w+)\s+people\b|\bnever\s+(?:going\s+to|gonna)\s+be\s+an?\s+(?:[\w-]+\s+)?"
+        rf"(?:person|type|{_ROLES})\b"
+        r"|\bi\s+(?:was|am|'m|have\s+been|'ve\s+been)\s+never\s+(?:really\s+)?an?\s+(?:[\w-]+\s+)?"
+        rf"(?:person|type|{_ROLES})\b"
+        r"|\bpeople\s+(?:like\s+me|who\s+[^.!?]{3,40}?)\s+(?:just\s+)?(?:can't|don't|never)\s+(?:do|get|learn"
+        r"|make)\b|\bjust\s+not\s+happening\s+for\s+me\b|\b(?:always\s+will\s+be|always\s+have"
         r"\s+been),?\s+(?:always\s+will\s+be)?$|\bthat\s+ship\s+has\s+sailed\b",
     ),
     (
@@ -222,7 +231,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|made|designed)\b"
         rf"|{_IM}{_ADV}\s+(?:wired|built|made)\s+(?:this|that|differently)\b|\b(?:brain|mind|body)"
         r"\s+(?:just\s+)?(?:doesn't|does\s+not|don't|isn't)\s+(?:work|built|wired)\s+(?:that|like"
-        r"|this)|\b(?:it's|is)\s+(?:in\s+my\s+(?:genes|dna|blood)|genetic)\b|\bborn\s+(?:this\s+way"
+        r"|this)|\b(?:it's|is)\s+(?:in\s+(?:my|the)\s+(?:genes|dna|blood)|genetic)\b|\bborn\s+(?:this\s+way"
         r"|without)|\bhow\s+my\s+brain\s+(?:is|works)\b|\bsome\s+(?:people|brains)\s+are\s+(?:just\s+)?"
         r"(?:wired|built|made)\s+for\b|\bjust\s+(?:doesn't|does\s+not|won't)\s+go\s+in\b|\bmissing\s+(?:the|whatever|that|some)\s+(?:\w+\s+)?(?:gene|talent|gift)"
         r"|\bpeople\s+like\s+me\s+(?:don't|can't|never|won't)\b",
@@ -259,7 +268,8 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|\bmy\s+[\w-]+\s+(?:is|will)\s+never\s+(?:going\s+to\s+)?(?:get|be|improve)\b"
         r"|\bi'd\s+be\s+(?:good|better|there|fluent)\s+(?:at\s+it\s+)?by\s+now\b"
         r"|\bwhy\s+do\s+i\s+(?:even\s+)?keep\s+trying\b|\bnothing\s+i\s+do\s+(?:ever\s+)?(?:works|matters|helps)|(?:doesn't|does\s+not)"
-        r"\s+matter\s+(?:how\s+(?:hard|much)|what)\s+i\s+(?:try|do)|\bfail\s+anyway\b",
+        r"\s+matter\s+(?:how\s+(?:hard|much)|what)\s+i\s+(?:try|do)|\bwhy\s+(?:even\s+)?(?:apply|bother\s+applying"
+        r"|audition|enter)\b|\bfail\s+anyway\b",
     ),
     (
         "helpless",
@@ -296,7 +306,7 @@ _TOO_HARD_RE = re.compile(
     r"\btoo\s+(?:hard|difficult)\s+for\s+me\b|\b(?:is|'s|are)\s+(?:just\s+|way\s+)?too\s+(?:hard|difficult)\b"
 )
 NOT_A_CONTEST_RE = re.compile(
-    r"\b(?:wearing|wore|dressed|outfits?|jumpers?|costumes?|invited|tanned|holidays?|wedding|party)\b"
+    r"\b(?:loves|likes|enjoys|eats|drinks|prefers|wearing|wore|dressed|outfits?|jumpers?|costumes?|invited|tanned|holidays?|wedding|party)\b"
 )
 PRIORITY: tuple[Pattern, ...] = (
     "giving_up",
@@ -314,12 +324,14 @@ _FEEDBACK_RE = re.compile(
     + "|".join(PEOPLE)
     + r")s?(?:\s+\d+)?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
     r"|wants|want|asked\s+for|asked\s+me\s+to|keeps?\s+telling\s+me|tells\s+me|marked|keeps?\s+saying"
-    r"|keeps?\s+correcting|circled|crossed\s+out)\b|\bfeedback\s+(?:came|has\s+come|is|was)\s+(?:in|back)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
+    r"|keeps?\s+correcting|circled|crossed\s+out)\b|\b(?:got|get|had)\s+(?:my\s+|the\s+|some\s+)?(?:[\w-]+\s+)"
+    r"{0,3}feedback\b|\bfeedback\s+(?:came|has\s+come|is|was)\s+(?:in|back)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
 )
 _PRAISE_RE = re.compile(
     r"\b(?:strong|great|good|excellent|brilliant|amazing|lovely|impressive|well\s+done|nailed"
     r"|perfect|solid|improving|improved|better|progress|that's\s+how\s+(?:you|we)\s+learn"
-    r"|(?:it's|that's)\s+(?:fine|normal|okay|ok|part\s+of))\b"
+    r"|(?:it's|that's)\s+(?:fine|normal|okay|ok|part\s+of)|that's\s+what\s+\w+\s+(?:are|is)\s+for"
+    r"|happens\s+to\s+everyone|everyone\s+does\s+(?:it|that))\b"
 )
 _CRITIQUE_RE = re.compile(
     r"\b(?:too|needs?|weak|unclear|improve|should|work\s+on|more|less|off|flat|wrong|issues?"
@@ -403,7 +415,7 @@ _AT_NOUN_RE = re.compile(
     r"|either|any\s*more|at\s+all|though)\b)"
     r"|\b(?:head|gene|talent|knack|ear|eye|brain|gift)\s+for\s+(?P<f>[a-z]{4,})\b"
     r"|\b(?:brain|mind)\s+(?:just\s+)?(?:doesn't|don't)\s+do\s+(?P<d>[a-z]{4,})\b"
-    r"|\bi\s+can't\s+do\s+(?P<p>[a-z]{4,}s)\b"
+    r"|\bi\s+can't\s+do\s+(?P<p>[a-z]{4,}s)\b|\bnot\s+(?P<x>[a-z]{4,})\s+material\b"
     r"|\b(?:fix|improve|work\s+on|change|correcting)\s+my\s+(?P<m>[a-z]{4,})(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but"
     r"|so|because)\b)"
     r"|\b(?:said|says|thinks|pointed\s+out)\s+(?:that\s+)?my\s+(?P<s>[a-z]{3,})\s+(?:is|are|was|were|needs?)\b"
@@ -418,6 +430,14 @@ _NOT_SKILLS = frozenset([
     "anyone", "someone", "nobody", "faces", "most", "some", "much", "many", "more", "less",
     "well", "tbh", "lol", "today", "tonight", "anymore", "again", "still", "really", "there",
     "here", "what", "which", "whom", "whose", "when", "then", "than", "very", "just",
+])
+# fmt: on
+
+
+# fmt: off
+_CHORES = frozenset([
+    "packing", "ironing", "tidying", "cleaning", "folding", "wrapping", "hoovering", "dusting",
+    "mornings", "decisions", "directions", "birthdays",
 ])
 # fmt: on
 
@@ -438,6 +458,8 @@ def _vocab_topics(norm: str) -> list[tuple[int, Topic]]:
 def nearest_topic(sentences: list[Sentence], here: Sentence, pos: int) -> Topic | None:
     """The topic named nearest to the signal: in its sentence, else one or two sentences away."""
     own = [(abs(p - pos), t) for p, t in _topics_in(here.norm)]
+    if any(t.form != "habit" for _, t in own):  # "the discipline for running": running
+        own = [(d, t) for d, t in own if t.form != "habit"]
     if own:
         return min(own, key=lambda x: x[0])[1]
     plain = _plain_noun(here.norm)
@@ -499,6 +521,9 @@ def fixed_signals(sentences: list[Sentence], vetoed: set[int] | None = None) -> 
                 if pattern == "comparison" and NOT_A_CONTEST_RE.search(s.norm):
                     veto.add(s.index)
                     continue  # "everyone was wearing christmas jumpers except me"
+                if topic is not None and topic.text in _CHORES:
+                    veto.add(s.index)
+                    continue  # "hopeless at packing lol" is a shrug about a chore
                 if pattern == "giving_up" and _gives_up_a_thing(s.norm, m, topic):
                     veto.add(s.index)
                     continue
@@ -539,7 +564,7 @@ _SETBACK_RE = re.compile(
     r"|too\s+(?:long|slow|late)|didn't\s+pass|turned\s+down|mistakes?|said\s+my|says\s+my"
     r"|feedback|comments|froze|struggled|disaster|didn't\s+(?:make|win)|wasn't\s+(?:picked|chosen"
     r"|selected)|missed|couldn't|lost\s+marks|marked\s+down|fell\s+off|slipped|lapsed|broke\s+my\s+"
-    r"streak|came\s+(?:last|bottom)|broke\s+my\s+(?:[\w-]+\s+){1,3}streak|ran\s+(?:way\s+)?over|came\s+out\s+(?:flat|wrong"
+    r"streak|came\s+(?:last|bottom)|flunked|no\s+(?:callbacks|replies|responses|interviews)|broke\s+my\s+(?:[\w-]+\s+){1,3}streak|ran\s+(?:way\s+)?over|came\s+out\s+(?:flat|wrong"
     r"|burnt|badly|awful)|died|ruined|sank|collapsed|didn't\s+(?:hit|reach|meet))\b|\b\d+\s+out\s+of\s+\d+\b|\bgot\s+an?\s+[cdef]\b|\d+%|\b(?:got|came\s+back\s+with)\s+an?\s+\d+"
 )
 _PLAN_RE = re.compile(

@@ -105,6 +105,7 @@ _CHAT_WORDS = {
     "wanna": "want to", "gonna": "going to", "gotta": "have to", "kinda": "kind of",
     "idk": "i don't know", "tbh": "", "lol": "", "lmao": "", "ngl": "", "ugh": "",
     "honestly": "", "literally": "", "tryna": "trying to", "abt": "about",
+    "lowkey": "", "highkey": "", "no cap": "",
     "ppl": "people", "elses": "else's", "theyd": "they'd", "youd": "you'd", "theyll": "they'll",
     "hes": "he's", "ill be": "i'll be", "speakin": "speaking",
     "learnin": "learning", "runnin": "running", "singin": "singing", "drawin": "drawing",

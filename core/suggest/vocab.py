@@ -81,8 +81,8 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("skill", "data structures", "data structures", "algorithms"),
     *_t("skill", "drawing", "drawing", "draw", "sketching", "drawing faces"),
     *_t("skill", "writing", "writing", "writer", "write"),
-    *_t("skill", "singing", "singing", "sing", "singer", "karaoke", "choir", "high notes"),
-    *_t("skill", "reading", "reader", "reading"),
+    *_t("skill", "singing", "singing", "sing", "singer", "karaoke", "high notes"),
+    *_t("skill", "reading", "reader", "readers"),
     *_t("thing", "draft", "draft", "first draft"),
     *_t("skill", "running", "running", "runs", "runner", "run", "jogging"),
     *_t("skill", "swimming", "swimming", "swim", "swimmer"),
@@ -96,6 +96,8 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("skill", "presenting", "presenting", "presentations", "present"),
     *_t("skill", "driving", "driving", "drive", "learning to drive", "driver"),
     *_t("skill", "crochet", "crochet", "crocheting"),
+    *_t("skill", "watercolour painting", "watercolours", "watercolour", "watercolors",
+        "watercolor"),
     *_t("skill", "knitting", "knit"),
     *_t("skill", "pull-ups", "pull-ups", "pull ups", "pull up", "pull-up", "pullups"),
     *_t("skill", "sales", "sales"),
@@ -156,7 +158,8 @@ AMBIGUOUS_SURFACES = frozenset(
 PEOPLE = (
     "manager", "boss", "teacher", "coach", "mentor", "tutor", "lead", "supervisor",
     "professor", "lecturer", "editor", "reviewer", "client", "instructor", "trainer", "pt",
-    "physio", "director", "examiner", "sensei",
+    "physio", "director", "examiner", "sensei", "judge", "panel", "assessor", "conductor",
+    "choreographer", "captain",
 )
 # fmt: on
 
