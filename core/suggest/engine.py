@@ -199,10 +199,13 @@ _PAIN_CUE_RE = re.compile(
 def _model_care(parts: list[Sentence]) -> CareKind | None:
     found: CareKind | None = None
     for s in parts:
+        help_cue, pain_cue = _HELP_CUE_RE.search(s.norm), _PAIN_CUE_RE.search(s.norm)
+        if not (help_cue or pain_cue):
+            continue  # most sentences: no need to ask the classifier at all
         label, p = _classify(s.norm)
-        if label == "selfharm" and p >= HELP_CONFIDENCE and _HELP_CUE_RE.search(s.norm):
+        if label == "selfharm" and p >= HELP_CONFIDENCE and help_cue:
             return "help"
-        if label == "pain" and p >= PAIN_CONFIDENCE and _PAIN_CUE_RE.search(s.norm):
+        if label == "pain" and p >= PAIN_CONFIDENCE and pain_cue:
             found = "hurt"
     return found
 
