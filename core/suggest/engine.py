@@ -17,11 +17,11 @@ from core.suggest.patterns import (
     TASTE_RE,
     Signal,
     choose,
-    find_plan,
     fixed_signals,
     growth_framed,
     nearest_topic,
 )
+from core.suggest.plans import find_plan
 from core.suggest.text import (
     Sentence,
     chat_form,
