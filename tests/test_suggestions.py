@@ -194,6 +194,8 @@ def test_every_template_reads_as_a_sentence_with_every_topic() -> None:
     for pattern, forms in TEMPLATES.items():
         for form, template in forms.items():
             fillers = [t.text for t in TOPICS.values() if t.form == form] or [""]
+            if form == "named":  # plain nouns taken from the entry itself
+                fillers = ["business", "push-ups", "footwork", "typing"]
             for text in fillers:
                 content = template.format(t=text)
                 assert grammar_problems(content) == [], (pattern, form, content)

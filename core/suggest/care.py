@@ -16,9 +16,17 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"life|(?:want|wanted|wanting)\s+to\s+die|wish\s+i\s+(?:was|were)\s+dead|wish\s+i\s+(?:wasn't"
         r"|was\s+not|weren't)\s+(?:alive|here|born)|(?:don't|do\s+not)\s+want\s+to\s+(?:live|exist"
         r"|be\s+alive|be\s+here\s+any\s*more|wake\s+up\s*(?:again|any\s*more|ever|tomorrow|[.!]|$))"
-        r"|never\s+wake\s+up"
+        r"|never\s+wake\s+up|\bif\s+i\s+(?:wasn't|weren't|was\s+not)\s+(?:here|around|alive)\b"
+        r"|\bstep(?:ping)?\s+(?:forward|out)\b[^.!?]{0,40}\b(?:platform|train|edge|traffic|road)"
+        r"|\b(?:platform|edge|ledge|bridge)\b[^.!?]{0,60}\bstep(?:ping)?\s+(?:forward|off|out)"
+        r"|\b(?:letters|notes)\s+to\s+(?:everyone|my\s+(?:family|kids|parents))\s+(?:just\s+)?in\s+case\b|driv(?:e|ing)\s+(?:my\s+car\s+|the\s+car\s+)?(?:into|off)\s+(?:a|the)\s+(?:wall|tree"
+        r"|bridge|cliff|river|lorry|truck)|how\s+many\s+(?:of\s+)?(?:my\s+|the\s+)?(?:pills|meds|tablets|painkillers)"
+        r"\s+(?:it\s+)?(?:would|will)\s+take|\b(?:be|are|feel)\s+(?:fine|happier|okay|ok|easier|relieved)"
+        r"\s+without\s+me\b|\b(?:till|until)\s+(?:they|it|i)\s+bleeds?\b"
+        r"|better\s+off\s+if\s+i\s+(?:just\s+)?(?:wasn't|weren't|was\s+not)\s+(?:around|here|alive)"
         r"|better\s+off\s+(?:without\s+me|if\s+i\s+(?:wasn't|weren't|was\s+not|didn't\s+exist|was\s+gone)"
-        r"|with\s+me\s+gone)|(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|starv\w+)\s+myself"
+        r"|with\s+me\s+gone)|(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|starv\w+|hit|hitting|punch\w*)\s+myself"
+        r"|(?:don't|can't|do\s+not)\s+see\s+why\s+i\s+should\s+(?:keep\s+going|go\s+on|bother\s+living)"
         r"|\buntil\s+(?:they|it|i)\s+bleeds?\b|\bbetter\s+(?:off\s+)?without\s+me\b|\bno\s+(?:reason|point)\s+"
         r"(?:to|in)\s+(?:keep\s+going|keeping\s+going|go(?:ing)?\s+on|liv(?:e|ing)|be(?:ing)?\s+alive)"
         r"|\bgiving\s+(?:my|all\s+my)\s+(?:things|stuff|belongings)\s+away\b|\bdon't\s+see\s+(?:any|the)\s+"
@@ -39,7 +47,11 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
     ),
     (
         "grief",
-        r"passed\s+away|funeral|\b\w+'s\s+death\b|death\s+of\s+my\b|\bgrie(?:f|ving|ve)\b|miscarr\w+|stillborn|(?:had|have)\s+to\s+put\s+"
+        r"passed\s+away|funeral|\b(?:a\s+year|years|months|weeks)\s+since\s+(?:my\s+)?(?:mum|mom|dad|mother"
+        r"|father|grandma|grandad|grandpa|gran|nan|brother|sister|husband|wife|partner|son|daughter)\s+"
+        r"(?:went|died|passed|left\s+us)\b|\b(?:mum|mom|dad|mother|father|grandma|grandad|grandpa|granny|gran|nan"
+        r"|nana|uncle|aunt|auntie|brother|sister|husband|wife|partner|son|daughter)\s+(?:has\s+|just\s+)?"
+        r"passed\b(?!\s+(?:her|his|my|their|the|a|an|it|its|with|first|all|both)\b)|to\s+be\s+put\s+(?:down|to\s+sleep)|\b\w+'s\s+death\b|death\s+of\s+my\b|\bgrie(?:f|ving|ve)\b|miscarr\w+|stillborn|(?:had|have)\s+to\s+put\s+"
         r"(?:\w+\s+)?(?:down|to\s+sleep)|\b(?:mum|mom|dad|mother|father|grandma|grandad|grandpa"
         r"|granny|gran|nan|nana|uncle|aunt|auntie|brother|sister|friend|husband|wife|partner|son"
         r"|daughter|baby|dog|cat|pet)\s+(?:has\s+|just\s+)?died|lost\s+my\s+(?:mum|mom|dad|mother"
@@ -51,25 +63,31 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"panic\s+attacks?|anxiety\s+attacks?|(?:had|having)\s+(?:a\s+)?(?:full[\s-]on\s+|massive\s+|huge\s+)?"
         r"panic\b|\bpanicking\b|anxiety\s+spiral|thought\s+i\s+was\s+dying|heart\s+(?:going|beating)\s+"
         r"(?:crazy|so\s+fast|like\s+mad)|can't\s+breathe|couldn't\s+breathe|heart\s+(?:was\s+)?"
-        r"(?:racing|pounding)|hyperventilat\w*|anxiety\s+(?:through\s+the\s+roof|is\s+(?:so\s+)?bad)",
+        r"(?:racing|pounding)|heart\s+(?:is\s+|kept\s+)?(?:racing|pounding)|hyperventilat\w*|anxiety\s+(?:through\s+the\s+roof|is\s+(?:so\s+)?bad)",
     ),
     (
         "burnout",
-        r"burn(?:t|ed)\s+out|\bburnout|running\s+on\s+empty|(?:have|got)\s+nothing\s+left|can't\s+keep"
-        r"\s+(?:doing|going\s+on\s+like)\s+this|can't\s+cope|\bi\s+broke\s+down|breaking\s+down"
-        r"|falling\s+apart|can't\s+get\s+out\s+of\s+bed|completely\s+drained|exhausted\s+all\s+the\s+time"
+        r"burn(?:t|ed)\s+out|running\s+on\s+fumes|\bburnout|running\s+on\s+empty|(?:have|got)\s+nothing\s+left|can't\s+keep"
+        r"\s+(?:doing|going\s+on\s+like)\s+this|can't\s+cope|\bi\s+broke\s+down|had\s+a\s+(?:mental\s+)?(?:breakdown|meltdown)|no\s+energy\s+for"
+        r"\s+anything|stare\s+at\s+the\s+wall|breaking\s+down"
+        r"|falling\s+apart|(?:can't|couldn't|haven't\s+been\s+able\s+to|unable\s+to)\s+get\s+out\s+of\s+bed|completely\s+drained|exhausted\s+all\s+the\s+time"
         r"|dread\s+every|eating\s+me\s+alive|can't\s+do\s+this\s+any\s*more|at\s+breaking\s+point"
         r"|not\s+coping|chest\s+(?:tight|pain)|hands?\s+(?:were\s+|was\s+)?shaking",
     ),
     (
         "hurt",
-        r"\bbroke\s+up\b|\bbreak\s*up\b|dumped\s+me|\b(?:she|he|they)\s+(?:left|walked\s+out\s+on)\s+me\b"
+        r"\bbroke\s+up\b|\bshell\s+of\s+(?:myself|my\s+former\s+self)|\bbetray\w*|been\s+lying\s+to\s+me"
+        r"|cheat(?:ed|ing)\s+on\s+me|\b(?:she|he|they)\s+ended\s+(?:things|it)\b|\bended\s+things\b"
+        r"|\b(?:boyfriend|girlfriend|husband|wife|partner|fianc[eé]e?)\s+(?:has\s+|just\s+)?(?:walked\s+out"
+        r"|left\b(?!\s+(?:for\s+work|early|the\s+(?:house|office)|work|at|on\s+time))|moved\s+out|cheated)|\b(?:doesn't|don't|didn't)\s+(?:know|remember)\s+who\s+i\s+am\b"
+        r"|\b(?:best\s+friend|partner)\s+moved\s+(?:away|abroad|to)\b|\bbreak\s*up\b|dumped\s+me|\b(?:she|he|they)\s+(?:left|walked\s+out\s+on)\s+me\b"
         r"|broke\s+up\s+with\s+me|divorce|\bdepress(?:ed|ion)|can't\s+stop\s+"
         r"(?:crying|shaking)|heartbroken|so\s+(?:alone|lonely)|\bnumb\b|\babuse\w*|\bassault\w*"
-        r"|scan\s+results|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
+        r"|scan\s+results|\bfound\s+out\s+i\s+have\b|\bi\s+have\s+(?:diabetes|cancer|ms|epilepsy|lupus|hiv"
+        r"|a\s+tumou?r)\b|\bnicu\b|\bheart\s+(?:problem|condition|defect)|(?:scan|biopsy|test)\s+(?:results\s+)?came\s+back|\b(?:it's|it\s+has|has)\s+spread\b|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
         r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|\bdementia\b|\balzheimer\w*|\bstroke\b|heart\s+attack"
         r"|\b(?:went|gone|is|has\s+gone)\s+missing\b|\b(?:doesn't|didn't|don't)\s+recogni[sz]e\s+me\b|been\s+admitted|\ba\s?&\s?e\b|emergency\s+room|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
-        r"|lost\s+my\s+job|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken)\b",
+        r"|lost\s+my\s+job|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken|hollow)\b",
     ),
 ]
 _CARE_RES = [(kind, re.compile(rf"(?:{src})")) for kind, src in _CARE_SOURCES]
@@ -79,7 +97,7 @@ _CARE_RES = [(kind, re.compile(rf"(?:{src})")) for kind, src in _CARE_SOURCES]
 _STRAIN_RE = re.compile(
     r"\b(?:overwhelmed|exhausted|can't\s+sleep|can't\s+eat|crying|cried|so\s+scared|terrified"
     r"|i'm\s+a\s+(?:mess|wreck)|shaking|numb|hopeless|empty|dread\w*|heavy|alone|lonely"
-    r"|can't\s+focus|falling\s+apart|breaking|pointless|so\s+tired|haven't\s+left\s+(?:the|my)\s+\w+"
+    r"|can't\s+focus|can't\s+think|hit\s+a\s+wall|can't\s+do\s+anything|falling\s+apart|breaking|pointless|so\s+tired|haven't\s+left\s+(?:the|my)\s+\w+"
     r"|feel\s+sick)\b"
 )
 

@@ -5,13 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from core.suggest.care import distress
-from core.suggest.patterns import Signal, choose, find_plan, fixed_signals
+from core.suggest.model import model
+from core.suggest.patterns import (
+    NOT_A_CONTEST_RE,
+    TASTE_RE,
+    Signal,
+    choose,
+    fixed_signals,
+    growth_framed,
+    nearest_topic,
+)
+from core.suggest.plans import find_plan
 from core.suggest.text import (
+    Sentence,
     chat_form,
     entry_plain_text,
     is_analysable,
@@ -21,9 +33,12 @@ from core.suggest.text import (
 )
 from core.suggest.vocab import (
     CARE_LINES,
+    DISMISSED_FROM_PERSON,
     FEEDBACK_FROM_PERSON,
     PATTERN_METRICS,
+    PATTERNS,
     PLAN_FALLBACK,
+    PLAN_GERUND_TEMPLATE,
     PLAN_TEMPLATE,
     TEMPLATES,
     TOPIC_RE,
@@ -73,7 +88,7 @@ class SuggestionEngine(Protocol):
 def care_for(entry_html: str) -> CareKind | None:
     """The kind of pain an entry speaks of ("help" for self-harm language), or None."""
     plain = entry_plain_text(entry_html)
-    return distress(plain) if is_analysable(plain) else None
+    return _care(plain) if is_analysable(plain) else None
 
 
 async def care_for_async(entry_html: str) -> CareKind | None:
@@ -95,6 +110,8 @@ def _goal_for(signal: Signal) -> SuggestedGoal:
     form = topic.form if topic else "none"
     if signal.pattern == "feedback" and topic is None and signal.person:
         content = FEEDBACK_FROM_PERSON.format(p=signal.person)
+    elif signal.pattern == "dismiss_feedback" and topic is None and signal.person:
+        content = DISMISSED_FROM_PERSON.format(p=signal.person)
     else:
         content = TEMPLATES[signal.pattern][form].format(t=topic.text if topic else "")
     return SuggestedGoal(
@@ -105,23 +122,122 @@ def _goal_for(signal: Signal) -> SuggestedGoal:
     )
 
 
+# How sure the classifier must be before it speaks where no rule fired.
+GOAL_CONFIDENCE = 0.99
+HELP_CONFIDENCE = 0.9
+PAIN_CONFIDENCE = 0.99
+MIN_EVIDENCE = 2
+
+
+# The classifier speaks only about a sentence with a fixed-mindset cue in it: a denial, an
+# absolute, a comparison or a way out. Without one, it was guessing from the topic words.
+_CUE_RE = re.compile(
+    r"\b(?:not|no|never|nothing|nobody|can't|cannot|couldn't|don't|doesn't|didn't|isn't|aren't"
+    r"|wasn't|won't|wouldn't|zero|pointless|point|hopeless|useless|rubbish|terrible|awful|bad"
+    r"|worst|everyone|everybody|others|all|always|quit|quitting|give|gave|giving|done|drop"
+    r"|dropping|stopped|skip|skipped|avoid|avoided|backed|bailed|scared|afraid|whatever|wrong"
+    r"|idea|born|wired|made|built|natural|naturals|genius|hates?|bother)\b"
+)
+
+
+# Signs the writer is already on the growth side; the classifier reads sentences one by one
+# and would miss that "it'll click" answers the sentence before.
+_PROGRESS_RE = re.compile(
+    r"\b(?:better\s+than\s+(?:yesterday|before|last)|getting\s+(?:there|better|easier)|progress"
+    r"|click(?:ed|ing|s)?|proud|managed\s+to|for\s+the\s+first\s+time|actually\s+(?:had|did|enjoy\w*"
+    r"|managed|liked|loved)|yet)\b"
+)
+
+
+# care_for and read_entry look at the same sentences of the same entry.
+@functools.lru_cache(maxsize=256)
+def _classify(norm: str) -> tuple[str, float]:
+    label, p = model().classify_norm(norm)
+    if label != "none" and model().evidence(norm, label) < MIN_EVIDENCE:
+        return "none", 0.0
+    return label, p
+
+
+_FIXED_LABELS: dict[str, Pattern] = {p: p for p in PATTERNS if p not in ("feedback", "plan")}
+
+
+def _model_signal(parts: list[Sentence], vetoed: set[int]) -> Signal | None:
+    if any(_PROGRESS_RE.search(s.norm) for s in parts):
+        return None
+    best: tuple[float, Sentence, Pattern] | None = None
+    for s in parts:
+        if s.index in vetoed or not _CUE_RE.search(s.norm) or TASTE_RE.search(s.norm):
+            continue
+        if growth_framed(s.norm.rstrip(".!?\u2026 "), len(s.norm)):
+            continue
+        label, p = _classify(s.norm)
+        pattern = _FIXED_LABELS.get(label)
+        if pattern == "comparison" and NOT_A_CONTEST_RE.search(s.norm):
+            continue
+        if pattern is not None and p >= GOAL_CONFIDENCE and (best is None or p > best[0]):
+            best = (p, s, pattern)
+    if best is None:
+        return None
+    _, s, pattern = best
+    return Signal(pattern, s, nearest_topic(parts, s, 0))
+
+
+# The classifier's reading of pain counts only in a sentence that speaks of it at all.
+_HELP_CUE_RE = re.compile(
+    r"\b(?:die|died|dying|dead|death|alive|exist\w*|living|life|end|ending|ended|gone|kill\w*|hurt\w*"
+    r"|myself|suicid\w*|pills|meds|bleed\w*|bled|cut\w*|disappear\w*|wake|without\s+me|better\s+off"
+    r"|any\s*more|goodbye|jump\w*|bridge|point|reason|stop)\b"
+)
+_PAIN_CUE_RE = re.compile(
+    r"\b(?:sad|cry\w*|cried|tears|scared|afraid|terrified|anxious|anxiety|panic\w*|grie\w+|lonely|alone"
+    r"|empty|numb|hurts?|pain|broken|breaking|lost|died|dying|dead|death|funeral|hospital|sick|ill"
+    r"|exhausted|drained|shaking|awful|horrible|worst|hopeless|drowning|heavy|stress\w*|overwhelm\w*"
+    r"|diagnos\w+|cancer|left\s+me|(?:it's|is)\s+over|goodbye|miss\w*|can't\s+(?:cope|sleep|eat|breathe|stop))\b"
+)
+
+
+def _model_care(parts: list[Sentence]) -> CareKind | None:
+    found: CareKind | None = None
+    for s in parts:
+        help_cue, pain_cue = _HELP_CUE_RE.search(s.norm), _PAIN_CUE_RE.search(s.norm)
+        if not (help_cue or pain_cue):
+            continue  # most sentences: no need to ask the classifier at all
+        label, p = _classify(s.norm)
+        if label == "selfharm" and p >= HELP_CONFIDENCE and help_cue:
+            return "help"
+        if label == "pain" and p >= PAIN_CONFIDENCE and pain_cue:
+            found = "hurt"
+    return found
+
+
+# The handler asks before the engine does, about the same entry: answer twice from one look.
+@functools.lru_cache(maxsize=64)
+def _care(plain: str) -> CareKind | None:
+    """The rules' reading of pain first; the classifier's for phrasings they lack."""
+    return distress(plain) or _model_care(sentences(plain))
+
+
 def read_entry(entry_html: str) -> Reading:
     """The one response an entry deserves, before any check against open goals."""
     plain = entry_plain_text(entry_html)
     if not is_analysable(plain):
         return Reading()
-    care = distress(plain)
+    care = _care(plain)
     if care is not None:
         return Reading(care=care)
     parts = sentences(plain)
-    signals = fixed_signals(parts)
+    vetoed: set[int] = set()
+    signals = fixed_signals(parts, vetoed)
     signal = choose(signals)
     first = min((s.sentence.index for s in signals), default=0)
     plan = find_plan(parts, first)
     if plan is not None and (signal is None or plan.sentence.index >= signal.sentence.index):
-        content = PLAN_TEMPLATE.format(plan=plan.action) if plan.action else PLAN_FALLBACK
+        template = PLAN_GERUND_TEMPLATE if plan.gerund else PLAN_TEMPLATE
+        content = template.format(plan=plan.action) if plan.action else PLAN_FALLBACK
         reason = f'You already have a plan: "{quote(plan.sentence.text)}"'
         return Reading(goal=SuggestedGoal(content, PATTERN_METRICS["plan"], reason, "plan"))
+    if signal is None:
+        signal = _model_signal(parts, vetoed)
     if signal is None:
         return Reading()
     return Reading(goal=_goal_for(signal))

@@ -1,5 +1,5 @@
-"""What an entry says: fixed-mindset statements in the forms people type, feedback received,
-and setbacks already met with a plan.
+"""What an entry says: fixed-mindset statements in the forms people type, and feedback
+received (setbacks met with a plan are in plans.py).
 
 Patterns run on chat_form text (lower case, contractions spelled out, emoji dropped), one
 sentence at a time, so the sentence that fired can be quoted back as written.
@@ -36,6 +36,10 @@ _ODD_PERSON = (
     r"|beach|party|summer|winter|holiday|festival|crowd|city|big|huge|concert|gig|clubbing|theatre"
     r"|dinner|lunch|brunch)\b)"
 )
+# "Not a cat person" is taste, not a mindset.
+TASTE_RE = re.compile(
+    rf"\bnot\s+(?:really\s+)?(?:an?|the)\s+(?:{_ODD_PERSON[3:-1]})\s*(?:person|type)\b"
+)
 _HABITS = (
     r"(?:sugar|smoking|drinking|booze|alcohol|coffee|caffeine|meat|dairy|vaping|cigarettes"
     r"|social\s+media|twitter|instagram|tiktok|my\s+job|the\s+job|that\s+job|gambling|snacking"
@@ -50,10 +54,14 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|going\s+to\s+give\s+up|want\s+to\s+give\s+up|ready\s+to\s+give\s+up|about\s+to\s+give\s+up"
         r"|quit|quitting|going\s+to\s+quit|want\s+to\s+quit|should\s+(?:just\s+)?quit"
         r"|might\s+as\s+well\s+quit|thinking\s+(?:of|about)\s+(?:quitting|giving\s+up|dropping)"
-        r"|dropping\s+out|dropped\s+out|done\s+with|left\s+the\s+(?:[\w-]+\s+){0,2}(?:team|club|class|course"
+        r"|dropping\s+out|dropped\s+out|jack(?:ing|ed)?\s+in|done\s+with|left\s+the\s+(?:[\w-]+\s+){0,2}(?:team|club|class|course"
         r"|choir|band|group)|dropped\s+(?:the|my)\s+[\w-]+\s+(?:class|course"
         rf"|lessons))\b(?!\s+(?:on\s+)?{_HABITS}\b)(?!\s+(?:work|today|for\s+the\s+day|for\s+today)\b)"
         rf"(?!\s+(?:trying\s+to\s+)?(?:calm|sleep))",
+    ),
+    (
+        "giving_up",
+        r"\b(?:deleting|deleted|uninstall(?:ed|ing)?)\s+(?:duolingo|the\s+(?:[\w-]+\s+)?app)\b|\bcancell?ed\s+(?:my|the)\s+(?:[\w-]+\s+)?(?:lessons|classes|course|tuition)\b",
     ),
     # brushing off feedback
     (
@@ -61,12 +69,14 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"\b(?:he|she|they)\s+(?:just\s+)?(?:doesn't|don't|didn't)\s+(?:get|understand)\s+(?:modern|how|the"
         r"\s+point)|\b(?:doesn't|does\s+not|don't|do\s+not|didn't)\s+(?:even\s+)?(?:know|get|understand)\s+"
         r"(?:what\s+(?:she's|he's|they're|she\s+is|he\s+is|they\s+are)\s+talking\s+about|my\s+"
-        r"(?:style|vision|work|approach|ideas?|writing|art))",
+        r"(?:style|vision|work|approach|ideas?|writing|art|argument|point|humou?r|jokes?|concept|taste))",
     ),
     (
         "dismiss_feedback",
-        r"\b(?:is|are|was|were|'s|'re)\s+(?:just\s+)?(?:nitpicking|being\s+picky|jealous|hating)\b"
-        r"|\bnitpick\w*|not\s+changing\s+(?:it|anything|a\s+thing)\b|\b(?:she's|he's|they're)\s+(?:just\s+)?"
+        r"\b(?:is|are|was|were|'s|'re)\s+(?:just\s+)?(?:nitpicking|being\s+picky|jealous|hating"
+        r"|being\s+(?:pedantic|petty|fussy|precious|dramatic))\b|\bpedantic\b"
+        r"|\bnitpick\w*|\b(?:she|he|they)\s+(?:just\s+|clearly\s+|obviously\s+)?(?:has|have)\s+it\s+in\s+for\s+me\b"
+        r"|\bwouldn't\s+know\s+(?:good\s+)?\w+(?:\s+\w+)?\s+if\s+it\b|not\s+changing\s+(?:it|anything|a\s+thing)\b|\b(?:she's|he's|they're)\s+(?:just\s+)?"
         r"wrong\b|\bfine\s+(?:as\s+it\s+is|the\s+way\s+it\s+is)\b|\bthinks?\s+(?:they|she|he)\s+"
         r"knows?\s+(?:best|better|everything)\b|\bwhat\s+do\s+(?:they|you)\s+know\b",
     ),
@@ -99,7 +109,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|options|problems|songs|routes)|\bkept\s+my\s+head\s+down\b|\b(?:i'd|i\s+would|i'll|i\s+will)\s+(?:just\s+|only\s+)?"
         r"(?:embarrass|humiliate|make\s+a\s+fool\s+of)\s+myself|\bturned\s+down\s+(?:the|a|an)\s+(?:chance"
         r"|opportunity|offer)\s+to|\b(?:i'd|i\s+would)\s+(?:just\s+|only\s+)(?:mess|screw)\s+"
-        r"(?:it|things|everything)\s+up|\bwho\s+am\s+i\s+to\b|\bnot\s+even\s+going\s+to\s+try\b|\b(?:scared|afraid"
+        r"(?:it|things|everything)\s+up|\bwho\s+am\s+i\s+to\b|\bnot\s+(?:even\s+)?(?:going\s+to|gonna)\s+(?:try|bother)\b|\b(?:scared|afraid"
         r"|terrified)\s+(?:to\s+try|of\s+(?:trying|failing|looking))|\b(?:won't|will\s+not|not\s+going"
         r"\s+to|didn't|don't)\s+(?:even\s+)?bother\s+(?:applying|trying|asking|entering|going|auditioning)"
         r"|\b(?:i'll|i'd|i\s+would|i\s+will|i\s+might)\s+(?:just\s+)?(?:look|sound|seem)\s+(?:like\s+"
@@ -108,8 +118,24 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     ),
     (
         "avoidance",
-        r"\b(?:avoid|avoided|avoiding|dodged|dodge|skip|skipped)\b[^.!?]{0,60}?\b(?:because|in\s+case"
-        r"|so\s+i\s+(?:don't|wouldn't))",
+        r"\b(?:avoid|avoided|avoiding|dodged|dodge|dodging|skip|skipped|skipping|ducking|ducked)\b[^.!?]{0,60}?"
+        r"\b(?:(?:because|cause)\b[^.!?]{0,50}?\b(?:scared|afraid|nervous|embarrass\w*|stupid|look|judge\w*"
+        r"|laugh\w*|fail\w*|rubbish|bad|worst|everyone|watch\w*|i'd|i\s+would|i\s+might|can't|couldn't"
+        r"|i\s+know|always|asks?|questions?|blank|wrong)\b|in\s+case|so\s+i\s+(?:don't|wouldn't))"
+        r"|\bbottled\s+(?:it|the\s+\w+)\b|\blet\s+(?:someone|somebody)\s+else\s+(?:take|do|have)\s+it\b|\b(?:backed|pulled|chickened)\s+out\b(?!\s+of\s+(?:the|my)\s+"
+        r"(?:drive|driveway|car\s+park|parking|space))|\bbailed\s+on\b"
+        r"|\bturned\s+down\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:role|job|promotion|part"
+        r"|place|spot|position|solo)\b[^.!?]{0,40}?\b(?:because|cause|cos|as|in\s+case|since)\b"
+        r"|\bi(?:'d|\s+would)\s+(?:probably\s+|just\s+)?make\s+a\s+(?:mess|hash|fool)\s+of\b"
+        r"|\bi(?:'ll|\s+will|'d|\s+would)\s+(?:just\s+|probably\s+)?(?:sound|look)\s+like\s+an?\s+(?!pro\b)"
+        r"|\beveryone\s+(?:will|would)\s+(?:film|laugh|stare|see|watch|judge)\b"
+        r"|\b(?:they'd|they\s+would|people\s+would|everyone\s+would|they'll)\s+(?:figure\s+out|find\s+out"
+        r"|realise|realize|laugh\s+at|see\s+through)\b"
+        r"|\bdidn't\s+want\s+to\s+(?:look|sound|seem)\s+(?:stupid|dumb|thick|silly|like\s+an?\s+(?:idiot|fool))"
+        r"|\blet\s+(?!me\b)\w+\s+do\s+(?:them\s+all|it\s+all|all\s+of\s+them|it\s+instead|them\s+instead)"
+        r"|\bmake\s+me\s+want\s+to\s+(?:hide|run\s+away)\b|\b(?:scared|afraid|terrified|worried)\s+"
+        r"(?:they'd|they\s+would|people\s+would|everyone\s+would|someone\s+would)\s+(?:find\s+out|see|notice"
+        r"|realise|realize|know)\b|\bdidn't\s+try\s+out\s+for\b",
     ),
     # comparison
     (
@@ -119,6 +145,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|colleagues|friends|peers|mates)\s+are\s+all)"
         r"\b[^.!?]{0,50}?\b(?:better"
         r"|smarter|faster|quicker|ahead|so\s+fast|so\s+easily|easily|naturally|breeze|get\s+it"
+        r"|straight\s+away|right\s+away|first\s+time|instantly|like\s+it's\s+nothing|million\s+better"
         r"|gets\s+it|just\s+get|more\s+talented|already\s+know|geniuse?s?|so\s+smart)\b(?!\s+(?:dressed|looking))|\b(?:friends|classmates|colleagues|teammates"
         r"|peers)\s+(?:all\s+)?(?:just\s+)?(?:breeze|fly|cruise|sail)|\b(?:everyone|everybody|they\s+all"
         r"|the\s+others)\b[^.!?]{0,60}?\b(?:and|but|while|whereas)\s+i(?:'m|\s+am)?\s+(?:still|can't"
@@ -131,14 +158,26 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"|others)|\b(?:she|he|they)(?:'s|'re|\s+is|\s+are)\s+(?:just\s+)?(?:naturally|a\s+natural)"
         r"\b|\b(?:sister|brother|friend|colleague|classmate|teammate|partner)s?\s+(?:is|are)\s+"
         r"(?:just\s+)?naturally\b|\bsome\s+people\s+(?:are|were)\s+(?:just\s+)?(?:naturals?|born"
-        r"|gifted|wired|built)|\bsome\s+people\s+(?:just\s+)?(?:have|got|are\s+born\s+with)\s+"
-        r"(?:it|the\s+\w+\s+for|[a-z]+\s+and\s+some)|\b(?:i'm|i\s+am)\s+(?:just\s+|so\s+|way\s+)?behind\s+"
+        r"|gifted|wired|built)|\bsome\s+(?:people|of\s+us)\s+(?:just\s+)?(?:have|got|are\s+born\s+with)\s+"
+        r"(?:it|the\s+\w+(?:\s+for)?|an?\s+(?:head|ear|eye|knack|gift|talent|brain)\s+for|[a-z]+\s+and\s+some)|\b(?:i'm|i\s+am)\s+(?:just\s+|so\s+|way\s+)?behind\s+"
         r"(?:at|in|on|with)?\s*everything"
         rf"|{_IM}\s+(?:just\s+|clearly\s+)?the\s+(?:worst|slowest|weakest|dumbest|slow\s+one)\b"
+        r"|\bthe\s+(?:worst|slowest|weakest)\s+at\s+[\w\s]{2,20}?\s+in\s+(?:my|the|our)\s+(?:whole\s+)?(?:year"
+        r"|class|team|group|office|family|course)\b"
         r"|\b(?:never|won't\s+ever)\s+be\s+as\s+(?:good|smart|fast|talented)\s+as\b|\bwhy\s+can't\s+i"
         r"\s+be\s+(?:more\s+)?like\b|\bfar\s+behind\s+(?:everyone|the\s+others|them)|\b(?:was|is|were)\s+"
         r"(?:always\s+)?the\s+(?:clever|smart|talented|sporty|gifted|bright|musical|creative)\s+one\b"
-        r"|\bwhile\s+i\s+(?:was|am)\s+still\b|\bthe\s+(?:dumbest|slowest|worst|weakest|stupidest)\s+(?:person"
+        r"|\b(?:'s|has|'ve|have)\s+always\s+been\s+the\s+(?:clever|smart|talented|sporty|gifted|bright|musical"
+        r"|creative|brainy|popular|pretty|funny)\s+one\b|\bmine\s+(?:looked|look|sounded|sounds|was|were)\s+"
+        r"like\s+an?\b"
+        r"|\b(?:my|his|her)\s+[\w-]+\s+(?:learned|learnt|picked\s+up|mastered)\s+[^.!?]{0,30}\bin"
+        r"\s+(?:like\s+)?(?:a|one|two|three)\s+(?:days?|weeks?|months?)\b"
+        r"|\bwhile\s+i\s+(?:was|am)\s+still\b|\b(?:sister|brother|friend|mate|cousin|colleague|classmate)\s+"
+        r"(?:passed|got|aced|nailed|smashed)\s+[^.!?]{0,30}\bfirst\s+(?:time|go|try)\b|\bi'm\s+the\s+only\s+(?:one|person)\b[^.!?]{0,20}?\b(?:who|that)"
+        r"\s+(?:can't|doesn't|didn't|still|isn't|hasn't)\b|\b(?:mates|friends|everyone|everybody|they)\s+"
+        r"(?:all\s+)?(?:did|got|passed|nailed|picked)\s+(?:it\s+)?(?:up\s+)?(?:first\s+(?:go|time|try)|in\s+(?:a|one)"
+        r"\s+(?:day|week|go))|\bthe\s+rest\s+of\s+(?:the|my|us)\s+\w+\b[^.!?]{0,50}?\band\s+i'm\s+still\s+"
+        r"(?:lost|stuck|confused|struggling|clueless)\b|\bthe\s+(?:dumbest|slowest|worst|weakest|stupidest)\s+(?:person"
         r"|one|player|student|member)\b|\band\s+i(?:'ve|\s+have)?\s+(?:got|have)\s+nothing\b|\bare\s+all\s+naturally\b|\bi'm\s+the\s+weak\s+(?:link|one)\b|\b(?:understand|get|know)\s+[^.!?]{0,30}\band\s+i'm\s+lost\b|\bi'm\s+the\s+(?:token\s+)?(?:idiot|dumb\s+one|slow\s+one)\b",
     ),
     # identity
@@ -148,10 +187,23 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         rf"|type|guy|girl|kind\s+of\s+person|brain)\b|{_IM}{_ADV}\s+not\s+(?:[\w-]+\s+)?material\b"
         rf"|(?:{_IM}{_ADV}\s+|^)not{_ADV}\s+an?\s+(?:{_ROLES})\b|(?:{_IM}{_ADV}\s+|^)not\s+an?\s+natural\b"
         rf"|{_IM}{_ADV}\s+not\s+an?\s+(?:good|great|strong|smart)\s+enough\b"
-        rf"|{_IM}{_ADV}\s+too\s+(?:old|slow|stupid|dumb|thick|shy|introverted|awkward|quiet)\s+(?:to|for)\b"
+        rf"|{_IM}{_ADV}\s+too\s+(?:old|slow|stupid|dumb|thick|shy|introverted|awkward|quiet|uncoordinated"
+        r"|clumsy|unfit|lazy|impatient|disorgani[sz]ed|scatterbrained)\s+(?:to|for)\b"
+        r"|\b(?:always|never)\s+been\s+(?:\w+\s+)?(?:thick|bad|terrible|rubbish|hopeless|useless|awful|crap"
+        r"|good)\s+(?:at|with)\b|\bnothing(?:'s|\s+is)\s+(?:ever\s+)?(?:going\s+to|gonna)\s+change\s+that\b"
+        r"|\btoo\s+old\s+(?:to\s+(?:learn|start|change|be\s+(?:learning|starting)|pick\s+up|try)"
+        r"|for\s+(?:this|that|it)\b)"
         rf"|{_IM}{_ADV}\s+tone[-\s]deaf\b|\btwo\s+left\s+feet\b|\btalent\s+is\s+everything\b"
+        r"|\b(?:got|have|inherited)\s+(?:the\s+)?(?:bad|wrong|rubbish|useless|dud)\s+genes?\b"
+        r"|\bi\s+was\s+(?:just\s+)?born\s+(?!in\b|on\b|at\b|and\b|into\b|with\b|to\b)[a-z]+"
         r"|(?:that's|it's|its)\s+just\s+(?:who|how|what)\s+i\s+am\b|\b(?:that's|that\s+is|it's)\s+(?:never|not)"
-        r"\s+going\s+to\s+change\b|\b(?:always\s+will\s+be|always\s+have"
+        r"\s+going\s+to\s+change\b|\bis\s+(?:only\s+)?for\s+(?:smart|clever|talented|sporty|creative|gifted"
+        r"|young|brainy|naturally\s+\w+)\s+people\b|\bnever\s+(?:going\s+to|gonna)\s+be\s+an?\s+(?:[\w-]+\s+)?"
+        rf"(?:person|type|{_ROLES})\b"
+        r"|\bi\s+(?:was|am|'m|have\s+been|'ve\s+been)\s+never\s+(?:really\s+)?an?\s+(?:[\w-]+\s+)?"
+        rf"(?:person|type|{_ROLES})\b"
+        r"|\bpeople\s+(?:like\s+me|who\s+[^.!?]{3,40}?)\s+(?:just\s+)?(?:can't|don't|never)\s+(?:do|get|learn"
+        r"|make)\b|\bjust\s+not\s+happening\s+for\s+me\b|\b(?:always\s+will\s+be|always\s+have"
         r"\s+been),?\s+(?:always\s+will\s+be)?$|\bthat\s+ship\s+has\s+sailed\b",
     ),
     (
@@ -174,9 +226,12 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"\b(?:not\s+cut\s+out|not\s+built|not\s+made|(?:wasn't|isn't|aren't|weren't)\s+(?:made|born|built"
         r"|cut\s+out)|not\s+born)\s+"
         r"(?:for|to)\b|(?:how|the\s+way)\s+i(?:'m|\s+am)\s+(?:wired|built|made|programmed)\b"
+        r"|\bmy\s+(?:brain|mind)\s+(?:just\s+)?(?:doesn't|does\s+not|don't|can't|won't|isn't)\s+(?!hurt|stop)\w+"
+        r"|\bnot\s+my\s+calling\b|\b(?:some|our)\s+bodies\s+(?:just\s+)?(?:aren't|are\s+not|weren't)\s+(?:built"
+        r"|made|designed)\b"
         rf"|{_IM}{_ADV}\s+(?:wired|built|made)\s+(?:this|that|differently)\b|\b(?:brain|mind|body)"
         r"\s+(?:just\s+)?(?:doesn't|does\s+not|don't|isn't)\s+(?:work|built|wired)\s+(?:that|like"
-        r"|this)|\b(?:it's|is)\s+(?:in\s+my\s+(?:genes|dna|blood)|genetic)\b|\bborn\s+(?:this\s+way"
+        r"|this)|\b(?:it's|is)\s+(?:in\s+(?:my|the)\s+(?:genes|dna|blood)|genetic)\b|\bborn\s+(?:this\s+way"
         r"|without)|\bhow\s+my\s+brain\s+(?:is|works)\b|\bsome\s+(?:people|brains)\s+are\s+(?:just\s+)?"
         r"(?:wired|built|made)\s+for\b|\bjust\s+(?:doesn't|does\s+not|won't)\s+go\s+in\b|\bmissing\s+(?:the|whatever|that|some)\s+(?:\w+\s+)?(?:gene|talent|gift)"
         r"|\bpeople\s+like\s+me\s+(?:don't|can't|never|won't)\b",
@@ -204,17 +259,22 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     # helplessness
     (
         "helpless",
-        r"\bno\s+point\s+(?:in\s+)?(?:me\s+)?(?:even\s+)?(?:trying|bothering|going|applying|practi[cs]ing|studying"
-        r"|learning|doing)|\b(?:what's|what\s+is)\s+(?:even\s+)?the\s+point\b|\bwhy\s+(?:do\s+i\s+"
+        r"\bno\s+point\s+(?:in\s+)?(?:me\s+)?(?:even\s+)?(?:trying|bothering|going(?!\s+(?:to\s+the\s+(?:shops?|supermarket|pub|park|beach|cinema|market)"
+        r"|out\b|(?:to\s+)?(?:today|tonight)))|applying|practi[cs]ing|studying"
+        r"|learning|doing)|\b(?:what's|what\s+is)\s+(?:even\s+)?the\s+(?:point|use)\b|\bwhy\s+(?:do\s+i\s+"
         r"|should\s+i\s+|would\s+i\s+)?(?:even\s+)?(?:bother|try)\b(?!\s+(?:to|and|it|this|that|again)\b)|\bthere's\s+no\s+way\s+i(?:\s+can|\s+could"
         r"|\s+will|'ll)\b|\bwho\s+would\s+(?:want\s+to\s+)?(?:listen\s+to|hire|read|pick|choose)\s+me\b"
+        r"|\bwhy\s+would\s+anyone\s+(?:want\s+to\s+)?(?:read|listen\s+to|watch|hire|pick|care\s+about)\s+(?:me|my)\b"
+        r"|\bmy\s+[\w-]+\s+(?:is|will)\s+never\s+(?:going\s+to\s+)?(?:get|be|improve)\b"
+        r"|\bi'd\s+be\s+(?:good|better|there|fluent)\s+(?:at\s+it\s+)?by\s+now\b"
         r"|\bwhy\s+do\s+i\s+(?:even\s+)?keep\s+trying\b|\bnothing\s+i\s+do\s+(?:ever\s+)?(?:works|matters|helps)|(?:doesn't|does\s+not)"
-        r"\s+matter\s+(?:how\s+(?:hard|much)|what)\s+i\s+(?:try|do)|\bfail\s+anyway\b",
+        r"\s+matter\s+(?:how\s+(?:hard|much)|what)\s+i\s+(?:try|do)|\bwhy\s+(?:even\s+)?(?:apply|bother\s+applying"
+        r"|audition|enter)\b|\bfail\s+anyway\b",
     ),
     (
         "helpless",
         rf"\bi(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to){_ADV}\s+never\s+(?:be\s+able\s+to"
-        r"|be\s+(?:good|any\s+good|fluent|able|as|like|an?)|get|understand|learn|pass|make\s+it|improve"
+        r"|be\s+(?:good|any\s+good|fluent|able|as|like|an?|one\s+of\s+those)|get|understand|learn|pass|make\s+it|improve"
         r"|master|figure|manage|succeed|finish|win|beat|draw|sing|play|speak|write|swim|run|cook"
         rf"|code|remember|catch\s+up)\b|{_IM}{_ADV}\s+never\s+going\s+to\s+(?:be|get|make|pass"
         r"|understand|learn)\b",
@@ -231,7 +291,11 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
     ),
 ]
 _SHRUG_RE = re.compile(
-    r"\b(?:but|so|and)\s+whatever\b|\bwho\s+cares\b|\bonly\s+likes\s+(?:one|her|his|their\s+own)\s+"
+    r"\b(?:but|so|and)\s+whatever\b|[,;:]\s*whatever\b|\bdone\s+it\s+my\s+way\b|\bmy\s+way\s+is\s+"
+    r"(?:fine|better)\b|\b(?:she|he|they)\s+(?:obviously\s+|clearly\s+|just\s+)?(?:didn't|did\s+not|never)\s+"
+    r"(?:read|look\s+at|listen\s+to|watch)\s+(?:it|my)\b|\b(?:she|he|they)\s+(?:just\s+)?(?:doesn't|don't|didn't)\s+"
+    r"(?:get|understand)\b|\bi\s+know\s+what\s+works\b|\b(?:she|he|they)\s+(?:just\s+)?(?:hates?"
+    r"|has\s+it\s+in\s+for)\s+me\b|\bwho\s+cares\b|\bonly\s+likes\s+(?:one|her|his|their\s+own)\s+"
     r"(?:style|way)|\bnever\s+(?:even\s+)?seen\s+how\s+i\b|\bnot\s+doing\s+(?:it|that)\b|\bbox[-\s]ticking\b"
     r"|\bwaste\s+of\s+time\b|\bold[-\s]school\b|\bout\s+of\s+touch\b|\bit's\s+not\s+me\b|\bnot\s+my\s+fault\b|\bignor(?:e|ing)\s+(?:it|them|that)\b|^(?:nah|meh|whatever)\b"
 )
@@ -240,6 +304,9 @@ _FIXED_RES = [(pattern, re.compile(src)) for pattern, src in _FIXED_SOURCES]
 # "Too hard" counts only about something learnt: a jar lid or a video game is no mindset.
 _TOO_HARD_RE = re.compile(
     r"\btoo\s+(?:hard|difficult)\s+for\s+me\b|\b(?:is|'s|are)\s+(?:just\s+|way\s+)?too\s+(?:hard|difficult)\b"
+)
+NOT_A_CONTEST_RE = re.compile(
+    r"\b(?:loves|likes|enjoys|eats|drinks|prefers|wearing|wore|dressed|outfits?|jumpers?|costumes?|invited|tanned|holidays?|wedding|party)\b"
 )
 PRIORITY: tuple[Pattern, ...] = (
     "giving_up",
@@ -253,13 +320,18 @@ PRIORITY: tuple[Pattern, ...] = (
 
 _FEEDBACK_RE = re.compile(
     r"\b(?:feedback|comments?|notes|criticism|corrections|review)\s+(?:on|about|from|say|says|said)\b"
-    r"|\b(?:" + "|".join(PEOPLE) + r")s?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
-    r"|wants|want|asked\s+for|asked\s+me\s+to)\b|\b(?:feedback|comments|notes|marks)\s+back\s+from\b"
+    r"|\b(?:"
+    + "|".join(PEOPLE)
+    + r")s?(?:\s+\d+)?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
+    r"|wants|want|asked\s+for|asked\s+me\s+to|keeps?\s+telling\s+me|tells\s+me|marked|keeps?\s+saying"
+    r"|keeps?\s+correcting|circled|crossed\s+out)\b|\b(?:got|get|had)\s+(?:my\s+|the\s+|some\s+)?(?:[\w-]+\s+)"
+    r"{0,3}feedback\b|\bfeedback\s+(?:came|has\s+come|is|was)\s+(?:in|back)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
 )
 _PRAISE_RE = re.compile(
     r"\b(?:strong|great|good|excellent|brilliant|amazing|lovely|impressive|well\s+done|nailed"
     r"|perfect|solid|improving|improved|better|progress|that's\s+how\s+(?:you|we)\s+learn"
-    r"|(?:it's|that's)\s+(?:fine|normal|okay|ok|part\s+of))\b"
+    r"|(?:it's|that's)\s+(?:fine|normal|okay|ok|part\s+of)|that's\s+what\s+\w+\s+(?:are|is)\s+for"
+    r"|happens\s+to\s+everyone|everyone\s+does\s+(?:it|that))\b"
 )
 _CRITIQUE_RE = re.compile(
     r"\b(?:too|needs?|weak|unclear|improve|should|work\s+on|more|less|off|flat|wrong|issues?"
@@ -275,6 +347,11 @@ _DISTANCING_RE = re.compile(
 )
 _PAST_RE = re.compile(r"\b(?:gave|dropped)\b")
 _YET_RE = re.compile(r"\byet\b(?!\s+(?:again|another))")
+# "...but I'm starting to like the puzzles": the sentence turns to growth after the match.
+_TURNING_RE = re.compile(
+    r"\b(?:but|though|although)\s+(?:i'm|i\s+am|it's)\s+(?:starting|beginning)\s+to\s+(?:like|enjoy|get"
+    r"|understand|improve|click)|\b(?:but|though)\s+(?:i'm|it's)\s+(?:getting|improving)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -285,8 +362,12 @@ class Signal:
     person: str | None = None
 
 
-def _growth_framed(norm: str, start: int) -> bool:
-    return bool(_DISTANCING_RE.search(norm[:start]) or _YET_RE.search(norm[start:]))
+def growth_framed(norm: str, start: int) -> bool:
+    return bool(
+        _DISTANCING_RE.search(norm[:start])
+        or _YET_RE.search(norm[start:])
+        or _TURNING_RE.search(norm[start:])
+    )
 
 
 # A lone gerund after "at", "with", "the"... ("hopeless at spelling", "the sparring session")
@@ -307,6 +388,7 @@ _NOT_GERUNDS = frozenset([
     "bring", "clothing", "shopping", "beginning", "timing", "thinking", "offspring",
     "lightning", "earring", "ending", "setting", "booking", "posting", "listing", "quitting",
     "failing", "struggling", "dropping", "giving", "missing", "losing", "winning", "nothing",
+    "calling",
 ])
 # fmt: on
 
@@ -325,15 +407,64 @@ def _topics_in(norm: str) -> list[tuple[int, Topic]]:
     return found
 
 
+# A skill the vocabulary lacks, named in the very sentence that fired: one plain noun right
+# after "at" ("useless at push-ups"), or the writer's own "fix my footwork". Anything that
+# may not read as a noun phrase is left alone.
+_AT_NOUN_RE = re.compile(
+    r"\bat\s+(?P<n>[a-z]{4,}(?:-[a-z]+)?)(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but|so|because|too"
+    r"|either|any\s*more|at\s+all|though)\b)"
+    r"|\b(?:head|gene|talent|knack|ear|eye|brain|gift)\s+for\s+(?P<f>[a-z]{4,})\b"
+    r"|\b(?:brain|mind)\s+(?:just\s+)?(?:doesn't|don't)\s+do\s+(?P<d>[a-z]{4,})\b"
+    r"|\bi\s+can't\s+do\s+(?P<p>[a-z]{4,}s)\b|\bnot\s+(?P<x>[a-z]{4,})\s+material\b"
+    r"|\b(?:fix|improve|work\s+on|change|correcting)\s+my\s+(?P<m>[a-z]{4,})(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but"
+    r"|so|because)\b)"
+    r"|\b(?:said|says|thinks|pointed\s+out)\s+(?:that\s+)?my\s+(?P<s>[a-z]{3,})\s+(?:is|are|was|were|needs?)\b"
+)
+# fmt: off
+_NOT_SKILLS = frozenset([
+    "school", "work", "life", "home", "this", "that", "these", "those", "things", "stuff",
+    "everything", "anything", "something", "nothing", "people", "them", "first", "times",
+    "moment", "least", "best", "worst", "once", "night", "weekend", "uni", "college", "all",
+    "each", "every", "other", "others", "myself", "yourself", "himself", "herself", "mine",
+    "yours", "ours", "theirs", "money", "time", "friends", "family", "kids", "everyone",
+    "anyone", "someone", "nobody", "faces", "most", "some", "much", "many", "more", "less",
+    "well", "tbh", "lol", "today", "tonight", "anymore", "again", "still", "really", "there",
+    "here", "what", "which", "whom", "whose", "when", "then", "than", "very", "just",
+])
+# fmt: on
+
+
+# fmt: off
+_CHORES = frozenset([
+    "packing", "ironing", "tidying", "cleaning", "folding", "wrapping", "hoovering", "dusting",
+    "mornings", "decisions", "directions", "birthdays",
+])
+# fmt: on
+
+
+def _plain_noun(norm: str) -> Topic | None:
+    for m in _AT_NOUN_RE.finditer(norm):
+        word = next(w for w in m.groups() if w)
+        if word in _NOT_SKILLS or word.endswith("ly") or word in _NOT_GERUNDS:
+            continue
+        return Topic(word, "thing" if m.group("m") or m.group("s") else "named")
+    return None
+
+
 def _vocab_topics(norm: str) -> list[tuple[int, Topic]]:
     return [(m.start(), TOPICS[m.group(1)]) for m in TOPIC_RE.finditer(norm)]
 
 
-def _nearest_topic(sentences: list[Sentence], here: Sentence, pos: int) -> Topic | None:
+def nearest_topic(sentences: list[Sentence], here: Sentence, pos: int) -> Topic | None:
     """The topic named nearest to the signal: in its sentence, else one or two sentences away."""
     own = [(abs(p - pos), t) for p, t in _topics_in(here.norm)]
+    if any(t.form != "habit" for _, t in own):  # "the discipline for running": running
+        own = [(d, t) for d, t in own if t.form != "habit"]
     if own:
         return min(own, key=lambda x: x[0])[1]
+    plain = _plain_noun(here.norm)
+    if plain is not None:
+        return plain
     for distance in (1, 2):
         for index in (here.index - distance, here.index + distance):
             if 0 <= index < len(sentences):
@@ -370,30 +501,43 @@ def _gives_up_a_thing(norm: str, m: re.Match[str], topic: Topic | None) -> bool:
     return bool(obj and not _vocab_topics(obj.group("obj")) and not _GERUND_RE.search(obj.group(0)))
 
 
-def fixed_signals(sentences: list[Sentence]) -> list[Signal]:
-    """Every fixed-mindset statement and every piece of feedback received, in order."""
+def fixed_signals(sentences: list[Sentence], vetoed: set[int] | None = None) -> list[Signal]:
+    """Every fixed-mindset statement and every piece of feedback received, in order.
+    ``vetoed`` collects the sentences a rule matched and then judged no mindset at all
+    ("gave up on the crossword", "not a cat person"): the classifier must not overrule it."""
     found: list[Signal] = []
+    veto = vetoed if vetoed is not None else set()
     for s in sentences:
         for pattern, regex in _FIXED_RES:
             for m in regex.finditer(s.norm):
-                if _growth_framed(s.norm, m.start()):
+                if growth_framed(s.norm, m.start()):
+                    veto.add(s.index)
                     continue
                 subj = m.groupdict().get("subj") or m.groupdict().get("subj2")
                 if subj is not None and not _vocab_topics(subj) and not _is_gerund(subj):
+                    veto.add(s.index)
                     continue  # "that film is not for me" is taste, not a mindset
-                topic = _nearest_topic(sentences, s, m.start())
+                topic = nearest_topic(sentences, s, m.start())
+                if pattern == "comparison" and NOT_A_CONTEST_RE.search(s.norm):
+                    veto.add(s.index)
+                    continue  # "everyone was wearing christmas jumpers except me"
+                if topic is not None and topic.text in _CHORES:
+                    veto.add(s.index)
+                    continue  # "hopeless at packing lol" is a shrug about a chore
                 if pattern == "giving_up" and _gives_up_a_thing(s.norm, m, topic):
+                    veto.add(s.index)
                     continue
-                found.append(Signal(pattern, s, topic))
+                person = person_in(sentences, s) if pattern == "dismiss_feedback" else None
+                found.append(Signal(pattern, s, topic, person))
                 break
         too_hard = _TOO_HARD_RE.search(s.norm)
-        if too_hard and not _growth_framed(s.norm, too_hard.start()):
-            topic = _nearest_topic(sentences, s, too_hard.start())
+        if too_hard and not growth_framed(s.norm, too_hard.start()):
+            topic = nearest_topic(sentences, s, too_hard.start())
             if topic is not None and any(t == topic for _, t in _vocab_topics(s.norm)):
                 found.append(Signal("helpless", s, topic))
         said = _FEEDBACK_RE.search(s.norm)
         if said and not (_PRAISE_RE.search(s.norm) and not _CRITIQUE_RE.search(s.norm)):
-            topic = _nearest_topic(sentences, s, said.start())
+            topic = nearest_topic(sentences, s, said.start())
             person = person_in(sentences, s)
             found.append(Signal("feedback", s, topic, person))
             # "...so whatever": the feedback brushed off in the same or the next breath.
@@ -409,79 +553,4 @@ def choose(signals: list[Signal]) -> Signal | None:
         for signal in signals:
             if signal.pattern == pattern:
                 return signal
-    return None
-
-
-# --------------------------------------------------------------------------- plans
-
-_SETBACK_RE = re.compile(
-    r"\b(?:didn't\s+get|did\s+not\s+get|failed|fail|rejected|rejection|lost|bombed|flopped"
-    r"|went\s+(?:badly|wrong)|didn't\s+go\s+well|messed\s+up|screwed\s+up|blew\s+it|rushed|sloppy"
-    r"|too\s+(?:long|slow|late)|didn't\s+pass|turned\s+down|mistakes?|said\s+my|says\s+my"
-    r"|feedback|comments|froze|struggled|disaster|didn't\s+(?:make|win)|wasn't\s+(?:picked|chosen"
-    r"|selected)|missed|couldn't|lost\s+marks|marked\s+down|fell\s+off|slipped|lapsed|broke\s+my\s+"
-    r"streak|died|ruined|sank|collapsed|didn't\s+(?:hit|reach|meet))\b|\b\d+\s+out\s+of\s+\d+\b|\bgot\s+an?\s+[cdef]\b|\d+%|\b(?:got|came\s+back\s+with)\s+an?\s+\d+"
-)
-_PLAN_RE = re.compile(
-    r"(?:\bI(?:'m|\s+am|m)\s+(?:going\s+to|gonna)|\bI(?:'ll|\s+will)|^(?:going\s+to|gonna)"
-    r"|\bill(?=\s+(?:do|try|ask|book|practi[cs]e|work|go|start|email|call|get|make|write|study|redo"
-    r"|retake|sign|train|keep|look|read|rehearse|bring|plan|put)\b)"
-    r"|^(?:will|gonna)(?=\s+(?:\w+)\s)|\bnext\s+time\s+I(?:'ll|\s+will)?|\bmy\s+plan\s+is\s+to|\bplan(?:\s+is)?:|\bI\s+plan\s+to"
-    r"|\bI'm\s+planning\s+to)\s+(?P<vp>[^.!?\n]{3,200})",
-    re.I,
-)
-_NEXT_TIME_RE = re.compile(r"next\s+time", re.I)
-_NOT_A_PLAN_RE = re.compile(
-    r"^(?:never|not|quit|give\s+up|stop|just\s+give|probably|fail|die|be\s+(?:fine|ok|okay)|stick"
-    r"\s+to|stay\s+(?:with|in|away|safe)|avoid|skip|forget|just\s+stick|get\s+(?:it|there|better)\s*$"
-    r"|be\s+(?:alright|better)|survive|manage|see|figure\s+it\s+out\s*$)\b",
-    re.I,
-)
-_SWAPS = {
-    "i": "you",
-    "me": "you",
-    "my": "your",
-    "myself": "yourself",
-    "mine": "yours",
-    "i'm": "you're",
-    "i've": "you've",
-    "i'd": "you'd",
-    "i'll": "you'll",
-    "am": "are",
-}
-_CUT_RE = re.compile(r"\s+(?:but|because|though|although|lol|haha)\b.*$|[\s,;:]+$", re.I)
-
-
-@dataclass(frozen=True)
-class Plan:
-    sentence: Sentence
-    action: str | None  # the plan as a verb phrase in the second person, when it reads well
-
-
-def _second_person(vp: str) -> str | None:
-    out: list[str] = []
-    for token in vp.split():
-        core = token.rstrip(",;:")
-        low = core.lower()
-        if low in _SWAPS:
-            out.append(_SWAPS[low] + token[len(core) :])
-        elif not re.fullmatch(r"[\w'&%/+£$€-]+[,;:]?", token):
-            return None  # emoji, quotes or symbols: quote the plan instead of reshaping it
-        else:
-            out.append(token)
-    phrase = " ".join(out)
-    return phrase if len(out) >= 2 and len(phrase) <= 120 else None
-
-
-def find_plan(sentences: list[Sentence], after: int) -> Plan | None:
-    """A plan made in or after sentence ``after``, when the entry speaks of a setback."""
-    setback = any(_SETBACK_RE.search(s.norm) for s in sentences)
-    for s in sentences[after:]:
-        for m in _PLAN_RE.finditer(s.text):
-            if not setback and not _NEXT_TIME_RE.match(m.group(0)):
-                continue
-            vp = _CUT_RE.sub("", m.group("vp").strip())
-            if _NOT_A_PLAN_RE.match(vp):
-                continue
-            return Plan(s, _second_person(vp))
     return None

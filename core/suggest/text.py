@@ -105,11 +105,18 @@ _CHAT_WORDS = {
     "wanna": "want to", "gonna": "going to", "gotta": "have to", "kinda": "kind of",
     "idk": "i don't know", "tbh": "", "lol": "", "lmao": "", "ngl": "", "ugh": "",
     "honestly": "", "literally": "", "tryna": "trying to", "abt": "about",
+    "lowkey": "", "highkey": "", "no cap": "",
+    "ppl": "people", "elses": "else's", "theyd": "they'd", "youd": "you'd", "theyll": "they'll",
+    "hes": "he's", "ill be": "i'll be", "speakin": "speaking",
+    "learnin": "learning", "runnin": "running", "singin": "singing", "drawin": "drawing",
+    "codin": "coding", "writin": "writing", "cookin": "cooking", "playin": "playing",
+    "doin": "doing", "goin": "going", "nothin": "nothing", "somethin": "something",
 }
 # fmt: on
 _CHAT_WORD_RE = re.compile(r"\b(" + "|".join(map(re.escape, _CHAT_WORDS)) + r")\b")
 # "ill" is a word of its own ("I felt ill"); only before a verb is it "I'll".
 _ILL_RE = re.compile(r"\bill\s+(?=(?:never|just|always|probably|be|try|ask|email|get|do)\b)")
+_STRETCH_RE = re.compile(r"([a-z])\1{2,}")
 _SYMBOL_RE = re.compile(r"[^\w\s'.,;:!?&%/()+#-]")
 
 
@@ -117,6 +124,7 @@ def chat_form(text: str) -> str:
     """Lower case, one apostrophe, contractions and common slips spelled out, emoji dropped."""
     low = _APOSTROPHE_RE.sub("'", text.lower())
     low = _SYMBOL_RE.sub(" ", low)
+    low = _STRETCH_RE.sub(r"\1", low)  # "soooo" -> "so", "noooo" -> "no"
     low = _ILL_RE.sub("i'll ", low)
     low = _CHAT_WORD_RE.sub(lambda m: _CHAT_WORDS[m.group(1)], low)
     return " ".join(low.split())

@@ -36,7 +36,8 @@ PATTERN_METRICS: dict[Pattern, MetricType] = {
     "plan": "resilience",
 }
 
-TopicForm = Literal["skill", "event", "thing", "habit"]
+# named: a plain noun the writer used that the vocabulary lacks ("business", "push-ups").
+TopicForm = Literal["skill", "event", "thing", "habit", "named"]
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,17 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *[p for s in ("Spanish", "French", "German", "Italian", "Japanese", "Mandarin", "Chinese",
                   "Korean", "Arabic", "Portuguese", "Russian", "Dutch", "Excel")
       for p in _t("skill", s, s.lower())],
-    *_t("skill", "languages", "languages", "language learning"),
+    *_t("skill", "languages", "languages", "language learning", "duolingo"),
+    *_t("thing", "website", "website", "site redesign"),
     *_t("skill", "coding", "coding", "programming", "code"),
     *_t("thing", "code", "code review", "my code", "the code"),
     *_t("skill", "networking", "network", "networking events"),
     *_t("skill", "data structures", "data structures", "algorithms"),
     *_t("skill", "drawing", "drawing", "draw", "sketching", "drawing faces"),
     *_t("skill", "writing", "writing", "writer", "write"),
-    *_t("skill", "singing", "singing", "sing", "singer"),
+    *_t("skill", "singing", "singing", "sing", "singer", "karaoke", "high notes"),
+    *_t("skill", "reading", "reader", "readers"),
+    *_t("thing", "draft", "draft", "first draft"),
     *_t("skill", "running", "running", "runs", "runner", "run", "jogging"),
     *_t("skill", "swimming", "swimming", "swim", "swimmer"),
     *_t("skill", "climbing", "climbing", "climb", "bouldering"),
@@ -91,6 +95,15 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
         "speak up"),
     *_t("skill", "presenting", "presenting", "presentations", "present"),
     *_t("skill", "driving", "driving", "drive", "learning to drive", "driver"),
+    *_t("skill", "crochet", "crochet", "crocheting"),
+    *_t("skill", "watercolour painting", "watercolours", "watercolour", "watercolors",
+        "watercolor"),
+    *_t("skill", "knitting", "knit"),
+    *_t("skill", "pull-ups", "pull-ups", "pull ups", "pull up", "pull-up", "pullups"),
+    *_t("skill", "sales", "sales"),
+    *_t("skill", "parallel parking", "parallel parking", "parallel park", "parking"),
+    *_t("skill", "performing", "performing", "performers", "performer", "perform", "on stage"),
+    *_t("skill", "photography", "photo", "photos", "photographs"),
     *_t("skill", "music", "musician", "music"),
     *_t("skill", "using computers", "computers", "computer", "technology", "tech"),
     *_t("skill", "scales", "scales"),
@@ -99,7 +112,8 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
         "leader", "leaders", "natural leader"),
     *_t("skill", "remembering names", "remembering names"),
     *_t("skill", "managing money", "money", "budgeting", "finances", "saving money"),
-    *_t("skill", "sight-reading", "sight-reading", "sight-read", "sight reading", "sight read"),
+    *_t("skill", "sight-reading", "sight-reading", "sight-read", "sight reading", "sight read",
+        "sight reads", "sight-reads"),
     *_t("skill", "small talk", "small talk", "talking to people", "making friends"),
     *_t("skill", "time management", "time management", "managing my time"),
     *_t("skill", "design", "design", "designing"),
@@ -119,6 +133,8 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("thing", "CV", "cv", "resume"),
     *_t("thing", "PhD", "phd", "doctorate"),
     *_t("thing", "application", "application", "grant application", "applications"),
+    *_t("thing", "scholarship application", "scholarship", "scholarships"),
+    *_t("thing", "methods section", "methods", "methods section"),
     *_t("thing", "cover letter", "cover letter", "cover letters"),
     *_t("thing", "article", "article", "articles", "blog post"),
     *_t("thing", "proposal", "proposal", "pitch"),
@@ -142,13 +158,14 @@ AMBIGUOUS_SURFACES = frozenset(
 PEOPLE = (
     "manager", "boss", "teacher", "coach", "mentor", "tutor", "lead", "supervisor",
     "professor", "lecturer", "editor", "reviewer", "client", "instructor", "trainer", "pt",
-    "physio", "director", "examiner", "sensei",
+    "physio", "director", "examiner", "sensei", "judge", "panel", "assessor", "conductor",
+    "choreographer", "captain",
 )
 # fmt: on
 
 # --------------------------------------------------------------------------- templates
 
-_Form = Literal["skill", "event", "thing", "habit", "none"]
+_Form = Literal["skill", "event", "thing", "habit", "named", "none"]
 
 TEMPLATES: dict[Pattern, dict[_Form, str]] = {
     "identity": {
@@ -233,10 +250,21 @@ TEMPLATES: dict[Pattern, dict[_Form, str]] = {
     },
     "plan": {},
 }
+# A plain noun reads well wherever a skill does, except after "Practise".
+for _pattern, _forms in TEMPLATES.items():
+    if "skill" in _forms:
+        _forms["named"] = _forms["skill"]
+TEMPLATES["identity"]["named"] = (
+    "Spend 15 minutes on {t} on three days this week and note one thing that got easier"
+)
+DISMISSED_FROM_PERSON = (
+    "Pick one point from your {p}'s feedback, try it for a week, then decide whether it helped"
+)
 FEEDBACK_FROM_PERSON = (
     "Pick one point from your {p}'s feedback and work on it for 20 minutes this week"
 )
 PLAN_TEMPLATE = "Follow through on your plan to {plan}"
+PLAN_GERUND_TEMPLATE = "Keep to your plan of {plan}"
 PLAN_FALLBACK = "Follow through on the next step you've already planned, and note how it goes"
 
 # --------------------------------------------------------------------------- warm replies

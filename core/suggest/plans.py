@@ -1,0 +1,114 @@
+"""Setbacks already met with a plan: the writer's own next step, read back to them as
+"Follow through on your plan to ..." instead of a new task."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.suggest.text import Sentence
+
+_SETBACK_RE = re.compile(
+    r"\b(?:didn't\s+get|did\s+not\s+get|failed|fail|rejected|rejection|lost|bombed|flopped"
+    r"|went\s+(?:badly|wrong)|didn't\s+go\s+well|messed\s+up|screwed\s+up|blew\s+it|rushed|sloppy"
+    r"|too\s+(?:long|slow|late)|didn't\s+pass|turned\s+down|mistakes?|said\s+my|says\s+my"
+    r"|feedback|comments|froze|struggled|disaster|didn't\s+(?:make|win)|wasn't\s+(?:picked|chosen"
+    r"|selected)|missed|couldn't|lost\s+marks|marked\s+down|fell\s+off|slipped|lapsed|broke\s+my\s+"
+    r"streak|came\s+(?:last|bottom)|flunked|no\s+(?:callbacks|replies|responses|interviews)|broke\s+my\s+(?:[\w-]+\s+){1,3}streak|ran\s+(?:way\s+)?over|came\s+out\s+(?:flat|wrong"
+    r"|burnt|badly|awful)|died|ruined|sank|collapsed|didn't\s+(?:hit|reach|meet))\b|\b\d+\s+out\s+of\s+\d+\b|\bgot\s+an?\s+[cdef]\b|\d+%|\b(?:got|came\s+back\s+with)\s+an?\s+\d+"
+)
+_PLAN_RE = re.compile(
+    r"(?:\bI(?:'m|\s+am|m)\s+(?:going\s+to|gonna)|\bI(?:'ll|\s+will)|^(?:going\s+to|gonna)"
+    r"|\bnext\s+time\s+ill(?=\s)|\bgonna(?=\s+\w+\s)"
+    r"|\bill(?=\s+(?:just|do|try|ask|book|practi[cs]e|work|go|start|email|call|get|make|write|study|redo"
+    r"|retake|sign|train|keep|look|read|rehearse|bring|plan|put)\b)"
+    r"|^(?:will|gonna)(?=\s+(?:\w+)\s)|\bnext\s+time\s+I(?:'m\s+(?:going\s+to|gonna)|m\s+(?:going\s+to|gonna)|'ll|\s+will)?|\b(?:my\s+|the\s+)?plan\s+is\s+to|\bplan(?:\s+is)?:|\bI\s+plan\s+to"
+    r"|\bI'm\s+planning\s+to)\s+(?P<vp>[^.!?\n]{3,200})",
+    re.I,
+)
+# "Tomorrow I'm writing the codes on my hand": a plan in the present tense, told by a day.
+_GERUND_PLAN_RE = re.compile(
+    r"(?:\bI(?:'m|\s+am|m)\s+|^|[^\w\s,.'-]\s+)(?P<vp>(?!(?:feeling|getting|thinking|going|being|struggling|trying|failing"
+    r"|quitting|giving|dropping|dreading|losing|panicking|crying|freaking|starting\s+to\s+feel)\b)"
+    r"[a-z]{2,}ing\b[^.!?\n]{3,200})",
+    re.I,
+)
+_PLANNING_RE = re.compile(
+    r"(?:booking|signing\s+up|enrolling|scheduling|joining|hiring|finding|emailing|asking|calling"
+    r"|setting\s+up|starting)\b",
+    re.I,
+)
+_FIRST_STEP_RE = re.compile(
+    r"(?:re[a-z]+ing|setting|practi[sc]ing|booking|making|asking|emailing|signing\s+up)\b", re.I
+)
+_WHEN_RE = re.compile(
+    r"\b(?:tomorrow|tonight|every\s+\w+|a\s+(?:night|day|week)|each\s+\w+|from\s+now\s+on|till\s+then"
+    r"|until\s+then|next\s+(?:week|time|month)|this\s+(?:weekend|week))\b"
+)
+_NEXT_TIME_RE = re.compile(r"next\s+time", re.I)
+_NOT_A_PLAN_RE = re.compile(
+    r"^(?:just\s+)?(?:never|not|quit|give\s+up|stop|just\s+give|probably|fail|die"
+    r"|be\s+(?:fine|ok|okay)|stick\s+to|stay\s+(?:with|in|away|safe)|avoid|skip|forget|just\s+stick|get\s+(?:it|there|better)\s*$"
+    r"|be\s+(?:alright|better)|survive|manage|see|figure\s+it\s+out\s*$)\b",
+    re.I,
+)
+_SWAPS = {
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "myself": "yourself",
+    "mine": "yours",
+    "i'm": "you're",
+    "i've": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "am": "are",
+}
+_CUT_RE = re.compile(
+    r"\s+(?:but|because|though|although|lol|haha)\b.*$|\s+from\s+now\s+on\b.*$|[\s,;:]+$", re.I
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    sentence: Sentence
+    action: str | None  # the plan as a verb phrase in the second person, when it reads well
+    gerund: bool = False  # "doing 20 clips a night": read as "your plan of ..."
+
+
+def _second_person(vp: str) -> str | None:
+    out: list[str] = []
+    for token in vp.split():
+        core = token.rstrip(",;:")
+        low = core.lower()
+        if low in _SWAPS:
+            out.append(_SWAPS[low] + token[len(core) :])
+        elif not re.fullmatch(r"[\w'&%/+£$€-]+[,;:]?", token):
+            return None  # emoji, quotes or symbols: quote the plan instead of reshaping it
+        else:
+            out.append(token)
+    phrase = " ".join(out)
+    return phrase if len(out) >= 2 and len(phrase) <= 120 else None
+
+
+def find_plan(sentences: list[Sentence], after: int) -> Plan | None:
+    """A plan made in or after sentence ``after``, when the entry speaks of a setback."""
+    setback = any(_SETBACK_RE.search(s.norm) for s in sentences)
+    for s in sentences[after:]:
+        for m in _PLAN_RE.finditer(s.text):
+            if not setback and not _NEXT_TIME_RE.match(m.group(0)):
+                continue
+            vp = _CUT_RE.sub("", m.group("vp").strip())
+            if _NOT_A_PLAN_RE.match(vp):
+                continue
+            return Plan(s, _second_person(vp))
+        if setback:
+            for m in _GERUND_PLAN_RE.finditer(s.text):
+                if not (_WHEN_RE.search(s.norm) or _PLANNING_RE.match(m.group("vp"))):
+                    continue
+                if m.start("vp") == 0 and not _FIRST_STEP_RE.match(m.group("vp")):
+                    continue  # "Starting a new one tomorrow": no "I'm", so only a clear step
+                vp = _CUT_RE.sub("", m.group("vp").strip())
+                vp = vp[0].lower() + vp[1:]
+                return Plan(s, _second_person(vp), gerund=True)
+    return None
