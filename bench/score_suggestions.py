@@ -35,6 +35,8 @@ if str(ROOT) not in sys.path:
 from core.suggest import read_entry  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "suggestion_gold.jsonl"
+# Written by someone who never saw the rules or the gold set, after the rules: scored, not tuned.
+BLIND = ROOT / "tests" / "data" / "suggestion_blind.jsonl"
 TARGET_PRECISION = 0.9
 TARGET_RECALL = 0.8
 TARGET_QUIET = 0.05
@@ -43,11 +45,12 @@ TARGET_QUIET = 0.05
 # fmt: off
 SPLITS = (
     "tune", "holdout1", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7",
-    "holdout8", "holdout9", "dev1", "dev2", "dev3", "dev4", "dev5", "dev6",
+    "holdout8", "holdout9", "dev1", "dev2", "dev3", "dev4", "dev5", "dev6", "blind1",
 )
 # fmt: on
-# Never tuned on: its per-entry outputs are not read while changing the engine, only its figures.
-FRESH = "holdout9"
+# Never tuned on: their per-entry outputs are not read while changing the engine, only their
+# figures. blind1 was written without seeing the rules.
+FRESH: tuple[str, ...] = ("holdout9", "blind1")
 # The CI guard: what the rules were tuned on must keep meeting the targets.
 GUARDED = frozenset({"tune", "tuned"})
 QUIET_CATEGORIES = frozenset({"mundane", "painful", "selfharm"})
@@ -199,7 +202,8 @@ class Scores:
 
 
 def load_gold(split: str | None = None) -> list[dict[str, Any]]:
-    rows = [json.loads(line) for line in GOLD.read_text().splitlines() if line.strip()]
+    lines = [*GOLD.read_text().splitlines(), *BLIND.read_text().splitlines()]
+    rows = [json.loads(line) for line in lines if line.strip()]
     return [r for r in rows if split is None or r["split"] == split]
 
 
@@ -262,8 +266,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"      - {p}")
     if len(by_split) > 1:
         everything = [judge(g) for g in load_gold()]
-        by_split["tuned"] = score([o for o in everything if o.gold["split"] != FRESH])
-        by_split[f"{FRESH} (never tuned on)"] = by_split.pop(FRESH)
+        by_split["tuned"] = score([o for o in everything if o.gold["split"] not in FRESH])
+        for fresh in FRESH:
+            by_split[f"{fresh} (never tuned on)"] = by_split.pop(fresh)
         by_split["all"] = score(everything)
     table = report(by_split)
     print(table)
