@@ -263,6 +263,8 @@ class TelegramAccount(Base):
     )
     first_name: Mapped[str | None] = mapped_column(Text)
     language_code: Mapped[str | None] = mapped_column(Text)
+    # Chosen with /language (a code of core.i18n.LANGUAGES); NULL follows language_code.
+    language: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
 

@@ -41,7 +41,7 @@ async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    link = await load_link(update, context)
+    link = await load_link(update, context, as_arrived=True)
     if link is None or link.dialog is not None:
         services = get_services(context)
         async with services.db.sessions.begin() as s:
