@@ -18,10 +18,10 @@ from contextvars import ContextVar
 from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_day_names, get_month_names
 from babel.numbers import format_decimal
 
 LOCALES_DIR: Final = Path(__file__).with_name("locales")
@@ -129,3 +129,23 @@ def moment(value: datetime, format: str = "medium") -> str:
 
 def clock(value: time | datetime, format: str = "short") -> str:
     return format_time(value, format=format, locale=locale(_current.get()))
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """``value`` with exactly ``digits`` decimals in the current locale ("6.5", "6,5")."""
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=locale(_current.get()))
+
+
+def month_name(month: int, width: Literal["abbreviated", "narrow", "wide"] = "abbreviated") -> str:
+    """Month 1-12 as it stands alone (a label, not inside a date): "Mar", "März", "мар."."""
+    names = get_month_names(width, context="stand-alone", locale=locale(_current.get()))
+    return str(names[month])
+
+
+def weekday_name(
+    weekday: int, width: Literal["abbreviated", "narrow", "short", "wide"] = "wide"
+) -> str:
+    """Weekday 0 (Monday) to 6 as it stands alone; ``width`` "short" gives "Mo", "Пн"."""
+    names = get_day_names(width, context="stand-alone", locale=locale(_current.get()))
+    return str(names[weekday])

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from db.models import TelegramAccount
 from fake_telegram.server import ChatMessage
-from tests.harness import BotHarness
+from tests.harness import BotHarness, login_as
 
 TG = 8700  # Telegram ids of this module: 8700, 8701, ...
 
@@ -76,3 +76,13 @@ async def test_the_command_menu_is_published_in_every_shipped_language(bot: BotH
     assert description("pt", "help") == "O que eu sei fazer"
     assert description("ru", "help") == "Что я умею"
     assert description("de", "language") == "Sprache wechseln"
+
+
+async def test_year_in_pixels_is_drawn_and_captioned_in_german(bot: BotHarness) -> None:
+    await login_as(bot.db, TG, zone="Europe/Berlin")
+    shown = await say_in(bot, TG, "/pixels", "de", contains="Jahr in Pixeln")
+    assert "Jahr in Pixeln · Schreibtage ·" in shown.plain_text
+    assert "Noch keine Einträge" in shown.plain_text
+    assert "✍️ Schreiben" in " ".join(shown.button_texts())
+    effort = await bot.press(TG, "Einsatz", contains="Einsatz")
+    assert "Einsatz: noch keine Bewertungen" in effort.plain_text

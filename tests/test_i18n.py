@@ -72,3 +72,14 @@ def test_dates_are_written_in_the_users_locale() -> None:
     with speaking("ru"):
         assert "марта" in i18n.day(day, "long")
     assert i18n.day(day, "long") == "March 5, 2026"
+
+
+def test_chart_labels_use_the_locales_month_and_weekday_names() -> None:
+    assert i18n.month_name(3) == "Mar"
+    with speaking("de"):
+        assert i18n.month_name(3, "wide") == "März"
+        assert i18n.decimal(6.25) in {"6,2", "6,3"}
+    with speaking("ru"):
+        assert i18n.weekday_name(0, "short").lower() == "пн"
+    with speaking("pt-br"):
+        assert i18n.month_name(12, "wide").lower() == "dezembro"
