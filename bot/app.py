@@ -25,6 +25,7 @@ from bot.handlers import (
     journal,
     journals,
     language,
+    media,
     pixels,
     private_only,
     profile,
@@ -47,6 +48,7 @@ logger = logging.getLogger(__name__)
 FEATURES: list[Any] = [
     private_only,  # its own early group: groups and channels never reach the others
     accounts,
+    media,  # photos and voice notes: before journal, whose caption handler it replaces
     journal,
     settings_menu,
     profile,

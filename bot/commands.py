@@ -33,7 +33,10 @@ GROUP_ORDER = [
 def help_text(commands: list[Command]) -> str:
     """/help, grouped, in HTML."""
     lines = [
-        _("<b>Growth Journal</b> — write anything and I save it to your journal."),
+        _(
+            "<b>Growth Journal</b> — write anything and I save it to your journal. "
+            "Photos (an album is one entry) and voice notes are kept with their entry."
+        ),
         "",
     ]
     known = [g for g in GROUP_ORDER if any(c.group == g for c in commands)]

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_model: str = "gpt-4o-mini"
     llm_timeout: float = 10.0
+    # Voice notes are transcribed by the same endpoint (for users who agreed) with this model.
+    llm_transcription_model: str = "whisper-1"
+
+    # /export's media zips stay under this, for Telegram's 50 MB upload limit.
+    export_zip_max_bytes: int = Field(default=49_000_000, ge=1024)
 
     smtp_host: str | None = None
     smtp_port: int = 587

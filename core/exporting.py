@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.mediafiles import duration_text
 from core.richtext import content_format, to_markdown
 
 # Said in the JSON file, so that a reader knows how to show "content".
@@ -47,6 +48,18 @@ def export_json(data: Mapping[str, Any]) -> str:
     return json.dumps(with_content_formats(data), ensure_ascii=False, indent=2)
 
 
+def _media_lines(media: list[dict[str, Any]]) -> list[str]:
+    """Links to the entry's photos and voice notes, as laid out in the export's zip."""
+    lines: list[str] = []
+    for item in media:
+        name = str(item.get("file", ""))
+        if item.get("kind") == "voice":
+            lines.append(f"[🎤 Voice note ({duration_text(item.get('duration_seconds'))})]({name})")
+        else:
+            lines.append(f"![Photo]({name})")
+    return ["", "  \n".join(lines)] if lines else []
+
+
 def export_markdown(data: Mapping[str, Any], timezone: str) -> str:
     """A readable Markdown rendering of db.export's document, times in ``timezone``
     (a usable zone name: db.profile.usable_timezone)."""
@@ -68,6 +81,7 @@ def export_markdown(data: Mapping[str, Any], timezone: str) -> str:
             if entry.get("updated_at") != entry.get("created_at"):
                 heading += f" (edited {_local(entry.get('updated_at'), zone)})"
             lines += ["", f"### {heading}", "", to_markdown(entry.get("content", ""))]
+            lines += _media_lines(entry.get("media") or [])
     goals = data.get("goals", [])
     if goals:
         lines += ["", "## Goals", ""]

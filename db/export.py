@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import media
 from db.entries import unlink_goals
 from db.errors import NotFound, utc_now
 from db.goals import goal_state
@@ -87,16 +88,19 @@ async def export_user_data(session: AsyncSession, user_id: uuid.UUID) -> dict[st
         )
     ).all()
 
+    attached = await media.media_of_user(session, user_id)
+
     entries_by_journal: dict[uuid.UUID, list[dict[str, Any]]] = {}
     for entry in entries:
-        entries_by_journal.setdefault(entry.journal_id, []).append(
-            {
-                "id": str(entry.id),
-                "content": entry.content,
-                "created_at": _iso(entry.created_at),
-                "updated_at": _iso(entry.updated_at),
-            }
-        )
+        item: dict[str, Any] = {
+            "id": str(entry.id),
+            "content": entry.content,
+            "created_at": _iso(entry.created_at),
+            "updated_at": _iso(entry.updated_at),
+        }
+        if entry.id in attached:  # only entries with photos or voice notes have the key
+            item["media"] = [media.describe(entry, m) for m in attached[entry.id]]
+        entries_by_journal.setdefault(entry.journal_id, []).append(item)
     return {
         "format_version": EXPORT_FORMAT_VERSION,
         "exported_at": _iso(utc_now()),
@@ -227,6 +231,7 @@ async def delete_user_data(session: AsyncSession, user_id: uuid.UUID) -> None:
         .values(user_id=None, session_id=None, active_journal_id=None, updated_at=utc_now())
         .execution_options(synchronize_session="fetch")
     )
+    await media.delete_media_of_entries(session, entry_ids)
     await session.execute(delete(Entry).where(Entry.journal_id.in_(journal_ids)))  # + messages
     await session.execute(delete(Journal).where(Journal.user_id == user_id))
     await session.execute(delete(Metric).where(Metric.user_id == user_id))

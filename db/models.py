@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Computed,
     Date,
     DateTime,
@@ -371,6 +372,44 @@ class EntryTags(Base):
     )
     tags: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
     content_updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+class EntryMedia(Base):
+    """A photo or voice note of an entry, kept as Telegram's file ids (the bytes stay with
+    Telegram; /export downloads them). One row per Telegram message; an album's photos
+    (one ``media_group_id``) belong to one entry, in ``position`` order."""
+
+    __tablename__ = "entry_media"
+    __table_args__ = (
+        PrimaryKeyConstraint("chat_id", "message_id", name="entry_media_pkey"),
+        Index("idx_entry_media_entry_id", "entry_id", "position"),
+        # An album's later photos find the entry its first one made.
+        Index(
+            "idx_entry_media_group",
+            "chat_id",
+            "media_group_id",
+            postgresql_where=text("media_group_id IS NOT NULL"),
+        ),
+    )
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    entry_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("entries.id", ondelete="CASCADE"), nullable=False
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(Text, nullable=False)  # "photo" or "voice"
+    file_id: Mapped[str] = mapped_column(Text, nullable=False)
+    file_unique_id: Mapped[str] = mapped_column(Text, nullable=False)
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    duration: Mapped[int | None] = mapped_column(Integer)  # seconds, voice notes
+    mime_type: Mapped[str | None] = mapped_column(Text)
+    media_group_id: Mapped[str | None] = mapped_column(Text)
+    # Telegram's show_caption_above_media: the caption was shown above the photo.
+    caption_above: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, server_default=text("false")
+    )
+    created_at: Mapped[datetime] = _created_at()
 
 
 class ReminderSchedule(Base):

@@ -23,6 +23,8 @@ from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
+from fake_telegram import media  # media: voice notes and albums
+
 JSONDict = dict[str, Any]
 
 DEFAULT_TOKEN = "123456:TEST-TOKEN"
@@ -725,6 +727,7 @@ class FakeBotAPI:
                 "logOut": self._true,
             }.items()
         }
+        media.install(self)  # media: sendVoice, sendMediaGroup
 
     # -- lifecycle ------------------------------------------------------------------------------
 

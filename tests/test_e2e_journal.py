@@ -61,16 +61,17 @@ async def test_editing_the_message_updates_the_entry(bot: BotHarness) -> None:
     assert entry.content == "I wrote a typo here"
 
 
-async def test_photo_caption_becomes_an_entry_and_says_so(bot: BotHarness) -> None:
+async def test_photo_caption_becomes_an_entry_with_the_photo(bot: BotHarness) -> None:
+    """Photos are kept with their entry now (bot/handlers/media.py, tests/test_e2e_media.py)."""
     await login_as(bot.db, ANN)
     await bot.fake.send_photo(ANN, caption="Sunrise run, felt strong")
     reply = await bot.fake.wait_for_message(ANN, contains="Saved")
-    assert "photo itself isn't stored" in reply.plain_text
+    assert "isn't stored" not in reply.plain_text
     [entry] = await _entries(bot)
     assert entry.content == "Sunrise run, felt strong"
-    await bot.fake.send_photo(ANN)
-    await bot.fake.wait_for_message(ANN, contains="Add a caption")
-    assert len(await _entries(bot)) == 1
+    sent = await bot.fake.send_photo(ANN)
+    await bot.fake.wait_for_message(ANN, after=sent, contains="Saved")
+    assert [e.content for e in await _entries(bot)][-1] == "📷 Photo"
 
 
 async def test_write_collects_several_messages_into_one_entry(bot: BotHarness) -> None:

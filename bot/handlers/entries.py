@@ -23,6 +23,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
+from bot.handlers import media
 from bot.messaging import edit_html, send_html
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
@@ -286,6 +287,8 @@ async def _on_open(
         await show(update, context, text, markup)
     elif chat is not None:
         await send_html(context.bot, chat.id, text, markup)
+    if chat is not None and link.user_id is not None:  # its photos and voice notes
+        await media.show_media(context, chat.id, link.user_id, entry.id)
 
 
 async def _on_edit(

@@ -22,6 +22,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.buttons import answer_expired
 from bot.commands import Command
 from bot.handlers.entries import plural, show
+from bot.media_export import send_media_zips
 from bot.services import get_services
 from bot.session import logged_in
 from core.callback_data import decode, encode
@@ -82,6 +83,8 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
             "and metrics. Passwords and session keys are never included."
         ),
     )
+    # Photos and voice notes (if any) follow in zip files under Telegram's upload limit.
+    await send_media_zips(context, chat.id, link.user_id, markdown, day)
 
 
 @logged_in

@@ -480,7 +480,8 @@ def _ai(snapshot: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
             "🔐 <b>Where your entries go</b>\n"
             "Suggestions are made on this server unless you allow more. If you allow it, "
             "the text of each new entry and your open goals are sent to "
-            f"<b>{html.escape(host)}</b>, an outside AI service, to suggest goals.\n"
+            f"<b>{html.escape(host)}</b>, an outside AI service, to suggest goals, and "
+            "your voice notes, to write them out as text.\n"
             f"Sending entries to {html.escape(host)}: <b>{'allowed' if allowed else 'off'}</b>"
         )
         label = f"🌐 Send entries to {host}: {'on' if allowed else 'off'}"
