@@ -86,3 +86,19 @@ async def test_year_in_pixels_is_drawn_and_captioned_in_german(bot: BotHarness) 
     assert "✍️ Schreiben" in " ".join(shown.button_texts())
     effort = await bot.press(TG, "Einsatz", contains="Einsatz")
     assert "Einsatz: noch keine Bewertungen" in effort.plain_text
+
+
+async def test_export_headings_are_in_russian(bot: BotHarness) -> None:
+    await login_as(bot.db, TG)
+    asked = await bot.fake.send_text(TG, "/export", language_code="ru")
+    await bot.fake.wait_for_message(
+        TG, after=asked, predicate=lambda m: (m.filename or "").endswith(".json")
+    )
+    [markdown] = [
+        (m.document or b"").decode()
+        for m in bot.fake.messages(TG)
+        if (m.filename or "").endswith(".md") and m.message_id > asked
+    ]
+    assert markdown.startswith("# Экспорт Growth Journal")
+    assert "Время указано в поясе UTC." in markdown
+    assert "_0 записей_" in markdown
