@@ -5,26 +5,44 @@ weekly review; and the buttons under a reminder.
 uses its pacer and sender, so everything the bot pushes shares one pace under Telegram's
 limits. A review is one photo (the week's chart) with the review as its caption; the
 chart is drawn in a worker thread (``asyncio.to_thread``) so chats carry on meanwhile.
+Each job is finished in the database right after its send, so a dispatcher that dies
+leaves the rest of its batch to whichever dispatcher claims them when the lease runs out.
+A 403 on any job turns every push of that user off, as for daily reminders.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import logging
+import secrets
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.inbox import instance_name
 from core.callback_data import encode
 from core.charts import theme_from_preferences
 from core.prompts import pick_prompt
 from core.review import ReviewData, needs_nudge, render_chart, render_review
-from db.reminder_jobs import DueJob, claim_jobs
+from db.reminder_jobs import (
+    LEASE,
+    DueJob,
+    claim_jobs,
+    finish_jobs,
+    release_jobs,
+    renew_leases,
+)
+from db.reminders import disable_push
 from db.review import STREAK_HORIZON_DAYS, ReviewUser, review_data, written_days
+
+logger = logging.getLogger(__name__)
 
 WRITE_NOW = "rw"
 SNOOZE = "rs"
@@ -91,34 +109,101 @@ def streak_of(days: set[Any], today: Any) -> int:
     return streak
 
 
+@dataclass
+class JobStats:
+    claimed: int = 0  # snoozes, nudges and reviews claimed
+    sent: int = 0  # Telegram messages delivered
+    blocked: int = 0  # users who blocked the bot: every push turned off
+    released: int = 0  # claimed but not tried (stop or outage): given back
+
+
+def claimer_name() -> str:
+    """Who holds a lease: this process (host:pid) and one run of it."""
+    return f"{instance_name()}:{secrets.token_hex(4)}"[-64:]
+
+
+async def turn_push_off(sessions: async_sessionmaker[AsyncSession], user_id: uuid.UUID) -> bool:
+    """The user blocked the bot (a 403 on any push): ``db.reminders.disable_push``."""
+    try:
+        async with sessions.begin() as s:
+            await disable_push(s, user_id)
+    except Exception:
+        logger.exception("could not turn push off for %s", user_id)
+        return False
+    logger.info("user %s blocked the bot: push reminders turned off", user_id)
+    return True
+
+
 async def send_jobs(
     sessions: async_sessionmaker[AsyncSession],
     now: datetime,
     batch_size: int,
     send: Send,
     stopping: Callable[[], bool],
-) -> tuple[int, int]:
-    """Claim and send due jobs batch by batch: (claimed, delivered)."""
-    claimed = delivered = 0
+    outage_after: int,
+) -> JobStats:
+    """Claim and send due jobs batch by batch, finishing each job once it was sent (see
+    ``db.reminder_jobs``). Leases count from ``now`` plus the time this run has taken.
+    ``outage_after`` network failures in a row end the run; untried jobs go back."""
+    stats = JobStats()
+    claimer = claimer_name()
+    started = time.monotonic()
+
+    def clock() -> datetime:  # ``now`` moved on by the time spent here
+        return now + timedelta(seconds=time.monotonic() - started)
+
+    outage = 0
     while not stopping():
         async with sessions.begin() as s:
-            jobs = await claim_jobs(s, now, batch_size)
+            jobs = await claim_jobs(s, now, batch_size, claimer, clock() - now + LEASE)
         if not jobs:
             break
-        claimed += len(jobs)
+        stats.claimed += len(jobs)
+        renewed = time.monotonic()
         messages = await _messages(sessions, jobs)
-        for job, (text, markup, review) in zip(jobs, messages, strict=True):
-            if stopping():
-                break
+        # Nothing to say (a nudge not needed, a snooze after the user wrote): done.
+        async with sessions.begin() as s:
+            await finish_jobs(s, [j for j, m in zip(jobs, messages, strict=True) if not _says(m)])
+        for index, (job, (text, markup, review)) in enumerate(zip(jobs, messages, strict=True)):
+            if stopping() or outage >= outage_after:
+                if outage >= outage_after:
+                    logger.warning("Telegram is unreachable; ending this run of reminder jobs")
+                async with sessions.begin() as s:
+                    stats.released += await release_jobs(s, jobs[index:])
+                return stats
+            if time.monotonic() - renewed > LEASE.total_seconds() / 2:
+                async with sessions.begin() as s:
+                    await renew_leases(s, jobs[index:], clock() + LEASE)
+                renewed = time.monotonic()
+            if not _says((text, markup, review)):
+                continue
             photo = None
             if review is not None:  # drawn just before it is sent, not a batch ahead
-                text, photo = await review_message(review, job.theme)
-            if not text:
-                continue
-            for chat in job.chats:
-                if await send(chat, text, markup, photo) == "sent":
-                    delivered += 1
-    return claimed, delivered
+                try:
+                    text, photo = await review_message(review, job.theme)
+                except Exception:  # never again: it would hold up every job behind it
+                    logger.exception("weekly review for %s could not be drawn", job.user_id)
+                    async with sessions.begin() as s:
+                        await finish_jobs(s, [job])
+                    continue
+            outcomes = [await send(chat, text, markup, photo) for chat in job.chats]
+            stats.sent += outcomes.count("sent")
+            for outcome in outcomes:
+                if outcome == "network":
+                    outage += 1
+                elif outcome != "failed":
+                    outage = 0
+            if "blocked" in outcomes and "sent" not in outcomes:
+                stats.blocked += await turn_push_off(sessions, job.user_id)
+            # Sent (or refused for good, or maybe delivered: a network error is never
+            # resent): done. A crash before this line sends it again, once.
+            async with sessions.begin() as s:
+                await finish_jobs(s, [job])
+    return stats
+
+
+def _says(message: tuple[str, InlineKeyboardMarkup | None, ReviewData | None]) -> bool:
+    return bool(message[0]) or message[2] is not None
 
 
 async def _messages(

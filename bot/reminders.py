@@ -11,8 +11,10 @@ Sending goes through the application's bot, whose AIORateLimiter retries a 429 a
 its ``retry_after``. On top of it a pacer spaces reminder sends evenly below Telegram's
 30 messages a second (``settings.reminder_rate_per_second``, leaving room for replies to
 users), and never lets more than 30 start within ~1 s. A user who blocked the bot
-(403) gets push reminders turned off and is not tried again; other errors are logged
-and the next period tries again.
+(403) gets every push (reminders, nudge, review) turned off and is not tried again;
+other errors are logged and the next period tries again. Snoozes, nudges and reviews
+(``bot.reminder_jobs``) are leased rather than consumed: a crash may repeat one, not
+lose it.
 
 The message text and the email are built by pure functions (``render_telegram``,
 ``compose_email``).
@@ -43,10 +45,10 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.config import Settings
 from bot.mail import smtp_failure, smtp_transport, warn_insecure_smtp
-from bot.reminder_jobs import reminder_keyboard, send_jobs
+from bot.reminder_jobs import reminder_keyboard, send_jobs, turn_push_off
 from core.prompts import pick_prompt
 from core.review import short_day, shorten
-from db.reminders import DueReminder, ReminderGoal, claim_due, disable_push, release
+from db.reminders import DueReminder, ReminderGoal, claim_due, release
 
 # smtp_* and warn_insecure_smtp are re-exported: callers and tests import them from here.
 __all__ = ["ReminderDispatcher", "smtp_failure", "smtp_transport", "warn_insecure_smtp"]
@@ -248,10 +250,10 @@ class DispatchStats:
     claimed: int = 0  # reminders claimed (users)
     sent: int = 0  # Telegram messages delivered
     failed: int = 0  # Telegram sends that failed (logged; the next period tries again)
-    blocked: int = 0  # users who blocked the bot: push reminders turned off
+    blocked: int = 0  # users who blocked the bot (any push): every push turned off
     emailed: int = 0
     email_failed: int = 0
-    released: int = 0  # claimed but never tried (stop or outage): given back
+    released: int = 0  # claimed but never tried (stop or outage): given back (jobs too)
     skipped: int = 0  # not sent: the user already wrote that day
     jobs: int = 0  # snoozes, nudges and weekly reviews claimed
     jobs_sent: int = 0
@@ -390,13 +392,17 @@ class ReminderDispatcher:
                 if aborted:
                     break
             if not self._stopping:
-                stats.jobs, stats.jobs_sent = await send_jobs(
+                jobs = await send_jobs(
                     self.sessions,
                     now or self._clock(),
                     self.batch_size,
                     self._paced_send,
                     lambda: self._stopping,
+                    OUTAGE_AFTER,
                 )
+                stats.jobs, stats.jobs_sent = jobs.claimed, jobs.sent
+                stats.blocked += jobs.blocked
+                stats.released += jobs.released
         if stats.claimed:
             logger.info(
                 "reminders: %d claimed, %d sent, %d failed, %d blocked, %d emailed "
@@ -412,10 +418,11 @@ class ReminderDispatcher:
         if stats.skipped or stats.jobs:
             logger.info(
                 "reminders: %d skipped (already wrote); %d snoozes, nudges and reviews "
-                "claimed, %d sent",
+                "claimed, %d sent, %d blocked in all",
                 stats.skipped,
                 stats.jobs,
                 stats.jobs_sent,
+                stats.blocked,
             )
         return stats
 
@@ -570,16 +577,8 @@ class ReminderDispatcher:
                     untried.append(progress.reminder)
             elif progress.forbidden and not progress.delivered:
                 # Every chat that was tried refused: the user blocked the bot.
-                try:
-                    async with self.sessions.begin() as s:
-                        await disable_push(s, progress.reminder.user_id)
-                    batch.stats.blocked += 1
-                    logger.info(
-                        "user %s blocked the bot: push reminders turned off",
-                        progress.reminder.user_id,
-                    )
-                except Exception:
-                    logger.exception("could not turn push off for %s", progress.reminder.user_id)
+                user_id = progress.reminder.user_id
+                batch.stats.blocked += await turn_push_off(self.sessions, user_id)
         if untried:
             try:
                 async with self.sessions.begin() as s:

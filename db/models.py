@@ -432,10 +432,17 @@ class ReminderJob(Base):
     """One-off and extra reminders, one row per user and kind, claimed with FOR UPDATE
     SKIP LOCKED like reminder_schedules: "snooze" (a daily reminder put off, sent to
     ``chat_id``), "review" (the weekly review), "nudge" (the evening streak nudge) and
-    "skip" (no more reminders until ``due_at``, the end of the user's day)."""
+    "skip" (no more reminders until ``due_at``, the end of the user's day).
+
+    A claim is a lease: ``claimed_by`` / ``claimed_at`` / ``lease_until`` are set while a
+    dispatcher sends the job, and the job is finished only after the send; a lease that
+    ran out (the claimer died) is claimed again by any dispatcher."""
 
     __tablename__ = "reminder_jobs"
-    __table_args__ = (Index("idx_reminder_jobs_due_at", "due_at"),)
+    __table_args__ = (
+        Index("idx_reminder_jobs_due_at", "due_at"),
+        Index("idx_reminder_jobs_lease_until", "lease_until"),
+    )
 
     user_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
@@ -444,6 +451,9 @@ class ReminderJob(Base):
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=False), nullable=False)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = _updated_at()
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
 
 
 class GroupChatNotice(Base):

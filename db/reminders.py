@@ -10,7 +10,8 @@ two dispatchers never claim the same row), advances each to its next due time an
 dispatcher therefore never sees a claimed reminder again, and a crash between the commit
 and the send skips that one reminder (the user gets the next one) instead of sending it
 twice. ``release`` gives back claimed reminders whose sending never started (a graceful
-shutdown), so only a hard crash loses any.
+shutdown), so only a hard crash loses any. (Snoozes, nudges and reviews are leased
+instead, see ``db.reminder_jobs``: a crash there may repeat one, never lose it.)
 
 However many periods were missed while the bot was down, a user gets one reminder when it
 comes back (``core.schedule.catch_up``), and the schedule resumes from then.
@@ -58,7 +59,7 @@ from db.models import (
     UserSettings,
 )
 from db.profile import usable_timezone
-from db.reminder_jobs import reschedule_jobs
+from db.reminder_jobs import drop_snooze, reschedule_jobs
 from db.review import ReviewUser, written_days
 from db.settings import update_setting, validate_setting
 
@@ -238,9 +239,15 @@ async def reschedule(
 
 
 async def disable_push(session: AsyncSession, user_id: uuid.UUID) -> None:
-    """Turn Telegram reminders off (the user blocked the bot); other keys are kept and
-    email reminders, if on, go on."""
-    await update_setting(session, user_id, "notification_preferences", "pushNotifications", False)
+    """The user blocked the bot: turn off everything pushed to Telegram (daily reminders,
+    the streak nudge, the weekly review; a snooze is dropped), whichever of them met the
+    403. Other keys are kept and email reminders, if on, go on."""
+    document: Final = "notification_preferences"
+    stored = await update_setting(session, user_id, document, "pushNotifications", False)
+    for key in ("streakNudge", "weeklyReview"):
+        if stored.notification_preferences.get(key) is True:
+            stored = await update_setting(session, user_id, document, key, False)
+    await drop_snooze(session, user_id)
     await reschedule(session, user_id)
 
 

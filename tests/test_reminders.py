@@ -32,10 +32,10 @@ from bot.reminders import (
 )
 from core.prompts import PROMPTS
 from core.vocab import GoalSource
-from db import accounts, goals, reminders
+from db import accounts, goals, reminder_jobs, reminders
 from db.database import Database
 from db.engine import make_engine, make_sessionmaker
-from db.models import ReminderSchedule, UserSettings
+from db.models import ReminderJob, ReminderSchedule, UserSettings
 from db.reminders import DueReminder, ReminderGoal, reminder_preferences
 from db.settings import update_setting
 from tests.harness import login_as
@@ -543,6 +543,33 @@ async def test_when_telegram_is_unreachable_the_untried_reminders_are_given_back
     # Telegram is back: the given-back ones are sent; the tried ones are not sent twice.
     stats = await dispatcher(db, bot).run_once(now=now + timedelta(minutes=1))
     assert stats.sent == len(users) - OUTAGE_AFTER
+    assert max(bot.attempts.values()) == 1
+
+
+async def test_when_telegram_is_unreachable_untried_snoozes_go_back_and_tried_ones_are_done(
+    db: Database,
+) -> None:
+    now = datetime(2025, 6, 10, 20, 0, 30, tzinfo=UTC)
+    users = []
+    for i in range(OUTAGE_AFTER + 5):
+        user_id = await login_as(db, TG + i)
+        async with db.sessions.begin() as s:
+            # due oldest first, so claimed and tried in this order
+            pressed = now - timedelta(minutes=120 - i)
+            await reminder_jobs.snooze(s, user_id, TG + i, pressed)
+        users.append(user_id)
+    bot = RecordingBot()
+    for i in range(len(users)):
+        bot.errors[TG + i] = [TimedOut()]
+    stats = await dispatcher(db, bot).run_once(now=now)
+    assert (stats.jobs, stats.jobs_sent, stats.released) == (len(users), 0, 5)
+    async with db.sessions() as s:
+        left = set(await s.scalars(select(ReminderJob.user_id)))
+    # A timeout may have reached the user: the tried snoozes are done, the rest wait.
+    assert left == set(users[OUTAGE_AFTER:])
+    bot.errors.clear()
+    stats = await dispatcher(db, bot).run_once(now=now + timedelta(minutes=1))
+    assert (stats.jobs, stats.jobs_sent) == (5, 5)
     assert max(bot.attempts.values()) == 1
 
 
