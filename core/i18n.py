@@ -38,6 +38,15 @@ LANGUAGES: Final[dict[str, str]] = {
     "ru": "Русский",
 }
 
+# PostgreSQL's text-search configuration per shipped language (English: the stored
+# entries.content_tsv). Kept in step with migration 0015's bot_search_config().
+SEARCH_CONFIGS: Final[dict[str, str]] = {
+    "de": "german",
+    "es": "spanish",
+    "pt-br": "portuguese",
+    "ru": "russian",
+}
+
 _current: ContextVar[str] = ContextVar("language", default=DEFAULT)
 
 
