@@ -27,6 +27,7 @@ from bot.handlers import (
     insights,
     journal,
     journals,
+    language,
     media,
     pixels,
     private_only,
@@ -42,6 +43,7 @@ from bot.llm_engine import LLMSuggestionEngine
 from bot.reminders import warn_insecure_smtp
 from bot.services import KEY, Services
 from bot.telegram_request import RetryingRequest
+from core.i18n import DEFAULT, LANGUAGES, _, speaking
 from core.suggest import LocalSuggestionEngine, SuggestionEngine
 from db.database import Database
 
@@ -77,6 +79,7 @@ FEATURES: list[Feature] = [
     insights,
     review,
     reminder_buttons,
+    language,
     basics,
 ]
 
@@ -186,9 +189,17 @@ def build_application(settings: Settings, db: Database, *, token: str | None = N
 
 
 async def publish_commands(app: Application) -> None:  # type: ignore[type-arg]
-    """Best effort: some Bot API servers and proxies do not implement setMyCommands."""
+    """The menu in every shipped language: English for everyone, then one per language
+    Telegram clients report (ISO 639-1, so "pt-br" is published as "pt").
+
+    Best effort: some Bot API servers and proxies do not implement setMyCommands.
+    """
     commands: list[Command] = app.bot_data["commands"]
     try:
-        await app.bot.set_my_commands([BotCommand(c.name, c.description) for c in commands])
+        for code in LANGUAGES:
+            with speaking(code):
+                menu = [BotCommand(c.name, _(c.description)) for c in commands]
+            language = None if code == DEFAULT else code.split("-", 1)[0]
+            await app.bot.set_my_commands(menu, language_code=language)
     except TelegramError as exc:
         logger.warning("could not publish the command menu (%s); carrying on", exc)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import html
 from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 from bot.batching import Batcher
 from bot.services import Services, get_services
 from core.callback_data import encode
+from core.i18n import _, negotiate, ngettext, number, set_current
 from db import accounts, dialogs
 from db.accounts import Link
 from db.prepared import driver_connection
@@ -30,12 +31,43 @@ LOGIN_BUTTONS = InlineKeyboardMarkup(
 )
 
 
-async def load_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Link | None:
-    """The sender's link, loaded together with those of concurrent updates."""
+# The link loaded as the update arrived (bot/handlers/private_only.py), by update id.
+_prefetched: ContextVar[tuple[int, Link | None] | None] = ContextVar("prefetched", default=None)
+
+
+async def prefetch_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Load the sender's link before any feature runs: it says which language every reply
+    is in, and the update's first ``load_link`` takes it instead of asking again."""
+    user = update.effective_user
+    link = await _link_loader(get_services(context)).submit(user.id) if user else None
+    _prefetched.set((update.update_id, link))
+    _speak(update, link)
+
+
+async def load_link(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, as_arrived: bool = False
+) -> Link | None:
+    """The sender's link, loaded together with those of concurrent updates.
+
+    ``as_arrived``: the link prefetched as the update arrived will do, because nothing of
+    this update has run that could change it (the text router's first step).
+    """
     user = update.effective_user
     if user is None:
         return None
-    return await _link_loader(get_services(context)).submit(user.id)
+    prefetched = _prefetched.get()
+    if as_arrived and prefetched is not None and prefetched[0] == update.update_id:
+        return prefetched[1]
+    link = await _link_loader(get_services(context)).submit(user.id)
+    _speak(update, link)
+    return link
+
+
+def _speak(update: Update, link: Link | None) -> None:
+    """The account's chosen language, else the one Telegram reports for the sender."""
+    user = update.effective_user
+    chosen = link.language if link is not None else None
+    set_current(chosen or negotiate(user.language_code if user is not None else None))
 
 
 def _link_loader(services: Services) -> Batcher[int, Link | None]:
@@ -99,28 +131,29 @@ async def ask_to_log_in(
                 full = True
         been_in = link is not None and (await accounts.last_user(s, user.id)) is not None
     if link is not None and link.expired:
-        text = "Your session has expired. Please log in again to continue."
+        text = _("Your session has expired. Please log in again to continue.")
     elif been_in:
-        text = (
+        text = _(
             "You're logged out, so this isn't in a journal yet. Log in again (or create an "
             "account) to carry on."
         )
     else:
-        text = "You're not logged in yet. Create an account or log in to start your journal."
+        text = _("You're not logged in yet. Create an account or log in to start your journal.")
     days = dialogs.PENDING_TTL.days
     if kept:
-        noun = "message" if kept == 1 else f"{kept} messages"
-        text += (
-            f"\n\nI've kept your {html.escape(noun)} for up to {days} days: logging in to "
-            "your account saves it to your journal (another account asks you first)."
-        )
+        text += "\n\n" + ngettext(
+            "I've kept your message for up to {days} days: logging in to your account saves "
+            "it to your journal (another account asks you first).",
+            "I've kept your {n} messages for up to {days} days: logging in to your account "
+            "saves them to your journal (another account asks you first).",
+            kept,
+        ).format(n=kept, days=days)
     elif full:
-        text += (
-            "\n\n⚠️ I did <b>not</b> keep this message: while you're logged out I hold at "
-            f"most {dialogs.MAX_PENDING_MESSAGES} messages or "
-            f"{dialogs.MAX_PENDING_CHARS:,} characters, and that's full. Please copy it, "
+        text += "\n\n" + _(
+            "⚠️ I did <b>not</b> keep this message: while you're logged out I hold at most "
+            "{messages} messages or {chars} characters, and that's full. Please copy it, "
             "log in, and send it again."
-        )
+        ).format(messages=dialogs.MAX_PENDING_MESSAGES, chars=number(dialogs.MAX_PENDING_CHARS))
     await context.bot.send_message(chat.id, text, reply_markup=LOGIN_BUTTONS)
 
 

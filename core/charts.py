@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core import i18n
+from core.i18n import N_, _, decimal, month_name, ngettext
 from core.trends import Basis, bases_text, missing_text
 
 if TYPE_CHECKING:
@@ -28,6 +30,22 @@ if TYPE_CHECKING:
 # nobody asked for yet.
 
 METRICS: Final[tuple[str, ...]] = ("resilience", "effort", "challenge", "feedback", "learning")
+# Shown names of the metrics (the stored names above stay English: the web app shares them).
+METRIC_LABELS: Final[dict[str, str]] = {
+    "resilience": N_("Resilience"),
+    "effort": N_("Effort"),
+    "challenge": N_("Challenge"),
+    "feedback": N_("Feedback"),
+    "learning": N_("Learning"),
+}
+
+
+def metric_label(name: str) -> str:
+    """A metric's name as shown, in the current language."""
+    label = METRIC_LABELS.get(name)
+    return _(label) if label else name.capitalize()
+
+
 COLOR_SCHEMES: Final[tuple[str, ...]] = ("default", "ocean", "forest", "sunset", "mono")
 
 FontSize = Literal["small", "medium", "large"]
@@ -373,7 +391,11 @@ def _render(metrics: Sequence[_MetricData], window: _Window, days: int, theme: T
     last = _short_date(window.last_day, with_year=True)
     first = _short_date(window.first_day, with_year=not window.same_year)
     fig.suptitle(
-        f"Your growth metrics · last {_days_label(days)} ({first} – {last})",
+        ngettext(
+            "Your growth metrics · last day ({first} – {last})",
+            "Your growth metrics · last {n} days ({first} – {last})",
+            days,
+        ).format(n=days, first=first, last=last),
         color=style.text,
         fontsize=style.base_pt + 3,
         fontweight="bold",
@@ -387,8 +409,12 @@ def _render(metrics: Sequence[_MetricData], window: _Window, days: int, theme: T
         ax.text(
             0.5,
             0.5,
-            f"No check-ins in the last {_days_label(days)} yet.\n"
-            "Send /checkin to rate your growth metrics.",
+            ngettext(
+                "No check-ins in the last day yet.\nSend /checkin to rate your growth metrics.",
+                "No check-ins in the last {n} days yet.\n"
+                "Send /checkin to rate your growth metrics.",
+                days,
+            ).format(n=days),
             ha="center",
             va="center",
             color=style.muted,
@@ -433,7 +459,9 @@ def _draw_metric(ax: Axes, data: _MetricData, window: _Window, theme: Theme, sty
     )
     ax.axhline(data.average, color=color, linestyle="--", linewidth=1.2, alpha=0.75)
     ax.set_title(
-        f"{data.name.capitalize()} · avg {data.average:.1f}",
+        _("{metric} · avg {average}").format(
+            metric=metric_label(data.name), average=decimal(data.average)
+        ),
         loc="left",
         color=style.text,
         fontsize=style.base_pt + 1,
@@ -473,7 +501,7 @@ def _format_date_axis(ax: Axes, window: _Window, style: _Style) -> None:
         day = mdates.num2date(num, tz=UTC).date()  # type: ignore[no-untyped-call]
         if not monthly:
             return _short_date(day, with_year=False)
-        return f"{day:%b %Y}" if day.month == 1 else f"{day:%b}"
+        return f"{month_name(day.month)} {day.year}" if day.month == 1 else month_name(day.month)
 
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(FuncFormatter(label))
@@ -487,9 +515,8 @@ def _truthy_str(raw: object) -> bool:
 
 
 def _short_date(day: date, *, with_year: bool) -> str:
-    # Built by hand because "%-d" is not portable across C libraries.
-    text = f"{day.day} {day:%b}"
-    return f"{text} {day.year}" if with_year else text
+    """ "5 Mar" or "5 Mar 2026" in the current locale's order and month names."""
+    return i18n.day(day, "d MMM y" if with_year else "d MMM")
 
 
 def _days_label(days: int) -> str:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.i18n import _, ngettext
 from core.mediafiles import duration_text
 from core.richtext import content_format, to_markdown
 
@@ -20,7 +21,7 @@ CONTENT_FORMATS = {
 
 def _local(stamp: object, zone: ZoneInfo) -> str:
     if not isinstance(stamp, str):
-        return "unknown date"
+        return _("unknown date")
     moment = datetime.fromisoformat(stamp.removesuffix("Z"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -54,9 +55,12 @@ def _media_lines(media: list[dict[str, Any]]) -> list[str]:
     for item in media:
         name = str(item.get("file", ""))
         if item.get("kind") == "voice":
-            lines.append(f"[🎤 Voice note ({duration_text(item.get('duration_seconds'))})]({name})")
+            label = _("🎤 Voice note ({duration})").format(
+                duration=duration_text(item.get("duration_seconds"))
+            )
+            lines.append(f"[{label}]({name})")
         else:
-            lines.append(f"![Photo]({name})")
+            lines.append(f"![{_('Photo')}]({name})")
     return ["", "  \n".join(lines)] if lines else []
 
 
@@ -66,35 +70,41 @@ def export_markdown(data: Mapping[str, Any], timezone: str) -> str:
     zone = ZoneInfo(timezone)
     user = data.get("user") or {}
     lines = [
-        "# Growth Journal export",
+        "# " + _("Growth Journal export"),
         "",
-        f"Account: {user.get('email', '')}  ",
-        f"Exported: {_local(data.get('exported_at'), zone)}  ",
-        f"Times are in {zone.key}.",
+        _("Account: {email}").format(email=user.get("email", "")) + "  ",
+        _("Exported: {when}").format(when=_local(data.get("exported_at"), zone)) + "  ",
+        _("Times are in {zone}.").format(zone=zone.key),
     ]
     for journal in data.get("journals", []):
         entries = journal.get("entries", [])
-        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+        count = ngettext("{n} entry", "{n} entries", len(entries)).format(n=len(entries))
         lines += ["", f"## {journal.get('title', '')}", "", f"_{count}_"]
         for entry in entries:
             heading = _local(entry.get("created_at"), zone)
             if entry.get("updated_at") != entry.get("created_at"):
-                heading += f" (edited {_local(entry.get('updated_at'), zone)})"
+                edited = _local(entry.get("updated_at"), zone)
+                heading += " " + _("(edited {when})").format(when=edited)
             lines += ["", f"### {heading}", "", to_markdown(entry.get("content", ""))]
             lines += _media_lines(entry.get("media") or [])
     goals = data.get("goals", [])
     if goals:
-        lines += ["", "## Goals", ""]
+        lines += ["", "## " + _("Goals"), ""]
         for goal in goals:
-            target = f", target {goal['target_date']}" if goal.get("target_date") else ""
+            target = (
+                ", " + _("target {day}").format(day=goal["target_date"])
+                if goal.get("target_date")
+                else ""
+            )
             lines.append(f"- {goal.get('content', '')} ({goal.get('state', '')}{target})")
     metrics = data.get("metrics", [])
     if metrics:
+        columns = (_("when"), _("metric"), _("rating"), _("notes"))
         lines += [
             "",
-            "## Metrics",
+            "## " + _("Metrics"),
             "",
-            "| when | metric | rating | notes |",
+            "| " + " | ".join(columns) + " |",
             "| --- | --- | --- | --- |",
         ]
         for metric in metrics:

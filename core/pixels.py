@@ -17,7 +17,8 @@ from datetime import date
 from statistics import fmean
 from typing import Final
 
-from core.charts import _RENDER_LOCK, METRICS, Theme, _style
+from core.charts import _RENDER_LOCK, METRICS, Theme, _style, metric_label
+from core.i18n import N_, _, decimal, month_name, ngettext
 
 WRITING: Final = "writing"
 KINDS: Final[tuple[str, ...]] = (WRITING, *METRICS)
@@ -33,7 +34,7 @@ _BINS_COLORS: Final = ("#00224e", "#35456c", "#666970", "#948e77", "#c8b866", "#
 _METRIC_BINS: Final = ((1, 2), (3, 4), (5, 6), (7, 8), (9, 10))
 _METRIC_COLORS: Final = _BINS_COLORS[:2] + _BINS_COLORS[3:]
 _WRITING_COLORS: Final = ("#3e5a8a", "#948e77", "#c8b866", "#fee838")
-_WRITING_LABELS: Final = ("1 entry", "2", "3", "4+")
+_WRITING_LABELS: Final = (N_("1 entry"), "2", "3", "4+")
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,10 @@ def parse_args(words: Sequence[str], this_year: int) -> tuple[str, int] | str:
         elif low.isdigit() and len(low) == 4 and MIN_YEAR <= int(low) <= this_year:
             year = int(low)
         elif low.isdigit():
-            return f"Pick a year from {MIN_YEAR} to {this_year}."
+            return _("Pick a year from {first} to {last}.").format(first=MIN_YEAR, last=this_year)
         else:
-            return (
-                f"I don't know “{word[:40]}”. Choose writing or a metric: "
-                + ", ".join(METRICS)
-                + "."
+            return _("I don't know “{word}”. Choose writing or a metric: {metrics}.").format(
+                word=word[:40], metrics=", ".join(METRICS)
             )
     return kind, year
 
@@ -88,23 +87,44 @@ def describe(data: YearValues) -> str:
     count = len(data.values)
     if data.kind == WRITING:
         if not count:
-            return f"No entries in {data.year} yet. Write to me and the days fill in."
+            return _("No entries in {year} yet. Write to me and the days fill in.").format(
+                year=data.year
+            )
         months = [0] * 12
         for day in data.values:
             months[day.month - 1] += 1
         best = max(range(12), key=lambda m: months[m])
         total = int(sum(data.values.values()))
-        return (
-            f"You wrote on {count} day{'s' if count != 1 else ''} of {data.year} "
-            f"({total} entr{'ies' if total != 1 else 'y'}); most days in "
-            f"{calendar.month_name[best + 1]} ({months[best]})."
+        wrote = ngettext(
+            "You wrote on {n} day of {year}", "You wrote on {n} days of {year}", count
+        ).format(n=count, year=data.year)
+        entries = ngettext("{n} entry", "{n} entries", total).format(n=total)
+        busiest = _("most days in {month} ({days})").format(
+            month=month_name(best + 1, "wide"), days=months[best]
         )
-    name = data.kind.capitalize()
+        return f"{wrote} ({entries}); {busiest}."
+    name = metric_label(data.kind)
     if not count:
-        return f"No {data.kind} ratings in {data.year} yet. Rate it with /checkin."
+        return _("{metric}: no ratings in {year} yet. Rate it with /checkin.").format(
+            metric=name, year=data.year
+        )
     mean = fmean(data.values.values())
-    days = f"{count} day{'s' if count != 1 else ''}"
-    return f"{name}: rated on {days} of {data.year}, average {mean:.1f}."
+    return ngettext(
+        "{metric}: rated on {n} day of {year}, average {average}.",
+        "{metric}: rated on {n} days of {year}, average {average}.",
+        count,
+    ).format(metric=name, n=count, year=data.year, average=decimal(mean))
+
+
+def heading(kind: str, year: int) -> str:
+    """The picture's title, also its caption's first line."""
+    title = _("Writing days") if kind == WRITING else metric_label(kind)
+    return _("Year in pixels · {title} · {year}").format(title=title, year=year)
+
+
+def kind_label(kind: str) -> str:
+    """A kind's button label."""
+    return _("✍️ Writing") if kind == WRITING else metric_label(kind)
 
 
 def render_pixels(data: YearValues, theme: Theme) -> bytes:
@@ -130,9 +150,8 @@ def _render(data: YearValues, theme: Theme) -> bytes:
         layout="constrained",
     )
     canvas = FigureCanvasAgg(fig)
-    title = "Writing days" if writing else data.kind.capitalize()
     fig.suptitle(
-        f"Year in pixels · {title} · {data.year}",
+        heading(data.kind, data.year),
         color=style.text,
         fontsize=style.base_pt + 3,
         fontweight="bold",
@@ -157,13 +176,19 @@ def _render(data: YearValues, theme: Theme) -> bytes:
     ax.set_xticks(
         [d - 1 + 0.45 for d in (1, 5, 10, 15, 20, 25, 31)], ["1", "5", "10", "15", "20", "25", "31"]
     )
-    ax.set_yticks([m + 0.45 for m in range(12)], [calendar.month_abbr[m] for m in range(1, 13)])
+    ax.set_yticks([m + 0.45 for m in range(12)], [month_name(m) for m in range(1, 13)])
     ax.tick_params(length=0, labelcolor=style.muted, labelsize=style.base_pt - 1)
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
-    labels = _WRITING_LABELS if writing else tuple(f"{lo}–{hi}" for lo, hi in _METRIC_BINS)
+    labels = (
+        tuple(_(label) for label in _WRITING_LABELS)
+        if writing
+        else tuple(f"{lo}–{hi}" for lo, hi in _METRIC_BINS)
+    )
     handles = [
-        Patch(facecolor=empty, edgecolor=outline, label="no entry" if writing else "not rated")
+        Patch(
+            facecolor=empty, edgecolor=outline, label=_("no entry") if writing else _("not rated")
+        )
     ]
     handles += [Patch(facecolor=c, label=label) for c, label in zip(colors, labels, strict=True)]
     fig.legend(

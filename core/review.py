@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Final
 
 from core.charts import Theme, metric_color
+from core.i18n import _, weekday_name
 from core.prompts import pick_prompt
 from core.schedule import ReminderRule, next_reminder
 
@@ -177,7 +178,8 @@ def render_chart(data: ReviewData, theme: Theme) -> bytes:
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=size)
     title = ImageFont.load_default(size=size + 2)
-    draw.text((width // 2, 8), "Words written this week", fill=ink, font=title, anchor="mt")
+    heading = _("Words written this week")
+    draw.text((width // 2, 8), heading, fill=ink, font=title, anchor="mt")
     top, bottom, left, right = 40, height - 30, 20, width - 20
     peak = max(data.words_by_day) or 1
     slot = (right - left) / 7
@@ -189,7 +191,7 @@ def render_chart(data: ReviewData, theme: Theme) -> bytes:
         if words:
             draw.rectangle((x0, y0, x1, bottom), fill=colour)
             draw.text(((x0 + x1) / 2, y0 - 3), str(words), fill=muted, font=font, anchor="mb")
-        label = WEEKDAYS[day.weekday()][:2]
+        label = weekday_name(day.weekday(), "short")
         draw.text(((x0 + x1) / 2, bottom + 6), label, fill=ink, font=font, anchor="mt")
     draw.line((left, bottom, right, bottom), fill=muted, width=1)
     buf = io.BytesIO()

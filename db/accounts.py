@@ -27,7 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.errors import utc_now
+from core.i18n import LANGUAGES
+from db.errors import InvalidInput, utc_now
 from db.models import (
     DialogState,
     Journal,
@@ -175,6 +176,8 @@ class Link:
     # Name of the dialog the account is in (fresh ones only), so the text router needs
     # no second query for the common case of no dialog.
     dialog: str | None = None
+    # The language chosen with /language (None: follow Telegram's for each update).
+    language: str | None = None
 
     @property
     def logged_in(self) -> bool:
@@ -188,9 +191,7 @@ class Link:
         return self.session_expires_at is None or self.session_expires_at <= utc_now()
 
 
-def _links_statement() -> Select[
-    int, int, uuid.UUID | None, uuid.UUID | None, uuid.UUID | None, datetime, str, str, str
-]:
+def _links_statement() -> Select[*tuple[Any, ...]]:
     ids = bindparam("ids", type_=ARRAY(BigInteger))
     fresh_dialog = and_(
         DialogState.telegram_user_id == TelegramAccount.telegram_user_id,
@@ -207,6 +208,7 @@ def _links_statement() -> Select[
             UserInfo.timezone,
             DialogState.name.label("dialog"),
             Journal.title.label("active_journal_title"),
+            TelegramAccount.language,
         )
         .outerjoin(Session, Session.id == TelegramAccount.session_id)
         .outerjoin(UserInfo, UserInfo.user_id == TelegramAccount.user_id)
@@ -238,6 +240,7 @@ def _link_of(row: Any) -> Link:
         timezone=usable_timezone(row["timezone"]),
         active_journal_title=row["active_journal_title"],
         dialog=row["dialog"],
+        language=row["language"] if row["language"] in LANGUAGES else None,
     )
 
 
@@ -278,6 +281,19 @@ async def touch_account(
         .on_conflict_do_update(
             index_elements=[TelegramAccount.telegram_user_id],
             set_={"chat_id": chat_id, "first_name": first_name, "language_code": language_code},
+        )
+    )
+
+
+async def set_language(s: AsyncSession, telegram_user_id: int, chat_id: int, code: str) -> None:
+    """The language this Telegram account chose with /language (kept across Telegram's own)."""
+    if code not in LANGUAGES:
+        raise InvalidInput("That language isn't available.")
+    await s.execute(
+        insert(TelegramAccount)
+        .values(telegram_user_id=telegram_user_id, chat_id=chat_id, language=code)
+        .on_conflict_do_update(
+            index_elements=[TelegramAccount.telegram_user_id], set_={"language": code}
         )
     )
 

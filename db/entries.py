@@ -35,15 +35,18 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.i18n import DEFAULT as DEFAULT_LANGUAGE
+from core.i18n import SEARCH_CONFIGS
 from db import wordforms
 from db.errors import clean_text, naive_utc, utc_now
 from db.goals import open_goal_texts_of
-from db.models import Entry, EntryMessage, EntryTags, Goal, Journal
+from db.models import Entry, EntryMessage, EntrySearch, EntryTags, Goal, Journal
 from db.prepared import Driver, Prepared
 from db.profile import require_timezone
 from db.settings import ai_settings_document, ai_settings_of
@@ -364,21 +367,89 @@ def _any_of(number: int, forms: tuple[str, ...]) -> ColumnElement[Any]:
 
 
 def search_query(
-    user_id: uuid.UUID, query: str, *, limit: int = 10, tags: Sequence[str] = ()
+    user_id: uuid.UUID,
+    query: str,
+    *,
+    limit: int = 10,
+    tags: Sequence[str] = (),
+    language: str = DEFAULT_LANGUAGE,
+) -> Select[Any]:
+    """The user's best matches; a searcher who speaks a language with its own search vectors
+    (core.i18n.SEARCH_CONFIGS) also gets their entries in that language, matched by its
+    stemming, and the English vector keeps finding the rest."""
+    english = _english_matches(user_id, query, limit=limit, tags=tags)
+    config = SEARCH_CONFIGS.get(language)
+    if config is None:
+        return english
+    own = _matches_in(config, user_id, query, tags=tags)
+    regconfig: ColumnElement[Any] = literal_column(f"'{config}'::regconfig")
+    has_own = (
+        select(EntrySearch.entry_id)
+        .where(EntrySearch.entry_id == Entry.id, EntrySearch.config == regconfig)
+        .exists()
+    )
+    either = union_all(english.where(~has_own), own).subquery()
+    return (
+        select(either)
+        .order_by(either.c.rank.desc(), either.c.created_at.desc(), either.c.id.desc())
+        .limit(limit)
+    )
+
+
+def _english_matches(
+    user_id: uuid.UUID, query: str, *, limit: int, tags: Sequence[str]
 ) -> Select[Any]:
     tsquery = search_tsquery(query)
     rank = func.ts_rank(_CONTENT_TSV, tsquery).label("rank")
-    # Tags are dropped before ts_headline so a fragment never cuts a tag in half.
-    plain = func.regexp_replace(Entry.content, literal(_TAG_PATTERN, Text), " ", "g")
-    headline = func.ts_headline(_ENGLISH, plain, tsquery, _HEADLINE_OPTIONS).label("headline")
+    headline = func.ts_headline(_ENGLISH, _plain_content(), tsquery, _HEADLINE_OPTIONS)
     found = (
-        select(Entry.id, Entry.journal_id, Journal.title, Entry.created_at, headline, rank)
+        select(
+            Entry.id,
+            Entry.journal_id,
+            Journal.title,
+            Entry.created_at,
+            headline.label("headline"),
+            rank,
+        )
         .join(Journal, Journal.id == Entry.journal_id)
         .where(Journal.user_id == user_id, _CONTENT_TSV.bool_op("@@")(tsquery))
         .order_by(rank.desc(), Entry.created_at.desc(), Entry.id.desc())
         .limit(limit)
     )
     return found.where(tagged_with(tags)) if tags else found
+
+
+def _matches_in(config: str, user_id: uuid.UUID, query: str, *, tags: Sequence[str]) -> Select[Any]:
+    """Entries with a vector in ``config`` (a fixed name of SEARCH_CONFIGS, never user
+    input), matched by that language's parse of the query."""
+    regconfig: ColumnElement[Any] = literal_column(f"'{config}'::regconfig")
+    text = straight_quotes(query[:SEARCH_MAX_CHARS])
+    tsquery = func.websearch_to_tsquery(regconfig, bindparam("q", text))
+    rank = func.ts_rank(EntrySearch.tsv, tsquery).label("rank")
+    headline = func.ts_headline(regconfig, _plain_content(), tsquery, _HEADLINE_OPTIONS)
+    found = (
+        select(
+            Entry.id,
+            Entry.journal_id,
+            Journal.title,
+            Entry.created_at,
+            headline.label("headline"),
+            rank,
+        )
+        .join(EntrySearch, EntrySearch.entry_id == Entry.id)
+        .join(Journal, Journal.id == Entry.journal_id)
+        .where(
+            Journal.user_id == user_id,
+            EntrySearch.config == regconfig,
+            EntrySearch.tsv.bool_op("@@")(tsquery),
+        )
+    )
+    return found.where(tagged_with(tags)) if tags else found
+
+
+def _plain_content() -> ColumnElement[Any]:
+    """Tags are dropped before ts_headline so a fragment never cuts a tag in half."""
+    return func.regexp_replace(Entry.content, literal(_TAG_PATTERN, Text), " ", "g")
 
 
 async def search_entries(
@@ -388,18 +459,22 @@ async def search_entries(
     *,
     limit: int = 10,
     tags: Sequence[str] = (),
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[SearchHit]:
     """The user's entries matching ``query`` (web-search syntax), best match first.
 
     Stemmed English matching with word forms: "running" and "ran" find "run", "children"
-    finds "child". A query without searchable words ("", "!!!", only stop words) finds
+    finds "child"; for a searcher in ``language`` with its own configuration, also that
+    language's stemming over their entries written in it ("Kind" finds "Kindern").
+    A query without searchable words ("", "!!!", only stop words) finds
     nothing. ``tags``: only entries carrying all of them (kept by db.tags; sync them first).
     """
     if not query.strip():
         return []
     if not wordforms.loaded():
         await asyncio.to_thread(wordforms.load)
-    rows = (await session.execute(search_query(user_id, query, limit=limit, tags=tags))).all()
+    statement = search_query(user_id, query, limit=limit, tags=tags, language=language)
+    rows = (await session.execute(statement)).all()
     return [
         SearchHit(
             entry_id=row.id,

@@ -29,7 +29,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, REGCONFIG, TSVECTOR, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -264,6 +264,8 @@ class TelegramAccount(Base):
     )
     first_name: Mapped[str | None] = mapped_column(Text)
     language_code: Mapped[str | None] = mapped_column(Text)
+    # Chosen with /language (a code of core.i18n.LANGUAGES); NULL follows language_code.
+    language: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
 
@@ -408,6 +410,24 @@ class EntryMedia(Base):
         Boolean, nullable=False, server_default=text("false")
     )
     created_at: Mapped[datetime] = _created_at()
+
+
+class EntrySearch(Base):
+    """An entry's search vector in its writer's language, when that is not English
+    (migration 0015: kept by the trigger ``entries_search_language``, for the web app's
+    rows too; ``entries.content_tsv`` stays the English one)."""
+
+    __tablename__ = "entry_search"
+    __table_args__ = (
+        PrimaryKeyConstraint("entry_id", name="entry_search_pkey"),
+        Index("idx_entry_search_tsv", "tsv", postgresql_using="gin"),
+    )
+
+    entry_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("entries.id", ondelete="CASCADE"), nullable=False
+    )
+    config: Mapped[str] = mapped_column(REGCONFIG, nullable=False)
+    tsv: Mapped[str] = mapped_column(TSVECTOR, nullable=False)
 
 
 class ReminderSchedule(Base):

@@ -79,7 +79,7 @@ async def test_writing_days_by_default_then_a_metric_and_another_year(bot: BotHa
     assert "• Effort" in effort.button_texts()
 
     before = await bot.press(PIA, f"« {THIS_YEAR - 1}", contains=f"{THIS_YEAR - 1}")
-    assert "No effort ratings" in before.plain_text
+    assert "Effort: no ratings" in before.plain_text
     writing = await bot.press(PIA, "Writing", contains="Writing days")
     assert f"You wrote on 2 days of {THIS_YEAR - 1} (3 entries)" in writing.plain_text
     assert "most days in June (2)" in writing.plain_text

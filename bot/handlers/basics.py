@@ -36,7 +36,7 @@ async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if user is None or message is None:
         return
     services = get_services(context)
-    link = await load_link(update, context)
+    link = await load_link(update, context, as_arrived=True)
     if link is None or link.dialog is not None:
         async with services.db.sessions.begin() as s:
             state = await dialogs.get_dialog(s, user.id)

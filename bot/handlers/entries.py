@@ -30,6 +30,7 @@ from bot.services import get_services
 from bot.session import logged_in
 from bot.ui import Answer, ask, logged_in_step, plural, show
 from core.callback_data import CallbackData, encode
+from core.i18n import current as current_language
 from core.richtext import to_plain, to_stored_html, to_telegram_html
 from core.streaks import local_date, on_this_day
 from core.tags import tags_of_content
@@ -467,7 +468,9 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
     shown = quoted_query(query[: entries.SEARCH_MAX_CHARS])
     services = get_services(context)
     async with services.db.sessions() as s:
-        hits = await entries.search_entries(s, link.user_id, query, limit=SEARCH_LIMIT)
+        hits = await entries.search_entries(
+            s, link.user_id, query, limit=SEARCH_LIMIT, language=current_language()
+        )
     if not hits:
         await context.bot.send_message(
             chat.id,

@@ -25,7 +25,7 @@ from bot.services import get_services
 from bot.session import logged_in
 from core import pixels
 from core.callback_data import CallbackData, encode
-from core.charts import METRICS, theme_from_preferences
+from core.charts import theme_from_preferences
 from core.streaks import local_date
 from core.vocab import MetricType
 from db import calendar
@@ -44,7 +44,6 @@ COMMANDS = [
 
 ACTION: Final = "px"
 FILENAME: Final = "pixels.png"
-_LABELS: Final = {pixels.WRITING: "✍️ Writing"} | {m: m.capitalize() for m in METRICS}
 
 
 @dataclass(frozen=True)
@@ -63,8 +62,8 @@ async def build_picture(db: Database, user_id: uuid.UUID, tz: str, kind: str, ye
         prefs = (await get_settings(s, user_id)).theme_preferences
     data = pixels.YearValues(kind, year, values)
     png = await asyncio.to_thread(pixels.render_pixels, data, theme_from_preferences(prefs))
-    title = "Writing days" if kind == pixels.WRITING else kind.capitalize()
-    caption = f"<b>Year in pixels · {title} · {year}</b>\n{html.escape(pixels.describe(data))}"
+    heading = html.escape(pixels.heading(kind, year))
+    caption = f"<b>{heading}</b>\n{html.escape(pixels.describe(data))}"
     return Picture(png, caption)
 
 
@@ -72,7 +71,9 @@ def keyboard(kind: str, year: int, this_year: int) -> InlineKeyboardMarkup:
     def button(text: str, k: str, y: int) -> InlineKeyboardButton:
         return InlineKeyboardButton(text, callback_data=encode(ACTION, None, f"{k}.{y}"))
 
-    kinds = [button(("• " if k == kind else "") + _LABELS[k], k, year) for k in pixels.KINDS]
+    kinds = [
+        button(("• " if k == kind else "") + pixels.kind_label(k), k, year) for k in pixels.KINDS
+    ]
     years = []
     if year > pixels.MIN_YEAR:
         years.append(button(f"« {year - 1}", kind, year - 1))

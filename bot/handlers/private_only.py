@@ -20,6 +20,7 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, Type
 
 from bot.commands import Command
 from bot.services import get_services
+from bot.session import prefetch_link
 from db import chats
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def _bot_was_removed(member: ChatMemberUpdated | None) -> bool:
 async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if chat is not None and chat.type == ChatType.PRIVATE:
+        await prefetch_link(update, context)  # and with it, the language to answer in
         return  # on to the features
     query = update.callback_query
     if query is not None:

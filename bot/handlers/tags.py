@@ -30,6 +30,7 @@ from bot.session import logged_in
 from bot.ui import plural, show
 from core import datefilter
 from core.callback_data import CallbackData, encode
+from core.i18n import current as current_language
 from core.streaks import local_date
 from core.tags import split_query, tag_key, tags_of_content
 from db import entries, tags
@@ -287,7 +288,9 @@ async def tagged_search_command(
     within = " ".join("#" + t for t in wanted)
     shown = html.escape(f"{words[: entries.SEARCH_MAX_CHARS]}")
     async with get_services(context).db.sessions() as s:
-        hits = await entries.search_entries(s, link.user_id, words, limit=SEARCH_LIMIT, tags=wanted)
+        hits = await entries.search_entries(
+            s, link.user_id, words, limit=SEARCH_LIMIT, tags=wanted, language=current_language()
+        )
     if not hits:
         await context.bot.send_message(
             chat.id,
