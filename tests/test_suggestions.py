@@ -179,6 +179,17 @@ def test_a_plan_that_cannot_be_reshaped_is_still_encouraged() -> None:
     assert goal.pattern == "plan" and goal.content == PLAN_FALLBACK
 
 
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "not gonna lie tried the cold calls again and bombed, im just not a salesy person",
+        "got the essay back covered in red pen. so im not gonna bother reading the comments",
+    ],
+)
+def test_a_refusal_or_a_figure_of_speech_is_never_encouraged_as_a_plan(entry: str) -> None:
+    assert all(goal.pattern != "plan" for goal in suggest(entry))
+
+
 def test_a_plan_without_a_setback_is_not_a_signal() -> None:
     assert suggest("I'm going to the cinema with Sam tomorrow.") == []
 

@@ -52,6 +52,8 @@ _NOT_A_PLAN_RE = re.compile(
     r"|be\s+(?:alright|better)|survive|manage|see|figure\s+it\s+out\s*$)\b",
     re.I,
 )
+# "not gonna lie", "im not gonna bother": a refusal or a figure of speech, never a plan.
+_NEGATED_RE = re.compile(r"\b(?:not|never|no|don'?t|won'?t|ain'?t)\s+$", re.I)
 _SWAPS = {
     "i": "you",
     "me": "you",
@@ -97,6 +99,8 @@ def find_plan(sentences: list[Sentence], after: int) -> Plan | None:
     for s in sentences[after:]:
         for m in _PLAN_RE.finditer(s.text):
             if not setback and not _NEXT_TIME_RE.match(m.group(0)):
+                continue
+            if _NEGATED_RE.search(s.text[: m.start()]):
                 continue
             vp = _CUT_RE.sub("", m.group("vp").strip())
             if _NOT_A_PLAN_RE.match(vp):
