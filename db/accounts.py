@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.errors import utc_now
+from core.clock import utc_now
 from db.models import (
     DialogState,
     Journal,

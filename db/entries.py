@@ -40,8 +40,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import naive_utc, utc_now
+from core.text import clean_text
 from db import wordforms
-from db.errors import clean_text, naive_utc, utc_now
 from db.goals import open_goal_texts_of
 from db.models import Entry, EntryMessage, EntryTags, Goal, Journal
 from db.prepared import Driver, Prepared

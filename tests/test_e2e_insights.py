@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime, timedelta
 
 from bot.handlers.insights import metric_line
+from core.clock import utc_now
 from core.vocab import MetricType
 from db import entries, goals, journals, metrics, settings
-from db.errors import utc_now
 from tests.harness import BotHarness, login_as
 
 DEE = 2201

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from db.errors import utc_now
+from core.clock import utc_now
 from db.models import Entry, EntryMessage, Session
 from tests.harness import BotHarness, login_as
 

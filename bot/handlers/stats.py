@@ -14,13 +14,13 @@ from bot.commands import Command
 from bot.handlers.checkin import METRICS, label, month_start
 from bot.services import get_services
 from bot.session import logged_in
+from core.clock import naive_utc
 from core.ratings import unusable_note, unusable_rows
 from core.streaks import current_streak, local_date, longest_streak
 from core.trends import Basis, bases_text, change_between, missing_text
 from core.vocab import MetricType
 from db import entries, goals, metrics
 from db.accounts import Link
-from db.errors import naive_utc
 from db.goals import GoalStats
 
 COMMANDS = [
