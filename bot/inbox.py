@@ -30,11 +30,11 @@ from telegram import ReplyParameters, Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.batching import Batcher
 from bot.config import Settings
 from bot.errors import is_database_outage
 from bot.inbox_context import CURRENT, Attempt
 from db import inbox
+from db.batching import Batcher
 from db.database import Database
 from db.prepared import Driver, driver_connection
 

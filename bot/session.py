@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import functools
 import html
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.batching import Batcher
-from bot.services import Services, get_services
+from bot.services import get_services
 from core.callback_data import encode
 from db import accounts, dialogs
 from db.accounts import Link
-from db.prepared import driver_connection
 
 # Called after a successful login with (update, context, link): e.g. to save what the
 # user wrote while logged out.
 LoginHook = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link], Awaitable[None]]
 LOGIN_HOOKS: list[LoginHook] = []
-LINK_LOADER = "link_loader"
 
 LOGIN_BUTTONS = InlineKeyboardMarkup(
     [
@@ -39,38 +34,8 @@ async def load_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Link 
     user = update.effective_user
     if user is None:
         return None
-    return await _link_loader(get_services(context)).submit(user.id)
-
-
-def _link_loader(services: Services) -> Batcher[int, Link | None]:
-    loader = services.extras.get(LINK_LOADER)
-    if loader is None:
-        loader = services.extras[LINK_LOADER] = Batcher(functools.partial(_load_links, services))
-    assert isinstance(loader, Batcher)
-    return loader
-
-
-async def _load_links(services: Services, ids: list[int]) -> list[Link | BaseException | None]:
-    days = services.settings.session_days
-    for attempt in (1, 2):
-        try:
-            async with driver_connection(services.db.engine) as driver:
-                links = await accounts.get_links(driver, ids)
-            break
-        except DBAPIError as exc:
-            # The first query after a database restart meets a dead pooled connection;
-            # that invalidates the pool, so one retry gets a fresh one.
-            if attempt == 2 or not exc.connection_invalidated:
-                raise
-    stale = [
-        link.session_id
-        for link in links.values()
-        if link.session_id is not None and accounts.needs_renewal(link, days=days)
-    ]
-    if stale:  # at most once an hour per user
-        async with services.db.autocommit() as s:
-            await accounts.renew_sessions(s, stale, days=days)
-    return [links.get(i) for i in ids]
+    services = get_services(context)
+    return await services.db.fast.link(user.id, session_days=services.settings.session_days)
 
 
 async def ask_to_log_in(

@@ -21,9 +21,10 @@ from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
 import asyncpg
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
@@ -127,3 +128,16 @@ async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Driver]:
         except BaseException:  # cancelled: the protocol state is unknown
             await connection.invalidate()
             raise
+
+
+async def driver_of(session: AsyncSession) -> Driver:
+    """The asyncpg connection under ``session``, inside its transaction: prepared
+    statements run on it commit or roll back with the session's own writes."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert isinstance(driver, asyncpg.Connection)
+    if not driver.is_in_transaction():  # SQLAlchemy sends BEGIN with the first statement
+        await connection.execute(text("SELECT 1"))
+    found: Driver = driver
+    return found

@@ -12,7 +12,7 @@ from core.clock import utc_now
 from core.vocab import GoalSource
 from db import goals
 from db.database import Database
-from db.entries import (
+from db.entry_save import (
     _SAVE,
     NewEntry,
     SavedNew,

@@ -21,23 +21,22 @@ from telegram.ext import (
     filters,
 )
 
-from bot.batching import Batcher
 from bot.buttons import EXPIRED
 from bot.commands import Command
 from bot.dialogs import data_of, dialog
 from bot.handlers import basics
 from bot.handlers.settings_menu import show
-from bot.services import Services, get_services
+from bot.services import get_services
 from bot.session import LOGIN_HOOKS, ask_to_log_in, load_link, logged_in
 from core.callback_data import decode, encode
 from core.richtext import to_stored_html
 from core.streaks import current_streak, local_date
 from core.tags import tags_of_content
-from db import accounts, dialogs, entries, journals, tags
+from db import accounts, dialogs, entries, entry_save, journals, tags
 from db.accounts import Link
 from db.errors import InvalidInput
 from db.models import DialogState, Entry, Journal
-from db.prepared import driver_connection
+from db.prepared import driver_of
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +47,6 @@ COMMANDS = [
 
 WRITE_DIALOG = "write"
 KEPT = "kept"  # buttons: save messages kept before this account logged in, or not
-ENTRY_SAVER = "entry_saver"
 # The streak shown after saving looks this far back (a longer streak shows as this).
 STREAK_WINDOW = timedelta(days=400)
 MAX_WRITE_PARTS = 50
@@ -92,17 +90,11 @@ async def save_entry(
     message_ids: list[int],
 ) -> SavedEntry | None:
     """Save ``content`` as one entry linked to its messages; None if those messages were
-    saved already (Telegram may deliver an update twice).
-
-    Concurrent saves share one prepared statement (bot.batching, db.prepared): this is
-    the hot path, and the cost per statement dominates the bot's CPU under load.
-    """
+    saved already (Telegram may deliver an update twice)."""
     assert link.user_id is not None
     services = get_services(context)
     # The documented stored form; InvalidInput for the user, before any I/O.
     text = entries.clean_content(to_stored_html(content))
-    entry_tags = tuple(tags_of_content(text))  # kept by the same statement
-    zone = link.timezone  # already usable: db.accounts reads it through usable_timezone
     now = datetime.now(UTC)
     journal_id, title = link.active_journal_id, link.active_journal_title
     for _ in range(2):
@@ -110,42 +102,41 @@ async def save_entry(
             async with services.db.sessions.begin() as s:
                 journal = await active_journal(s, link)
                 journal_id, title = journal.id, journal.title
-        outcome = await _entry_saver(services).submit(
-            entries.NewEntry(
-                user_id=link.user_id,
-                journal_id=journal_id,
-                content=text,
-                chat_id=chat_id,
-                message_ids=tuple(message_ids),
-                timezone=zone,
-                dates_since=now - STREAK_WINDOW,
-                tags=entry_tags,
-            )
+        outcome = await services.db.fast.save_entry(
+            _new_entry(link, journal_id, text, chat_id, message_ids, now=now)
         )
-        if outcome is entries.SaveProblem.DUPLICATE:
+        if outcome is entry_save.SaveProblem.DUPLICATE:
             return None
-        if isinstance(outcome, entries.SavedNew):
-            streak = current_streak(outcome.local_dates, local_date(now, zone))
+        if isinstance(outcome, entry_save.SavedNew):
+            streak = current_streak(outcome.local_dates, local_date(now, link.timezone))
             return SavedEntry(outcome.entry, title, streak, outcome.ai_settings, outcome.open_goals)
         journal_id = title = None  # the journal vanished: pick another, once
     raise InvalidInput("That journal no longer exists. Pick another with /journals.")
 
 
-def _entry_saver(
-    services: Services,
-) -> Batcher[entries.NewEntry, entries.SavedNew | entries.SaveProblem]:
-    saver = services.extras.get(ENTRY_SAVER)
-    if saver is None:
-
-        async def save(
-            items: list[entries.NewEntry],
-        ) -> list[entries.SavedNew | entries.SaveProblem]:
-            async with driver_connection(services.db.engine) as driver:
-                return list(await entries.save_new_entries(driver, items))
-
-        saver = services.extras[ENTRY_SAVER] = Batcher(save)
-    assert isinstance(saver, Batcher)
-    return saver
+def _new_entry(
+    link: Link,
+    journal_id: uuid.UUID,
+    text: str,
+    chat_id: int,
+    message_ids: list[int],
+    *,
+    now: datetime,
+    written_at: datetime | None = None,
+) -> entry_save.NewEntry:
+    """What every save path hands to ``db.entry_save``: ``text`` already clean."""
+    assert link.user_id is not None
+    return entry_save.NewEntry(
+        user_id=link.user_id,
+        journal_id=journal_id,
+        content=text,
+        chat_id=chat_id,
+        message_ids=tuple(message_ids),
+        timezone=link.timezone,  # already usable: db.accounts reads it through usable_timezone
+        dates_since=now - STREAK_WINDOW,
+        tags=tuple(tags_of_content(text)),  # kept by the same statement
+        written_at=written_at,
+    )
 
 
 def saved_text(saved: SavedEntry) -> str:
@@ -354,18 +345,29 @@ async def _save_kept(
     transaction: if saving fails, they stay kept."""
     assert link.user_id is not None
     services = get_services(context)
+    now = datetime.now(UTC)
     async with services.db.sessions.begin() as s:
         journal = await active_journal(s, link)
         pending = await dialogs.take_pending(s, link.telegram_user_id, owner=owner)
+        items = []
         for item in pending:
-            content = to_stored_html(item.content)
-            if not content:
+            text = to_stored_html(item.content)
+            if not text:
                 continue  # nothing visible was written
-            entry = await entries.add_entry(
-                s, link.user_id, journal.id, content, created_at=item.created_at
+            ids = [item.message_id] if item.message_id is not None else []
+            items.append(
+                _new_entry(
+                    link,
+                    journal.id,
+                    entries.clean_content(text),
+                    link.chat_id,
+                    ids,
+                    now=now,
+                    written_at=item.created_at,
+                )
             )
-            if entry is not None and item.message_id is not None:
-                await entries.link_message(s, entry.id, link.chat_id, item.message_id)
+        if items:  # the path of every message; a message saved before is not saved again
+            await entry_save.save_new_entries(await driver_of(s), items)
     return len(pending), journal.title
 
 
