@@ -33,12 +33,13 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 
 from core.clock import naive_utc, utc_now
 from db.goals import open_goal_texts_of
-from db.models import Entry, EntryMessage, EntryTags, Journal
+from db.models import BotUpdate, Entry, EntryMessage, EntryTags, Journal
 from db.prepared import Driver, Prepared
 from db.settings import ai_settings_document, ai_settings_of
 
@@ -59,6 +60,9 @@ class NewEntry:
     # When it was written, for a message kept while its writer was logged out; else
     # the entry is dated when it is saved.
     written_at: datetime | None = None
+    # (bot id, update id) of the inbox update this save completes: marked done by the
+    # same statement if the entry is saved or was saved before (db.inbox.mark_done).
+    finishes_update: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -196,7 +200,37 @@ def _save_statement() -> Any:
         open_goal_texts_of(writers.c.user_id).label("open_goals"),
         select(func.array_agg(owned.c.id)).scalar_subquery().label("owned"),
         select(func.array_agg(inserted.c.id)).scalar_subquery().label("inserted"),
-    ).add_cte(tagged)
+    ).add_cte(tagged, _finished(owned))
+
+
+def _finished(owned: Any) -> Any:
+    """Mark the inbox updates of the saved (or already saved) entries done: a crash
+    after this statement can no longer repeat the update, nor lose its entry."""
+    done = (
+        func.unnest(
+            bindparam("done_bot_ids", type_=ARRAY(BigInteger)),
+            bindparam("done_update_ids", type_=ARRAY(BigInteger)),
+            bindparam("done_entry_ids", type_=ARRAY(UUID(as_uuid=True))),
+        )
+        .table_valued("bot_id", "update_id", "entry_id")
+        .render_derived(name="done")
+    )
+    # As db.inbox.mark_done: a handled update keeps only its key.
+    return (
+        update(BotUpdate)
+        .where(
+            BotUpdate.bot_id == done.c.bot_id,
+            BotUpdate.update_id == done.c.update_id,
+            BotUpdate.state == literal_column("'pending'"),
+            done.c.entry_id.in_(select(owned.c.id)),
+        )
+        .values(
+            state=literal_column("'done'"),
+            done_at=func.timezone(literal_column("'UTC'"), func.now()),
+            payload=literal_column("'{}'"),
+        )
+        .cte("finished")
+    )
 
 
 _SAVE = Prepared(_save_statement())
@@ -211,6 +245,11 @@ def _save_parameters(
         for part, message_id in enumerate(item.message_ids)
     ]
     writers = sorted({(i.user_id, i.timezone, naive_utc(i.dates_since)) for i in items})
+    finishing = [
+        (i.finishes_update, id_)
+        for id_, i in zip(ids, items, strict=True)
+        if i.finishes_update is not None
+    ]
     return {
         "ids": list(ids),
         "journal_ids": [i.journal_id for i in items],
@@ -225,6 +264,9 @@ def _save_parameters(
         "writer_ids": [w[0] for w in writers],
         "writer_zones": [w[1] for w in writers],
         "writer_since": [w[2] for w in writers],
+        "done_bot_ids": [update[0] for update, _ in finishing],
+        "done_update_ids": [update[1] for update, _ in finishing],
+        "done_entry_ids": [id_ for _, id_ in finishing],
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
@@ -20,14 +21,14 @@ from db import accounts
 from db.accounts import Link
 from db.batching import Batcher
 from db.entry_save import NewEntry, SavedNew, SaveProblem, save_new_entries
-from db.prepared import Driver, driver_connection
+from db.prepared import Driver, HeldDrivers
 
 T = TypeVar("T")
 
 
 class FastPath:
     def __init__(self, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._engine = engine
+        self._drivers = HeldDrivers(engine)
         self._sessions = sessions  # for the rare session renewal
         self._links: Batcher[tuple[int, int], Link | None] = Batcher(self._load_links)
         self._saves: Batcher[NewEntry, SavedNew | SaveProblem] = Batcher(self._save)
@@ -42,9 +43,15 @@ class FastPath:
         concurrent updates: ``DUPLICATE`` when its message was saved before."""
         return await self._saves.submit(item)
 
+    def driver(self) -> AbstractAsyncContextManager[Driver]:
+        """A driver connection for one prepared statement (autocommit), as
+        ``db.prepared.driver_connection`` gives but held between uses."""
+        return self._drivers.connection()
+
     async def close(self) -> None:
         await self._links.close()
         await self._saves.close()
+        await self._drivers.close()
 
     async def _load_links(self, items: list[tuple[int, int]]) -> list[Link | None]:
         links = await self._read(lambda driver: accounts.get_links(driver, [i for i, _ in items]))
@@ -65,13 +72,13 @@ class FastPath:
     async def _save(self, items: list[NewEntry]) -> list[SavedNew | SaveProblem]:
         # Not retried here: the outcome of a statement cut off is unknown, and the
         # update's retry finds a saved message a duplicate.
-        async with driver_connection(self._engine) as driver:
+        async with self._drivers.connection() as driver:
             return await save_new_entries(driver, items)
 
     async def _read(self, query: Callable[[Driver], Awaitable[T]]) -> T:
         for attempt in (1, 2):
             try:
-                async with driver_connection(self._engine) as driver:
+                async with self._drivers.connection() as driver:
                     return await query(driver)
             except DBAPIError as exc:
                 # The first query after a database restart meets a dead pooled

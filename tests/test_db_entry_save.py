@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from db import inbox
 from db.database import Database
 from db.entry_save import NewEntry, SavedNew, SaveProblem, save_new_entries
-from db.models import Entry, EntryMessage, EntryTags
-from db.prepared import driver_of
+from db.models import BotUpdate, Entry, EntryMessage, EntryTags
+from db.prepared import driver_connection, driver_of
 from tests.factories import make_journal, make_user
+
+BOT = 4242
 
 
 def _item(
@@ -104,3 +108,44 @@ async def test_a_save_inside_a_session_rolls_back_with_it(db: Database) -> None:
             raise RuntimeError("saving the next one failed")
     assert await _counts(db) == (0, 0)
     assert isinstance(await db.fast.save_entry(_item(user, journal, "kept", (3,))), SavedNew)
+
+
+async def _update_state(db: Database, update_id: int) -> tuple[str, str]:
+    async with db.sessions() as s:
+        row = (
+            await s.execute(
+                select(BotUpdate.state, BotUpdate.payload).where(
+                    BotUpdate.bot_id == BOT, BotUpdate.update_id == update_id
+                )
+            )
+        ).one()
+    return row.state, row.payload
+
+
+async def test_the_save_marks_its_inbox_update_done_unless_nothing_was_saved(
+    db: Database,
+) -> None:
+    """The update is marked done by the statement that saves its entry (or finds it saved
+    before); a save that found no journal leaves it pending, since the handler saves
+    again elsewhere and a crash in between must not lose the entry."""
+    user, journal = await _writer(db)
+    async with db.sessions.begin() as s:
+        stranger = await make_user(s, email="b@example.com")
+        elsewhere = (await make_journal(s, stranger)).id
+    async with driver_connection(db.engine) as driver:
+        await inbox.store(
+            driver, BOT, [inbox.NewUpdate(n, 7, {"update_id": n, "text": "hi"}) for n in (1, 2, 3)]
+        )
+
+    def finishing(item: NewEntry, update_id: int) -> NewEntry:
+        return replace(item, finishes_update=(BOT, update_id))
+
+    saved = await db.fast.save_entry(finishing(_item(user, journal, "one", (11,)), 1))
+    again = await db.fast.save_entry(finishing(_item(user, journal, "one", (11,)), 2))
+    lost = await db.fast.save_entry(finishing(_item(user, elsewhere, "two", (12,)), 3))
+    assert isinstance(saved, SavedNew)
+    assert again is SaveProblem.DUPLICATE and lost is SaveProblem.NO_JOURNAL
+    assert await _update_state(db, 1) == ("done", "{}")
+    assert await _update_state(db, 2) == ("done", "{}")
+    assert (await _update_state(db, 3))[0] == "pending"
+    assert await _counts(db) == (1, 1)

@@ -26,6 +26,7 @@ from bot.commands import Command
 from bot.dialogs import data_of, dialog
 from bot.handlers import basics
 from bot.handlers.settings_menu import show
+from bot.inbox_context import finished_by_handler, update_to_finish
 from bot.services import get_services
 from bot.session import LOGIN_HOOKS, ask_to_log_in, load_link, logged_in
 from core.callback_data import decode, encode
@@ -88,9 +89,13 @@ async def save_entry(
     *,
     chat_id: int,
     message_ids: list[int],
+    finishes_update: bool = False,
 ) -> SavedEntry | None:
     """Save ``content`` as one entry linked to its messages; None if those messages were
-    saved already (Telegram may deliver an update twice)."""
+    saved already (Telegram may deliver an update twice).
+
+    ``finishes_update``: the save is the update's last write, so the same statement
+    marks the update done in the inbox (no statement of its own per message)."""
     assert link.user_id is not None
     services = get_services(context)
     # The documented stored form; InvalidInput for the user, before any I/O.
@@ -102,9 +107,12 @@ async def save_entry(
             async with services.db.sessions.begin() as s:
                 journal = await active_journal(s, link)
                 journal_id, title = journal.id, journal.title
+        finishing = update_to_finish() if finishes_update else None
         outcome = await services.db.fast.save_entry(
-            _new_entry(link, journal_id, text, chat_id, message_ids, now=now)
+            _new_entry(link, journal_id, text, chat_id, message_ids, now=now, finishing=finishing)
         )
+        if finishing is not None and outcome is not entry_save.SaveProblem.NO_JOURNAL:
+            finished_by_handler()
         if outcome is entry_save.SaveProblem.DUPLICATE:
             return None
         if isinstance(outcome, entry_save.SavedNew):
@@ -123,6 +131,7 @@ def _new_entry(
     *,
     now: datetime,
     written_at: datetime | None = None,
+    finishing: tuple[int, int] | None = None,
 ) -> entry_save.NewEntry:
     """What every save path hands to ``db.entry_save``: ``text`` already clean."""
     assert link.user_id is not None
@@ -136,6 +145,7 @@ def _new_entry(
         dates_since=now - STREAK_WINDOW,
         tags=tuple(tags_of_content(text)),  # kept by the same statement
         written_at=written_at,
+        finishes_update=finishing,
     )
 
 
@@ -152,12 +162,18 @@ async def _save_and_acknowledge(
     message_ids: list[int],
     *,
     note: str = "",
+    finishes_update: bool = False,
 ) -> None:
     message = update.effective_message
     assert message is not None
     try:
         saved = await save_entry(
-            context, link, content, chat_id=message.chat_id, message_ids=message_ids
+            context,
+            link,
+            content,
+            chat_id=message.chat_id,
+            message_ids=message_ids,
+            finishes_update=finishes_update,
         )
     except InvalidInput as exc:
         await message.reply_text(html.escape(str(exc)))
@@ -180,7 +196,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link
     if link is None or not link.logged_in:
         await ask_to_log_in(update, context, link, keep=message.text_html)
         return
-    await _save_and_acknowledge(update, context, link, message.text_html, [message.message_id])
+    await _save_and_acknowledge(
+        update, context, link, message.text_html, [message.message_id], finishes_update=True
+    )
 
 
 async def on_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -203,6 +221,7 @@ async def on_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         message.caption_html,
         [message.message_id],
         note="\n(I saved the caption; the photo itself isn't stored.)",
+        finishes_update=True,
     )
 
 
