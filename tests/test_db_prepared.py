@@ -50,7 +50,7 @@ async def test_a_dead_connection_is_dropped_and_the_next_one_works(db: Database)
 
     with pytest.raises(DatabaseDisconnected) as caught:
         await first_query_until_the_victim_is_met()
-    assert caught.value.connection_invalidated  # callers retry on this (bot.session)
+    assert caught.value.connection_invalidated  # callers retry on this (db.fastpath)
     async with driver_connection(db.engine) as driver:
         assert driver.get_server_pid() != victim
         assert (await ping.fetch(driver))[0][0] == 1
