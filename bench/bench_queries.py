@@ -49,7 +49,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession  # noqa: E402
 
 from bot.handlers.journal import STREAK_WINDOW  # noqa: E402
-from db import accounts, entries, journals, metrics, wordforms  # noqa: E402
+from db import accounts, entries, entry_save, journals, metrics, wordforms  # noqa: E402
 from db.database import Database, open_database  # noqa: E402
 from db.embedded import EmbeddedPostgres, ensure_database  # noqa: E402
 from db.models import Entry  # noqa: E402
@@ -406,7 +406,7 @@ def make_cases(
         # What a message's save does: insert, link the message, read the writing days.
         now = datetime.now(UTC)
         items = [
-            entries.NewEntry(
+            entry_save.NewEntry(
                 user_id=link.user_id,
                 journal_id=link.active_journal_id,
                 content="A new entry for the benchmark.",
@@ -419,8 +419,8 @@ def make_cases(
             if link.user_id is not None and link.active_journal_id is not None
         ]
         async with driver_connection(db.engine) as driver:
-            saved = await entries.save_new_entries(driver, items)
-        days = sum(len(one.local_dates) for one in saved if isinstance(one, entries.SavedNew))
+            saved = await entry_save.save_new_entries(driver, items)
+        days = sum(len(one.local_dates) for one in saved if isinstance(one, entry_save.SavedNew))
         return f"{len(saved)} saved, {days} writing days read"
 
     typical_u, typical_j = subjects.typical_user, subjects.typical_journal

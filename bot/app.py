@@ -63,7 +63,7 @@ class Feature(Protocol):
 FEATURES: list[Feature] = [
     private_only,  # its own early group: groups and channels never reach the others
     accounts,
-    media,  # photos and voice notes: before journal, whose caption handler it replaces
+    media,  # photos (captions included) and voice notes become entries here
     journal,
     settings_menu,
     profile,

@@ -30,11 +30,11 @@ from telegram import ReplyParameters, Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.batching import Batcher
 from bot.config import Settings
 from bot.errors import is_database_outage
 from bot.inbox_context import CURRENT, Attempt
 from db import inbox
+from db.batching import Batcher
 from db.database import Database
 from db.prepared import Driver, driver_connection
 
@@ -209,7 +209,7 @@ class Inbox:
         try:
             after = 0
             while not self._stopping:
-                async with driver_connection(self.db.engine) as driver:
+                async with self.db.fast.driver() as driver:
                     queued = await inbox.next_updates(
                         driver, self.app.bot.id, chat_id, after, FETCH_LIMIT
                     )
@@ -244,6 +244,16 @@ class Inbox:
         finally:
             CURRENT.reset(token)
         errors = [e for e in attempt.errors if not isinstance(e, Forbidden)]
+        if attempt.done:
+            # Its writes and its mark committed together: a retry would change nothing.
+            if errors:
+                logger.warning(
+                    "update %s failed after its writes were committed (%s)",
+                    item.update_id,
+                    type(errors[0]).__name__,
+                )
+            self.unsettled.discard(item.update_id)
+            return True
         if not errors:
             done = asyncio.ensure_future(self._done.submit(item.update_id))
             done.add_done_callback(lambda _: self.unsettled.discard(item.update_id))
@@ -252,7 +262,7 @@ class Inbox:
         return await self._failed(chat_id, item, errors[0])
 
     async def _mark_done(self, update_ids: list[int]) -> list[None]:
-        async with driver_connection(self.db.engine) as driver:
+        async with self.db.fast.driver() as driver:
             await inbox.mark_done(driver, self.app.bot.id, update_ids)
         return [None] * len(update_ids)
 

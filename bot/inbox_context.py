@@ -20,6 +20,8 @@ class Attempt:
     bot_id: int
     update_id: int
     errors: list[BaseException] = field(default_factory=list)
+    # Marked done by a handler's own committed statement: the worker need not.
+    done: bool = False
 
 
 CURRENT: ContextVar[Attempt | None] = ContextVar("inbox_attempt", default=None)
@@ -37,3 +39,17 @@ async def mark_current_done(session: AsyncSession) -> None:
     driver = raw.driver_connection
     assert driver is not None
     await inbox.mark_done(driver, attempt.bot_id, [attempt.update_id])
+
+
+def update_to_finish() -> tuple[int, int] | None:
+    """(bot id, update id) of the update being handled, for a handler whose last write
+    is one statement that can mark it done too (``db.entry_save``); then call
+    ``finished_by_handler``."""
+    attempt = CURRENT.get()
+    return None if attempt is None else (attempt.bot_id, attempt.update_id)
+
+
+def finished_by_handler() -> None:
+    attempt = CURRENT.get()
+    if attempt is not None:
+        attempt.done = True

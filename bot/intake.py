@@ -25,11 +25,11 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.batching import Batcher
 from bot.config import Settings
 from bot.errors import is_database_outage
 from bot.inbox import Inbox, chat_of
 from db import inbox
+from db.batching import Batcher
 from db.database import Database
 from db.prepared import Driver, driver_connection
 

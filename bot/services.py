@@ -32,8 +32,6 @@ class Services:
     suggestion_engine: SuggestionEngine | None = None
     after_save: list[AfterSave] = field(default_factory=list)
     login_hooks: list[LoginHook] = field(default_factory=list)
-    # Only the link loader and the entry saver still live here; they are moving into db.
-    extras: dict[str, Any] = field(default_factory=dict)
 
     async def aclose(self) -> None:
         """Close what holds connections of its own (an LLM engine's HTTP client)."""

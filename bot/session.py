@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.batching import Batcher
-from bot.services import Services, get_services
+from bot.services import get_services
 from core.callback_data import encode
 from core.i18n import _, negotiate, ngettext, number, set_current
 from db import accounts, dialogs
 from db.accounts import Link
-from db.prepared import driver_connection
-
-LINK_LOADER = "link_loader"
 
 LOGIN_BUTTONS = InlineKeyboardMarkup(
     [
@@ -39,7 +33,7 @@ async def prefetch_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Load the sender's link before any feature runs: it says which language every reply
     is in, and the update's first ``load_link`` takes it instead of asking again."""
     user = update.effective_user
-    link = await _link_loader(get_services(context)).submit(user.id) if user else None
+    link = await _fetch(context, user.id) if user else None
     _prefetched.set((update.update_id, link))
     _speak(update, link)
 
@@ -58,9 +52,16 @@ async def load_link(
     prefetched = _prefetched.get()
     if as_arrived and prefetched is not None and prefetched[0] == update.update_id:
         return prefetched[1]
-    link = await _link_loader(get_services(context)).submit(user.id)
+    link = await _fetch(context, user.id)
     _speak(update, link)
     return link
+
+
+async def _fetch(context: ContextTypes.DEFAULT_TYPE, telegram_user_id: int) -> Link | None:
+    services = get_services(context)
+    return await services.db.fast.link(
+        telegram_user_id, session_days=services.settings.session_days
+    )
 
 
 def _speak(update: Update, link: Link | None) -> None:
@@ -68,37 +69,6 @@ def _speak(update: Update, link: Link | None) -> None:
     user = update.effective_user
     chosen = link.language if link is not None else None
     set_current(chosen or negotiate(user.language_code if user is not None else None))
-
-
-def _link_loader(services: Services) -> Batcher[int, Link | None]:
-    loader = services.extras.get(LINK_LOADER)
-    if loader is None:
-        loader = services.extras[LINK_LOADER] = Batcher(functools.partial(_load_links, services))
-    assert isinstance(loader, Batcher)
-    return loader
-
-
-async def _load_links(services: Services, ids: list[int]) -> list[Link | BaseException | None]:
-    days = services.settings.session_days
-    for attempt in (1, 2):
-        try:
-            async with driver_connection(services.db.engine) as driver:
-                links = await accounts.get_links(driver, ids)
-            break
-        except DBAPIError as exc:
-            # The first query after a database restart meets a dead pooled connection;
-            # that invalidates the pool, so one retry gets a fresh one.
-            if attempt == 2 or not exc.connection_invalidated:
-                raise
-    stale = [
-        link.session_id
-        for link in links.values()
-        if link.session_id is not None and accounts.needs_renewal(link, days=days)
-    ]
-    if stale:  # at most once an hour per user
-        async with services.db.autocommit() as s:
-            await accounts.renew_sessions(s, stale, days=days)
-    return [links.get(i) for i in ids]
 
 
 async def ask_to_log_in(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.config import Settings
+from core.clock import utc_now
 from db import inbox
 from db.database import open_database
-from db.errors import utc_now
 from db.prepared import driver_connection
 
 

@@ -27,8 +27,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import utc_now
 from core.i18n import LANGUAGES
-from db.errors import InvalidInput, utc_now
+from db.errors import InvalidInput
 from db.models import (
     DialogState,
     Journal,

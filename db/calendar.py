@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import naive_utc
 from core.vocab import MetricType
 from db.entries import local_date_of
-from db.errors import naive_utc
 from db.metrics import stream_metric_series
 from db.models import Entry, Journal
 from db.profile import require_timezone

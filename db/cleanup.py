@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import naive_utc, utc_now
 from db.accounts import DIALOG_TTL
 from db.dialogs import PENDING_TTL
-from db.errors import naive_utc, utc_now
 from db.models import DialogState, LoginAttempt, PendingMessage
 
 # Longer than any window login throttling looks back over (db.accounts).

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db import migrate as migrations
 from db.embedded import EmbeddedPostgres, ensure_database
 from db.engine import make_engine, make_sessionmaker
+from db.fastpath import FastPath
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,11 @@ class Database:
     sessions: async_sessionmaker[AsyncSession]
     url: str
     embedded: EmbeddedPostgres | None = field(default=None)
+    # The batched link load and entry save of every journal message (db.fastpath).
+    fast: FastPath = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.fast = FastPath(self.engine, self.sessions)
 
     @property
     def autocommit(self) -> async_sessionmaker[AsyncSession]:
@@ -39,6 +45,7 @@ class Database:
     _autocommit: async_sessionmaker[AsyncSession] | None = field(default=None, repr=False)
 
     async def close(self) -> None:
+        await self.fast.close()
         await self.engine.dispose()
         if self.embedded is not None:
             await asyncio.to_thread(self.embedded.stop)

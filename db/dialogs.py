@@ -11,8 +11,8 @@ from sqlalchemy import and_, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import naive_utc, utc_now
 from db.accounts import DIALOG_TTL, last_user
-from db.errors import naive_utc, utc_now
 from db.models import DialogState, PendingMessage
 
 

@@ -30,7 +30,7 @@ def make_engine(url: str | URL, *, pool_size: int = 10, echo: bool = False) -> A
         max_overflow=pool_size,
         # No ping per checkout: it costs a round trip on every query, and the bot's hot
         # path checks out a few times per message. A dead connection fails once, which
-        # invalidates the pool; callers retry that first read (bot.session.load_link).
+        # invalidates the pool; callers retry that first read (db.fastpath.FastPath.link).
         pool_pre_ping=False,
         echo=echo,
         # Errors and echo logs would otherwise carry bound values: emails, bcrypt

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import delete, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import utc_now
 from db import media
 from db.entries import unlink_goals
-from db.errors import NotFound, utc_now
+from db.errors import NotFound
 from db.goals import goal_state
 from db.models import (
     BotUpdate,

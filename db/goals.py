@@ -36,8 +36,10 @@ from sqlalchemy import ColumnElement, ScalarSelect, and_, func, literal, select,
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import naive_utc, utc_now
+from core.text import clean_text
 from core.vocab import GoalSource, MetricType, parse_goal_source, parse_metric_type
-from db.errors import InvalidInput, NotFound, clean_text, naive_utc, utc_now
+from db.errors import InvalidInput, NotFound
 from db.models import Entry, Goal, Journal
 
 GOAL_MAX_CHARS = 500

@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import utc_now
+from core.text import clean_text
 from db.entries import count_entries, unlink_goals
-from db.errors import clean_text, utc_now
 from db.models import Entry, Journal
 
 __all__ = [

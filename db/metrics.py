@@ -14,8 +14,9 @@ from datetime import datetime
 from sqlalchemy import and_, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import naive_utc
+from core.text import clean_text
 from core.vocab import MetricType, parse_metric_type, parse_metric_value
-from db.errors import clean_text, naive_utc
 from db.models import Metric
 
 NOTES_MAX_CHARS = 500

@@ -16,14 +16,16 @@ prepared statement asyncpg caches per connection, are the same for every batch s
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
 import asyncpg
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
@@ -127,3 +129,84 @@ async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Driver]:
         except BaseException:  # cancelled: the protocol state is unknown
             await connection.invalidate()
             raise
+
+
+class HeldDrivers:
+    """Pool connections kept checked out between the hot path's statements.
+
+    Checking a connection out of SQLAlchemy's pool and back in costs more of the bot's
+    Python than running a prepared statement on it, and every message runs several.
+    Up to ``keep`` idle connections wait here; more are borrowed from the pool as
+    needed. Errors are handled as by ``driver_connection``; a broken connection also
+    drops the idle ones (a server restart breaks them all).
+    """
+
+    def __init__(self, engine: AsyncEngine, *, keep: int = 4) -> None:
+        self._engine = engine
+        self._keep = keep
+        self._idle: list[tuple[AsyncConnection, asyncpg.Connection]] = []
+        self._closed = False
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Driver]:
+        if self._idle:
+            connection, driver = self._idle.pop()
+        else:
+            connection = await self._engine.connect()
+            try:
+                fairy = await connection.get_raw_connection()
+            except BaseException:
+                await connection.close()
+                raise
+            driver = fairy.driver_connection
+            assert isinstance(driver, asyncpg.Connection)
+        try:
+            yield driver
+        except Exception as exc:
+            if isinstance(exc, _BROKEN) or driver.is_closed():
+                await _invalidate(connection, exc)
+                await self.close(reopen=True)
+                raise DatabaseDisconnected(exc) from exc
+            await self._put_back(connection, driver)
+            raise
+        except BaseException:  # cancelled: the protocol state is unknown
+            await _invalidate(connection, None)
+            raise
+        await self._put_back(connection, driver)
+
+    async def _put_back(self, connection: AsyncConnection, driver: asyncpg.Connection) -> None:
+        if self._closed or len(self._idle) >= self._keep or driver.is_in_transaction():
+            await connection.close()
+        else:
+            self._idle.append((connection, driver))
+
+    async def close(self, *, reopen: bool = False) -> None:
+        """Give the idle connections back to the pool (``reopen``: keep holding new ones)."""
+        self._closed = not reopen
+        idle, self._idle = self._idle, []
+        for connection, _ in idle:
+            if reopen:  # after a broken one: these are likely dead too
+                await _invalidate(connection, None)
+            else:
+                await connection.close()
+
+
+async def _invalidate(connection: AsyncConnection, exc: BaseException | None) -> None:
+    try:
+        await connection.invalidate(exc)
+    finally:
+        with contextlib.suppress(Exception):
+            await connection.close()
+
+
+async def driver_of(session: AsyncSession) -> Driver:
+    """The asyncpg connection under ``session``, inside its transaction: prepared
+    statements run on it commit or roll back with the session's own writes."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert isinstance(driver, asyncpg.Connection)
+    if not driver.is_in_transaction():  # SQLAlchemy sends BEGIN with the first statement
+        await connection.execute(text("SELECT 1"))
+    found: Driver = driver
+    return found

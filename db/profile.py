@@ -15,8 +15,10 @@ from sqlalchemy import literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import utc_now
+from core.text import clean_text
 from core.vocab import VocabularyError, offset_timezone, parse_timezone
-from db.errors import InvalidInput, clean_text, utc_now
+from db.errors import InvalidInput
 from db.models import User, UserInfo
 
 NAME_MAX_CHARS = 100

@@ -37,8 +37,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import naive_utc
 from core.review import next_nudge_at, next_review_at
-from db.errors import naive_utc
 from db.models import ReminderJob, UserSettings
 from db.profile import usable_timezone
 

@@ -44,10 +44,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import naive_utc
 from core.review import DEFAULT_REVIEW_HOUR, DEFAULT_REVIEW_WEEKDAY
 from core.schedule import Frequency, ReminderRule, catch_up, next_reminder
 from core.vocab import VocabularyError
-from db.errors import naive_utc
 from db.models import (
     DEFAULT_NOTIFICATION_PREFERENCES,
     Goal,

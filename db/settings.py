@@ -15,13 +15,14 @@ from typing import Any, Final, Literal, get_args
 from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import utc_now
 from core.vocab import (
     VocabularyError,
     parse_font_size,
     parse_journal_visibility,
     parse_reminder_frequency,
 )
-from db.errors import InvalidInput, utc_now
+from db.errors import InvalidInput
 from db.models import (
     DEFAULT_AI_INTERACTION_SETTINGS,
     DEFAULT_NOTIFICATION_PREFERENCES,

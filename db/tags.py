@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.errors import naive_utc
+from core.clock import naive_utc
 from db.models import Entry, EntryTags, Journal
 
 # Entries read again per statement when catching up with the web app's writes.

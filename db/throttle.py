@@ -24,8 +24,8 @@ from sqlalchemy import ColumnElement, and_, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import utc_now
 from db.accounts import normalize_email
-from db.errors import utc_now
 from db.models import KnownLogin, LoginAttempt, User
 
 LOGIN = "login"

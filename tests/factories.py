@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ClauseElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.errors import utc_now
+from core.clock import utc_now
 from db.models import Entry, Journal, User, UserInfo
 
 _numbers = itertools.count(1)

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.batching import Batcher
+from db.batching import Batcher
 
 
 async def test_concurrent_requests_share_one_run_and_get_their_own_results() -> None:

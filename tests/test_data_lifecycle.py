@@ -9,11 +9,11 @@ from datetime import timedelta
 from sqlalchemy import func, select, text, update
 
 from bot import housekeeping
+from core.clock import utc_now
 from core.vocab import GoalSource
 from db import accounts, dialogs, goals, metrics, reminders
 from db.cleanup import sweep
 from db.database import Database
-from db.errors import utc_now
 from db.models import DialogState, LoginAttempt, PendingMessage, Session
 from db.settings import update_setting
 from tests.harness import BotHarness, login_as

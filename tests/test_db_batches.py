@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text
 
+from core.clock import utc_now
 from core.vocab import GoalSource
 from db import goals
 from db.database import Database
-from db.entries import (
+from db.entry_save import (
     _SAVE,
     NewEntry,
     SavedNew,
@@ -19,7 +20,6 @@ from db.entries import (
     _save_parameters,
     save_new_entries,
 )
-from db.errors import utc_now
 from db.models import Entry, EntryMessage, UserSettings
 from db.prepared import driver_connection
 from tests.factories import make_journal, make_user

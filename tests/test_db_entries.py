@@ -39,11 +39,13 @@ async def _two_users(db: Database) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID, uui
 async def test_add_entry_to_own_journal_and_refuse_another_users(db: Database) -> None:
     alice, alice_journal, _, bob_journal = await _two_users(db)
     async with db.sessions.begin() as s:
-        entry = await entries.add_entry(s, alice, alice_journal, "  Learned a lot today  ")
+        entry = await entries.add_entry(
+            s, "  Learned a lot today  ", user_id=alice, journal_id=alice_journal
+        )
         assert entry is not None
         assert entry.content == "Learned a lot today"
-        assert await entries.add_entry(s, alice, bob_journal, "sneaky") is None
-        assert await entries.add_entry(s, alice, uuid.uuid4(), "nowhere") is None
+        assert await entries.add_entry(s, "sneaky", user_id=alice, journal_id=bob_journal) is None
+        assert await entries.add_entry(s, "nowhere", user_id=alice, journal_id=uuid.uuid4()) is None
     async with db.sessions() as s:
         contents = (await s.scalars(select(Entry.content))).all()
         assert contents == ["Learned a lot today"]
@@ -56,7 +58,9 @@ async def test_add_entry_keeps_given_time_as_naive_utc(db: Database) -> None:
 
     tokyo_morning = datetime(2024, 1, 2, 8, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
     async with db.sessions.begin() as s:
-        entry = await entries.add_entry(s, alice, journal, "early", created_at=tokyo_morning)
+        entry = await entries.add_entry(
+            s, "early", user_id=alice, journal_id=journal, created_at=tokyo_morning
+        )
         assert entry is not None
     async with db.sessions() as s:
         stored = await s.get(Entry, entry.id)
@@ -69,7 +73,7 @@ async def test_add_entry_rejects_empty_or_huge_content(db: Database, content: st
     alice, journal, _, _ = await _two_users(db)
     async with db.sessions.begin() as s:
         with pytest.raises(InvalidInput):
-            await entries.add_entry(s, alice, journal, content)
+            await entries.add_entry(s, content, user_id=alice, journal_id=journal)
 
 
 async def test_update_entry_changes_text_and_bumps_updated_at(db: Database) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import Integer, bindparam, literal_column, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from db.database import Database
-from db.prepared import DatabaseDisconnected, Prepared, driver_connection
+from db.prepared import DatabaseDisconnected, HeldDrivers, Prepared, driver_connection
 
 
 async def test_parameters_by_name_with_the_statements_own_values(db: Database) -> None:
@@ -50,7 +50,36 @@ async def test_a_dead_connection_is_dropped_and_the_next_one_works(db: Database)
 
     with pytest.raises(DatabaseDisconnected) as caught:
         await first_query_until_the_victim_is_met()
-    assert caught.value.connection_invalidated  # callers retry on this (bot.session)
+    assert caught.value.connection_invalidated  # callers retry on this (db.fastpath)
     async with driver_connection(db.engine) as driver:
         assert driver.get_server_pid() != victim
         assert (await ping.fetch(driver))[0][0] == 1
+
+
+async def test_held_connections_are_reused_and_a_dead_one_is_dropped(db: Database) -> None:
+    """The hot path keeps its connections between statements (db.fastpath); one killed
+    while held fails one statement, then a fresh connection takes over."""
+    ping = Prepared(select(literal_column("1")))
+    held = HeldDrivers(db.engine, keep=1)
+    async with held.connection() as driver:
+        victim = driver.get_server_pid()
+    async with held.connection() as driver:
+        assert driver.get_server_pid() == victim  # no pool checkout in between
+    async with db.engine.connect() as killer:
+        await killer.execute(select(text(f"pg_terminate_backend({victim})")))
+    with pytest.raises(DatabaseDisconnected) as caught:
+        async with held.connection() as driver:
+            await ping.fetch(driver)
+    assert caught.value.connection_invalidated
+    async with held.connection() as driver:
+        assert driver.get_server_pid() != victim
+        assert (await ping.fetch(driver))[0][0] == 1
+    await held.close()
+
+
+async def test_the_link_loader_retries_once_after_a_dead_connection(db: Database) -> None:
+    async with db.fast.driver() as driver:
+        victim = driver.get_server_pid()
+    async with db.engine.connect() as killer:
+        await killer.execute(select(text(f"pg_terminate_backend({victim})")))
+    assert await db.fast.link(123, session_days=30) is None  # unknown account, no error

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from db.errors import utc_now
+from core.clock import utc_now
 from db.models import LoginAttempt, Session, TelegramAccount, User, UserInfo, UserSettings
 from tests.harness import BotHarness, running_bot
 

@@ -31,7 +31,9 @@ async def _add(
 ) -> uuid.UUID:
     async with bot.db.sessions.begin() as s:
         target = journal or await _first_journal(bot, user_id)
-        entry = await entries.add_entry(s, user_id, target, content, created_at=at)
+        entry = await entries.add_entry(
+            s, content, user_id=user_id, journal_id=target, created_at=at
+        )
         assert entry is not None
         return entry.id
 

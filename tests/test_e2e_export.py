@@ -41,8 +41,8 @@ async def _fill(bot: BotHarness, user_id: uuid.UUID, who: str) -> list[str]:
         first = await journals.first_journal(s, user_id)
         assert first is not None
         side = await journals.create_journal(s, user_id, f"{who}'s side project")
-        entry = await entries.add_entry(s, user_id, first.id, texts[0])
-        await entries.add_entry(s, user_id, side.id, texts[1])
+        entry = await entries.add_entry(s, texts[0], user_id=user_id, journal_id=first.id)
+        await entries.add_entry(s, texts[1], user_id=user_id, journal_id=side.id)
         assert entry is not None
         await goals.create_goal(
             s,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from core.clock import utc_now
 from db import entries, goals, journals, metrics, settings
-from db.errors import utc_now
 from tests.harness import BotHarness, login_as
 
 DEE = 2201
@@ -29,11 +29,19 @@ async def fill_month(bot: BotHarness, user_id: uuid.UUID) -> None:
         assert journal is not None
         # Older than 30 days: not counted.
         await entries.add_entry(
-            s, user_id, journal.id, "Work meeting with my boss", created_at=now - timedelta(days=40)
+            s,
+            "Work meeting with my boss",
+            user_id=user_id,
+            journal_id=journal.id,
+            created_at=now - timedelta(days=40),
         )
         for days_ago, text in MONTH:
             await entries.add_entry(
-                s, user_id, journal.id, text, created_at=now - timedelta(days=days_ago)
+                s,
+                text,
+                user_id=user_id,
+                journal_id=journal.id,
+                created_at=now - timedelta(days=days_ago),
             )
         first = await goals.create_goal(
             s, user_id, "Prepare for the meeting", source="ai_generated"
@@ -84,7 +92,11 @@ async def test_entries_written_within_minutes_make_no_trend(bot: BotHarness) -> 
         ]
         for n, text in enumerate(texts):
             await entries.add_entry(
-                s, user_id, journal.id, text, created_at=now - timedelta(seconds=120 - 30 * n)
+                s,
+                text,
+                user_id=user_id,
+                journal_id=journal.id,
+                created_at=now - timedelta(seconds=120 - 30 * n),
             )
         for n, value in enumerate((8, 3)):
             at = now - timedelta(seconds=60 - 30 * n)

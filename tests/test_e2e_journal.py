@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from db.errors import utc_now
+from core.clock import utc_now
 from db.models import Entry, EntryMessage, Session
 from tests.harness import BotHarness, login_as
 
@@ -42,9 +42,9 @@ async def test_streak_is_shown_after_consecutive_days(bot: BotHarness) -> None:
         for days_ago in (1, 2):
             await entries.add_entry(
                 s,
-                user_id,
-                journal.id,
                 f"day -{days_ago}",
+                user_id=user_id,
+                journal_id=journal.id,
                 created_at=utc_now() - timedelta(days=days_ago),
             )
     reply = await bot.say(ANN, "Third day in a row", contains="Saved")

@@ -22,7 +22,7 @@ async def _journal(bot: BotHarness, user_id: uuid.UUID, title: str, count: int) 
     async with bot.db.sessions.begin() as s:
         journal = await journals.create_journal(s, user_id, title)
         for n in range(count):
-            await entries.add_entry(s, user_id, journal.id, f"{title} entry {n}")
+            await entries.add_entry(s, f"{title} entry {n}", user_id=user_id, journal_id=journal.id)
         return journal.id
 
 
@@ -50,7 +50,9 @@ async def _titles(bot: BotHarness, user_id: uuid.UUID) -> dict[str, int]:
 async def test_journals_lists_entry_counts_and_marks_the_active_one(bot: BotHarness) -> None:
     alice = await login_as(bot.db, ALICE)
     async with bot.db.sessions.begin() as s:
-        await entries.add_entry(s, alice, await _first(bot, alice), "first thought")
+        await entries.add_entry(
+            s, "first thought", user_id=alice, journal_id=await _first(bot, alice)
+        )
     await _journal(bot, alice, "Work", 3)
     await _journal(bot, alice, "Empty <one>", 0)
 

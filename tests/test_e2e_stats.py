@@ -24,7 +24,9 @@ async def add_entries(db: Database, user_id: uuid.UUID, moments: list[datetime])
         journal = await journals.first_journal(s, user_id)
         assert journal is not None
         for moment in moments:
-            assert await entries.add_entry(s, user_id, journal.id, "x", created_at=moment)
+            assert await entries.add_entry(
+                s, "x", user_id=user_id, journal_id=journal.id, created_at=moment
+            )
 
 
 async def add_ratings(

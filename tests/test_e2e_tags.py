@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, update
 
+from core.clock import utc_now
 from db import journals
-from db.errors import utc_now
 from db.models import Entry, EntryTags
 from tests.harness import BotHarness, login_as
 

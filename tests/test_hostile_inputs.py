@@ -36,7 +36,9 @@ async def _victim(bot: BotHarness) -> VictimData:
     async with bot.db.sessions.begin() as s:
         journal = await journals.first_journal(s, user_id)
         assert journal is not None
-        entry = await entries.add_entry(s, user_id, journal.id, "Victim's private entry")
+        entry = await entries.add_entry(
+            s, "Victim's private entry", user_id=user_id, journal_id=journal.id
+        )
         assert entry is not None
         goal = await goals.create_goal(
             s, user_id, "Victim's accepted goal", source=GoalSource.USER_CREATED, accepted=True

@@ -14,6 +14,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot.commands import Command
 from bot.services import get_services
 from bot.session import logged_in
+from core.clock import naive_utc
 from core.ratings import unusable_note, unusable_rows
 from core.richtext import to_plain
 from core.suggest import sentiment_score
@@ -27,7 +28,6 @@ from core.trends import (
 from core.wording import plural
 from db import entries, goals, metrics
 from db.accounts import Link
-from db.errors import naive_utc
 from db.goals import GoalStats
 from db.settings import get_settings, read_setting
 

@@ -20,23 +20,23 @@ from telegram.ext import (
     filters,
 )
 
-from bot.batching import Batcher
 from bot.buttons import EXPIRED, button_handler
 from bot.commands import Command
 from bot.dialogs import StepHandler, data_of
 from bot.hooks import SavedEntry
-from bot.services import Services, get_services
-from bot.session import ask_to_log_in, load_link, logged_in
+from bot.inbox_context import finished_by_handler, update_to_finish
+from bot.services import get_services
+from bot.session import ask_to_log_in, logged_in
 from bot.ui import Answer, plural, show, text_step
 from core.callback_data import CallbackData, encode
 from core.richtext import to_stored_html
 from core.streaks import current_streak, local_date
 from core.tags import tags_of_content
-from db import accounts, dialogs, entries, journals, tags
+from db import accounts, dialogs, entries, entry_save, journals, tags
 from db.accounts import Link
 from db.errors import InvalidInput
 from db.models import Journal
-from db.prepared import driver_connection
+from db.prepared import driver_of
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,6 @@ COMMANDS = [
 
 WRITE_DIALOG = "write"
 KEPT: Final = "kept"  # buttons: save messages kept before this account logged in, or not
-ENTRY_SAVER = "entry_saver"
 # The streak shown after saving looks this far back (a longer streak shows as this).
 STREAK_WINDOW = timedelta(days=400)
 MAX_WRITE_PARTS = 50
@@ -75,19 +74,17 @@ async def save_entry(
     *,
     chat_id: int,
     message_ids: list[int],
+    finishes_update: bool = False,
 ) -> SavedEntry | None:
     """Save ``content`` as one entry linked to its messages; None if those messages were
     saved already (Telegram may deliver an update twice).
 
-    Concurrent saves share one prepared statement (bot.batching, db.prepared): this is
-    the hot path, and the cost per statement dominates the bot's CPU under load.
-    """
+    ``finishes_update``: the save is the update's last write, so the same statement
+    marks the update done in the inbox (no statement of its own per message)."""
     assert link.user_id is not None
     services = get_services(context)
     # The documented stored form; InvalidInput for the user, before any I/O.
     text = entries.clean_content(to_stored_html(content))
-    entry_tags = tuple(tags_of_content(text))  # kept by the same statement
-    zone = link.timezone  # already usable: db.accounts reads it through usable_timezone
     now = datetime.now(UTC)
     journal_id, title = link.active_journal_id, link.active_journal_title
     for _ in range(2):
@@ -95,42 +92,46 @@ async def save_entry(
             async with services.db.sessions.begin() as s:
                 journal = await active_journal(s, link)
                 journal_id, title = journal.id, journal.title
-        outcome = await _entry_saver(services).submit(
-            entries.NewEntry(
-                user_id=link.user_id,
-                journal_id=journal_id,
-                content=text,
-                chat_id=chat_id,
-                message_ids=tuple(message_ids),
-                timezone=zone,
-                dates_since=now - STREAK_WINDOW,
-                tags=entry_tags,
-            )
+        finishing = update_to_finish() if finishes_update else None
+        outcome = await services.db.fast.save_entry(
+            _new_entry(link, journal_id, text, chat_id, message_ids, now=now, finishing=finishing)
         )
-        if outcome is entries.SaveProblem.DUPLICATE:
+        if finishing is not None and outcome is not entry_save.SaveProblem.NO_JOURNAL:
+            finished_by_handler()
+        if outcome is entry_save.SaveProblem.DUPLICATE:
             return None
-        if isinstance(outcome, entries.SavedNew):
-            streak = current_streak(outcome.local_dates, local_date(now, zone))
+        if isinstance(outcome, entry_save.SavedNew):
+            streak = current_streak(outcome.local_dates, local_date(now, link.timezone))
             return SavedEntry(outcome.entry, title, streak, outcome.ai_settings, outcome.open_goals)
         journal_id = title = None  # the journal vanished: pick another, once
     raise InvalidInput("That journal no longer exists. Pick another with /journals.")
 
 
-def _entry_saver(
-    services: Services,
-) -> Batcher[entries.NewEntry, entries.SavedNew | entries.SaveProblem]:
-    saver = services.extras.get(ENTRY_SAVER)
-    if saver is None:
-
-        async def save(
-            items: list[entries.NewEntry],
-        ) -> list[entries.SavedNew | entries.SaveProblem]:
-            async with driver_connection(services.db.engine) as driver:
-                return list(await entries.save_new_entries(driver, items))
-
-        saver = services.extras[ENTRY_SAVER] = Batcher(save)
-    assert isinstance(saver, Batcher)
-    return saver
+def _new_entry(
+    link: Link,
+    journal_id: uuid.UUID,
+    text: str,
+    chat_id: int,
+    message_ids: list[int],
+    *,
+    now: datetime,
+    written_at: datetime | None = None,
+    finishing: tuple[int, int] | None = None,
+) -> entry_save.NewEntry:
+    """What every save path hands to ``db.entry_save``: ``text`` already clean."""
+    assert link.user_id is not None
+    return entry_save.NewEntry(
+        user_id=link.user_id,
+        journal_id=journal_id,
+        content=text,
+        chat_id=chat_id,
+        message_ids=tuple(message_ids),
+        timezone=link.timezone,  # already usable: db.accounts reads it through usable_timezone
+        dates_since=now - STREAK_WINDOW,
+        tags=tuple(tags_of_content(text)),  # kept by the same statement
+        written_at=written_at,
+        finishes_update=finishing,
+    )
 
 
 def saved_text(saved: SavedEntry) -> str:
@@ -146,12 +147,18 @@ async def _save_and_acknowledge(
     message_ids: list[int],
     *,
     note: str = "",
+    finishes_update: bool = False,
 ) -> None:
     message = update.effective_message
     assert message is not None
     try:
         saved = await save_entry(
-            context, link, content, chat_id=message.chat_id, message_ids=message_ids
+            context,
+            link,
+            content,
+            chat_id=message.chat_id,
+            message_ids=message_ids,
+            finishes_update=finishes_update,
         )
     except InvalidInput as exc:
         await message.reply_text(html.escape(str(exc)))
@@ -181,29 +188,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link
     if link is None or not link.logged_in:
         await ask_to_log_in(update, context, link, keep=message.text_html)
         return
-    await _save_and_acknowledge(update, context, link, message.text_html, [message.message_id])
-
-
-async def on_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    if not message.caption:
-        await message.reply_text(
-            "I can only keep text for now. Add a caption to the photo and I'll save it as an entry."
-        )
-        return
-    link = await load_link(update, context)
-    if link is None or not link.logged_in:
-        await ask_to_log_in(update, context, link, keep=message.caption_html)
-        return
     await _save_and_acknowledge(
-        update,
-        context,
-        link,
-        message.caption_html,
-        [message.message_id],
-        note="\n(I saved the caption; the photo itself isn't stored.)",
+        update, context, link, message.text_html, [message.message_id], finishes_update=True
     )
 
 
@@ -344,18 +330,29 @@ async def _save_kept(
     transaction: if saving fails, they stay kept."""
     assert link.user_id is not None
     services = get_services(context)
+    now = datetime.now(UTC)
     async with services.db.sessions.begin() as s:
         journal = await active_journal(s, link)
         pending = await dialogs.take_pending(s, link.telegram_user_id, owner=owner)
+        items = []
         for item in pending:
-            content = to_stored_html(item.content)
-            if not content:
+            text = to_stored_html(item.content)
+            if not text:
                 continue  # nothing visible was written
-            entry = await entries.add_entry(
-                s, link.user_id, journal.id, content, created_at=item.created_at
+            ids = [item.message_id] if item.message_id is not None else []
+            items.append(
+                _new_entry(
+                    link,
+                    journal.id,
+                    entries.clean_content(text),
+                    link.chat_id,
+                    ids,
+                    now=now,
+                    written_at=item.created_at,
+                )
             )
-            if entry is not None and item.message_id is not None:
-                await entries.link_message(s, entry.id, link.chat_id, item.message_id)
+        if items:  # the path of every message; a message saved before is not saved again
+            await entry_save.save_new_entries(await driver_of(s), items)
     return len(pending), journal.title
 
 
@@ -402,10 +399,5 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(
         MessageHandler(
             filters.UpdateType.EDITED_MESSAGE & (filters.TEXT | filters.CAPTION), on_edit
-        )
-    )
-    app.add_handler(
-        MessageHandler(
-            filters.UpdateType.MESSAGE & filters.PHOTO & filters.ChatType.PRIVATE, on_caption
         )
     )

@@ -60,11 +60,12 @@ from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lo
 from bot.zone_picker import prepare as prepare_zones
 from core.callback_data import CallbackData
 from core.schedule import validate_timezone
+from core.text import clean_text
 from core.vocab import GoalSource
 from db import dialogs, profile
 from db import goals as goals_db
 from db.accounts import Link
-from db.errors import InvalidInput, clean_text
+from db.errors import InvalidInput
 from db.models import DialogState
 from db.profile import (
     BIO_MAX_CHARS,

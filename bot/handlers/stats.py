@@ -14,6 +14,7 @@ from bot.commands import Command
 from bot.handlers.checkin import METRICS, label
 from bot.services import get_services
 from bot.session import logged_in
+from core.clock import naive_utc
 from core.dates import month_start
 from core.ratings import unusable_note, unusable_rows
 from core.streaks import current_streak, local_date, longest_streak
@@ -21,7 +22,6 @@ from core.trends import Basis, arrow, bases_text, change_between, missing_text
 from core.vocab import MetricType
 from db import entries, goals, metrics
 from db.accounts import Link
-from db.errors import naive_utc
 from db.goals import GoalStats
 
 COMMANDS = [

@@ -47,6 +47,12 @@ class Batcher(Generic[T, R]):
             self._timer = loop.call_later(self._max_wait, self._flush)
         return await future
 
+    async def close(self) -> None:
+        """Run what is waiting now and wait for every batch in flight."""
+        self._flush()
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
     def _flush(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
