@@ -12,8 +12,9 @@ pot=core/locales/messages.pot
 extract() {
   "$pybabel" -q extract -F babel.cfg -k Command:2 --no-location --sort-output \
     --project=growth-journal-bot -o "$pot" bot core db
-  # The creation time changes on every run; without it, an unchanged catalog stays unchanged.
-  sed -i '/^"POT-Creation-Date: /d' "$pot"
+  # A fixed creation time: otherwise every run (and every compile of the .mo, which carries
+  # the header) would change an unchanged catalog.
+  sed -i 's/^"POT-Creation-Date: .*/"POT-Creation-Date: 2026-11-30 00:00+0000\\n"/' "$pot"
 }
 case "${1:-}" in
   add)
@@ -26,7 +27,8 @@ case "${1:-}" in
   *)
     extract
     "$pybabel" -q update -i "$pot" -d core/locales -D messages --no-fuzzy-matching --ignore-obsolete
-    sed -i '/^"POT-Creation-Date: /d' core/locales/*/LC_MESSAGES/messages.po
+    sed -i 's/^"POT-Creation-Date: .*/"POT-Creation-Date: 2026-11-30 00:00+0000\\n"/' \
+      core/locales/*/LC_MESSAGES/messages.po
     "$pybabel" -q compile -d core/locales -D messages --use-fuzzy
     ;;
 esac
