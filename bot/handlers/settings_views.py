@@ -310,7 +310,9 @@ def describe_next(snapshot: Snapshot, now: datetime | None = None) -> str:
         return _("today at {time}").format(time=at)
     if days == 1:
         return _("tomorrow at {time}").format(time=at)
-    return _("{date} at {time}").format(date=day(due.date(), "EEE d MMM"), time=at)
+    # The date's Babel pattern is a msgid too: each language orders and punctuates its own.
+    when = day(due.date(), _("EEE d MMM"))
+    return _("{date} at {time}").format(date=when, time=at)
 
 
 def _main(snapshot: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
