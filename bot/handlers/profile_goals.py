@@ -1,5 +1,6 @@
 """The profile's growth goals as /profile and /goals both show them: which are tracked
-(have an open goal in the goals table with the same text) and how the two lists relate."""
+(have an open goal in the goals table with the same text), how the two lists relate, and
+the sentences that name a term."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ TERM_HEADINGS: Final[dict[profile.GrowthTerm, str]] = {
 
 
 # How the two goal lists relate, said wherever both can be seen.
-# A msgid: shown through _().
+# A msgid: wherever it is shown, show _(GOALS_EXPLAINED).
 GOALS_EXPLAINED: Final = N_(
     "<i>Profile goals (short- and long-term) say where you're heading; the web app shows "
     "them too. Tracked goals in /goals are steps you work on: each has a status, an optional "
