@@ -14,6 +14,7 @@ from typing import Final
 
 from telegram import (
     CallbackQuery,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -32,21 +33,24 @@ from bot.commands import Command
 from bot.dialogs import StepHandler, data_of
 from bot.handlers import accounts as accounts_handler
 from bot.handlers.profile_goals import (
-    TERM_NAMES,
     TRACK_LIST,
+    added_to,
+    ask_for_goal,
     is_tracked,
+    list_full,
+    now_tracking,
     tracked_texts,
 )
 from bot.handlers.profile_views import (
     ACTION,
-    CANCEL_TEXT,
-    LOCATION_KEYBOARD,
-    NO_PROFILE,
     TERMS,
     card,
     fingerprint,
+    is_cancel,
     local_now,
+    location_keyboard,
     menu_button,
+    no_profile,
     removal_list,
     zone_data,
 )
@@ -59,6 +63,7 @@ from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
 from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
 from bot.zone_picker import prepare as prepare_zones
 from core.callback_data import CallbackData
+from core.i18n import _, ngettext
 from core.schedule import validate_timezone
 from core.text import clean_text
 from core.vocab import GoalSource
@@ -69,7 +74,6 @@ from db.errors import InvalidInput
 from db.models import DialogState
 from db.profile import (
     BIO_MAX_CHARS,
-    GROWTH_GOAL_MAX_CHARS,
     GROWTH_GOALS_PER_TERM,
     NAME_MAX_CHARS,
     GrowthTerm,
@@ -95,7 +99,7 @@ async def _send_card(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: 
         tz = await profile.get_timezone(s, user_id)
         tracked = await tracked_texts(s, user_id)
     if info is None:
-        await context.bot.send_message(chat_id, NO_PROFILE)
+        await context.bot.send_message(chat_id, no_profile())
         return
     text, markup = card(info, tz, tracked)
     await send_html(context.bot, chat_id, text, reply_markup=markup)
@@ -133,14 +137,18 @@ async def _set_zone(
         if state is not None and state.name == DIALOG and state.step == "timezone":
             await dialogs.clear_dialog(s, telegram_user_id)
     if info is None:
-        await context.bot.send_message(chat_id, NO_PROFILE, reply_markup=ReplyKeyboardRemove())
+        await context.bot.send_message(chat_id, no_profile(), reply_markup=ReplyKeyboardRemove())
         return
     await context.bot.send_message(
         chat_id,
-        confirmation(zone, place) + " Reminders and dates follow this zone.",
+        confirmation(zone, place) + " " + _("Reminders and dates follow this zone."),
         reply_markup=ReplyKeyboardRemove(),
     )
     await _send_card(context, chat_id, link.user_id)
+
+
+def _keep_button(current: str) -> InlineKeyboardButton:
+    return menu_button(_("Keep “{name}”").format(name=current[:40]), "keep")
 
 
 # --- handlers -----------------------------------------------------------------------
@@ -171,7 +179,7 @@ async def on_press(
         tracked = await tracked_texts(s, link.user_id)
         state = await dialogs.get_dialog(s, query.from_user.id)
     if info is None:
-        await query.answer(NO_PROFILE, show_alert=True)
+        await query.answer(no_profile(), show_alert=True)
         return
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
 
@@ -181,14 +189,18 @@ async def on_press(
             context,
             query,
             "first_name",
-            f"What's your first name? (1–{NAME_MAX_CHARS} characters; /cancel to stop)",
-            markup=InlineKeyboardMarkup([[menu_button(f"Keep “{info.first_name[:40]}”", "keep")]]),
+            ngettext(
+                "What's your first name? (1–{n} character; /cancel to stop)",
+                "What's your first name? (1–{n} characters; /cancel to stop)",
+                NAME_MAX_CHARS,
+            ).format(n=NAME_MAX_CHARS),
+            markup=InlineKeyboardMarkup([[_keep_button(info.first_name)]]),
         )
     elif arg == "keep":
         if state is None or state.name != DIALOG or state.step not in {"first_name", "last_name"}:
             await query.answer(EXPIRED)
             return
-        await query.answer("Kept")
+        await query.answer(_("Kept"))
         await _name_answer(context, chat_id, query.from_user.id, link, state, None)
     elif arg == "bio":
         await _start(
@@ -196,16 +208,21 @@ async def on_press(
             context,
             query,
             "bio",
-            f"Send your new bio (up to {BIO_MAX_CHARS} characters), or clear it. "
-            "/cancel keeps the current one.",
-            markup=InlineKeyboardMarkup([[menu_button("🗑 Clear bio", "bioclr")]]),
+            ngettext(
+                "Send your new bio (up to {n} character), or clear it. "
+                "/cancel keeps the current one.",
+                "Send your new bio (up to {n} characters), or clear it. "
+                "/cancel keeps the current one.",
+                BIO_MAX_CHARS,
+            ).format(n=BIO_MAX_CHARS),
+            markup=InlineKeyboardMarkup([[menu_button(_("🗑 Clear bio"), "bioclr")]]),
         )
     elif arg == "bioclr":
         async with services.db.sessions.begin() as s:
             await profile.update_profile(s, link.user_id, bio="")
             if state is not None and state.name == DIALOG and state.step == "bio":
                 await dialogs.clear_dialog(s, query.from_user.id)
-        await query.answer("Bio cleared")
+        await query.answer(_("Bio cleared"))
         await _send_card(context, chat_id, link.user_id)
     elif arg == "tz":
         prepare_zones()
@@ -214,9 +231,11 @@ async def on_press(
             context,
             query,
             "timezone",
-            f"Your time zone is <b>{html.escape(tz)}</b> (it's {local_now(tz)} there now). "
-            f"Send {ZONE_EXAMPLES}, or share your location. /cancel keeps it.",
-            markup=LOCATION_KEYBOARD,
+            _(
+                "Your time zone is <b>{zone}</b> (it's {time} there now). "
+                "Send {examples}, or share your location. /cancel keeps it."
+            ).format(zone=html.escape(tz), time=local_now(tz), examples=ZONE_EXAMPLES),
+            markup=location_keyboard(),
         )
     elif arg.startswith("z."):
         try:
@@ -225,24 +244,21 @@ async def on_press(
             await query.answer(EXPIRED)
             return
         await query.answer(zone)
-        await show(update, context, f"🌍 You picked <b>{html.escape(zone)}</b>.")
+        await show(
+            update, context, _("🌍 You picked <b>{zone}</b>.").format(zone=html.escape(zone))
+        )
         await _set_zone(context, chat_id, query.from_user.id, link, zone)
     elif arg in {"add.s", "add.l"}:
         term = TERMS[arg[-1]]
         if len(profile.growth_goals(info)[term]) >= GROWTH_GOALS_PER_TERM:
-            await query.answer(
-                f"Your {TERM_NAMES[term]} list is full ({GROWTH_GOALS_PER_TERM} goals). "
-                "Remove one first.",
-                show_alert=True,
-            )
+            await query.answer(list_full(term), show_alert=True)
             return
         await _start(
             update,
             context,
             query,
             "goal",
-            f"What's your new {TERM_NAMES[term]} growth goal? "
-            f"(up to {GROWTH_GOAL_MAX_CHARS} characters; /cancel to stop)",
+            ask_for_goal(term),
             {"term": term},
         )
     elif arg == "rm":
@@ -305,15 +321,11 @@ async def _track(
         await query.answer(EXPIRED)
         return
     if outcome == "already":
-        await query.answer("Already tracked in /goals.")
+        await query.answer(_("Already tracked in /goals."))
     else:
-        await query.answer("Now tracked in /goals.")
+        await query.answer(_("Now tracked in /goals."))
         chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-        await context.bot.send_message(
-            chat_id,
-            f"⬆️ Now tracking your {TERM_NAMES[term]} goal “{html.escape(text or '')}”. "
-            "Open /goals to set a target date, and mark it ✅ when it's done.",
-        )
+        await context.bot.send_message(chat_id, now_tracking(term, text or ""))
     body, markup = card(info, tz, tracked)
     await show(update, context, body, markup)
 
@@ -346,7 +358,7 @@ async def _remove(
     if removed is None or info is None:
         await query.answer(EXPIRED)
         return
-    await query.answer(f"Removed: {removed[:150]}")
+    await query.answer(_("Removed: {goal}").format(goal=removed[:150]))
     text, markup = card(info, tz, tracked)
     await show(update, context, text, markup)
 
@@ -370,8 +382,11 @@ async def _name_answer(
         except InvalidInput as exc:
             await context.bot.send_message(
                 chat_id,
-                f"{html.escape(str(exc))} Please send a name of 1 to {NAME_MAX_CHARS} "
-                "characters, or /cancel.",
+                ngettext(
+                    "{error} Please send a name of 1 to {n} character, or /cancel.",
+                    "{error} Please send a name of 1 to {n} characters, or /cancel.",
+                    NAME_MAX_CHARS,
+                ).format(error=html.escape(str(exc)), n=NAME_MAX_CHARS),
             )
             return
     if state.step == "first_name":
@@ -383,8 +398,8 @@ async def _name_answer(
         last = info.last_name if info is not None else ""
         await context.bot.send_message(
             chat_id,
-            "And your last name?",
-            reply_markup=InlineKeyboardMarkup([[menu_button(f"Keep “{last[:40]}”", "keep")]]),
+            _("And your last name?"),
+            reply_markup=InlineKeyboardMarkup([[_keep_button(last)]]),
         )
         return
     first = data.get("first")
@@ -397,11 +412,13 @@ async def _name_answer(
         )
         await dialogs.clear_dialog(s, telegram_user_id)
     if info is None:
-        await context.bot.send_message(chat_id, NO_PROFILE)
+        await context.bot.send_message(chat_id, no_profile())
         return
     await context.bot.send_message(
         chat_id,
-        f"✅ Name saved: <b>{html.escape(info.first_name)} {html.escape(info.last_name)}</b>",
+        _("✅ Name saved: <b>{first} {last}</b>").format(
+            first=html.escape(info.first_name), last=html.escape(info.last_name)
+        ),
     )
     await _send_card(context, chat_id, link.user_id)
 
@@ -426,26 +443,28 @@ async def profile_step(
                 await dialogs.clear_dialog(s, telegram_id)
         except InvalidInput as exc:
             await message.reply_text(
-                f"{html.escape(str(exc))} Your bio is unchanged: send a shorter one, or /cancel."
+                _("{error} Your bio is unchanged: send a shorter one, or /cancel.").format(
+                    error=html.escape(str(exc))
+                )
             )
             return
-        await message.reply_text("✅ Bio saved." if info is not None else NO_PROFILE)
+        await message.reply_text(_("✅ Bio saved.") if info is not None else no_profile())
         await _send_card(context, chat_id, link.user_id)
         return
 
     if answer.step == "timezone":
-        if text.strip() == CANCEL_TEXT or text.strip().lower() == "cancel":
+        if is_cancel(text):
             async with services.db.sessions.begin() as s:
                 await dialogs.clear_dialog(s, telegram_id)
             await message.reply_text(
-                "Cancelled. Your time zone is unchanged.", reply_markup=ReplyKeyboardRemove()
+                _("Cancelled. Your time zone is unchanged."), reply_markup=ReplyKeyboardRemove()
             )
             return
         choices = await lookup(text)
         if not choices:
             await message.reply_text(
-                unknown(text) + " Or share your location. /cancel keeps your time zone.",
-                reply_markup=LOCATION_KEYBOARD,
+                unknown(text) + " " + _("Or share your location. /cancel keeps your time zone."),
+                reply_markup=location_keyboard(),
             )
             return
         if len(choices) > 1:
@@ -462,24 +481,24 @@ async def profile_step(
         if term is None:
             async with services.db.sessions.begin() as s:
                 await dialogs.clear_dialog(s, telegram_id)
-            await message.reply_text("That dialog has expired. Open /profile to try again.")
+            await message.reply_text(_("That dialog has expired. Open /profile to try again."))
             return
         try:
             async with services.db.sessions.begin() as s:
                 info = await profile.add_growth_goal(s, link.user_id, term, text)
                 await dialogs.clear_dialog(s, telegram_id)
         except InvalidInput as exc:
-            await message.reply_text(f"{html.escape(str(exc))} Send another goal, or /cancel.")
+            await message.reply_text(
+                _("{error} Send another goal, or /cancel.").format(error=html.escape(str(exc)))
+            )
             return
-        await message.reply_text(
-            f"✅ Added to your {TERM_NAMES[term]} goals." if info is not None else NO_PROFILE
-        )
+        await message.reply_text(added_to(term) if info is not None else no_profile())
         await _send_card(context, chat_id, link.user_id)
         return
 
     async with services.db.sessions.begin() as s:  # a step this version doesn't know
         await dialogs.clear_dialog(s, telegram_id)
-    await message.reply_text("That dialog has expired. Open /profile to try again.")
+    await message.reply_text(_("That dialog has expired. Open /profile to try again."))
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -496,20 +515,26 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     zone = await locate(message.location.latitude, message.location.longitude)
     if zone is None:
         await message.reply_text(
-            "I couldn't tell a time zone from that location. Please type a city or country "
-            "instead, like Paris or UK.",
+            _(
+                "I couldn't tell a time zone from that location. Please type a city or country "
+                "instead, like Paris or UK."
+            ),
             reply_markup=ReplyKeyboardRemove(),
         )
         return
     async with get_services(context).db.sessions.begin() as s:
         state = await dialogs.get_dialog(s, user.id)
     if state is not None and state.name == DIALOG and state.step == "timezone":
-        await _set_zone(context, message.chat_id, user.id, link, zone, "your location")
+        await _set_zone(context, message.chat_id, user.id, link, zone, _("your location"))
         return
     await message.reply_text(
-        f"📍 That location is in <b>{html.escape(zone)}</b> (it's {local_now(zone)} there now). "
-        "Use it as your time zone?",
-        reply_markup=InlineKeyboardMarkup([[menu_button(f"Use {zone}", f"z.{zone}")]]),
+        _(
+            "📍 That location is in <b>{zone}</b> (it's {time} there now). "
+            "Use it as your time zone?"
+        ).format(zone=html.escape(zone), time=local_now(zone)),
+        reply_markup=InlineKeyboardMarkup(
+            [[menu_button(_("Use {zone}").format(zone=zone), f"z.{zone}")]]
+        ),
     )
 
 

@@ -19,13 +19,13 @@ from telegram import (
 from bot.handlers.profile_goals import (
     GOALS_EXPLAINED,
     PROFILE_BUTTON,
-    TERM_NAMES,
     is_tracked,
     profile_goal_lines,
     track_button,
     untracked_count,
 )
 from core.callback_data import encode
+from core.i18n import N_, _
 from db import profile
 from db.models import UserInfo
 from db.profile import (
@@ -33,21 +33,40 @@ from db.profile import (
 )
 
 ACTION: Final = PROFILE_BUTTON
-CANCEL_TEXT: Final = "✖ Cancel"
+CANCEL_TEXT: Final = N_("✖ Cancel")
 TERMS: Final[dict[str, GrowthTerm]] = {"s": "shortTerm", "l": "longTerm"}
 # The markup counts too, so a text this long always fits one message when edited.
 # The removal list names goals by number; a shortened text is enough to tell them apart.
 REMOVAL_PREVIEW_CHARS: Final = 80
-NO_PROFILE: Final = (
+# Removal list headings, one per term.
+TERM_TITLES: Final[dict[GrowthTerm, str]] = {
+    "shortTerm": N_("Short-term"),
+    "longTerm": N_("Long-term"),
+}
+NO_PROFILE: Final = N_(
     "I can't find a profile for your account, so there's nothing to show or edit here yet."
 )
 
-LOCATION_KEYBOARD: Final = ReplyKeyboardMarkup(
-    [[KeyboardButton("📍 Share location", request_location=True)], [KeyboardButton(CANCEL_TEXT)]],
-    resize_keyboard=True,
-    one_time_keyboard=True,
-    input_field_placeholder="Europe/Berlin",
-)
+
+def no_profile() -> str:
+    return _(NO_PROFILE)
+
+
+def is_cancel(text: str) -> bool:
+    """The reply keyboard's cancel button, in English or the user's language."""
+    return text.strip() in {CANCEL_TEXT, _(CANCEL_TEXT)} or text.strip().lower() == "cancel"
+
+
+def location_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(_("📍 Share location"), request_location=True)],
+            [KeyboardButton(_(CANCEL_TEXT))],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+        input_field_placeholder="Europe/Berlin",
+    )
 
 
 def button_data(arg: str) -> str:
@@ -76,24 +95,30 @@ def card(
     goals = profile.growth_goals(info)
     name = f"{info.first_name} {info.last_name}".strip()
     lines = [
-        "<b>👤 Your profile</b>",
+        _("<b>👤 Your profile</b>"),
         "",
-        f"<b>Name:</b> {html.escape(name) if name else '<i>not set yet</i>'}",
-        f"<b>Bio:</b> {html.escape(info.bio) if info.bio else '<i>none yet</i>'}",
-        f"<b>Time zone:</b> {html.escape(tz)} (it's {local_now(tz)} there now)",
+        _("<b>Name:</b> {name}").format(
+            name=html.escape(name) if name else _("<i>not set yet</i>")
+        ),
+        _("<b>Bio:</b> {bio}").format(
+            bio=html.escape(info.bio) if info.bio else _("<i>none yet</i>")
+        ),
+        _("<b>Time zone:</b> {zone} (it's {time} there now)").format(
+            zone=html.escape(tz), time=local_now(tz)
+        ),
     ]
     lines += profile_goal_lines(info, tracked)
-    lines += ["", GOALS_EXPLAINED]
+    lines += ["", _(GOALS_EXPLAINED)]
     rows = [
-        [menu_button("✏️ Edit name", "name"), menu_button("📝 Edit bio", "bio")],
-        [menu_button("🌍 Time zone", "tz")],
+        [menu_button(_("✏️ Edit name"), "name"), menu_button(_("📝 Edit bio"), "bio")],
+        [menu_button(_("🌍 Time zone"), "tz")],
         [
-            menu_button("➕ Add short-term goal", "add.s"),
-            menu_button("➕ Add long-term goal", "add.l"),
+            menu_button(_("➕ Add short-term goal"), "add.s"),
+            menu_button(_("➕ Add long-term goal"), "add.l"),
         ],
     ]
     if goals["shortTerm"] or goals["longTerm"]:
-        row = [menu_button("➖ Remove a goal", "rm")]
+        row = [menu_button(_("➖ Remove a goal"), "rm")]
         if untracked_count(info, tracked):
             row.append(track_button())
         rows.append(row)
@@ -106,9 +131,15 @@ def removal_list(
     """Numbered buttons naming profile goals: to remove one, or with ``track`` (the
     tracked texts) to track one that isn't yet."""
     goals = profile.growth_goals(info)
-    title = "<b>⬆️ Track a goal</b>" if track is not None else "<b>➖ Remove a goal</b>"
-    verb = "track in /goals" if track is not None else "remove"
-    lines = [title, "", f"Tap the number of the goal to {verb}."]
+    if track is not None:
+        title = _("<b>⬆️ Track a goal</b>")
+        hint = _("Tap the number of the goal to track in /goals.")
+        empty = _("You have no growth goals to track.")
+    else:
+        title = _("<b>➖ Remove a goal</b>")
+        hint = _("Tap the number of the goal to remove.")
+        empty = _("You have no growth goals to remove.")
+    lines = [title, "", hint]
     buttons: list[InlineKeyboardButton] = []
     number = 0
     for code, term in TERMS.items():
@@ -119,7 +150,7 @@ def removal_list(
         ]
         if not shown:
             continue
-        lines += ["", f"<b>{TERM_NAMES[term].capitalize()}</b>"]
+        lines += ["", f"<b>{_(TERM_TITLES[term])}</b>"]
         for index, goal in shown:
             number += 1
             preview = (
@@ -131,9 +162,9 @@ def removal_list(
             prefix = "tr" if track is not None else "rm"
             buttons.append(menu_button(str(number), f"{prefix}.{code}.{index}.{fingerprint(goal)}"))
     if not buttons:
-        lines = [title, "", f"You have no growth goals to {verb.split()[0]}."]
+        lines = [title, "", empty]
     rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
-    rows.append([menu_button("« Back", "back")])
+    rows.append([menu_button(_("« Back"), "back")])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 

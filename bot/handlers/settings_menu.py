@@ -42,6 +42,7 @@ from bot.services import get_services
 from bot.session import logged_in
 from bot.ui import Answer, logged_in_step, redraw_stored, show
 from core.callback_data import CallbackData
+from core.i18n import _
 from core.schedule import parse_time_of_day
 from db import dialogs, profile, reminders, settings
 from db.accounts import Link
@@ -114,7 +115,7 @@ async def on_press(
     services = get_services(context)
     if press == CLOSE:
         await query.answer()
-        await show(update, context, "⚙️ Settings closed. Send /settings to open them again.")
+        await show(update, context, _("⚙️ Settings closed. Send /settings to open them again."))
         return
     if press == OTHER_TIME:
         chat_id = query.message.chat.id if query.message is not None else user.id
@@ -126,14 +127,16 @@ async def on_press(
         await query.answer()
         await context.bot.send_message(
             chat_id,
-            "What time should I remind you (your local time)? Send it like 07:30, 19:05 or "
-            "7pm. /cancel to keep the current time.",
+            _(
+                "What time should I remind you (your local time)? Send it like 07:30, 19:05 or "
+                "7pm. /cancel to keep the current time."
+            ),
         )
         return
     host = services.settings.llm_host
     if isinstance(press, Change) and press.option.key == EXTERNAL_AI_CONSENT:
         if press.value and host is None:
-            await query.answer("No outside AI is set up: suggestions are made on this server.")
+            await query.answer(_("No outside AI is set up: suggestions are made on this server."))
             return
         press = Change(press.option, host if press.value else "")
     async with services.db.sessions.begin() as s:
@@ -159,8 +162,9 @@ async def time_step(
         when = parse_time_of_day(answer.text)
     except ValueError as exc:
         await message.reply_text(
-            f"{html.escape(str(exc))}\nYour reminder time is unchanged. Send another time, "
-            "or /cancel."
+            _("{error}\nYour reminder time is unchanged. Send another time, or /cancel.").format(
+                error=html.escape(str(exc))
+            )
         )
         return
     services = get_services(context)
@@ -172,11 +176,16 @@ async def time_step(
         )
         await dialogs.clear_dialog(s, user_id)
         text, markup = render("n", snapshot)
-    reply = f"Reminder time set to <b>{value}</b> ({html.escape(snapshot.timezone)})."
+    zone = html.escape(snapshot.timezone)
     if snapshot.get("pu"):
-        reply += f" Next reminder: {describe_next(snapshot)}."
+        reply = _("Reminder time set to <b>{time}</b> ({zone}). Next reminder: {when}.").format(
+            time=value, zone=zone, when=describe_next(snapshot)
+        )
     else:
-        reply += " Push reminders are off; turn them on in /settings to get them."
+        reply = _(
+            "Reminder time set to <b>{time}</b> ({zone}). Push reminders are off; turn them "
+            "on in /settings to get them."
+        ).format(time=value, zone=zone)
     data = answer.data
     await redraw_stored(context.bot, data.get("chat_id"), data.get("message_id"), text, markup)
     await message.reply_text(reply)

@@ -15,7 +15,9 @@ from telegram import (
     InlineKeyboardMarkup,
 )
 
+from bot.handlers.settings_labels import SHORT_MONTHS_NOTE, WEEKLY_TOASTS, button_name, value_name
 from core.callback_data import CallbackData, encode
+from core.i18n import N_, _, day, weekday_name
 from core.schedule import Frequency, ReminderRule, next_reminder
 from core.vocab import VocabularyError
 from db import settings
@@ -33,19 +35,6 @@ AI: Final[SettingsDocument] = "ai_interaction_settings"
 COMMON_TIMES: Final = ("07:00", "08:00", "12:00", "18:00", "20:00", "21:00", "22:00")
 # Stored when reminders are switched on without a time, so the menu and the scheduler agree.
 DEFAULT_REMINDER_TIME: Final = "20:00"
-WEEKDAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-WEEKDAY_NAMES: Final = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
-SHORT_MONTHS_NOTE: Final = "Days 29–31 fall on the last day of shorter months."
-
-
 # --- wire codes ---------------------------------------------------------------------
 
 
@@ -82,7 +71,12 @@ class Option:
 
 
 def _state(value: object) -> str:
-    return "on" if value else "off"
+    return _("on") if value else _("off")
+
+
+def _toggle(on: str, off: str) -> Callable[[Any], str]:
+    """A toast per state: whole sentences, so each language can say "on" its own way."""
+    return lambda v: _(on) if v else _(off)
 
 
 OPTIONS: Final[dict[str, Option]] = {
@@ -94,7 +88,7 @@ OPTIONS: Final[dict[str, Option]] = {
             NOTIFICATIONS,
             "pushNotifications",
             _on_off,
-            lambda v: f"Push reminders {_state(v)}",
+            _toggle(N_("Push reminders on"), N_("Push reminders off")),
         ),
         Option(
             "em",
@@ -102,7 +96,7 @@ OPTIONS: Final[dict[str, Option]] = {
             NOTIFICATIONS,
             "emailNotifications",
             _on_off,
-            lambda v: f"Email notifications {_state(v)}",
+            _toggle(N_("Email notifications on"), N_("Email notifications off")),
         ),
         Option(
             "fr",
@@ -110,16 +104,23 @@ OPTIONS: Final[dict[str, Option]] = {
             NOTIFICATIONS,
             "reminderFrequency",
             _one_of("daily", "weekly", "monthly"),
-            lambda v: f"Reminders {v}",
+            lambda v: _("Reminders {frequency}").format(frequency=value_name(v)),
         ),
-        Option("tm", "n", NOTIFICATIONS, "reminderTime", _hhmm, lambda v: f"Reminder time {v}"),
+        Option(
+            "tm",
+            "n",
+            NOTIFICATIONS,
+            "reminderTime",
+            _hhmm,
+            lambda v: _("Reminder time {time}").format(time=v),
+        ),
         Option(
             "wd",
             "n",
             NOTIFICATIONS,
             "reminderWeekday",
             _number(0, 6),
-            lambda v: f"Reminders on {WEEKDAY_NAMES[v]}s",
+            lambda v: _(WEEKLY_TOASTS[v]),
         ),
         Option(
             "dm",
@@ -127,16 +128,18 @@ OPTIONS: Final[dict[str, Option]] = {
             NOTIFICATIONS,
             "reminderDayOfMonth",
             _number(1, 31),
-            lambda v: f"Reminders on day {v} of the month",
+            lambda v: _("Reminders on day {day} of the month").format(day=v),
         ),
-        Option("dk", "t", THEME, "darkMode", _on_off, lambda v: f"Dark mode {_state(v)}"),
+        Option(
+            "dk", "t", THEME, "darkMode", _on_off, _toggle(N_("Dark mode on"), N_("Dark mode off"))
+        ),
         Option(
             "fs",
             "t",
             THEME,
             "fontSize",
             _one_of("small", "medium", "large"),
-            lambda v: f"Font size {v}",
+            lambda v: _("Font size {size}").format(size=value_name(v)),
         ),
         Option(
             "cs",
@@ -144,7 +147,7 @@ OPTIONS: Final[dict[str, Option]] = {
             THEME,
             "colorScheme",
             _one_of(*COLOR_SCHEMES),
-            lambda v: f"Colour scheme {v}",
+            lambda v: _("Colour scheme {scheme}").format(scheme=value_name(v)),
         ),
         Option(
             "jv",
@@ -152,7 +155,7 @@ OPTIONS: Final[dict[str, Option]] = {
             PRIVACY,
             "journalVisibility",
             _one_of("private", "shared"),
-            lambda v: f"Journal {v}",
+            lambda v: _("Journal {visibility}").format(visibility=value_name(v)),
         ),
         Option(
             "sa",
@@ -160,16 +163,23 @@ OPTIONS: Final[dict[str, Option]] = {
             PRIVACY,
             "shareAnalytics",
             _on_off,
-            lambda v: f"Share analytics {_state(v)}",
+            _toggle(N_("Share analytics on"), N_("Share analytics off")),
         ),
-        Option("ai", "a", AI, "enableAiInsights", _on_off, lambda v: f"AI insights {_state(v)}"),
+        Option(
+            "ai",
+            "a",
+            AI,
+            "enableAiInsights",
+            _on_off,
+            _toggle(N_("AI insights on"), N_("AI insights off")),
+        ),
         Option(
             "se",
             "a",
             AI,
             "enableSentimentAnalysis",
             _on_off,
-            lambda v: f"Sentiment analysis {_state(v)}",
+            _toggle(N_("Sentiment analysis on"), N_("Sentiment analysis off")),
         ),
         Option(
             "gs",
@@ -177,7 +187,7 @@ OPTIONS: Final[dict[str, Option]] = {
             AI,
             "enableGrowthSuggestions",
             _on_off,
-            lambda v: f"Growth suggestions {_state(v)}",
+            _toggle(N_("Growth suggestions on"), N_("Growth suggestions off")),
         ),
         # On/off on the wire; stored as the host agreed to (see on_press).
         Option(
@@ -186,7 +196,13 @@ OPTIONS: Final[dict[str, Option]] = {
             AI,
             EXTERNAL_AI_CONSENT,
             _on_off,
-            lambda v: f"Entries go to {v} for suggestions" if v else "Entries stay here",
+            (
+                lambda v: (
+                    _("Entries go to {host} for suggestions").format(host=v)
+                    if v
+                    else _("Entries stay here")
+                )
+            ),
         ),
     )
 }
@@ -248,7 +264,8 @@ def _mark(label: str, chosen: bool) -> str:
     return f"✓ {label}" if chosen else label
 
 
-BACK = _button("« Back", _data("m"))
+def _back(view: str = "m") -> InlineKeyboardButton:
+    return _button(_("« Back"), _data(view))
 
 
 # --- rendering ----------------------------------------------------------------------
@@ -288,32 +305,47 @@ def describe_next(snapshot: Snapshot, now: datetime | None = None) -> str:
     due = next_reminder(snapshot.rule(), snapshot.timezone, now).astimezone(zone)
     today = now.astimezone(zone).date()
     days = (due.date() - today).days
+    at = f"{due:%H:%M}"
     if days == 0:
-        day = "today"
-    elif days == 1:
-        day = "tomorrow"
-    else:
-        day = f"{due:%a} {due.day} {due:%b}"
-    return f"{day} at {due:%H:%M}"
+        return _("today at {time}").format(time=at)
+    if days == 1:
+        return _("tomorrow at {time}").format(time=at)
+    # The date's Babel pattern is a msgid too: each language orders and punctuates its own.
+    when = day(due.date(), _("EEE d MMM"))
+    return _("{date} at {time}").format(date=when, time=at)
 
 
 def _main(snapshot: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
     push = snapshot.get("pu")
-    summary = f"{snapshot.get('fr')} at {snapshot.get('tm') or DEFAULT_REMINDER_TIME}"
-    text = (
-        "<b>⚙️ Settings</b>\n\n"
-        f"🔔 Reminders: <b>{html.escape(summary) if push else 'off'}</b>\n"
-        f"🎨 Theme: <b>{'dark' if snapshot.get('dk') else 'light'}, "
-        f"{html.escape(str(snapshot.get('cs')))}</b>\n"
-        f"🔒 Journal: <b>{html.escape(str(snapshot.get('jv')))}</b>\n"
-        f"🌐 {_where_entries_go(snapshot)}\n\n"
-        "Choose a group to change it. Every change is saved at once."
+    summary = _("{frequency} at {time}").format(
+        frequency=value_name(snapshot.get("fr")),
+        time=snapshot.get("tm") or DEFAULT_REMINDER_TIME,
+    )
+    theme = _("{mode}, {scheme}").format(
+        mode=_("dark") if snapshot.get("dk") else _("light"),
+        scheme=html.escape(value_name(snapshot.get("cs"))),
+    )
+    text = "\n".join(
+        [
+            _("<b>⚙️ Settings</b>"),
+            "",
+            _("🔔 Reminders: <b>{summary}</b>").format(
+                summary=html.escape(summary) if push else _("off")
+            ),
+            _("🎨 Theme: <b>{theme}</b>").format(theme=theme),
+            _("🔒 Journal: <b>{visibility}</b>").format(
+                visibility=html.escape(value_name(snapshot.get("jv")))
+            ),
+            f"🌐 {_where_entries_go(snapshot)}",
+            "",
+            _("Choose a group to change it. Every change is saved at once."),
+        ]
     )
     markup = InlineKeyboardMarkup(
         [
-            [_button("🔔 Notifications", _data("n")), _button("🎨 Theme", _data("t"))],
-            [_button("🔒 Privacy", _data("p")), _button("🤖 AI", _data("a"))],
-            [_button("✖ Close", _data(CLOSE))],
+            [_button(_("🔔 Notifications"), _data("n")), _button(_("🎨 Theme"), _data("t"))],
+            [_button(_("🔒 Privacy"), _data("p")), _button(_("🤖 AI"), _data("a"))],
+            [_button(_("✖ Close"), _data(CLOSE))],
         ]
     )
     return text, markup
@@ -323,106 +355,131 @@ def _notifications(snapshot: Snapshot, now: datetime | None) -> tuple[str, Inlin
     push, email, frequency = snapshot.get("pu"), snapshot.get("em"), snapshot.get("fr")
     at = str(snapshot.get("tm") or DEFAULT_REMINDER_TIME)
     lines = [
-        "<b>🔔 Notifications</b>",
+        _("<b>🔔 Notifications</b>"),
         "",
-        f"Push reminders: <b>{_state(push)}</b>",
-        f"Email notifications: <b>{_state(email)}</b>",
-        f"Frequency: <b>{html.escape(str(frequency))}</b>",
-        f"Reminder time: <b>{at}</b> ({html.escape(snapshot.timezone)})",
+        _("Push reminders: <b>{state}</b>").format(state=_state(push)),
+        _("Email notifications: <b>{state}</b>").format(state=_state(email)),
+        _("Frequency: <b>{frequency}</b>").format(frequency=html.escape(value_name(frequency))),
+        _("Reminder time: <b>{time}</b> ({zone})").format(
+            time=at, zone=html.escape(snapshot.timezone)
+        ),
     ]
     if frequency == "weekly":
-        lines.append(f"Weekday: <b>{WEEKDAY_NAMES[snapshot.rule().weekday]}</b>")
+        lines.append(
+            _("Weekday: <b>{weekday}</b>").format(weekday=weekday_name(snapshot.rule().weekday))
+        )
     if frequency == "monthly":
-        lines.append(f"Day of month: <b>{snapshot.rule().day_of_month}</b>")
-        lines.append(f"<i>{SHORT_MONTHS_NOTE}</i>")
+        lines.append(_("Day of month: <b>{day}</b>").format(day=snapshot.rule().day_of_month))
+        lines.append(f"<i>{_(SHORT_MONTHS_NOTE)}</i>")
     lines.append("")
     if push or email:
-        lines.append(f"⏰ Next reminder: <b>{describe_next(snapshot, now)}</b>")
+        lines.append(_("⏰ Next reminder: <b>{when}</b>").format(when=describe_next(snapshot, now)))
     else:
-        lines.append("Reminders are off. Turn on push reminders to get them here.")
+        lines.append(_("Reminders are off. Turn on push reminders to get them here."))
     rows = [
         [
-            _button(f"🔔 Push reminders: {_state(push)}", _set("pu", not push)),
-            _button(f"✉️ Email: {_state(email)}", _set("em", not email)),
+            _button(
+                _("🔔 Push reminders: {state}").format(state=_state(push)), _set("pu", not push)
+            ),
+            _button(_("✉️ Email: {state}").format(state=_state(email)), _set("em", not email)),
         ],
         [
-            _button(_mark(name.capitalize(), frequency == name), _set("fr", name))
+            _button(_mark(button_name(name), frequency == name), _set("fr", name))
             for name in ("daily", "weekly", "monthly")
         ],
     ]
     times = [_button(_mark(t, at == t), _set("tm", t)) for t in COMMON_TIMES]
-    other = f"✓ {at} · Other…" if at not in COMMON_TIMES else "Other…"
+    other = f"✓ {at} · {_('Other…')}" if at not in COMMON_TIMES else _("Other…")
     times.append(_button(other, _data(OTHER_TIME)))
     rows += [times[:4], times[4:]]
     if frequency == "weekly":
         weekday = snapshot.rule().weekday
         rows.append(
-            [_button(_mark(d, weekday == i), _set("wd", i)) for i, d in enumerate(WEEKDAYS)]
+            [
+                _button(_mark(weekday_name(i, "abbreviated"), weekday == i), _set("wd", i))
+                for i in range(7)
+            ]
         )
     if frequency == "monthly":
-        rows.append([_button(f"📅 Day of month: {snapshot.rule().day_of_month} ▸", _data("d"))])
-    rows.append([BACK])
+        label = _("📅 Day of month: {day} ▸").format(day=snapshot.rule().day_of_month)
+        rows.append([_button(label, _data("d"))])
+    rows.append([_back()])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
 def _day_picker(snapshot: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
     chosen = snapshot.rule().day_of_month
-    text = (
-        "<b>📅 Day of month</b>\n\n"
-        f"Monthly reminders come on day <b>{chosen}</b>. Pick another day.\n"
-        f"<i>{SHORT_MONTHS_NOTE}</i>"
+    text = "\n".join(
+        [
+            _("<b>📅 Day of month</b>"),
+            "",
+            _("Monthly reminders come on day <b>{day}</b>. Pick another day.").format(day=chosen),
+            f"<i>{_(SHORT_MONTHS_NOTE)}</i>",
+        ]
     )
     days = [_button(_mark(str(d), d == chosen), _set("dm", d)) for d in range(1, 32)]
     rows = [days[i : i + 7] for i in range(0, 31, 7)]
-    rows.append([_button("« Back", _data("n"))])
+    rows.append([_back("n")])
     return text, InlineKeyboardMarkup(rows)
 
 
 def _theme(snapshot: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
     dark, size, scheme = snapshot.get("dk"), snapshot.get("fs"), snapshot.get("cs")
-    text = (
-        "<b>🎨 Theme</b>\n\n"
-        f"Dark mode: <b>{_state(dark)}</b>\n"
-        f"Font size: <b>{html.escape(str(size))}</b>\n"
-        f"Colour scheme: <b>{html.escape(str(scheme))}</b>\n\n"
-        "<i>Used by the /progress charts.</i>"
-    )
-    schemes = [_button(_mark(s.capitalize(), scheme == s), _set("cs", s)) for s in COLOR_SCHEMES]
-    rows = [
-        [_button(f"🌙 Dark mode: {_state(dark)}", _set("dk", not dark))],
+    text = "\n".join(
         [
-            _button(_mark(s.capitalize(), size == s), _set("fs", s))
+            _("<b>🎨 Theme</b>"),
+            "",
+            _("Dark mode: <b>{state}</b>").format(state=_state(dark)),
+            _("Font size: <b>{size}</b>").format(size=html.escape(value_name(size))),
+            _("Colour scheme: <b>{scheme}</b>").format(scheme=html.escape(value_name(scheme))),
+            "",
+            _("<i>Used by the /progress charts.</i>"),
+        ]
+    )
+    schemes = [_button(_mark(button_name(s), scheme == s), _set("cs", s)) for s in COLOR_SCHEMES]
+    rows = [
+        [_button(_("🌙 Dark mode: {state}").format(state=_state(dark)), _set("dk", not dark))],
+        [
+            _button(_mark(button_name(s), size == s), _set("fs", s))
             for s in ("small", "medium", "large")
         ],
         schemes[:3],
         schemes[3:],
-        [BACK],
+        [_back()],
     ]
     return text, InlineKeyboardMarkup(rows)
 
 
 def _privacy(snapshot: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
     visibility, share = snapshot.get("jv"), snapshot.get("sa")
-    text = (
-        "<b>🔒 Privacy</b>\n\n"
-        f"Journal visibility: <b>{html.escape(str(visibility))}</b>\n"
-        f"Share analytics: <b>{_state(share)}</b>"
+    text = "\n".join(
+        [
+            _("<b>🔒 Privacy</b>"),
+            "",
+            _("Journal visibility: <b>{visibility}</b>").format(
+                visibility=html.escape(value_name(visibility))
+            ),
+            _("Share analytics: <b>{state}</b>").format(state=_state(share)),
+        ]
     )
+    share_label = _("📊 Share analytics: {state}").format(state=_state(share))
     rows = [
         [
-            _button(_mark(v.capitalize(), visibility == v), _set("jv", v))
+            _button(_mark(button_name(v), visibility == v), _set("jv", v))
             for v in ("private", "shared")
         ],
-        [_button(f"📊 Share analytics: {_state(share)}", _set("sa", not share))],
-        [BACK],
+        [_button(share_label, _set("sa", not share))],
+        [_back()],
     ]
     return text, InlineKeyboardMarkup(rows)
 
 
 def _where_entries_go(snapshot: Snapshot) -> str:
     if snapshot.llm_host is None or not consents(snapshot):
-        return "Your entries: <b>stay on this server</b>"
-    return f"Your entries: <b>also sent to {html.escape(snapshot.llm_host)}</b> (see AI)"
+        return _("Your entries: <b>stay on this server</b>")
+    return _("Your entries: <b>also sent to {host}</b> (see AI)").format(
+        host=html.escape(snapshot.llm_host)
+    )
 
 
 def consents(snapshot: Snapshot) -> bool:
@@ -433,32 +490,58 @@ def consents(snapshot: Snapshot) -> bool:
 def _ai(snapshot: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
     insights, sentiment, suggestions = snapshot.get("ai"), snapshot.get("se"), snapshot.get("gs")
     host = snapshot.llm_host
-    text = (
-        "<b>🤖 AI</b>\n\n"
-        f"AI insights: <b>{_state(insights)}</b>\n"
-        f"Sentiment analysis: <b>{_state(sentiment)}</b>\n"
-        f"Growth suggestions: <b>{_state(suggestions)}</b>\n\n"
+    text = "\n".join(
+        [
+            _("<b>🤖 AI</b>"),
+            "",
+            _("AI insights: <b>{state}</b>").format(state=_state(insights)),
+            _("Sentiment analysis: <b>{state}</b>").format(state=_state(sentiment)),
+            _("Growth suggestions: <b>{state}</b>").format(state=_state(suggestions)),
+            "",
+            "",
+        ]
     )
     rows = [
-        [_button(f"💡 AI insights: {_state(insights)}", _set("ai", not insights))],
-        [_button(f"🙂 Sentiment analysis: {_state(sentiment)}", _set("se", not sentiment))],
-        [_button(f"🌱 Growth suggestions: {_state(suggestions)}", _set("gs", not suggestions))],
+        [
+            _button(
+                _("💡 AI insights: {state}").format(state=_state(insights)),
+                _set("ai", not insights),
+            )
+        ],
+        [
+            _button(
+                _("🙂 Sentiment analysis: {state}").format(state=_state(sentiment)),
+                _set("se", not sentiment),
+            )
+        ],
+        [
+            _button(
+                _("🌱 Growth suggestions: {state}").format(state=_state(suggestions)),
+                _set("gs", not suggestions),
+            )
+        ],
     ]
     if host is None:
-        text += "🔐 Suggestions are made on this server: nothing you write is sent elsewhere."
+        text += _("🔐 Suggestions are made on this server: nothing you write is sent elsewhere.")
     else:
         allowed = consents(snapshot)
-        text += (
-            "🔐 <b>Where your entries go</b>\n"
-            "Suggestions are made on this server unless you allow more. If you allow it, "
-            "the text of each new entry and your open goals are sent to "
-            f"<b>{html.escape(host)}</b>, an outside AI service, to suggest goals, and "
-            "your voice notes, to write them out as text.\n"
-            f"Sending entries to {html.escape(host)}: <b>{'allowed' if allowed else 'off'}</b>"
+        text += "\n".join(
+            [
+                _("🔐 <b>Where your entries go</b>"),
+                _(
+                    "Suggestions are made on this server unless you allow more. If you allow "
+                    "it, the text of each new entry and your open goals are sent to "
+                    "<b>{host}</b>, an outside AI service, to suggest goals, and your voice "
+                    "notes, to write them out as text."
+                ).format(host=html.escape(host)),
+                _("Sending entries to {host}: <b>{state}</b>").format(
+                    host=html.escape(host), state=_("allowed") if allowed else _("off")
+                ),
+            ]
         )
-        label = f"🌐 Send entries to {host}: {'on' if allowed else 'off'}"
+        label = _("🌐 Send entries to {host}: {state}").format(host=host, state=_state(allowed))
         rows.append([_button(label, _set("ex", not allowed))])
-    rows.append([BACK])
+    rows.append([_back()])
     return text, InlineKeyboardMarkup(rows)
 
 
