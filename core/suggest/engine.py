@@ -39,7 +39,9 @@ from core.suggest.vocab import (
     PATTERNS,
     PLAN_FALLBACK,
     PLAN_GERUND_TEMPLATE,
+    PLAN_JOINED_TEMPLATE,
     PLAN_TEMPLATE,
+    PLAN_TOLD_TEMPLATE,
     TEMPLATES,
     TOPIC_RE,
     TOPICS,
@@ -230,9 +232,11 @@ def read_entry(entry_html: str) -> Reading:
     signals = fixed_signals(parts, vetoed)
     signal = choose(signals)
     first = min((s.sentence.index for s in signals), default=0)
-    plan = find_plan(parts, first)
+    plan = find_plan(parts, first, doubt=signal is not None)
     if plan is not None and (signal is None or plan.sentence.index >= signal.sentence.index):
         template = PLAN_GERUND_TEMPLATE if plan.gerund else PLAN_TEMPLATE
+        template = PLAN_TOLD_TEMPLATE if plan.told else template
+        template = PLAN_JOINED_TEMPLATE if plan.joined else template
         content = template.format(plan=plan.action) if plan.action else PLAN_FALLBACK
         reason = f'You already have a plan: "{quote(plan.sentence.text)}"'
         return Reading(goal=SuggestedGoal(content, PATTERN_METRICS["plan"], reason, "plan"))

@@ -265,6 +265,10 @@ FEEDBACK_FROM_PERSON = (
 )
 PLAN_TEMPLATE = "Follow through on your plan to {plan}"
 PLAN_GERUND_TEMPLATE = "Keep to your plan of {plan}"
+PLAN_TOLD_TEMPLATE = "Stick to what you decided: {plan}"
+PLAN_JOINED_TEMPLATE = (
+    "Stick with {plan} now that you've started, and note one thing you learn each time"
+)
 PLAN_FALLBACK = "Follow through on the next step you've already planned, and note how it goes"
 
 # --------------------------------------------------------------------------- warm replies
