@@ -17,6 +17,7 @@ from core.suggest.patterns import (
     TASTE_RE,
     Signal,
     choose,
+    focus,
     fixed_signals,
     growth_framed,
     nearest_topic,
@@ -181,7 +182,7 @@ def _model_signal(parts: list[Sentence], vetoed: set[int]) -> Signal | None:
     if best is None:
         return None
     _, s, pattern = best
-    return Signal(pattern, s, nearest_topic(parts, s, 0))
+    return Signal(pattern, s, nearest_topic(parts, s, focus(s.norm, _CUE_RE)))
 
 
 # The classifier's reading of pain counts only in a sentence that speaks of it at all.

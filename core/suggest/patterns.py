@@ -455,16 +455,54 @@ def _vocab_topics(norm: str) -> list[tuple[int, Topic]]:
     return [(m.start(), TOPICS[m.group(1)]) for m in TOPIC_RE.finditer(norm)]
 
 
+_CLAUSE_END_RE = re.compile(r"[,;:]|\s(?:but|so|because|cos|coz|and\s+then)\s")
+# The thing the belief is about, named right after it: "not able to save money", "rubbish
+# with groups of kids", "no self control around sweets".
+_OWN_OBJECT_RE = re.compile(
+    r"[^,;:]*?\b(?:able\s+to|with|around|at|when\s+it\s+comes\s+to)\s+(?!it\b|this\b|that\b|all\b)[a-z]{3,}"
+)
+
+
+_JUDGED_ON_RE = re.compile(
+    r"\b(?:rubbish|useless|hopeless|terrible|awful|bad|crap|pants|no\s+good|not\s+good)\s+(?:with|around)\s+[a-z]{3,}"
+    r"|\bnot\s+able\s+to\s+[a-z]{3,}"
+)
+
+
+def _clause(norm: str, pos: int) -> tuple[int, int]:
+    """The span of the clause around ``pos``: between commas, "but", "so"."""
+    start = max((m.end() for m in _CLAUSE_END_RE.finditer(norm, 0, pos)), default=0)
+    end_m = _CLAUSE_END_RE.search(norm, pos)
+    return start, end_m.start() if end_m else len(norm)
+
+
+def focus(norm: str, cue: re.Pattern[str]) -> int:
+    """Where a sentence judges the writer: the first cue whose clause names what about
+    ("i said no, im rubbish with groups of kids": the second clause), else the first cue."""
+    first = -1
+    for m in cue.finditer(norm):
+        first = m.start() if first < 0 else first
+        if _OWN_OBJECT_RE.match(norm, m.start(), _clause(norm, m.start())[1]):
+            return m.start()
+    return max(first, 0)
+
+
 def nearest_topic(sentences: list[Sentence], here: Sentence, pos: int) -> Topic | None:
     """The topic named nearest to the signal: in its sentence, else one or two sentences away."""
-    own = [(abs(p - pos), t) for p, t in _topics_in(here.norm)]
+    found = _topics_in(here.norm)
+    own = [(abs(p - pos), t) for p, t in found]
     if any(t.form != "habit" for _, t in own):  # "the discipline for running": running
         own = [(d, t) for d, t in own if t.form != "habit"]
+    start, end = _clause(here.norm, pos)
+    if own and not any(start <= p < end for p, _ in found) and _OWN_OBJECT_RE.match(here.norm, pos, end):
+        return None  # "excel ... but i am not able to save money": judged on saving, not excel
     if own:
         return min(own, key=lambda x: x[0])[1]
     plain = _plain_noun(here.norm)
     if plain is not None:
         return plain
+    if _OWN_OBJECT_RE.match(here.norm, pos, end) or _JUDGED_ON_RE.search(here.norm):
+        return None  # "rubbish with groups of kids": not the reading club next door
     for distance in (1, 2):
         for index in (here.index - distance, here.index + distance):
             if 0 <= index < len(sentences):

@@ -177,8 +177,9 @@ TEMPLATES: dict[Pattern, dict[_Form, str]] = {
         " better",
         "habit": "Pick one small habit, do it for five minutes every day this week, and tick off"
         " each day you manage",
-        "none": "Pick one thing you believe you're just not made for, practise it for 10 minutes"
-        " on three days this week, and note what changes",
+        # No topic: the belief may be about a trait or a habit, where "practise it" is wrong.
+        "none": "Pick one small thing to do differently on three days this week, and note each"
+        " time it went a bit better than you expected",
     },
     "helpless": {
         "skill": "Set yourself one small target in {t} you can reach this week, try it three times,"
