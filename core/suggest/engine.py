@@ -139,7 +139,8 @@ _CUE_RE = re.compile(
     r"|wasn't|won't|wouldn't|zero|pointless|point|hopeless|useless|rubbish|terrible|awful|bad"
     r"|worst|everyone|everybody|others|all|always|quit|quitting|give|gave|giving|done|drop"
     r"|dropping|stopped|skip|skipped|avoid|avoided|backed|bailed|scared|afraid|whatever|wrong"
-    r"|idea|born|wired|made|built|natural|naturals|genius|hates?|bother)\b"
+    r"|idea|born|wired|made|built|natural|naturals|genius|hates?|bother|rather|safer|refund|deleted"
+    r"|sell|selling|uninstalled|dinosaur|ahead|better)\b"
 )
 
 

@@ -494,7 +494,11 @@ def nearest_topic(sentences: list[Sentence], here: Sentence, pos: int) -> Topic 
     if any(t.form != "habit" for _, t in own):  # "the discipline for running": running
         own = [(d, t) for d, t in own if t.form != "habit"]
     start, end = _clause(here.norm, pos)
-    if own and not any(start <= p < end for p, _ in found) and _OWN_OBJECT_RE.match(here.norm, pos, end):
+    if (
+        own
+        and not any(start <= p < end for p, _ in found)
+        and _OWN_OBJECT_RE.match(here.norm, pos, end)
+    ):
         return None  # "excel ... but i am not able to save money": judged on saving, not excel
     if own:
         return min(own, key=lambda x: x[0])[1]
