@@ -323,7 +323,8 @@ _FEEDBACK_RE = re.compile(
     r"|\b(?:"
     + "|".join(PEOPLE)
     + r")s?(?:\s+\d+)?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
-    r"|wants|want|asked\s+for|asked\s+me\s+to|keeps?\s+telling\s+me|tells\s+me|marked|keeps?\s+saying"
+    r"|(?:wants|want|asked)(?!\s+me\s+to\s+(?:try|do|lead|join|take|sing|give|run|be|come|apply|go|play|host|present|cover)\b)"
+    r"|asked\s+for|keeps?\s+telling\s+me|tells\s+me|marked|keeps?\s+saying"
     r"|keeps?\s+correcting|circled|crossed\s+out)\b|\b(?:got|get|had)\s+(?:my\s+|the\s+|some\s+)?(?:[\w-]+\s+)"
     r"{0,3}feedback\b|\bfeedback\s+(?:came|has\s+come|is|was)\s+(?:in|back)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
 )
@@ -342,7 +343,8 @@ _BARE_PERSON_RE = re.compile(r"^(?P<who>" + "|".join(PEOPLE) + r")\b")
 # "I can't do it yet", "I used to think I'm not a maths person": already the growth view.
 _DISTANCING_RE = re.compile(
     r"(?:used\s+to\s+(?:think|say|believe|tell\s+myself)|no\s+longer|stopped\s+(?:thinking|saying)"
-    r"|instead\s+of\s+(?:saying|thinking)|rather\s+than|stop\s+saying|not\s+that)\s+(?:that\s+)?"
+    r"|instead\s+of\s+(?:saying|thinking)|rather\s+than|stop\s+saying|not\s+that|not\s+saying"
+    r"|(?:doesn't|does\s+not|don't)\s+mean)\s+(?:that\s+)?"
     r"[^.!?]*$"
 )
 _PAST_RE = re.compile(r"\b(?:gave|dropped)\b")
@@ -543,6 +545,20 @@ def _gives_up_a_thing(norm: str, m: re.Match[str], topic: Topic | None) -> bool:
     return bool(obj and not _vocab_topics(obj.group("obj")) and not _GERUND_RE.search(obj.group(0)))
 
 
+# "The podcast was about why some people are natural early risers": someone else's claim,
+# not the writer's belief about themselves.
+_REPORTED_RE = re.compile(
+    r"\b(?:podcast|article|video|documentary|episode|study|research|book|show|talk|lecture|thread)\b"
+    r"[^.!?]*\b(?:about|says|said|shows?|showed|claims?|reckons)\b"
+)
+_SELF_RE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|myself)\b")
+# "Told me years ago some people just aren't musical": an old put-down, not feedback to act on.
+_LONG_AGO_RE = re.compile(
+    r"\b(?:years\s+ago|as\s+a\s+(?:kid|child|teen)|when\s+i\s+was\s+(?:a\s+kid|little|young|younger|\d+|at\s+school)"
+    r"|back\s+in\s+(?:school|primary|the\s+day)|in\s+(?:primary|secondary|high)\s+school)\b"
+)
+
+
 def fixed_signals(sentences: list[Sentence], vetoed: set[int] | None = None) -> list[Signal]:
     """Every fixed-mindset statement and every piece of feedback received, in order.
     ``vetoed`` collects the sentences a rule matched and then judged no mindset at all
@@ -550,6 +566,9 @@ def fixed_signals(sentences: list[Sentence], vetoed: set[int] | None = None) -> 
     found: list[Signal] = []
     veto = vetoed if vetoed is not None else set()
     for s in sentences:
+        if _REPORTED_RE.search(s.norm) and not _SELF_RE.search(s.norm):
+            veto.add(s.index)
+            continue
         for pattern, regex in _FIXED_RES:
             for m in regex.finditer(s.norm):
                 if growth_framed(s.norm, m.start()):
@@ -578,6 +597,9 @@ def fixed_signals(sentences: list[Sentence], vetoed: set[int] | None = None) -> 
             if topic is not None and any(t == topic for _, t in _vocab_topics(s.norm)):
                 found.append(Signal("helpless", s, topic))
         said = _FEEDBACK_RE.search(s.norm)
+        if said and _LONG_AGO_RE.search(s.norm):
+            veto.add(s.index)
+            continue
         if said and not (_PRAISE_RE.search(s.norm) and not _CRITIQUE_RE.search(s.norm)):
             topic = nearest_topic(sentences, s, said.start())
             person = person_in(sentences, s)
