@@ -17,8 +17,8 @@ from core.suggest.patterns import (
     TASTE_RE,
     Signal,
     choose,
-    focus,
     fixed_signals,
+    focus,
     growth_framed,
     nearest_topic,
 )
@@ -35,6 +35,7 @@ from core.suggest.text import (
 from core.suggest.vocab import (
     CARE_LINES,
     DISMISSED_FROM_PERSON,
+    FEEDBACK_FROM_CLOSE,
     FEEDBACK_FROM_PERSON,
     PATTERN_METRICS,
     PATTERNS,
@@ -111,7 +112,9 @@ def care_reply(entry_html: str) -> str | None:
 def _goal_for(signal: Signal) -> SuggestedGoal:
     topic = signal.topic
     form = topic.form if topic else "none"
-    if signal.pattern == "feedback" and topic is None and signal.person:
+    if signal.pattern == "feedback" and signal.close and signal.person:
+        content = FEEDBACK_FROM_CLOSE.format(p=signal.person)
+    elif signal.pattern == "feedback" and topic is None and signal.person:
         content = FEEDBACK_FROM_PERSON.format(p=signal.person)
     elif signal.pattern == "dismiss_feedback" and topic is None and signal.person:
         content = DISMISSED_FROM_PERSON.format(p=signal.person)

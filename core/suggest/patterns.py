@@ -324,9 +324,11 @@ _FEEDBACK_RE = re.compile(
     + "|".join(PEOPLE)
     + r")s?(?:\s+\d+)?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
     r"|(?:wants|want|asked)(?!\s+me\s+to\s+(?:try|do|lead|join|take|sing|give|run|be|come|apply|go|play|host|present|cover)\b)"
+    r"|wrote\s+(?:on|in)\s+my|wrote\s+that|told\s+(?:me\s+)?(?:in\s+(?:a\s+|my\s+|our\s+)?[\w:-]+\s+)?that"
     r"|asked\s+for|keeps?\s+telling\s+me|tells\s+me|marked|keeps?\s+saying"
     r"|keeps?\s+correcting|circled|crossed\s+out)\b|\b(?:got|get|had)\s+(?:my\s+|the\s+|some\s+)?(?:[\w-]+\s+)"
-    r"{0,3}feedback\b|\bfeedback\s+(?:came|has\s+come|is|was)\s+(?:in|back)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
+    r"{0,3}feedback\b|\b(?:my|our)\s+(?:\w+\s+)?(?P<fam>daughter|son|kids?|wife|husband|partner|mum|mom|dad|friend|mate"
+    r"|flatmate|roommate|sister|brother)\s+(?:told|tells)\s+me\s+(?:that\s+)?(?:i'm|i\s+am|i\s+should|i\s+need|i\s+always|i\s+never|my)\b|\bfeedback\s+(?:came|has\s+come|is|was)\s+(?:in|back)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
 )
 _PRAISE_RE = re.compile(
     r"\b(?:strong|great|good|excellent|brilliant|amazing|lovely|impressive|well\s+done|nailed"
@@ -336,7 +338,8 @@ _PRAISE_RE = re.compile(
 )
 _CRITIQUE_RE = re.compile(
     r"\b(?:too|needs?|weak|unclear|improve|should|work\s+on|more|less|off|flat|wrong|issues?"
-    r"|problems?|don't|doesn't|isn't|lacks?|missing|sloppy|messy|rewrite|change)\b"
+    r"|problems?|don't|doesn't|isn't|lacks?|missing|sloppy|messy|rewrite|change|enough|weird|wierd"
+    r"|odd|awkward|stiff|robotic|always|never)\b"
 )
 _PERSON_RE = re.compile(r"\b(?:my|our|the)\s+(?:[\w-]+\s+)?(?P<who>" + "|".join(PEOPLE) + r")\b")
 _BARE_PERSON_RE = re.compile(r"^(?P<who>" + "|".join(PEOPLE) + r")\b")
@@ -362,6 +365,7 @@ class Signal:
     sentence: Sentence
     topic: Topic | None
     person: str | None = None
+    close: bool = False  # feedback from someone close, about how the writer lives
 
 
 def growth_framed(norm: str, start: int) -> bool:
@@ -603,7 +607,9 @@ def fixed_signals(sentences: list[Sentence], vetoed: set[int] | None = None) -> 
         if said and not (_PRAISE_RE.search(s.norm) and not _CRITIQUE_RE.search(s.norm)):
             topic = nearest_topic(sentences, s, said.start())
             person = person_in(sentences, s)
-            found.append(Signal("feedback", s, topic, person))
+            if said.group("fam"):  # about a habit at home, not a skill: no topic slot
+                topic, person = None, said.group("fam")
+            found.append(Signal("feedback", s, topic, person, close=bool(said.group("fam"))))
             # "...so whatever": the feedback brushed off in the same or the next breath.
             for t in sentences[s.index : s.index + 2]:
                 if _SHRUG_RE.search(t.norm):

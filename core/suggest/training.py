@@ -466,7 +466,7 @@ helpless	whatever i do the numbers never add up so why bother
 helpless	ill never be able to afford anything so whats the point of saving
 helpless	i can never keep a plant alive no matter how hard i try
 comparison	saw some kid online who is way better than me at drawing, whats the point of me posting
-comparison	my younger brother started chess after me and already beats me every game, makes me want to quit
+comparison	my younger brother started chess after me and already beats me, makes me want to quit
 comparison	everyone at the club is miles ahead of me, no way i belong there
 comparison	next to the others my stuff looks like a childs scribble
 comparison	they all seem to have it together and im the only one struggling

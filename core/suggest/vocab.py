@@ -261,6 +261,10 @@ TEMPLATES["identity"]["named"] = (
 DISMISSED_FROM_PERSON = (
     "Pick one point from your {p}'s feedback, try it for a week, then decide whether it helped"
 )
+FEEDBACK_FROM_CLOSE = (
+    "Pick one small change from what your {p} said, try it on three days this week, and note"
+    " how it goes"
+)
 FEEDBACK_FROM_PERSON = (
     "Pick one point from your {p}'s feedback and work on it for 20 minutes this week"
 )
