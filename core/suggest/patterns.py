@@ -298,6 +298,7 @@ _SHRUG_RE = re.compile(
     r"|has\s+it\s+in\s+for)\s+me\b|\bwho\s+cares\b|\bonly\s+likes\s+(?:one|her|his|their\s+own)\s+"
     r"(?:style|way)|\bnever\s+(?:even\s+)?seen\s+how\s+i\b|\bnot\s+doing\s+(?:it|that)\b|\bbox[-\s]ticking\b"
     r"|\bwaste\s+of\s+time\b|\bold[-\s]school\b|\bout\s+of\s+touch\b|\bit's\s+not\s+me\b|\bnot\s+my\s+fault\b|\bignor(?:e|ing)\s+(?:it|them|that)\b|^(?:nah|meh|whatever)\b"
+    r"|\bmeant\s+to\s+(?:be|look)\s+like\s+that\b|\b(?:that's|it's)\s+(?:just\s+)?my\s+style\b|\blike\s+ok\s+mate\b"
 )
 _FIXED_RES = [(pattern, re.compile(src)) for pattern, src in _FIXED_SOURCES]
 # Priority when one entry holds several: the most specific answer first.
@@ -327,7 +328,8 @@ _FEEDBACK_RE = re.compile(
     r"|wrote\s+(?:on|in)\s+my|wrote\s+that|told\s+(?:me\s+)?(?:in\s+(?:a\s+|my\s+|our\s+)?[\w:-]+\s+)?that"
     r"|asked\s+for|keeps?\s+telling\s+me|tells\s+me|marked|keeps?\s+saying"
     r"|keeps?\s+correcting|circled|crossed\s+out)\b|\b(?:got|get|had)\s+(?:my\s+|the\s+|some\s+)?(?:[\w-]+\s+)"
-    r"{0,3}feedback\b|\b(?:my|our)\s+(?:\w+\s+)?(?P<fam>daughter|son|kids?|wife|husband|partner|mum|mom|dad|friend|mate"
+    r"{0,3}feedback\b|\b(?:someone|somebody|a\s+(?:guy|girl|commenter))\s+(?:said|says|told\s+me|commented)\s+"
+    r"(?:that\s+)?(?:my|the)\b|\b(?:my|our)\s+(?:\w+\s+)?(?P<fam>daughter|son|kids?|wife|husband|partner|mum|mom|dad|friend|mate"
     r"|flatmate|roommate|sister|brother)\s+(?:told|tells)\s+me\s+(?:that\s+)?(?:i'm|i\s+am|i\s+should|i\s+need|i\s+always|i\s+never|my)\b|\bfeedback\s+(?:came|has\s+come|is|was)\s+(?:in|back)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
 )
 _PRAISE_RE = re.compile(
@@ -601,7 +603,7 @@ def fixed_signals(sentences: list[Sentence], vetoed: set[int] | None = None) -> 
             if topic is not None and any(t == topic for _, t in _vocab_topics(s.norm)):
                 found.append(Signal("helpless", s, topic))
         said = _FEEDBACK_RE.search(s.norm)
-        if said and _LONG_AGO_RE.search(s.norm):
+        if said and _LONG_AGO_RE.search(s.norm, max(0, said.start() - 30), said.end() + 30):
             veto.add(s.index)
             continue
         if said and not (_PRAISE_RE.search(s.norm) and not _CRITIQUE_RE.search(s.norm)):

@@ -509,5 +509,14 @@ avoidance	too nervous to use the self checkout so i always queue for a person
 avoidance	im scared of the big roundabout so i go the long way round every time
 dismiss_feedback	my tutor says my reports are too wordy but thats just how i write, not changing
 dismiss_feedback	whatever, ive done it this way for ages and it works for me
+giving_up	scrapped the whole app, the compiler wins, im done
+giving_up	the recipe beat me, done with baking bread lol
+giving_up	deleted the language app, im done trying
+giving_up	closed the project for good, not doing that again
+helpless	im going to fail at this new thing like i fail at everything
+helpless	knowing me ill mess it up like always, i fail at anything technical
+identity	im a dinosaur when it comes to computers
+identity	id rather stay in the background, im a behind the scenes person, thats just me
+identity	im a supporting role kind of person, thats just who i am
 """
 # fmt: on
