@@ -49,8 +49,9 @@ SPLITS = (
 )
 # fmt: on
 # Never tuned on: their per-entry outputs are not read while changing the engine, only their
-# figures. blind1 was written without seeing the rules.
-FRESH: tuple[str, ...] = ("holdout9", "blind1")
+# figures. blind1 (written without seeing the rules) was scored fresh once, then tuned on in
+# the third round with an independent reader's verdicts: it is now part of "tuned".
+FRESH: tuple[str, ...] = ("holdout9",)
 # The CI guard: what the rules were tuned on must keep meeting the targets.
 GUARDED = frozenset({"tune", "tuned"})
 QUIET_CATEGORIES = frozenset({"mundane", "painful", "selfharm"})

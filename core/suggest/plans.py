@@ -148,7 +148,8 @@ def find_plan(sentences: list[Sentence], after: int, doubt: bool = False) -> Pla
             for m in _GERUND_PLAN_RE.finditer(s.text):
                 if not (_WHEN_RE.search(s.norm) or _PLANNING_RE.match(m.group("vp"))):
                     continue
-                if m.start("vp") == 0 and not _FIRST_STEP_RE.match(m.group("vp")):
+                dated = re.search(r"\b" + _DAYS + r"\b", s.norm)
+                if m.start("vp") == 0 and not (_FIRST_STEP_RE.match(m.group("vp")) or dated):
                     continue  # "Starting a new one tomorrow": no "I'm", so only a clear step
                 vp = _CUT_RE.sub("", m.group("vp").strip())
                 vp = vp[0].lower() + vp[1:]
