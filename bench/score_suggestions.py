@@ -45,7 +45,7 @@ TARGET_QUIET = 0.05
 # fmt: off
 SPLITS = (
     "tune", "holdout1", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7",
-    "holdout8", "holdout9", "dev1", "dev2", "dev3", "dev4", "dev5", "dev6", "blind1",
+    "holdout8", "holdout9", "dev1", "dev2", "dev3", "dev4", "dev5", "dev6", "blind1", "dev7",
 )
 # fmt: on
 # Never tuned on: their per-entry outputs are not read while changing the engine, only their
