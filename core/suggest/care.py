@@ -85,9 +85,9 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"(?:crying|shaking)|heartbroken|so\s+(?:alone|lonely)|\bnumb\b|\babuse\w*|\bassault\w*"
         r"|scan\s+results|\bfound\s+out\s+i\s+have\b|\bi\s+have\s+(?:diabetes|cancer|ms|epilepsy|lupus|hiv"
         r"|a\s+tumou?r)\b|\bnicu\b|\bheart\s+(?:problem|condition|defect)|(?:scan|biopsy|test)\s+(?:results\s+)?came\s+back|\b(?:it's|it\s+has|has)\s+spread\b|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
-        r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|\bdementia\b|\balzheimer\w*|\bstroke\b|heart\s+attack"
+        r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|\bdementia\b|\balzheimer\w*|\b(?:had|having|has|suffered|after)\s+(?:a\s+)?(?:massive\s+|major\s+|mini\s+)?stroke\b|\bstroke\s+(?:unit|ward)\b|heart\s+attack"
         r"|\b(?:went|gone|is|has\s+gone)\s+missing\b|\b(?:doesn't|didn't|don't)\s+recogni[sz]e\s+me\b|been\s+admitted|\ba\s?&\s?e\b|emergency\s+room|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
-        r"|lost\s+my\s+job|\b(?:stopped|stopping|isn't|is\s+not|not)\s+(?:talking|speaking)\s+to\s+me\b|\bghosted\s+me\b"
+        r"|lost\s+my\s+job|\b(?:didn't|doesn't|don't|did\s+not)\s+(?:know|remember)\s+my\s+name\b|\b(?:moved|going|went)\s+into\s+(?:a\s+)?care\s+home\b|\b(?:stopped|stopping|isn't|is\s+not|not)\s+(?:talking|speaking)\s+to\s+me\b|\bghosted\s+me\b"
         r"|\b(?:haven't|have\s+not|not)\s+(?:made|got)\s+(?:one|a\s+single|any)\s+friends?\b|\bno\s+friends\s+(?:here|at\s+all)\b"
         r"|\b(?:ate|eat|eating|had)\s+(?:dinner|lunch|tea|breakfast)\s+(?:alone|on\s+my\s+own|by\s+myself)\b|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken|hollow)\b",
     ),

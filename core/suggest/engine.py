@@ -39,6 +39,7 @@ from core.suggest.vocab import (
     FEEDBACK_FROM_PERSON,
     PATTERN_METRICS,
     PATTERNS,
+    PLAN_BOOKED_TEMPLATE,
     PLAN_FALLBACK,
     PLAN_GERUND_TEMPLATE,
     PLAN_JOINED_TEMPLATE,
@@ -242,6 +243,7 @@ def read_entry(entry_html: str) -> Reading:
         template = PLAN_GERUND_TEMPLATE if plan.gerund else PLAN_TEMPLATE
         template = PLAN_TOLD_TEMPLATE if plan.told else template
         template = PLAN_JOINED_TEMPLATE if plan.joined else template
+        template = PLAN_BOOKED_TEMPLATE if plan.booked else template
         content = template.format(plan=plan.action) if plan.action else PLAN_FALLBACK
         reason = f'You already have a plan: "{quote(plan.sentence.text)}"'
         return Reading(goal=SuggestedGoal(content, PATTERN_METRICS["plan"], reason, "plan"))

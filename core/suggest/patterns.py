@@ -114,7 +114,12 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"\s+to|didn't|don't)\s+(?:even\s+)?bother\s+(?:applying|trying|asking|entering|going|auditioning)"
         r"|\b(?:i'll|i'd|i\s+would|i\s+will|i\s+might)\s+(?:just\s+)?(?:look|sound|seem)\s+(?:like\s+"
         r"(?:an?\s+)?(?:idiot|fool|loser)|stupid|dumb|thick)|\b(?:stick|stay|sticking|staying)\s+"
-        r"(?:to|with|in)\s+[^.!?]{0,40}?(?:what\s+i(?:'m|\s+am)\s+good\s+at|forever|comfort\s+zone)",
+        r"(?:to|with|in)\s+[^.!?]{0,40}?(?:what\s+i(?:'m|\s+am)\s+good\s+at|forever|comfort\s+zone)"
+        # "not gonna embarrass myself", "no thanks, i'll just mess it up", "rather ... safer"
+        r"|\b(?:not\s+(?:gonna|going\s+to)|refuse\s+to)\s+(?:go\s+and\s+)?(?:embarrass|humiliate"
+        r"|make\s+a\s+fool\s+of)\s+myself|\bno\s+thanks?\b[^.!?]{0,30}\b(?:i'll|i'd|i\s+will|i\s+would)\s+"
+        r"(?:only|just)\s+(?:mess|screw)\s+(?:it|things)\s+up|\bi'd\s+rather\s+(?:stay|keep|stick)\b[^.!?]{0,50}"
+        r"\b(?:safer|less\s+risk\w*)\b",
     ),
     (
         "avoidance",
@@ -233,7 +238,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"\s+(?:just\s+)?(?:doesn't|does\s+not|don't|isn't)\s+(?:work|built|wired)\s+(?:that|like"
         r"|this)|\b(?:it's|is)\s+(?:in\s+(?:my|the)\s+(?:genes|dna|blood)|genetic)\b|\bborn\s+(?:this\s+way"
         r"|without)|\bhow\s+my\s+brain\s+(?:is|works)\b|\bsome\s+(?:people|brains)\s+are\s+(?:just\s+)?"
-        r"(?:wired|built|made)\s+for\b|\bjust\s+(?:doesn't|does\s+not|won't)\s+go\s+in\b|\bmissing\s+(?:the|whatever|that|some)\s+(?:\w+\s+)?(?:gene|talent|gift)"
+        r"(?:wired|built|made)\s+for\b|\bjust\s+(?:doesn't|does\s+not|won't)\s+go\s+in\b|\bmissing\s+(?:the|whatever|that|some)\s+(?:\w+\s+)?(?:gene|talent|gift)|\b(?:didn't|don't|never)\s+(?:get|got|inherit\w*)\s+the\s+(?:\w+\s+)?(?:gene|genes|talent|gift)\b"
         r"|\bpeople\s+like\s+me\s+(?:don't|can't|never|won't)\b",
     ),
     (
@@ -298,7 +303,7 @@ _SHRUG_RE = re.compile(
     r"|has\s+it\s+in\s+for)\s+me\b|\bwho\s+cares\b|\bonly\s+likes\s+(?:one|her|his|their\s+own)\s+"
     r"(?:style|way)|\bnever\s+(?:even\s+)?seen\s+how\s+i\b|\bnot\s+doing\s+(?:it|that)\b|\bbox[-\s]ticking\b"
     r"|\bwaste\s+of\s+time\b|\bold[-\s]school\b|\bout\s+of\s+touch\b|\bit's\s+not\s+me\b|\bnot\s+my\s+fault\b|\bignor(?:e|ing)\s+(?:it|them|that)\b|^(?:nah|meh|whatever)\b"
-    r"|\bmeant\s+to\s+(?:be|look)\s+like\s+that\b|\b(?:that's|it's)\s+(?:just\s+)?my\s+style\b|\blike\s+ok\s+mate\b"
+    r"|\bmeant\s+to\s+(?:be|look)\s+like\s+that\b|\b(?:[a-z]+s|people|everyone|nobody)\s+just\s+(?:don't|doesn't)\s+(?:get|understand)\b|\b(?:that's|it's)\s+(?:just\s+)?my\s+style\b|\blike\s+ok\s+mate\b"
 )
 _FIXED_RES = [(pattern, re.compile(src)) for pattern, src in _FIXED_SOURCES]
 # Priority when one entry holds several: the most specific answer first.
@@ -324,7 +329,7 @@ _FEEDBACK_RE = re.compile(
     r"|\b(?:"
     + "|".join(PEOPLE)
     + r")s?(?:\s+\d+)?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
-    r"|(?:wants|want|asked)(?!\s+me\s+to\s+(?:try|do|lead|join|take|sing|give|run|be|come|apply|go|play|host|present|cover)\b)"
+    r"|(?:wants|want|asked)(?!\s+(?:me\s+)?(?:if|whether|who|for\s+volunteers)\b)(?!\s+me\s+to\s+(?:try|do|lead|join|take|sing|give|run|be|come|apply|go|play|host|present|cover)\b)"
     r"|wrote\s+(?:on|in)\s+my|wrote\s+that|told\s+(?:me\s+)?(?:in\s+(?:a\s+|my\s+|our\s+)?[\w:-]+\s+)?that"
     r"|asked\s+for|keeps?\s+telling\s+me|tells\s+me|marked|keeps?\s+saying"
     r"|keeps?\s+correcting|circled|crossed\s+out)\b|\b(?:got|get|had)\s+(?:my\s+|the\s+|some\s+)?(?:[\w-]+\s+)"
@@ -555,7 +560,7 @@ def _gives_up_a_thing(norm: str, m: re.Match[str], topic: Topic | None) -> bool:
 # not the writer's belief about themselves.
 _REPORTED_RE = re.compile(
     r"\b(?:podcast|article|video|documentary|episode|study|research|book|show|talk|lecture|thread)\b"
-    r"[^.!?]*\b(?:about|says|said|shows?|showed|claims?|reckons)\b"
+    r"[^.!?]*\b(?:about|says|said|saying|shows?|showed|showing|claims?|claiming|reckons|explain\w*)\b"
 )
 _SELF_RE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|myself)\b")
 # "Told me years ago some people just aren't musical": an old put-down, not feedback to act on.

@@ -14,7 +14,7 @@ _SETBACK_RE = re.compile(
     r"|too\s+(?:long|slow|late)|didn't\s+pass|turned\s+down|mistakes?|said\s+my|says\s+my"
     r"|feedback|comments|froze|struggled|disaster|didn't\s+(?:make|win)|wasn't\s+(?:picked|chosen"
     r"|selected)|missed|couldn't|lost\s+marks|marked\s+down|fell\s+off|slipped|lapsed|broke\s+my\s+"
-    r"streak|came\s+(?:last|bottom)|flunked|no\s+(?:callbacks|replies|responses|interviews)|overspent|over\s*spent|was\s+(?:rough|a\s+mess)|all\s+over\s+the\s+(?:shop|place)|shouted\s+at|gutted|like\s+a\s+brick|broke\s+my\s+(?:[\w-]+\s+){1,3}streak|ran\s+(?:way\s+)?over|came\s+out\s+(?:flat|wrong"
+    r"streak|came\s+(?:last|bottom)|flunked|no\s+(?:callbacks|replies|responses|interviews)|overspent|over\s*spent|burnt|burned|stalled|was\s+(?:awful|terrible|rubbish|shocking)|slower\s+than|was\s+(?:rough|a\s+mess)|all\s+over\s+the\s+(?:shop|place)|shouted\s+at|gutted|like\s+a\s+brick|broke\s+my\s+(?:[\w-]+\s+){1,3}streak|ran\s+(?:way\s+)?over|came\s+out\s+(?:flat|wrong"
     r"|burnt|badly|awful)|died|ruined|sank|collapsed|didn't\s+(?:hit|reach|meet))\b|\b\d+\s+out\s+of\s+\d+\b|\bgot\s+an?\s+[cdef]\b|\d+%|\b(?:got|came\s+back\s+with)\s+an?\s+\d+"
 )
 _PLAN_RE = re.compile(
@@ -84,6 +84,13 @@ _CUT_RE = re.compile(
 )
 
 
+# "Booked two more lessons for next week": the next step is already in the diary.
+_BOOKED_RE = re.compile(
+    r"(?:^|[,;]\s*|\band\s+)(?:i've\s+|i\s+)?(?:booked|scheduled|arranged)\s+(?P<obj>(?:an?\s+|two\s+|three\s+|some\s+|more\s+)"
+    r"[a-z][\w'-]*(?:\s+(?!and\b|but\b|so\b|for\b|on\b|with\b)[a-z][\w'-]*){0,2})"
+)
+
+
 @dataclass(frozen=True)
 class Plan:
     sentence: Sentence
@@ -91,6 +98,7 @@ class Plan:
     gerund: bool = False  # "doing 20 clips a night": read as "your plan of ..."
     told: bool = False  # "shoes go by the door": a decision told as a clause
     joined: bool = False  # "joined toastmasters": a step already taken, to stick with
+    booked: bool = False  # "booked two more lessons for next week"
 
 
 # "Anyway joined toastmasters": the step already taken answers the doubt before it.
@@ -137,11 +145,17 @@ def find_plan(sentences: list[Sentence], after: int, doubt: bool = False) -> Pla
             if _NOT_A_PLAN_RE.match(vp):
                 continue
             return Plan(s, _second_person(vp))
+        lead = _NEXT_LEAD_RE.search(s.text)
+        if lead and (setback or _NEXT_TIME_RE.match(lead.group(0).lstrip(", ;"))):
+            vp = _CUT_RE.sub("", lead.group("vp").strip())
+            return Plan(s, _second_person(vp), gerund=True)
         if setback:
-            lead = _NEXT_LEAD_RE.search(s.text)
             if lead:
                 vp = _CUT_RE.sub("", lead.group("vp").strip())
                 return Plan(s, _second_person(vp), gerund=True)
+            booked = _BOOKED_RE.search(s.norm)
+            if booked and _WHEN_RE.search(s.norm):
+                return Plan(s, _second_person(booked.group("obj")), booked=True)
             told = _FROM_WHEN_RE.search(s.norm)
             if told:
                 return Plan(s, _second_person(_CUT_RE.sub("", told.group("rest"))), told=True)

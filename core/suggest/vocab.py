@@ -128,7 +128,7 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("skill", "design", "design", "designing"),
     *_t("event", "exam", "exam", "exams", "mock exam", "test", "midterm", "finals", "quiz",
         "retake", "resit"),
-    *_t("event", "driving test", "driving test"),
+    *_t("event", "driving test", "driving test", "driving theory", "theory test"),
     *_t("event", "interview", "interview", "interviews", "job interview"),
     *_t("event", "presentation", "presentation"),
     *_t("event", "speech", "speech"),
@@ -149,7 +149,8 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("thing", "proposal", "proposal", "pitch"),
     *_t("thing", "portfolio", "portfolio"),
     *_t("thing", "novel", "novel", "manuscript"),
-    *_t("thing", "chapter", "chapter", "methods chapter"),
+    *_t("thing", "chapter", "chapter", "chapters", "methods chapter"),
+
     *_t("habit", "willpower", "willpower", "discipline", "self-control", "self control",
         "motivation"),
 ]
@@ -282,6 +283,9 @@ PLAN_GERUND_TEMPLATE = "Keep to your plan of {plan}"
 PLAN_TOLD_TEMPLATE = "Stick to what you decided: {plan}"
 PLAN_JOINED_TEMPLATE = (
     "Stick with {plan} now that you've started, and note one thing you learn each time"
+)
+PLAN_BOOKED_TEMPLATE = (
+    "Follow through on what you've booked ({plan}) and note one thing you learn from it"
 )
 PLAN_FALLBACK = "Follow through on the next step you've already planned, and note how it goes"
 
