@@ -116,3 +116,34 @@ def test_a_skill_named_by_the_person_who_does_it_is_the_topic(entry: str, topic:
     goal = read_entry(entry).goal
     assert goal is not None
     assert topic in goal.content
+
+
+@pytest.mark.parametrize(
+    ("entry", "activity"),
+    [
+        ("im hopeless at keeping my desk tidy, always have been", "keeping your desk tidy"),
+        ("honestly i suck at remembering birthdays, its just how i am", "remembering birthdays"),
+    ],
+)
+def test_a_belief_about_an_activity_names_that_activity(entry: str, activity: str) -> None:
+    goal = read_entry(entry).goal
+    assert goal is not None and goal.pattern == "identity"
+    assert f"get better at {activity}," in goal.content
+
+
+def test_the_new_goal_wordings_pass_the_judges_reading_checks() -> None:
+    from bench.score_suggestions import grammar_problems
+
+    entries = [
+        "im just a lazy person, always will be",
+        "im hopeless at keeping my desk tidy, always have been",
+        "my son told me i never listen properly when he talks",
+        "im hopeless at small talk lol. anyway signed up for an improv class",
+        "failed the mock, gutted. booked a session with my tutor for friday",
+        "overslept and missed the bus twice this week, gutted. from monday the alarm goes on"
+        " the other side of the room",
+    ]
+    for entry in entries:
+        goal = read_entry(entry).goal
+        assert goal is not None, entry
+        assert grammar_problems(goal.content) == [], goal.content

@@ -20,6 +20,7 @@ from core.suggest.patterns import (
     fixed_signals,
     focus,
     growth_framed,
+    judged_activity,
     nearest_topic,
 )
 from core.suggest.plans import find_plan
@@ -37,6 +38,7 @@ from core.suggest.vocab import (
     DISMISSED_FROM_PERSON,
     FEEDBACK_FROM_CLOSE,
     FEEDBACK_FROM_PERSON,
+    IDENTITY_ACTIVITY_TEMPLATE,
     PATTERN_METRICS,
     PATTERNS,
     PLAN_BOOKED_TEMPLATE,
@@ -119,6 +121,12 @@ def _goal_for(signal: Signal) -> SuggestedGoal:
         content = FEEDBACK_FROM_PERSON.format(p=signal.person)
     elif signal.pattern == "dismiss_feedback" and topic is None and signal.person:
         content = DISMISSED_FROM_PERSON.format(p=signal.person)
+    elif (
+        signal.pattern == "identity"
+        and topic is None
+        and (activity := judged_activity(signal.sentence.norm))
+    ):
+        content = IDENTITY_ACTIVITY_TEMPLATE.format(t=activity)
     else:
         content = TEMPLATES[signal.pattern][form].format(t=topic.text if topic else "")
     return SuggestedGoal(

@@ -489,6 +489,28 @@ def _clause(norm: str, pos: int) -> tuple[int, int]:
     return start, end_m.start() if end_m else len(norm)
 
 
+# "Rubbish at keeping plants alive", "awful at saying no at work": what the belief is about,
+# told as an activity. A gerund phrase reads as a noun phrase after "get better at".
+_ACTIVITY_RE = re.compile(
+    r"\b(?:rubbish|terrible|awful|bad|hopeless|useless|crap|pants|no\s+good|not\s+good|suck|struggle)"
+    r"\s+(?:at|with)\s+(?P<g>[a-z]{3,}ing(?:\s+(?!(?:and|but|so|because|cos|lol|tbh|haha|anyway)\b)"
+    r"[a-z']+){0,4})"
+)
+_TRAILING_RE = re.compile(r"(?:\s+(?:for|the|with|to|of|a|an|at|in|on|my|your|and|or|from|by))+$")
+_OWN_WORDS = {"my": "your", "myself": "yourself", "me": "you", "mine": "yours"}
+
+
+def judged_activity(norm: str) -> str | None:
+    """The activity a belief judges, when the writer names one as a gerund phrase."""
+    m = _ACTIVITY_RE.search(norm)
+    if m is None or m.group("g").split()[0] in _NOT_GERUNDS:
+        return None
+    words = [_OWN_WORDS.get(w, w) for w in _TRAILING_RE.sub("", m.group("g")).split()]
+    if any(w in ("i", "i'm", "i'd", "i'll", "i've") for w in words):
+        return None
+    return " ".join(words)
+
+
 def focus(norm: str, cue: re.Pattern[str]) -> int:
     """Where a sentence judges the writer: the first cue whose clause names what about
     ("i said no, im rubbish with groups of kids": the second clause), else the first cue."""

@@ -82,7 +82,7 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("skill", "communication", "communication", "communicate", "communicating"),
     *_t("skill", "tackling", "tackling", "tackles", "tackle"),
     *_t("skill", "perspective drawing", "perspective"),
-    *_t("skill", "translating", "translating", "translate", "translation"),
+    *_t("skill", "translating", "translating", "translate"),
     *_t("skill", "studying", "studies"),
     *_t("event", "tryout", "tryout", "tryouts", "trials"),
     *_t("thing", "code", "code review", "my code", "the code"),
@@ -267,6 +267,9 @@ for _pattern, _forms in TEMPLATES.items():
         _forms["named"] = _forms["skill"]
 TEMPLATES["identity"]["named"] = (
     "Spend 15 minutes on {t} on three days this week and note one thing that got easier"
+)
+IDENTITY_ACTIVITY_TEMPLATE = (
+    "Pick one small way to get better at {t}, try it on three days this week, and note what changes"
 )
 DISMISSED_FROM_PERSON = (
     "Pick one point from your {p}'s feedback, try it for a week, then decide whether it helped"
