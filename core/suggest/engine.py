@@ -18,10 +18,7 @@ from core.suggest.patterns import (
     Signal,
     choose,
     fixed_signals,
-    focus,
     growth_framed,
-    judged_activity,
-    nearest_topic,
 )
 from core.suggest.plans import find_plan
 from core.suggest.text import (
@@ -33,6 +30,7 @@ from core.suggest.text import (
     quote,
     sentences,
 )
+from core.suggest.topics import focus, judged_activity, nearest_topic
 from core.suggest.vocab import (
     CARE_LINES,
     DISMISSED_FROM_PERSON,
