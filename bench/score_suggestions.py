@@ -45,12 +45,13 @@ TARGET_QUIET = 0.05
 # fmt: off
 SPLITS = (
     "tune", "holdout1", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7",
-    "holdout8", "holdout9", "dev1", "dev2", "dev3", "dev4", "dev5", "dev6", "blind1",
+    "holdout8", "holdout9", "dev1", "dev2", "dev3", "dev4", "dev5", "dev6", "blind1", "dev7",
 )
 # fmt: on
 # Never tuned on: their per-entry outputs are not read while changing the engine, only their
-# figures. blind1 was written without seeing the rules.
-FRESH: tuple[str, ...] = ("holdout9", "blind1")
+# figures. blind1 (written without seeing the rules) was scored fresh once, then tuned on in
+# the third round with an independent reader's verdicts: it is now part of "tuned".
+FRESH: tuple[str, ...] = ("holdout9",)
 # The CI guard: what the rules were tuned on must keep meeting the targets.
 GUARDED = frozenset({"tune", "tuned"})
 QUIET_CATEGORIES = frozenset({"mundane", "painful", "selfharm"})
@@ -306,13 +307,17 @@ How the splits came about: `tune` was labelled before any rule was written. Then
 fresh split of 31-32 entries was written after the latest round of rule changes, scored once as
 it stood (the "first look" table below), and only then used for the next round. `dev1` (66
 entries) was written in the same way for the round that added the sentence classifier
-(`core/suggest/model.py`): scored once, then tuned on. `holdout9` is the last split nobody
-tuned on: since it was first scored, no per-entry output of it and none of its texts has been
-read; only its totals were printed while the classifier was built (about ten times, to check it
-did not get worse), so it is close to, but not entirely, a blind figure. The rows for splits
-that were tuned on only show that the engine still covers what it was shown; the first-look
-figures and holdout9 are the honest estimate of how it does on text nobody tuned it for. The
-rules' author wrote every label; no second reader has checked them yet."""
+(`core/suggest/model.py`): scored once, then tuned on. `blind1`
+(`tests/data/suggestion_blind.jsonl`, 101 entries) was written and labelled by someone who
+never saw the rules; it was scored fresh once, judged by an independent reader, and then tuned
+on in the third round, so it is part of `tuned` and of the CI guard. `dev7` (40 entries) was
+written by the rules' author after the third round's changes for blind1, scored once (first
+look in the section on the third round), then tuned on. `holdout9` is the last split nobody
+tuned on: none of its texts or per-entry outputs has been read; only its totals were printed
+while the engine changed, so it is close to, but not entirely, a blind figure. The rows for
+splits that were tuned on only show that the engine still covers what it was shown; the
+first-look figures and holdout9 are the honest estimate of how it does on text nobody tuned it
+for. Apart from blind1, the rules' author wrote every label."""
 
 
 if __name__ == "__main__":

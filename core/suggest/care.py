@@ -51,7 +51,7 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"|father|grandma|grandad|grandpa|gran|nan|brother|sister|husband|wife|partner|son|daughter)\s+"
         r"(?:went|died|passed|left\s+us)\b|\b(?:mum|mom|dad|mother|father|grandma|grandad|grandpa|granny|gran|nan"
         r"|nana|uncle|aunt|auntie|brother|sister|husband|wife|partner|son|daughter)\s+(?:has\s+|just\s+)?"
-        r"passed\b(?!\s+(?:her|his|my|their|the|a|an|it|its|with|first|all|both)\b)|to\s+be\s+put\s+(?:down|to\s+sleep)|\b\w+'s\s+death\b|death\s+of\s+my\b|\bgrie(?:f|ving|ve)\b|miscarr\w+|stillborn|(?:had|have)\s+to\s+put\s+"
+        r"passed\b(?!\s+(?:her|his|my|their|the|a|an|it|its|with|first|all|both)\b)|to\s+be\s+put\s+(?:down|to\s+sleep)|\b\w+'s\s+death\b|death\s+of\s+my\b|\bgrie(?:f|ving|ve)\b|miscarr\w+|stillborn|\blost\s+(?:the|our)\s+baby\b|(?:had|have)\s+to\s+put\s+"
         r"(?:\w+\s+)?(?:down|to\s+sleep)|\b(?:mum|mom|dad|mother|father|grandma|grandad|grandpa"
         r"|granny|gran|nan|nana|uncle|aunt|auntie|brother|sister|friend|husband|wife|partner|son"
         r"|daughter|baby|dog|cat|pet)\s+(?:has\s+|just\s+)?died|lost\s+my\s+(?:mum|mom|dad|mother"
@@ -85,9 +85,11 @@ _CARE_SOURCES: list[tuple[CareKind, str]] = [
         r"(?:crying|shaking)|heartbroken|so\s+(?:alone|lonely)|\bnumb\b|\babuse\w*|\bassault\w*"
         r"|scan\s+results|\bfound\s+out\s+i\s+have\b|\bi\s+have\s+(?:diabetes|cancer|ms|epilepsy|lupus|hiv"
         r"|a\s+tumou?r)\b|\bnicu\b|\bheart\s+(?:problem|condition|defect)|(?:scan|biopsy|test)\s+(?:results\s+)?came\s+back|\b(?:it's|it\s+has|has)\s+spread\b|\bdiagnos\w+|\bcancer\b|\bchemo\b|\btumou?r\b|\bbiopsy\b|\bterminal\b"
-        r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|\bdementia\b|\balzheimer\w*|\bstroke\b|heart\s+attack"
+        r"|\bin\s+(?:the\s+)?hospital\b|\bicu\b|\bdementia\b|\balzheimer\w*|\b(?:had|having|has|suffered|after)\s+(?:a\s+)?(?:massive\s+|major\s+|mini\s+)?stroke\b|\bstroke\s+(?:unit|ward)\b|heart\s+attack"
         r"|\b(?:went|gone|is|has\s+gone)\s+missing\b|\b(?:doesn't|didn't|don't)\s+recogni[sz]e\s+me\b|been\s+admitted|\ba\s?&\s?e\b|emergency\s+room|\bhospice\b|\bpalliative\b|made\s+redundant|laid\s+off"
-        r"|lost\s+my\s+job|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken|hollow)\b",
+        r"|lost\s+my\s+job|\b(?:didn't|doesn't|don't|did\s+not)\s+(?:know|remember)\s+my\s+name\b|\b(?:moved|going|went)\s+into\s+(?:a\s+)?care\s+home\b|\b(?:stopped|stopping|isn't|is\s+not|not)\s+(?:talking|speaking)\s+to\s+me\b|\bghosted\s+me\b"
+        r"|\b(?:haven't|have\s+not|not)\s+(?:made|got)\s+(?:one|a\s+single|any)\s+friends?\b|\bno\s+friends\s+(?:here|at\s+all)\b"
+        r"|\b(?:ate|eat|eating|had)\s+(?:dinner|lunch|tea|breakfast)\s+(?:alone|on\s+my\s+own|by\s+myself)\b|\bfeel\s+(?:so\s+|completely\s+|totally\s+)?(?:worthless|empty|broken|hollow)\b",
     ),
 ]
 _CARE_RES = [(kind, re.compile(rf"(?:{src})")) for kind, src in _CARE_SOURCES]
@@ -98,7 +100,8 @@ _STRAIN_RE = re.compile(
     r"\b(?:overwhelmed|exhausted|can't\s+sleep|can't\s+eat|crying|cried|so\s+scared|terrified"
     r"|i'm\s+a\s+(?:mess|wreck)|shaking|numb|hopeless|empty|dread\w*|heavy|alone|lonely"
     r"|can't\s+focus|can't\s+think|hit\s+a\s+wall|can't\s+do\s+anything|falling\s+apart|breaking|pointless|so\s+tired|haven't\s+left\s+(?:the|my)\s+\w+"
-    r"|feel\s+sick)\b"
+    r"|feel\s+sick|(?:shouted|yelled|screamed)\s+at\s+me|i'm\s+(?:so\s+)?(?:useless|worthless|a\s+failure)"
+    r"(?!\s+(?:at|with|when|in)\b))\b"
 )
 
 

@@ -19,7 +19,6 @@ from core.suggest.patterns import (
     choose,
     fixed_signals,
     growth_framed,
-    nearest_topic,
 )
 from core.suggest.plans import find_plan
 from core.suggest.text import (
@@ -31,15 +30,21 @@ from core.suggest.text import (
     quote,
     sentences,
 )
+from core.suggest.topics import focus, judged_activity, nearest_topic
 from core.suggest.vocab import (
     CARE_LINES,
     DISMISSED_FROM_PERSON,
+    FEEDBACK_FROM_CLOSE,
     FEEDBACK_FROM_PERSON,
+    IDENTITY_ACTIVITY_TEMPLATE,
     PATTERN_METRICS,
     PATTERNS,
+    PLAN_BOOKED_TEMPLATE,
     PLAN_FALLBACK,
     PLAN_GERUND_TEMPLATE,
+    PLAN_JOINED_TEMPLATE,
     PLAN_TEMPLATE,
+    PLAN_TOLD_TEMPLATE,
     TEMPLATES,
     TOPIC_RE,
     TOPICS,
@@ -108,10 +113,18 @@ def care_reply(entry_html: str) -> str | None:
 def _goal_for(signal: Signal) -> SuggestedGoal:
     topic = signal.topic
     form = topic.form if topic else "none"
-    if signal.pattern == "feedback" and topic is None and signal.person:
+    if signal.pattern == "feedback" and signal.close and signal.person:
+        content = FEEDBACK_FROM_CLOSE.format(p=signal.person)
+    elif signal.pattern == "feedback" and topic is None and signal.person:
         content = FEEDBACK_FROM_PERSON.format(p=signal.person)
     elif signal.pattern == "dismiss_feedback" and topic is None and signal.person:
         content = DISMISSED_FROM_PERSON.format(p=signal.person)
+    elif (
+        signal.pattern == "identity"
+        and topic is None
+        and (activity := judged_activity(signal.sentence.norm))
+    ):
+        content = IDENTITY_ACTIVITY_TEMPLATE.format(t=activity)
     else:
         content = TEMPLATES[signal.pattern][form].format(t=topic.text if topic else "")
     return SuggestedGoal(
@@ -136,7 +149,8 @@ _CUE_RE = re.compile(
     r"|wasn't|won't|wouldn't|zero|pointless|point|hopeless|useless|rubbish|terrible|awful|bad"
     r"|worst|everyone|everybody|others|all|always|quit|quitting|give|gave|giving|done|drop"
     r"|dropping|stopped|skip|skipped|avoid|avoided|backed|bailed|scared|afraid|whatever|wrong"
-    r"|idea|born|wired|made|built|natural|naturals|genius|hates?|bother)\b"
+    r"|idea|born|wired|made|built|natural|naturals|genius|hates?|bother|rather|safer|refund|deleted"
+    r"|sell|selling|uninstalled|dinosaur|ahead|better)\b"
 )
 
 
@@ -179,7 +193,7 @@ def _model_signal(parts: list[Sentence], vetoed: set[int]) -> Signal | None:
     if best is None:
         return None
     _, s, pattern = best
-    return Signal(pattern, s, nearest_topic(parts, s, 0))
+    return Signal(pattern, s, nearest_topic(parts, s, focus(s.norm, _CUE_RE)))
 
 
 # The classifier's reading of pain counts only in a sentence that speaks of it at all.
@@ -230,9 +244,12 @@ def read_entry(entry_html: str) -> Reading:
     signals = fixed_signals(parts, vetoed)
     signal = choose(signals)
     first = min((s.sentence.index for s in signals), default=0)
-    plan = find_plan(parts, first)
+    plan = find_plan(parts, first, doubt=signal is not None)
     if plan is not None and (signal is None or plan.sentence.index >= signal.sentence.index):
         template = PLAN_GERUND_TEMPLATE if plan.gerund else PLAN_TEMPLATE
+        template = PLAN_TOLD_TEMPLATE if plan.told else template
+        template = PLAN_JOINED_TEMPLATE if plan.joined else template
+        template = PLAN_BOOKED_TEMPLATE if plan.booked else template
         content = template.format(plan=plan.action) if plan.action else PLAN_FALLBACK
         reason = f'You already have a plan: "{quote(plan.sentence.text)}"'
         return Reading(goal=SuggestedGoal(content, PATTERN_METRICS["plan"], reason, "plan"))

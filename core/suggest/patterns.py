@@ -11,14 +11,14 @@ import re
 from dataclasses import dataclass
 
 from core.suggest.text import Sentence
-from core.suggest.vocab import (
-    AMBIGUOUS_SURFACES,
-    PEOPLE,
-    TOPIC_RE,
-    TOPICS,
-    Pattern,
-    Topic,
+from core.suggest.topics import (
+    CHORES,
+    GERUND_RE,
+    NOT_GERUNDS,
+    nearest_topic,
+    vocab_topics,
 )
+from core.suggest.vocab import PEOPLE, Pattern, Topic
 
 # --------------------------------------------------------------------------- fixed mindset
 
@@ -114,7 +114,12 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"\s+to|didn't|don't)\s+(?:even\s+)?bother\s+(?:applying|trying|asking|entering|going|auditioning)"
         r"|\b(?:i'll|i'd|i\s+would|i\s+will|i\s+might)\s+(?:just\s+)?(?:look|sound|seem)\s+(?:like\s+"
         r"(?:an?\s+)?(?:idiot|fool|loser)|stupid|dumb|thick)|\b(?:stick|stay|sticking|staying)\s+"
-        r"(?:to|with|in)\s+[^.!?]{0,40}?(?:what\s+i(?:'m|\s+am)\s+good\s+at|forever|comfort\s+zone)",
+        r"(?:to|with|in)\s+[^.!?]{0,40}?(?:what\s+i(?:'m|\s+am)\s+good\s+at|forever|comfort\s+zone)"
+        # "not gonna embarrass myself", "no thanks, i'll just mess it up", "rather ... safer"
+        r"|\b(?:not\s+(?:gonna|going\s+to)|refuse\s+to)\s+(?:go\s+and\s+)?(?:embarrass|humiliate"
+        r"|make\s+a\s+fool\s+of)\s+myself|\bno\s+thanks?\b[^.!?]{0,30}\b(?:i'll|i'd|i\s+will|i\s+would)\s+"
+        r"(?:only|just)\s+(?:mess|screw)\s+(?:it|things)\s+up|\bi'd\s+rather\s+(?:stay|keep|stick)\b[^.!?]{0,50}"
+        r"\b(?:safer|less\s+risk\w*)\b",
     ),
     (
         "avoidance",
@@ -233,7 +238,7 @@ _FIXED_SOURCES: list[tuple[Pattern, str]] = [
         r"\s+(?:just\s+)?(?:doesn't|does\s+not|don't|isn't)\s+(?:work|built|wired)\s+(?:that|like"
         r"|this)|\b(?:it's|is)\s+(?:in\s+(?:my|the)\s+(?:genes|dna|blood)|genetic)\b|\bborn\s+(?:this\s+way"
         r"|without)|\bhow\s+my\s+brain\s+(?:is|works)\b|\bsome\s+(?:people|brains)\s+are\s+(?:just\s+)?"
-        r"(?:wired|built|made)\s+for\b|\bjust\s+(?:doesn't|does\s+not|won't)\s+go\s+in\b|\bmissing\s+(?:the|whatever|that|some)\s+(?:\w+\s+)?(?:gene|talent|gift)"
+        r"(?:wired|built|made)\s+for\b|\bjust\s+(?:doesn't|does\s+not|won't)\s+go\s+in\b|\bmissing\s+(?:the|whatever|that|some)\s+(?:\w+\s+)?(?:gene|talent|gift)|\b(?:didn't|don't|never)\s+(?:get|got|inherit\w*)\s+the\s+(?:\w+\s+)?(?:gene|genes|talent|gift)\b"
         r"|\bpeople\s+like\s+me\s+(?:don't|can't|never|won't)\b",
     ),
     (
@@ -298,6 +303,7 @@ _SHRUG_RE = re.compile(
     r"|has\s+it\s+in\s+for)\s+me\b|\bwho\s+cares\b|\bonly\s+likes\s+(?:one|her|his|their\s+own)\s+"
     r"(?:style|way)|\bnever\s+(?:even\s+)?seen\s+how\s+i\b|\bnot\s+doing\s+(?:it|that)\b|\bbox[-\s]ticking\b"
     r"|\bwaste\s+of\s+time\b|\bold[-\s]school\b|\bout\s+of\s+touch\b|\bit's\s+not\s+me\b|\bnot\s+my\s+fault\b|\bignor(?:e|ing)\s+(?:it|them|that)\b|^(?:nah|meh|whatever)\b"
+    r"|\bmeant\s+to\s+(?:be|look)\s+like\s+that\b|\b(?:[a-z]+s|people|everyone|nobody)\s+just\s+(?:don't|doesn't)\s+(?:get|understand)\b|\b(?:that's|it's)\s+(?:just\s+)?my\s+style\b|\blike\s+ok\s+mate\b"
 )
 _FIXED_RES = [(pattern, re.compile(src)) for pattern, src in _FIXED_SOURCES]
 # Priority when one entry holds several: the most specific answer first.
@@ -323,9 +329,13 @@ _FEEDBACK_RE = re.compile(
     r"|\b(?:"
     + "|".join(PEOPLE)
     + r")s?(?:\s+\d+)?\s+(?:said|says|told\s+me|pointed\s+out|mentioned|thinks"
-    r"|wants|want|asked\s+for|asked\s+me\s+to|keeps?\s+telling\s+me|tells\s+me|marked|keeps?\s+saying"
+    r"|(?:wants|want|asked)(?!\s+(?:me\s+)?(?:if|whether|who|for\s+volunteers)\b)(?!\s+me\s+to\s+(?:try|do|lead|join|take|sing|give|run|be|come|apply|go|play|host|present|cover)\b)"
+    r"|wrote\s+(?:on|in)\s+my|wrote\s+that|told\s+(?:me\s+)?(?:in\s+(?:a\s+|my\s+|our\s+)?[\w:-]+\s+)?that"
+    r"|asked\s+for|keeps?\s+telling\s+me|tells\s+me|marked|keeps?\s+saying"
     r"|keeps?\s+correcting|circled|crossed\s+out)\b|\b(?:got|get|had)\s+(?:my\s+|the\s+|some\s+)?(?:[\w-]+\s+)"
-    r"{0,3}feedback\b|\bfeedback\s+(?:came|has\s+come|is|was)\s+(?:in|back)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
+    r"{0,3}feedback\b|\b(?:someone|somebody|a\s+(?:guy|girl|commenter))\s+(?:said|says|told\s+me|commented)\s+"
+    r"(?:that\s+)?(?:my|the)\b|\b(?:my|our)\s+(?:\w+\s+)?(?P<fam>daughter|son|kids?|wife|husband|partner|mum|mom|dad|friend|mate"
+    r"|flatmate|roommate|sister|brother)\s+(?:told|tells)\s+me\s+(?:that\s+)?(?:i'm|i\s+am|i\s+should|i\s+need|i\s+always|i\s+never|my)\b|\bfeedback\s+(?:came|has\s+come|is|was)\s+(?:in|back)\b|\b(?:feedback|comments|notes|marks)\s+back\s+(?:from|on)\b"
 )
 _PRAISE_RE = re.compile(
     r"\b(?:strong|great|good|excellent|brilliant|amazing|lovely|impressive|well\s+done|nailed"
@@ -335,14 +345,16 @@ _PRAISE_RE = re.compile(
 )
 _CRITIQUE_RE = re.compile(
     r"\b(?:too|needs?|weak|unclear|improve|should|work\s+on|more|less|off|flat|wrong|issues?"
-    r"|problems?|don't|doesn't|isn't|lacks?|missing|sloppy|messy|rewrite|change)\b"
+    r"|problems?|don't|doesn't|isn't|lacks?|missing|sloppy|messy|rewrite|change|enough|weird|wierd"
+    r"|odd|awkward|stiff|robotic|always|never)\b"
 )
 _PERSON_RE = re.compile(r"\b(?:my|our|the)\s+(?:[\w-]+\s+)?(?P<who>" + "|".join(PEOPLE) + r")\b")
 _BARE_PERSON_RE = re.compile(r"^(?P<who>" + "|".join(PEOPLE) + r")\b")
 # "I can't do it yet", "I used to think I'm not a maths person": already the growth view.
 _DISTANCING_RE = re.compile(
     r"(?:used\s+to\s+(?:think|say|believe|tell\s+myself)|no\s+longer|stopped\s+(?:thinking|saying)"
-    r"|instead\s+of\s+(?:saying|thinking)|rather\s+than|stop\s+saying|not\s+that)\s+(?:that\s+)?"
+    r"|instead\s+of\s+(?:saying|thinking)|rather\s+than|stop\s+saying|not\s+that|not\s+saying"
+    r"|(?:doesn't|does\s+not|don't)\s+mean)\s+(?:that\s+)?"
     r"[^.!?]*$"
 )
 _PAST_RE = re.compile(r"\b(?:gave|dropped)\b")
@@ -360,6 +372,7 @@ class Signal:
     sentence: Sentence
     topic: Topic | None
     person: str | None = None
+    close: bool = False  # feedback from someone close, about how the writer lives
 
 
 def growth_framed(norm: str, start: int) -> bool:
@@ -368,110 +381,6 @@ def growth_framed(norm: str, start: int) -> bool:
         or _YET_RE.search(norm[start:])
         or _TURNING_RE.search(norm[start:])
     )
-
-
-# A lone gerund after "at", "with", "the"... ("hopeless at spelling", "the sparring session")
-# is a noun phrase by construction, so it may name a skill the vocabulary lacks.
-_GERUND_RE = re.compile(
-    r"(?:^|[,;:]\s*|\b(?:at|with|in|the|my|of)\s+|\b(?:learn|learning|practi[cs]e|practi[cs]ing)\s+"
-    r"(?:to\s+)?(?:[a-z]+\s+)?)(?P<g>[a-z]{3,}ing)\b"
-    r"(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but|so|because|since|is|was|are|ever|any\s*more|too|at\s+all|just"
-    r"|isn't|aren't|again"
-    r"|session|sessions|class|classes|lesson|lessons|practice|club|group|course|in|at|on|when)\b)"
-)
-# fmt: off
-_NOT_GERUNDS = frozenset([
-    "thing", "everything", "anything", "something", "nothing", "morning", "evening", "spring",
-    "string", "king", "ring", "ceiling", "building", "wedding", "pudding", "meeting", "feeling",
-    "ending", "during", "being", "doing", "going", "trying", "working", "getting", "having",
-    "making", "taking", "saying", "coming", "looking", "living", "sibling", "darling", "swing",
-    "bring", "clothing", "shopping", "beginning", "timing", "thinking", "offspring",
-    "lightning", "earring", "ending", "setting", "booking", "posting", "listing", "quitting",
-    "failing", "struggling", "dropping", "giving", "missing", "losing", "winning", "nothing",
-    "calling",
-])
-# fmt: on
-
-
-def _topics_in(norm: str) -> list[tuple[int, Topic]]:
-    found: list[tuple[int, Topic]] = []
-    for m in TOPIC_RE.finditer(norm):
-        surface = m.group(1)
-        if surface in AMBIGUOUS_SURFACES and any(t.text != TOPICS[surface].text for _, t in found):
-            continue
-        found.append((m.start(), TOPICS[surface]))
-    taken = {t.text.lower() for _, t in found}
-    for m in _GERUND_RE.finditer(norm):
-        if m.group("g") not in _NOT_GERUNDS and m.group("g") not in taken:
-            found.append((m.start("g"), Topic(m.group("g"), "skill")))
-    return found
-
-
-# A skill the vocabulary lacks, named in the very sentence that fired: one plain noun right
-# after "at" ("useless at push-ups"), or the writer's own "fix my footwork". Anything that
-# may not read as a noun phrase is left alone.
-_AT_NOUN_RE = re.compile(
-    r"\bat\s+(?P<n>[a-z]{4,}(?:-[a-z]+)?)(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but|so|because|too"
-    r"|either|any\s*more|at\s+all|though)\b)"
-    r"|\b(?:head|gene|talent|knack|ear|eye|brain|gift)\s+for\s+(?P<f>[a-z]{4,})\b"
-    r"|\b(?:brain|mind)\s+(?:just\s+)?(?:doesn't|don't)\s+do\s+(?P<d>[a-z]{4,})\b"
-    r"|\bi\s+can't\s+do\s+(?P<p>[a-z]{4,}s)\b|\bnot\s+(?P<x>[a-z]{4,})\s+material\b"
-    r"|\b(?:fix|improve|work\s+on|change|correcting)\s+my\s+(?P<m>[a-z]{4,})(?=\s*(?:[,.;:!?]|$)|\s+(?:and|but"
-    r"|so|because)\b)"
-    r"|\b(?:said|says|thinks|pointed\s+out)\s+(?:that\s+)?my\s+(?P<s>[a-z]{3,})\s+(?:is|are|was|were|needs?)\b"
-)
-# fmt: off
-_NOT_SKILLS = frozenset([
-    "school", "work", "life", "home", "this", "that", "these", "those", "things", "stuff",
-    "everything", "anything", "something", "nothing", "people", "them", "first", "times",
-    "moment", "least", "best", "worst", "once", "night", "weekend", "uni", "college", "all",
-    "each", "every", "other", "others", "myself", "yourself", "himself", "herself", "mine",
-    "yours", "ours", "theirs", "money", "time", "friends", "family", "kids", "everyone",
-    "anyone", "someone", "nobody", "faces", "most", "some", "much", "many", "more", "less",
-    "well", "tbh", "lol", "today", "tonight", "anymore", "again", "still", "really", "there",
-    "here", "what", "which", "whom", "whose", "when", "then", "than", "very", "just",
-])
-# fmt: on
-
-
-# fmt: off
-_CHORES = frozenset([
-    "packing", "ironing", "tidying", "cleaning", "folding", "wrapping", "hoovering", "dusting",
-    "mornings", "decisions", "directions", "birthdays",
-])
-# fmt: on
-
-
-def _plain_noun(norm: str) -> Topic | None:
-    for m in _AT_NOUN_RE.finditer(norm):
-        word = next(w for w in m.groups() if w)
-        if word in _NOT_SKILLS or word.endswith("ly") or word in _NOT_GERUNDS:
-            continue
-        return Topic(word, "thing" if m.group("m") or m.group("s") else "named")
-    return None
-
-
-def _vocab_topics(norm: str) -> list[tuple[int, Topic]]:
-    return [(m.start(), TOPICS[m.group(1)]) for m in TOPIC_RE.finditer(norm)]
-
-
-def nearest_topic(sentences: list[Sentence], here: Sentence, pos: int) -> Topic | None:
-    """The topic named nearest to the signal: in its sentence, else one or two sentences away."""
-    own = [(abs(p - pos), t) for p, t in _topics_in(here.norm)]
-    if any(t.form != "habit" for _, t in own):  # "the discipline for running": running
-        own = [(d, t) for d, t in own if t.form != "habit"]
-    if own:
-        return min(own, key=lambda x: x[0])[1]
-    plain = _plain_noun(here.norm)
-    if plain is not None:
-        return plain
-    for distance in (1, 2):
-        for index in (here.index - distance, here.index + distance):
-            if 0 <= index < len(sentences):
-                near = [t for _, t in _topics_in(sentences[index].norm) if t.form != "habit"]
-                if near:
-                    return near[-1] if index < here.index else near[0]
-    return None
 
 
 def person_in(sentences: list[Sentence], here: Sentence) -> str | None:
@@ -484,7 +393,7 @@ def person_in(sentences: list[Sentence], here: Sentence) -> str | None:
 
 def _is_gerund(phrase: str) -> bool:
     last = phrase.split()[-1]
-    return len(last) > 5 and last.endswith("ing") and last not in _NOT_GERUNDS
+    return len(last) > 5 and last.endswith("ing") and last not in NOT_GERUNDS
 
 
 _OBJECT_RE = re.compile(
@@ -498,7 +407,21 @@ def _gives_up_a_thing(norm: str, m: re.Match[str], topic: Topic | None) -> bool:
     if topic is None and _PAST_RE.search(m.group(0)):
         return True
     obj = _OBJECT_RE.match(norm, m.end())
-    return bool(obj and not _vocab_topics(obj.group("obj")) and not _GERUND_RE.search(obj.group(0)))
+    return bool(obj and not vocab_topics(obj.group("obj")) and not GERUND_RE.search(obj.group(0)))
+
+
+# "The podcast was about why some people are natural early risers": someone else's claim,
+# not the writer's belief about themselves.
+_REPORTED_RE = re.compile(
+    r"\b(?:podcast|article|video|documentary|episode|study|research|book|show|talk|lecture|thread)\b"
+    r"[^.!?]*\b(?:about|says|said|saying|shows?|showed|showing|claims?|claiming|reckons|explain\w*)\b"
+)
+_SELF_RE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|myself)\b")
+# "Told me years ago some people just aren't musical": an old put-down, not feedback to act on.
+_LONG_AGO_RE = re.compile(
+    r"\b(?:years\s+ago|as\s+a\s+(?:kid|child|teen)|when\s+i\s+was\s+(?:a\s+kid|little|young|younger|\d+|at\s+school)"
+    r"|back\s+in\s+(?:school|primary|the\s+day)|in\s+(?:primary|secondary|high)\s+school)\b"
+)
 
 
 def fixed_signals(sentences: list[Sentence], vetoed: set[int] | None = None) -> list[Signal]:
@@ -508,20 +431,23 @@ def fixed_signals(sentences: list[Sentence], vetoed: set[int] | None = None) -> 
     found: list[Signal] = []
     veto = vetoed if vetoed is not None else set()
     for s in sentences:
+        if _REPORTED_RE.search(s.norm) and not _SELF_RE.search(s.norm):
+            veto.add(s.index)
+            continue
         for pattern, regex in _FIXED_RES:
             for m in regex.finditer(s.norm):
                 if growth_framed(s.norm, m.start()):
                     veto.add(s.index)
                     continue
                 subj = m.groupdict().get("subj") or m.groupdict().get("subj2")
-                if subj is not None and not _vocab_topics(subj) and not _is_gerund(subj):
+                if subj is not None and not vocab_topics(subj) and not _is_gerund(subj):
                     veto.add(s.index)
                     continue  # "that film is not for me" is taste, not a mindset
                 topic = nearest_topic(sentences, s, m.start())
                 if pattern == "comparison" and NOT_A_CONTEST_RE.search(s.norm):
                     veto.add(s.index)
                     continue  # "everyone was wearing christmas jumpers except me"
-                if topic is not None and topic.text in _CHORES:
+                if topic is not None and topic.text in CHORES:
                     veto.add(s.index)
                     continue  # "hopeless at packing lol" is a shrug about a chore
                 if pattern == "giving_up" and _gives_up_a_thing(s.norm, m, topic):
@@ -533,13 +459,18 @@ def fixed_signals(sentences: list[Sentence], vetoed: set[int] | None = None) -> 
         too_hard = _TOO_HARD_RE.search(s.norm)
         if too_hard and not growth_framed(s.norm, too_hard.start()):
             topic = nearest_topic(sentences, s, too_hard.start())
-            if topic is not None and any(t == topic for _, t in _vocab_topics(s.norm)):
+            if topic is not None and any(t == topic for _, t in vocab_topics(s.norm)):
                 found.append(Signal("helpless", s, topic))
         said = _FEEDBACK_RE.search(s.norm)
+        if said and _LONG_AGO_RE.search(s.norm, max(0, said.start() - 30), said.end() + 30):
+            veto.add(s.index)
+            continue
         if said and not (_PRAISE_RE.search(s.norm) and not _CRITIQUE_RE.search(s.norm)):
             topic = nearest_topic(sentences, s, said.start())
             person = person_in(sentences, s)
-            found.append(Signal("feedback", s, topic, person))
+            if said.group("fam"):  # about a habit at home, not a skill: no topic slot
+                topic, person = None, said.group("fam")
+            found.append(Signal("feedback", s, topic, person, close=bool(said.group("fam"))))
             # "...so whatever": the feedback brushed off in the same or the next breath.
             for t in sentences[s.index : s.index + 2]:
                 if _SHRUG_RE.search(t.norm):

@@ -440,5 +440,83 @@ none	i'd rather stay in tonight, it's freezing
 none	no point going out in this weather
 none	i didn't bother cooking, we had leftovers
 none	i never remember where i parked
+identity	im a total dinosaur with anything digital
+identity	im such a boomer when it comes to new software, i just dont get it
+identity	im too old school for all these apps and systems
+identity	i fail at everything techy, always have
+identity	tech and me just dont mix, never will
+identity	im a relic, computers leave me behind every time
+identity	im just a messy person, its who i am
+identity	im a scatterbrain, always have been always will be
+identity	lazy is just my personality honestly
+identity	im a quiet one, speaking up just isnt me
+identity	im a follower not a leader, thats just me
+identity	im a background person, i dont do spotlight stuff
+identity	clearly not cut out for this whole adulting thing
+identity	im just not cut out for being a manager
+identity	no willpower around snacks, runs in the family
+identity	bad with money is in my blood
+identity	im a night owl by nature, mornings will never be my thing
+identity	some people can just stick at things and im not one of them
+helpless	no way im getting into that course, everyone applying is way ahead
+helpless	theres no chance i pass the audition, why even try
+helpless	no way im ever getting picked for the first team
+helpless	not a chance i get promoted, its already decided
+helpless	whatever i do the numbers never add up so why bother
+helpless	ill never be able to afford anything so whats the point of saving
+helpless	i can never keep a plant alive no matter how hard i try
+comparison	saw some kid online who is way better than me at drawing, whats the point of me posting
+comparison	my younger brother started chess after me and already beats me, makes me want to quit
+comparison	everyone at the club is miles ahead of me, no way i belong there
+comparison	next to the others my stuff looks like a childs scribble
+comparison	they all seem to have it together and im the only one struggling
+comparison	my mate picked it up in a month and ive been at it years, kinda pointless for me
+comparison	all the others there will be better than me so im not bothering
+avoidance	id rather stick to the easy tickets, safer that way
+avoidance	told them im happy staying in the back, less chance of messing up
+avoidance	kept quiet when they asked for volunteers, not putting myself out there
+avoidance	skipping the meetup, theyll all be better than me anyway
+avoidance	not going to the class, id only look stupid in front of everyone
+avoidance	turned down the chance to present, safer to let someone else do it
+avoidance	i let someone else take the hard project, i'd only mess it up
+avoidance	said no to leading the group, not my place, id just embarrass myself
+avoidance	no way im going to the open session, id look like an idiot
+dismiss_feedback	its my style, they just dont understand art
+dismiss_feedback	like ok its meant to look like that, they dont get it
+dismiss_feedback	he said my timing is off but what does he know, ignoring that
+dismiss_feedback	they said my intro drags but thats just their opinion, not changing it
+dismiss_feedback	the tutor always finds something to moan about, not listening this time
+giving_up	uninstalled the game engine, im done with coding lol
+giving_up	asked for a refund on the course, clearly not for me
+giving_up	getting rid of my easel, painting isnt happening
+giving_up	sold my climbing shoes, i'm done with it
+giving_up	deleted my channel, no point carrying on
+giving_up	cancelled my membership, gonna stop pretending im a runner
+giving_up	im done with the violin, putting it on ebay
+giving_up	thinking of selling my keyboard tbh, whats the use
+none	deleted some old photos off my phone to free up space
+none	sold my old bike on marketplace, got a decent price
+none	the podcast said some people are just morning people, interesting
+none	read an article about why some people are naturally left handed
+none	got a refund for the broken kettle, no hassle
+none	im not saying its bad, just different from what i expected
+none	not gonna lie the pizza was amazing
+none	everyone at the party was dressed up, fun night
+none	the dinosaur museum was packed with kids
+none	years ago someone told me i couldnt sing and now im in a choir, proud
+none	i used to think i was bad at maths, now i help my kid with algebra
+avoidance	too nervous to use the self checkout so i always queue for a person
+avoidance	im scared of the big roundabout so i go the long way round every time
+dismiss_feedback	my tutor says my reports are too wordy but thats just how i write, not changing
+dismiss_feedback	whatever, ive done it this way for ages and it works for me
+giving_up	scrapped the whole app, the compiler wins, im done
+giving_up	the recipe beat me, done with baking bread lol
+giving_up	deleted the language app, im done trying
+giving_up	closed the project for good, not doing that again
+helpless	im going to fail at this new thing like i fail at everything
+helpless	knowing me ill mess it up like always, i fail at anything technical
+identity	im a dinosaur when it comes to computers
+identity	id rather stay in the background, im a behind the scenes person, thats just me
+identity	im a supporting role kind of person, thats just who i am
 """
 # fmt: on

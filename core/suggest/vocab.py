@@ -75,7 +75,16 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
       for p in _t("skill", s, s.lower())],
     *_t("skill", "languages", "languages", "language learning", "duolingo"),
     *_t("thing", "website", "website", "site redesign"),
-    *_t("skill", "coding", "coding", "programming", "code"),
+    *_t("skill", "coding", "coding", "programming", "code", "programmer", "coder", "developer",
+        "leetcode"),
+    *_t("skill", "debugging", "debugging", "bug", "bugs"),
+    *_t("skill", "sprinting", "sprinting", "sprinter", "sprint", "sprints"),
+    *_t("skill", "communication", "communication", "communicate", "communicating"),
+    *_t("skill", "tackling", "tackling", "tackles", "tackle"),
+    *_t("skill", "perspective drawing", "perspective"),
+    *_t("skill", "translating", "translating", "translate"),
+    *_t("skill", "studying", "studies"),
+    *_t("event", "tryout", "tryout", "tryouts", "trials"),
     *_t("thing", "code", "code review", "my code", "the code"),
     *_t("skill", "networking", "network", "networking events"),
     *_t("skill", "data structures", "data structures", "algorithms"),
@@ -100,7 +109,7 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
         "watercolor"),
     *_t("skill", "knitting", "knit"),
     *_t("skill", "pull-ups", "pull-ups", "pull ups", "pull up", "pull-up", "pullups"),
-    *_t("skill", "sales", "sales"),
+    *_t("skill", "sales", "sales", "salesy", "cold calls", "cold calling", "salesperson"),
     *_t("skill", "parallel parking", "parallel parking", "parallel park", "parking"),
     *_t("skill", "performing", "performing", "performers", "performer", "perform", "on stage"),
     *_t("skill", "photography", "photo", "photos", "photographs"),
@@ -119,7 +128,7 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("skill", "design", "design", "designing"),
     *_t("event", "exam", "exam", "exams", "mock exam", "test", "midterm", "finals", "quiz",
         "retake", "resit"),
-    *_t("event", "driving test", "driving test"),
+    *_t("event", "driving test", "driving test", "driving theory", "theory test"),
     *_t("event", "interview", "interview", "interviews", "job interview"),
     *_t("event", "presentation", "presentation"),
     *_t("event", "speech", "speech"),
@@ -140,7 +149,8 @@ _TOPIC_TABLE: list[tuple[str, Topic]] = [
     *_t("thing", "proposal", "proposal", "pitch"),
     *_t("thing", "portfolio", "portfolio"),
     *_t("thing", "novel", "novel", "manuscript"),
-    *_t("thing", "chapter", "chapter", "methods chapter"),
+    *_t("thing", "chapter", "chapter", "chapters", "methods chapter"),
+
     *_t("habit", "willpower", "willpower", "discipline", "self-control", "self control",
         "motivation"),
 ]
@@ -177,8 +187,9 @@ TEMPLATES: dict[Pattern, dict[_Form, str]] = {
         " better",
         "habit": "Pick one small habit, do it for five minutes every day this week, and tick off"
         " each day you manage",
-        "none": "Pick one thing you believe you're just not made for, practise it for 10 minutes"
-        " on three days this week, and note what changes",
+        # No topic: the belief may be about a trait or a habit, where "practise it" is wrong.
+        "none": "Pick one small thing to do differently on three days this week, and note each"
+        " time it went a bit better than you expected",
     },
     "helpless": {
         "skill": "Set yourself one small target in {t} you can reach this week, try it three times,"
@@ -257,14 +268,28 @@ for _pattern, _forms in TEMPLATES.items():
 TEMPLATES["identity"]["named"] = (
     "Spend 15 minutes on {t} on three days this week and note one thing that got easier"
 )
+IDENTITY_ACTIVITY_TEMPLATE = (
+    "Pick one small way to get better at {t}, try it on three days this week, and note what changes"
+)
 DISMISSED_FROM_PERSON = (
     "Pick one point from your {p}'s feedback, try it for a week, then decide whether it helped"
+)
+FEEDBACK_FROM_CLOSE = (
+    "Pick one small change from what your {p} said, try it on three days this week, and note"
+    " how it goes"
 )
 FEEDBACK_FROM_PERSON = (
     "Pick one point from your {p}'s feedback and work on it for 20 minutes this week"
 )
 PLAN_TEMPLATE = "Follow through on your plan to {plan}"
 PLAN_GERUND_TEMPLATE = "Keep to your plan of {plan}"
+PLAN_TOLD_TEMPLATE = "Stick to what you decided: {plan}"
+PLAN_JOINED_TEMPLATE = (
+    "Stick with {plan} now that you've started, and note one thing you learn each time"
+)
+PLAN_BOOKED_TEMPLATE = (
+    "Follow through on what you've booked ({plan}) and note one thing you learn from it"
+)
 PLAN_FALLBACK = "Follow through on the next step you've already planned, and note how it goes"
 
 # --------------------------------------------------------------------------- warm replies
