@@ -4,12 +4,13 @@ language (``core.i18n``): the dispatcher composes each inside ``speaking(languag
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Final
 
-from babel.dates import format_skeleton
+from babel.dates import format_date, get_date_format
 
 from core.i18n import DEFAULT, _, current, locale
 from core.prompts import pick_prompt
@@ -86,11 +87,18 @@ def render_telegram(reminder: DueReminder, prompt: str) -> str:
     return "\n".join(lines)
 
 
+# The year of a locale's full date pattern, with what joins it: "'de' y", "y 'г'.".
+_YEAR: Final = re.compile(r"[\s,]*(?:'de'\s*)?y+(?:\s*'г'\.?)?")
+
+
 def _long_day(day: date) -> str:
-    """ "Monday 10 November" ("Montag, 10. November")."""
+    """ "Monday 10 November" ("Montag, 10. November", "lunes, 10 de noviembre"): the
+    locale's full date without its year (CLDR's skeletons give no wide weekday)."""
     if current() == DEFAULT:
         return f"{_WEEKDAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]}"
-    return format_skeleton("MMMMEEEEd", day, locale=locale(current()))
+    where = locale(current())
+    pattern = _YEAR.sub("", get_date_format("full", locale=where).pattern).strip()
+    return format_date(day, pattern, locale=where)
 
 
 def email_subject(reminder: DueReminder) -> str:
