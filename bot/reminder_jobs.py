@@ -7,7 +7,8 @@ limits. A review is one photo (the week's chart) with the review as its caption;
 chart is drawn in a worker thread (``asyncio.to_thread``) so chats carry on meanwhile.
 Each job is finished in the database right after its send, so a dispatcher that dies
 leaves the rest of its batch to whichever dispatcher claims them when the lease runs out.
-A 403 on any job turns every push of that user off, as for daily reminders.
+A 403 on any job turns every push of that user off, as for daily reminders. Each chat
+gets the message in its Telegram account's language (``DueJob.chat_languages``).
 """
 
 from __future__ import annotations
@@ -194,7 +195,7 @@ async def send_jobs(
                     with speaking(language):
                         composed[language] = await _compose(job, plan)
             except Exception:  # never again: it would hold up every job behind it
-                logger.exception("weekly review for %s could not be drawn", job.user_id)
+                logger.exception("%s for %s could not be composed", job.kind, job.user_id)
                 async with sessions.begin() as s:
                     await finish_jobs(s, [job])
                 continue
