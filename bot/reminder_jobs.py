@@ -7,7 +7,8 @@ limits. A review is one photo (the week's chart) with the review as its caption;
 chart is drawn in a worker thread (``asyncio.to_thread``) so chats carry on meanwhile.
 Each job is finished in the database right after its send, so a dispatcher that dies
 leaves the rest of its batch to whichever dispatcher claims them when the lease runs out.
-A 403 on any job turns every push of that user off, as for daily reminders.
+A 403 on any job turns every push of that user off, as for daily reminders. Each chat
+gets the message in its Telegram account's language (``DueJob.chat_languages``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.inbox import instance_name
 from core.callback_data import encode
 from core.charts import theme_from_preferences
+from core.i18n import _, ngettext, speaking
 from core.prompts import pick_prompt
 from core.review import ReviewData, needs_nudge, render_chart, render_review
 from db.reminder_jobs import (
@@ -52,15 +54,20 @@ REVIEW_OPTIONS = "ro"
 Send = Callable[[int, str, InlineKeyboardMarkup | None, bytes | None], Awaitable[str]]
 
 
+def skip_today_button(user_id: uuid.UUID) -> InlineKeyboardButton:
+    return InlineKeyboardButton(_("Skip today"), callback_data=encode(SKIP_TODAY, user_id))
+
+
 def reminder_keyboard(user_id: uuid.UUID) -> InlineKeyboardMarkup:
-    """✍️ Write now · ⏰ In 1 hour · Skip today (each checked against the presser)."""
+    """✍️ Write now · ⏰ In 1 hour · Skip today (each checked against the presser), in
+    the current language."""
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("✍️ Write now", callback_data=encode(WRITE_NOW, user_id)),
-                InlineKeyboardButton("⏰ In 1 hour", callback_data=encode(SNOOZE, user_id)),
+                InlineKeyboardButton(_("✍️ Write now"), callback_data=encode(WRITE_NOW, user_id)),
+                InlineKeyboardButton(_("⏰ In 1 hour"), callback_data=encode(SNOOZE, user_id)),
             ],
-            [InlineKeyboardButton("Skip today", callback_data=encode(SKIP_TODAY, user_id))],
+            [skip_today_button(user_id)],
         ]
     )
 
@@ -69,9 +76,9 @@ def review_keyboard(user_id: uuid.UUID) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("✍️ Write now", callback_data=encode(WRITE_NOW, user_id)),
+                InlineKeyboardButton(_("✍️ Write now"), callback_data=encode(WRITE_NOW, user_id)),
                 InlineKeyboardButton(
-                    "⚙️ Review options", callback_data=encode(REVIEW_OPTIONS, user_id)
+                    _("⚙️ Review options"), callback_data=encode(REVIEW_OPTIONS, user_id)
                 ),
             ]
         ]
@@ -81,17 +88,20 @@ def review_keyboard(user_id: uuid.UUID) -> InlineKeyboardMarkup:
 def snoozed_text(job: DueJob) -> str:
     prompt = pick_prompt(str(job.user_id), job.local_date)
     return (
-        "⏰ <b>Here is your reminder again</b>\n\n"
-        f"<i>{html.escape(prompt, quote=False)}</i>\n\n"
-        "Just reply here to write it in your journal."
+        _("⏰ <b>Here is your reminder again</b>")
+        + f"\n\n<i>{html.escape(prompt, quote=False)}</i>\n\n"
+        + _("Just reply here to write it in your journal.")
     )
 
 
 def nudge_text(streak: int) -> str:
-    return (
-        f"🔥 <b>Your {streak}-day streak ends tonight</b>\n\n"
-        "A few lines are enough to keep it going. Just reply here, or tap Write now."
-    )
+    return ngettext(
+        "🔥 <b>Your {n}-day streak ends tonight</b>\n\n"
+        "A few lines are enough to keep it going. Just reply here, or tap Write now.",
+        "🔥 <b>Your {n}-day streak ends tonight</b>\n\n"
+        "A few lines are enough to keep it going. Just reply here, or tap Write now.",
+        streak,
+    ).format(n=streak)
 
 
 async def review_message(data: ReviewData, theme_document: object) -> tuple[str, bytes]:
@@ -160,11 +170,11 @@ async def send_jobs(
             break
         stats.claimed += len(jobs)
         renewed = time.monotonic()
-        messages = await _messages(sessions, jobs)
+        plans = await _plans(sessions, jobs)
         # Nothing to say (a nudge not needed, a snooze after the user wrote): done.
         async with sessions.begin() as s:
-            await finish_jobs(s, [j for j, m in zip(jobs, messages, strict=True) if not _says(m)])
-        for index, (job, (text, markup, review)) in enumerate(zip(jobs, messages, strict=True)):
+            await finish_jobs(s, [j for j, p in zip(jobs, plans, strict=True) if not p.says])
+        for index, (job, plan) in enumerate(zip(jobs, plans, strict=True)):
             if stopping() or outage >= outage_after:
                 if outage >= outage_after:
                     logger.warning("Telegram is unreachable; ending this run of reminder jobs")
@@ -175,18 +185,24 @@ async def send_jobs(
                 async with sessions.begin() as s:
                     await renew_leases(s, jobs[index:], clock() + LEASE)
                 renewed = time.monotonic()
-            if not _says((text, markup, review)):
+            if not plan.says:
                 continue
-            photo = None
-            if review is not None:  # drawn just before it is sent, not a batch ahead
-                try:
-                    text, photo = await review_message(review, job.theme)
-                except Exception:  # never again: it would hold up every job behind it
-                    logger.exception("weekly review for %s could not be drawn", job.user_id)
-                    async with sessions.begin() as s:
-                        await finish_jobs(s, [job])
-                    continue
-            outcomes = [await send(chat, text, markup, photo) for chat in job.chats]
+            # Composed per language, each just before it is sent (a review's chart is
+            # drawn then, not a batch ahead).
+            composed: dict[str, tuple[str, InlineKeyboardMarkup, bytes | None]] = {}
+            try:
+                for language in {job.chat_language(n) for n in range(len(job.chats))}:
+                    with speaking(language):
+                        composed[language] = await _compose(job, plan)
+            except Exception:  # never again: it would hold up every job behind it
+                logger.exception("%s for %s could not be composed", job.kind, job.user_id)
+                async with sessions.begin() as s:
+                    await finish_jobs(s, [job])
+                continue
+            outcomes = [
+                await send(chat, *composed[job.chat_language(n)])
+                for n, chat in enumerate(job.chats)
+            ]
             stats.sent += outcomes.count("sent")
             for outcome in outcomes:
                 if outcome == "network":
@@ -202,13 +218,27 @@ async def send_jobs(
     return stats
 
 
-def _says(message: tuple[str, InlineKeyboardMarkup | None, ReviewData | None]) -> bool:
-    return bool(message[0]) or message[2] is not None
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What one job says, before it is put into words: nothing, a snooze, a nudge for a
+    streak of ``streak`` days, or a review."""
+
+    says: bool
+    streak: int = 0
+    review: ReviewData | None = None
 
 
-async def _messages(
-    sessions: async_sessionmaker[AsyncSession], jobs: Sequence[DueJob]
-) -> list[tuple[str, InlineKeyboardMarkup | None, ReviewData | None]]:
+async def _compose(job: DueJob, plan: _Plan) -> tuple[str, InlineKeyboardMarkup, bytes | None]:
+    """The job's text, keyboard and photo in the current language."""
+    if plan.review is not None:
+        text, png = await review_message(plan.review, job.theme)
+        return text, review_keyboard(job.user_id), png
+    if job.kind == "nudge":
+        return nudge_text(plan.streak), reminder_keyboard(job.user_id), None
+    return snoozed_text(job), reminder_keyboard(job.user_id), None
+
+
+async def _plans(sessions: async_sessionmaker[AsyncSession], jobs: Sequence[DueJob]) -> list[_Plan]:
     users = {
         kind: [
             ReviewUser(j.user_id, j.timezone, j.local_date, j.first_name)
@@ -227,21 +257,14 @@ async def _messages(
         )
         written = await written_days(s, users["snooze"], 0)
         written.update(await written_days(s, users["nudge"], STREAK_HORIZON_DAYS))
-    out: list[tuple[str, InlineKeyboardMarkup | None, ReviewData | None]] = []
+    out: list[_Plan] = []
     for job in jobs:
         days = written.get(job.user_id, set())
         if job.kind == "review":
-            out.append(("", review_keyboard(job.user_id), reviews[job.user_id]))
+            out.append(_Plan(True, review=reviews[job.user_id]))
         elif job.kind == "nudge":
             ok = needs_nudge(days, job.local_date)
-            out.append(
-                (
-                    nudge_text(streak_of(days, job.local_date)) if ok else "",
-                    reminder_keyboard(job.user_id),
-                    None,
-                )
-            )
+            out.append(_Plan(ok, streak=streak_of(days, job.local_date)))
         else:  # a snooze: not if the user wrote since the reminder
-            wrote = job.local_date in days
-            out.append(("" if wrote else snoozed_text(job), reminder_keyboard(job.user_id), None))
+            out.append(_Plan(job.local_date not in days))
     return out

@@ -16,15 +16,15 @@ other errors are logged and the next period tries again. Snoozes, nudges and rev
 (``bot.reminder_jobs``) are leased rather than consumed: a crash may repeat one, not
 lose it.
 
-The message text and the email are built by pure functions (``render_telegram``,
-``compose_email``).
+The message text and the email are built by pure functions (``bot.reminder_text``), in
+each chat's language (its Telegram account's) and, for the email, the language of the
+user's most recently used Telegram account.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import math
 import time
@@ -33,9 +33,8 @@ import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
 from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -46,12 +45,21 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from bot.config import Settings
 from bot.mail import smtp_failure, smtp_transport, warn_insecure_smtp
 from bot.reminder_jobs import reminder_keyboard, send_jobs, turn_push_off
-from core.prompts import pick_prompt
-from core.review import short_day, shorten
-from db.reminders import DueReminder, ReminderGoal, claim_due, release
+from bot.reminder_text import compose_email, format_day, reminder_prompt, render_telegram
+from core.i18n import speaking
+from db.reminders import DueReminder, claim_due, release
 
-# smtp_* and warn_insecure_smtp are re-exported: callers and tests import them from here.
-__all__ = ["ReminderDispatcher", "smtp_failure", "smtp_transport", "warn_insecure_smtp"]
+# Re-exported: callers and tests import them from here.
+__all__ = [
+    "ReminderDispatcher",
+    "compose_email",
+    "format_day",
+    "reminder_prompt",
+    "render_telegram",
+    "smtp_failure",
+    "smtp_transport",
+    "warn_insecure_smtp",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -66,137 +74,6 @@ RETRY_AFTER_ATTEMPTS: Final = 2  # our own retries of a 429 the rate limiter pas
 # This many network failures in a row (Telegram unreachable) end the run early; reminders
 # not yet tried are given back and go out when Telegram answers again.
 OUTAGE_AFTER: Final = 20
-GOAL_CHARS: Final = 100
-
-_MONTH_NAMES: Final = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
-_WEEKDAY_NAMES: Final = (
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-)  # fmt: skip
-
-
-# --- what a reminder says (pure) -----------------------------------------------------
-
-
-def reminder_prompt(reminder: DueReminder) -> str:
-    """The journaling prompt of this reminder: varies from day to day and user to user."""
-    return pick_prompt(reminder.prompt_key, reminder.local_date)
-
-
-def format_day(day: date, today: date) -> str:
-    """ "3 Nov", or "3 Nov 2024" when not in ``today``'s year."""
-    short = short_day(day)
-    return short if day.year == today.year else f"{short} {day.year}"
-
-
-def _goal_note(goal: ReminderGoal, today: date) -> str:
-    if not goal.accepted:
-        return "suggested, waiting for your answer"
-    if goal.target_date is not None:
-        return f"by {format_day(goal.target_date, today)}"
-    return ""
-
-
-def overdue_line(goal: ReminderGoal, today: date) -> str:
-    """⏰ 'Run 5k' was due on 3 Nov — still on it? (plain text)"""
-    assert goal.target_date is not None
-    return (
-        f"⏰ '{shorten(goal.content, 60)}' was due on "
-        f"{format_day(goal.target_date, today)} — still on it?"
-    )
-
-
-def _more(reminder: DueReminder) -> int:
-    return max(0, reminder.open_goal_count - len(reminder.open_goals))
-
-
-def render_telegram(reminder: DueReminder, prompt: str) -> str:
-    """The reminder as one Telegram message (HTML; bounded well under 4096 characters)."""
-    today = reminder.local_date
-    name = f", {html.escape(reminder.first_name.strip())}" if reminder.first_name else ""
-    lines = [
-        f"🌱 <b>Time to reflect{name}</b>",
-        "",
-        f"<i>{html.escape(prompt, quote=False)}</i>",
-        "",
-        "Just reply here to write it in your journal.",
-    ]
-    if reminder.open_goals:
-        lines += ["", "<b>Your open goals</b>"]
-        for goal in reminder.open_goals:
-            note = _goal_note(goal, today)
-            shown = html.escape(shorten(goal.content, GOAL_CHARS), quote=False)
-            lines.append(f"• {shown}" + (f" <i>({note})</i>" if note else ""))
-        if _more(reminder):
-            lines.append(f"…and {_more(reminder)} more")
-    if reminder.overdue_goals:
-        lines.append("")
-        lines += [html.escape(overdue_line(g, today), quote=False) for g in reminder.overdue_goals]
-    return "\n".join(lines)
-
-
-def email_subject(reminder: DueReminder) -> str:
-    day = reminder.local_date
-    label = f"{_WEEKDAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]}"
-    return f"Your Growth Journal prompt for {label}"
-
-
-def compose_email(
-    reminder: DueReminder, prompt: str, *, sender: str, sent_at: datetime
-) -> EmailMessage:
-    """The reminder as an email to ``reminder.email``: plain text plus simple HTML."""
-    assert reminder.email is not None
-    today = reminder.local_date
-    greeting = f"Hi {reminder.first_name.strip()}," if reminder.first_name else "Hi,"
-    text = [greeting, "", "Time to reflect. Today's prompt:", "", f"    {prompt}", ""]
-    body = [
-        f"<p>{html.escape(greeting)}</p>",
-        "<p>Time to reflect. Today's prompt:</p>",
-        f'<blockquote style="font-style:italic">{html.escape(prompt)}</blockquote>',
-    ]
-    if reminder.open_goals:
-        text.append("Your open goals:")
-        items = []
-        for goal in reminder.open_goals:
-            note = _goal_note(goal, today)
-            suffix = f" ({note})" if note else ""
-            text.append(f"  - {shorten(goal.content, GOAL_CHARS)}{suffix}")
-            items.append(
-                f"<li>{html.escape(shorten(goal.content, GOAL_CHARS))}{html.escape(suffix)}</li>"
-            )
-        if _more(reminder):
-            text.append(f"  …and {_more(reminder)} more")
-            items.append(f"<li>…and {_more(reminder)} more</li>")
-        text.append("")
-        body += ["<p><b>Your open goals</b></p>", "<ul>", *items, "</ul>"]
-    if reminder.overdue_goals:
-        lines = [overdue_line(goal, today) for goal in reminder.overdue_goals]
-        text += [*lines, ""]
-        body += [f"<p>{html.escape(line)}</p>" for line in lines]
-    footer = (
-        "Write your entry in Telegram or in the Growth Journal app. You get this email "
-        "because email reminders are on; turn them off in your settings (/settings in Telegram)."
-    )
-    text.append(footer)
-    body.append(f'<p style="color:#666;font-size:smaller">{html.escape(footer)}</p>')
-
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = reminder.email
-    message["Subject"] = email_subject(reminder)
-    message["Date"] = format_datetime(sent_at.astimezone(UTC))
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    stamp = reminder.due_at.astimezone(UTC).strftime("%Y%m%d%H%M")
-    message["Message-ID"] = f"<reminder-{reminder.user_id}-{stamp}@{domain}>"
-    message.set_content("\n".join(text) + "\n")
-    message.add_alternative(
-        "<!DOCTYPE html><html><body>" + "\n".join(body) + "</body></html>", subtype="html"
-    )
-    message.set_boundary(f"==reminder-{reminder.user_id}-{stamp}==")  # no random boundary
-    return message
-
 
 # --- pacing ---------------------------------------------------------------------------
 
@@ -275,7 +152,10 @@ class _Batch:
     stats: DispatchStats
     outage: int = 0  # network failures in a row
     aborted: bool = False
-    texts: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)  # prompt, message
+    # (user, language) -> the reminder and its keyboard in that language
+    texts: dict[tuple[uuid.UUID, str], tuple[str, InlineKeyboardMarkup]] = field(
+        default_factory=dict
+    )
 
 
 class ReminderDispatcher:
@@ -434,10 +314,16 @@ class ReminderDispatcher:
         reminders = [r for r in reminders if not r.wrote_today]
         batch = _Batch({r.user_id: _Progress(r) for r in reminders}, stats)
         for reminder in reminders:
-            prompt = reminder_prompt(reminder)
-            batch.texts[reminder.user_id] = (prompt, render_telegram(reminder, prompt))
+            for language in {reminder.chat_language(n) for n in range(len(reminder.chats))}:
+                with speaking(language):
+                    batch.texts[reminder.user_id, language] = (
+                        render_telegram(reminder, reminder_prompt(reminder)),
+                        reminder_keyboard(reminder.user_id),
+                    )
 
-        telegram_jobs = iter([(r, chat) for r in reminders for chat in r.chats])
+        telegram_jobs = iter(
+            [(r, chat, r.chat_language(n)) for r in reminders for n, chat in enumerate(r.chats)]
+        )
         email_jobs = iter(self._email_recipients(reminders))
         async with asyncio.TaskGroup() as tasks:
             for _ in range(min(self.concurrency, len(reminders)) or 1):
@@ -461,17 +347,16 @@ class ReminderDispatcher:
         return not (self._stopping or batch.aborted)
 
     async def _telegram_worker(
-        self, jobs: Iterator[tuple[DueReminder, int]], batch: _Batch
+        self, jobs: Iterator[tuple[DueReminder, int, str]], batch: _Batch
     ) -> None:
-        for reminder, chat_id in jobs:
+        for reminder, chat_id, language in jobs:
             progress = batch.progress[reminder.user_id]
             await self.pacer.wait()
             if not self._may_start(batch):
                 return
             progress.started = True
-            outcome = await self._send_telegram(
-                chat_id, batch.texts[reminder.user_id][1], reminder_keyboard(reminder.user_id)
-            )
+            text, keyboard = batch.texts[reminder.user_id, language]
+            outcome = await self._send_telegram(chat_id, text, keyboard)
             if outcome == "sent":
                 progress.delivered += 1
                 batch.stats.sent += 1
@@ -540,10 +425,13 @@ class ReminderDispatcher:
             if not self._may_start(batch):
                 return
             batch.progress[reminder.user_id].started = True
-            prompt = batch.texts[reminder.user_id][0]
-            message = compose_email(
-                reminder, prompt, sender=self.settings.smtp_from, sent_at=moment
-            )
+            with speaking(reminder.language):
+                message = compose_email(
+                    reminder,
+                    reminder_prompt(reminder),
+                    sender=self.settings.smtp_from,
+                    sent_at=moment,
+                )
             try:
                 await self._send_email(message)
                 batch.stats.emailed += 1

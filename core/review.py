@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
-from core.charts import Theme, metric_color
-from core.i18n import _, weekday_name
+from babel.dates import format_skeleton
+
+from core.charts import Theme, metric_color, metric_label
+from core.i18n import DEFAULT, _, current, decimal, locale, ngettext, weekday_name
 from core.prompts import pick_prompt
 from core.schedule import ReminderRule, next_reminder
 
@@ -82,9 +84,14 @@ def week_days(today: date) -> list[date]:
     return [today - timedelta(days=6 - n) for n in range(7)]
 
 
-def short_day(day: date) -> str:
-    """ "3 Nov": a day in a review, a reminder or a goal's due date."""
-    return f"{day.day} {_MONTHS[day.month - 1]}"
+def short_day(day: date, *, year: bool = False) -> str:
+    """ "3 Nov" ("3 Nov 2024" with ``year``): a day in a review, a reminder or a goal's
+    due date, in the current language ("3. Nov.", "3 нояб.")."""
+    language = current()
+    if language == DEFAULT:
+        short = f"{day.day} {_MONTHS[day.month - 1]}"
+        return f"{short} {day.year}" if year else short
+    return format_skeleton("yMMMd" if year else "MMMd", day, locale=locale(language))
 
 
 def shorten(text: str, limit: int = GOAL_CHARS) -> str:
@@ -104,19 +111,34 @@ def arrow(now: float | None, before: float | None) -> str:
 
 
 def _metric_line(name: str, now: float | None, before: float | None) -> str:
-    shown = f"{now:.1f}" if now is not None else "–"
-    was = f"{before:.1f}" if before is not None else "–"
+    shown = decimal(now) if now is not None else "–"
+    was = decimal(before) if before is not None else "–"
     mark = arrow(now, before)
-    return f"{name.capitalize()}: {shown} {mark} <i>(last week {was})</i>".replace("  ", " ")
+    line = _("{metric}: {average} {arrow} <i>(last week {before})</i>").format(
+        metric=metric_label(name), average=shown, arrow=mark, before=was
+    )
+    return line.replace("  ", " ")
 
 
-def _goal_lines(goals: tuple[ReviewGoal, ...], count: int, verb: str, shown: int) -> list[str]:
+def more_line(n: int) -> str:
+    """ "…and 3 more": what a cut list leaves out."""
+    return ngettext("…and {n} more", "…and {n} more", n).format(n=n)
+
+
+def _goal_lines(
+    goals: tuple[ReviewGoal, ...], count: int, completed: bool, shown: int
+) -> list[str]:
     lines = []
     for goal in goals[:shown]:
-        when = f" <i>({verb} {short_day(goal.day)})</i>" if goal.day else ""
+        when = ""
+        if goal.day:
+            day = short_day(goal.day)
+            when = " " + (_("<i>(on {day})</i>") if completed else _("<i>(by {day})</i>")).format(
+                day=day
+            )
         lines.append(f"• {html.escape(shorten(goal.content), quote=False)}{when}")
     if count > min(len(goals), shown):
-        lines.append(f"…and {count - min(len(goals), shown)} more")
+        lines.append(more_line(count - min(len(goals), shown)))
     return lines
 
 
@@ -141,23 +163,32 @@ def render_review(data: ReviewData) -> str:
 
 
 def _render(data: ReviewData, shown: int) -> str:
-    name = f", {html.escape(data.first_name.strip()[:40])}" if data.first_name else ""
-    entries = "entry" if data.entries == 1 else "entries"
-    days = "day" if data.streak == 1 else "days"
+    first, last = short_day(data.first_day), short_day(data.today)
+    if data.first_name:
+        name = html.escape(data.first_name.strip()[:40])
+        title = _("📅 <b>Your week, {name}</b> ({first} – {last})").format(
+            name=name, first=first, last=last
+        )
+    else:
+        title = _("📅 <b>Your week</b> ({first} – {last})").format(first=first, last=last)
+    # Three counts in one line: each its own plural, joined by a whole-line template.
+    entries = ngettext("{n} entry", "{n} entries", data.entries).format(n=data.entries)
+    words = ngettext("{n} words", "{n} words", data.words).format(n=data.words)
+    days = ngettext("streak {n} day", "streak {n} days", data.streak).format(n=data.streak)
     lines = [
-        f"📅 <b>Your week{name}</b> ({short_day(data.first_day)} – {short_day(data.today)})",
-        f"✍️ {data.entries} {entries}, {data.words} words · 🔥 streak {data.streak} {days}",
+        title,
+        _("✍️ {entries}, {words} · 🔥 {streak}").format(entries=entries, words=words, streak=days),
     ]
     metric_lines = [_metric_line(k, now, before) for k, (now, before) in data.metrics.items()]
     if metric_lines:
-        lines += ["", "<b>Check-in averages</b>", *metric_lines]
+        lines += ["", _("<b>Check-in averages</b>"), *metric_lines]
     if data.completed_count:
-        lines += ["", "<b>Goals completed</b> 🎉"]
-        lines += _goal_lines(data.completed, data.completed_count, "on", shown)
+        lines += ["", _("<b>Goals completed</b> 🎉")]
+        lines += _goal_lines(data.completed, data.completed_count, True, shown)
     if data.due_soon_count:
-        lines += ["", "<b>Due in the next 7 days</b>"]
-        lines += _goal_lines(data.due_soon, data.due_soon_count, "by", shown)
-    lines += ["", "<b>For the week ahead</b>", f"<i>{html.escape(week_prompt(data))}</i>"]
+        lines += ["", _("<b>Due in the next 7 days</b>")]
+        lines += _goal_lines(data.due_soon, data.due_soon_count, False, shown)
+    lines += ["", _("<b>For the week ahead</b>"), f"<i>{html.escape(week_prompt(data))}</i>"]
     return "\n".join(lines)
 
 

@@ -139,6 +139,12 @@ class DueJob:
     theme: Any  # the user's theme_preferences document (for the review's chart)
     claimed_by: str  # the lease: whose it is and since when (naive UTC)
     claimed_at: datetime
+    # The language of each of ``chats`` (same order; missing: English).
+    chat_languages: tuple[str, ...] = ()
+
+    def chat_language(self, index: int) -> str:
+        """The language to speak in ``chats[index]``."""
+        return self.chat_languages[index] if index < len(self.chat_languages) else "en"
 
 
 _SET = text(
@@ -242,7 +248,7 @@ async def claim_jobs(
         next_due = row.due_at
         if row.kind == "snooze":
             send = send and row.user_id not in skipping
-            linked = tuple(c for c in chats.get(row.user_id, ()) if c == row.chat_id)
+            linked = tuple(c for c in chats.get(row.user_id, {}) if c == row.chat_id)
         else:
             wanted = preferences.weekly_review if row.kind == "review" else preferences.streak_nudge
             if not wanted:
@@ -260,7 +266,7 @@ async def claim_jobs(
                 next_due = naive_utc(nxt)
             if row.kind == "nudge":
                 send = send and row.user_id not in skipping
-            linked = tuple(chats.get(row.user_id, ()))
+            linked = tuple(chats.get(row.user_id, {}))
         if not (send and linked):
             if row.kind == "snooze":
                 drop.append((row.user_id, row.kind))
@@ -276,6 +282,7 @@ async def claim_jobs(
                 local_date=moment.astimezone(ZoneInfo(zone)).date(),
                 first_name=user.first_name if user is not None else None,
                 chats=linked,
+                chat_languages=tuple(chats[row.user_id][c] for c in linked),
                 theme=themes.get(row.user_id),
                 claimed_by=claimer,
                 claimed_at=naive,

@@ -45,6 +45,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import naive_utc
+from core.i18n import DEFAULT, negotiate
 from core.review import DEFAULT_REVIEW_HOUR, DEFAULT_REVIEW_WEEKDAY
 from core.schedule import Frequency, ReminderRule, catch_up, next_reminder
 from core.vocab import VocabularyError
@@ -279,6 +280,13 @@ class DueReminder:
     overdue_goals: tuple[ReminderGoal, ...]  # accepted, target date before local_date
     # The user already wrote today and asked not to be reminded then: nothing is sent.
     wrote_today: bool = False
+    # The language of each of ``chats`` (same order; missing: English), and the email's.
+    chat_languages: tuple[str, ...] = ()
+    language: str = DEFAULT
+
+    def chat_language(self, index: int) -> str:
+        """The language to speak in ``chats[index]``."""
+        return self.chat_languages[index] if index < len(self.chat_languages) else DEFAULT
 
     @property
     def prompt_key(self) -> str:
@@ -366,9 +374,13 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Du
         if p.skip_if_written
     ]
     wrote = await written_days(session, careful, 0)
+    mailed = await _email_languages(
+        session, [row.user_id for row, p, *_ in plans if p.email and users[row.user_id].email]
+    )
     due: list[DueReminder] = []
     for row, preferences, zone, next_due in plans:
         user = users[row.user_id]
+        linked = chats.get(row.user_id, {})
         due.append(
             DueReminder(
                 user_id=row.user_id,
@@ -377,7 +389,9 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Du
                 previous_last_sent_at=row.last_sent_at,
                 timezone=zone,
                 local_date=local_dates[row.user_id],
-                chats=tuple(chats.get(row.user_id, ())),
+                chats=tuple(linked),
+                chat_languages=tuple(linked.values()),
+                language=mailed.get(row.user_id, DEFAULT),
                 email=user.email if preferences.email and user.email else None,
                 first_name=user.first_name,
                 open_goals=tuple(open_goals.get(row.user_id, ())),
@@ -426,13 +440,19 @@ async def release(session: AsyncSession, reminders: Iterable[DueReminder]) -> in
 
 async def _linked_chats(
     session: AsyncSession, ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[int]]:
+) -> dict[uuid.UUID, dict[int, str]]:
     """``db.accounts.linked_chats`` for many users at once: chats of Telegram accounts
-    logged in with a session that has not expired."""
+    logged in with a session that has not expired, each with the language to speak there
+    (the account's /language choice, else its Telegram ``language_code``)."""
     if not ids:
         return {}
     rows = await session.execute(
-        select(TelegramAccount.user_id, TelegramAccount.chat_id)
+        select(
+            TelegramAccount.user_id,
+            TelegramAccount.chat_id,
+            TelegramAccount.language,
+            TelegramAccount.language_code,
+        )
         .join(Session, Session.id == TelegramAccount.session_id)
         .where(
             TelegramAccount.user_id == _any(ids),
@@ -442,13 +462,29 @@ async def _linked_chats(
         )
         .order_by(TelegramAccount.user_id, TelegramAccount.created_at, TelegramAccount.chat_id)
     )
-    chats: dict[uuid.UUID, list[int]] = {}
-    for user_id, chat_id in rows:
+    chats: dict[uuid.UUID, dict[int, str]] = {}
+    for user_id, chat_id, chosen, code in rows:
         assert user_id is not None
-        found = chats.setdefault(user_id, [])
-        if chat_id not in found:
-            found.append(chat_id)
+        chats.setdefault(user_id, {}).setdefault(chat_id, negotiate(chosen or code))
     return chats
+
+
+async def _email_languages(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The language of each user's most recently used Telegram account (logged in or
+    not): what their reminder email speaks. Users without one are left out (English)."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(TelegramAccount.user_id, TelegramAccount.language, TelegramAccount.language_code)
+        .where(TelegramAccount.user_id == _any(ids))
+        # Oldest first: the most recently used account is written last and wins.
+        .order_by(TelegramAccount.updated_at, TelegramAccount.telegram_user_id)
+    )
+    languages: dict[uuid.UUID, str] = {}
+    for user_id, chosen, code in rows:
+        if user_id is not None:
+            languages[user_id] = negotiate(chosen or code)
+    return languages
 
 
 # ``db.goals.list_open_goals`` / ``overdue_goals`` semantics, for a whole batch.

@@ -10,15 +10,16 @@ import contextlib
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, ContextTypes
 
 from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
 from bot.handlers import journal
-from bot.reminder_jobs import SKIP_TODAY, SNOOZE, WRITE_NOW
+from bot.reminder_jobs import SKIP_TODAY, SNOOZE, WRITE_NOW, skip_today_button
 from bot.services import get_services
-from core.callback_data import CallbackData, encode
+from core.callback_data import CallbackData
+from core.i18n import _
 from db import reminder_jobs
 from db.accounts import Link
 
@@ -54,13 +55,12 @@ async def on_snooze(
     async with get_services(context).db.sessions.begin() as s:
         due = await reminder_jobs.snooze(s, link.user_id, chat.id, datetime.now(UTC))
     local = due.astimezone(ZoneInfo(link.timezone)).strftime("%H:%M")
-    await query.answer(f"I'll remind you again at {local}.")
+    await query.answer(_("I'll remind you again at {time}.").format(time=local))
     await _drop_buttons(update)
-    skip = InlineKeyboardButton("Skip today", callback_data=encode(SKIP_TODAY, link.user_id))
     await context.bot.send_message(
         chat.id,
-        f"⏰ Okay, I'll remind you again at {local}.",
-        reply_markup=InlineKeyboardMarkup([[skip]]),
+        _("⏰ Okay, I'll remind you again at {time}.").format(time=local),
+        reply_markup=InlineKeyboardMarkup([[skip_today_button(link.user_id)]]),
     )
 
 
@@ -73,9 +73,9 @@ async def on_skip(
         return
     async with get_services(context).db.sessions.begin() as s:
         await reminder_jobs.skip_today(s, link.user_id, link.timezone, datetime.now(UTC))
-    await query.answer("Skipped for today.")
+    await query.answer(_("Skipped for today."))
     await _drop_buttons(update)
-    await context.bot.send_message(chat.id, "Okay, no more reminders today. See you tomorrow 🌱")
+    await context.bot.send_message(chat.id, _("Okay, no more reminders today. See you tomorrow 🌱"))
 
 
 COMMANDS: list[Command] = []  # buttons only, no commands

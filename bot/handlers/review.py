@@ -20,7 +20,7 @@ from bot.services import get_services
 from bot.session import logged_in
 from bot.ui import redraw
 from core.callback_data import CallbackData, encode
-from core.review import WEEKDAYS
+from core.i18n import N_, _
 from db import reminders
 from db.accounts import Link
 from db.review import ReviewUser, review_data
@@ -33,6 +33,12 @@ COMMANDS = [
 SET = "rv"  # button action; arg: "w.1", "d.6", "h.18", "s.0", "n.1"
 HOURS = (7, 9, 12, 17, 18, 19, 20, 21)
 NOTIFICATIONS: Final = "notification_preferences"
+# Shown in the options: "Sundays at 18:00", and the day buttons "Mo" … "Su".
+WEEKDAYS_PLURAL: Final = (
+    N_("Mondays"), N_("Tuesdays"), N_("Wednesdays"), N_("Thursdays"), N_("Fridays"),
+    N_("Saturdays"), N_("Sundays"),
+)  # fmt: skip
+WEEKDAYS_SHORT: Final = (N_("Mo"), N_("Tu"), N_("We"), N_("Th"), N_("Fr"), N_("Sa"), N_("Su"))
 _KEYS = {
     "w": "weeklyReview",
     "d": "reviewWeekday",
@@ -63,7 +69,11 @@ async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
 
 
 def _on(value: bool) -> str:
-    return "on ✅" if value else "off"
+    return _("on ✅") if value else _("off")
+
+
+def _turn(on: bool) -> str:
+    return _("turn off") if on else _("turn on")
 
 
 async def _options(
@@ -79,22 +89,33 @@ async def _options(
         return InlineKeyboardButton(label, callback_data=encode(SET, uid, arg))
 
     day, hour = prefs.review_weekday, prefs.review_hour
-    text = (
-        "<b>Review and reminder options</b>\n\n"
-        f"📅 Weekly review: {_on(prefs.weekly_review)}"
-        + (f" — {WEEKDAYS[day]}s at {hour:02d}:00" if prefs.weekly_review else "")
-        + f"\n🤫 No daily reminder on a day you already wrote: {_on(prefs.skip_if_written)}"
-        f"\n🔥 Evening nudge (21:00) when a streak of 3+ days would break: "
-        f"{_on(prefs.streak_nudge)}"
+    if prefs.weekly_review:
+        weekly = _("📅 Weekly review: {state} — {weekdays} at {hour}").format(
+            state=_on(True), weekdays=_(WEEKDAYS_PLURAL[day]), hour=f"{hour:02d}:00"
+        )
+    else:
+        weekly = _("📅 Weekly review: {state}").format(state=_on(False))
+    text = "\n".join(
+        [
+            _("<b>Review and reminder options</b>"),
+            "",
+            weekly,
+            _("🤫 No daily reminder on a day you already wrote: {state}").format(
+                state=_on(prefs.skip_if_written)
+            ),
+            _("🔥 Evening nudge (21:00) when a streak of 3+ days would break: {state}").format(
+                state=_on(prefs.streak_nudge)
+            ),
+        ]
     )
     rows = [
-        [button(f"Weekly review: {'turn off' if prefs.weekly_review else 'turn on'}",
+        [button(_("Weekly review: {action}").format(action=_turn(prefs.weekly_review)),
                 f"w.{0 if prefs.weekly_review else 1}")],
-        [button(("• " if d == day else "") + WEEKDAYS[d][:2], f"d.{d}") for d in range(7)],
+        [button(("• " if d == day else "") + _(WEEKDAYS_SHORT[d]), f"d.{d}") for d in range(7)],
         [button(("• " if h == hour else "") + f"{h:02d}", f"h.{h}") for h in HOURS],
-        [button(f"Skip when I wrote: {'turn off' if prefs.skip_if_written else 'turn on'}",
+        [button(_("Skip when I wrote: {action}").format(action=_turn(prefs.skip_if_written)),
                 f"s.{0 if prefs.skip_if_written else 1}")],
-        [button(f"Streak nudge: {'turn off' if prefs.streak_nudge else 'turn on'}",
+        [button(_("Streak nudge: {action}").format(action=_turn(prefs.streak_nudge)),
                 f"n.{0 if prefs.streak_nudge else 1}")],
     ]  # fmt: skip
     return text, InlineKeyboardMarkup(rows)
@@ -137,7 +158,7 @@ async def on_set(
     async with get_services(context).db.sessions.begin() as s:
         await update_setting(s, link.user_id, NOTIFICATIONS, key, value)
         await reminders.reschedule(s, link.user_id)
-    await query.answer("Saved.")
+    await query.answer(_("Saved."))
     text, markup = await _options(context, link)
     await redraw(update, text, markup)
 
