@@ -127,3 +127,14 @@ async def test_german_writer_gets_the_models_german_suggestion(
         assert not any("Suggested goal" in text or "Vorgeschlagenes" in text for text in after)
         assert bot.app.post_shutdown is not None
         await bot.app.post_shutdown(bot.app)  # closes the model's HTTP client
+
+
+async def test_stats_and_insights_in_german_and_russian(bot: BotHarness) -> None:
+    await login_as(bot.db, TG + 3)
+    await after_entry(bot, TG + 3, "Heute habe ich viel gelernt.", "de")
+    stats = await say_in(bot, TG + 3, "/stats", "de", contains="Deine Statistik")
+    assert "📝 Einträge: 1 insgesamt, 1 diesen Monat" in stats.plain_text
+    assert "🔥 Schreibserie: jetzt 1 Tag, längste 1 Tag" in stats.plain_text
+    insights = await say_in(bot, TG + 3, "/insights", "ru", contains="Твои последние 30 дней")
+    assert "📝 Записей написано: 1" in insights.plain_text
+    assert "📊 Метрики роста: отметок пока нет." in insights.plain_text

@@ -19,6 +19,7 @@ from core.callback_data import encode
 from core.dates import add_months, end_of_month
 from core.i18n import N_, _, ngettext
 from core.streaks import local_date
+from core.trends import metric_name
 from core.vocab import MetricType
 from db import dialogs
 from db.accounts import Link
@@ -45,14 +46,6 @@ OWN_DIALOGS: Final = frozenset({EDIT_DIALOG, NEW_DIALOG, DATE_DIALOG})
 # Target-date shortcuts on the date keyboard.
 IN_A_WEEK, IN_A_MONTH, END_OF_MONTH, TYPE_DATE, CLEAR, BACK = "w", "m", "e", "t", "c", "b"
 NO_METRIC: Final = "none"
-# The growth metrics as users read them (the stored names stay English).
-METRIC_NAMES: Final[dict[str, str]] = {
-    "resilience": N_("resilience"),
-    "effort": N_("effort"),
-    "challenge": N_("challenge"),
-    "feedback": N_("feedback"),
-    "learning": N_("learning"),
-}
 
 Markup = InlineKeyboardMarkup | None
 
@@ -63,11 +56,6 @@ Markup = InlineKeyboardMarkup | None
 def day_text(day: date) -> str:
     """ "Mon 7 Dec 2026" in the user's language."""
     return i18n.day(day, "EEE d MMM y")
-
-
-def metric_name(name: str) -> str:
-    """A stored metric name ("effort") in the user's language."""
-    return _(METRIC_NAMES[name]) if name in METRIC_NAMES else name
 
 
 def today_for(link: Link) -> date:

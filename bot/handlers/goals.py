@@ -70,7 +70,6 @@ from bot.handlers.goal_views import (
     date_keyboard,
     day_text,
     is_overdue,
-    metric_name,
     pending_message,
     refusal,
     shortcut_date,
@@ -86,6 +85,7 @@ from core.callback_data import CallbackData
 from core.dates import date_examples
 from core.i18n import N_, _, ngettext
 from core.streaks import local_date
+from core.trends import metric_name
 from core.vocab import MetricType
 from db import goals
 from db import profile as profile_db
