@@ -212,8 +212,9 @@ class LLMSuggestionEngine:
         limit = max(0, min(max_goals, MAX_GOALS))
         plain = entry_plain_text(entry_html)
         english = language == i18n.DEFAULT
-        # Pain gets a warm line from the caller, never a goal: no need to ask anyone.
-        if limit == 0 or (english and (not is_analysable(plain) or care_for(entry_html))):
+        # Pain gets a warm line from the caller, never a goal: no need to ask anyone. (The
+        # pain reader knows English only; in other languages the model's rules decide.)
+        if limit == 0 or not is_analysable(plain) or (english and care_for(entry_html)):
             return []
         try:
             # httpx timeouts are per network phase; this bounds the whole exchange.
