@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from core import i18n
 from core.suggest import (
     MAX_GOALS,
     METRIC_TYPES,
@@ -72,6 +73,19 @@ SYSTEM_PROMPT = (
     'patterns or null, "goal": {"content": "...", "related_metric_type": "resilience" | '
     '"effort" | "challenge" | "feedback" | "learning", "reason": "..."} or null}'
 )
+
+
+def system_prompt(language: str) -> str:
+    """The rules, plus the language the goal and its reason are written in."""
+    if language == i18n.DEFAULT:
+        return SYSTEM_PROMPT
+    name = i18n.locale(language).get_display_name("en") or language
+    return (
+        f"{SYSTEM_PROMPT}\nThe writer's language is {name} ({language}): write the goal's "
+        f"content and reason in {name}, informally (addressing the writer as a friend "
+        "would), and quote the entry word for word in the language it was written in. The "
+        "JSON keys and the decision, pattern and related_metric_type values stay in English."
+    )
 
 
 class LLMResponseError(Exception):
@@ -190,20 +204,28 @@ class LLMSuggestionEngine:
         open_goals: Sequence[str],
         with_sentiment: bool,
         max_goals: int = MAX_GOALS,
+        language: str = i18n.DEFAULT,
     ) -> list[SuggestedGoal]:
+        """``language``: the user's (a code of core.i18n); the model answers in it. The
+        fallback engine reads English only, so in another language a failure suggests
+        nothing."""
         limit = max(0, min(max_goals, MAX_GOALS))
         plain = entry_plain_text(entry_html)
-        # Pain gets a warm line from the caller, never a goal: no need to ask anyone.
-        if limit == 0 or not is_analysable(plain) or care_for(entry_html) is not None:
+        english = language == i18n.DEFAULT
+        # Pain gets a warm line from the caller, never a goal: no need to ask anyone. (The
+        # pain reader knows English only; in other languages the model's rules decide.)
+        if limit == 0 or not is_analysable(plain) or (english and care_for(entry_html)):
             return []
         try:
             # httpx timeouts are per network phase; this bounds the whole exchange.
             async with asyncio.timeout(self._timeout):
-                goal = await self._ask(plain, open_goals)
+                goal = await self._ask(plain, open_goals, language)
         except Exception as exc:
             logger.warning(
                 "LLM goal suggestion failed (%s); using the fallback engine", self._describe(exc)
             )
+            if not english:
+                return []
             return await self._fallback.suggest(
                 entry_html,
                 open_goals=open_goals,
@@ -212,13 +234,15 @@ class LLMSuggestionEngine:
             )
         return dedupe_goals([goal] if goal else [], open_goals, limit)
 
-    async def _ask(self, plain: str, open_goals: Sequence[str]) -> SuggestedGoal | None:
+    async def _ask(
+        self, plain: str, open_goals: Sequence[str], language: str = i18n.DEFAULT
+    ) -> SuggestedGoal | None:
         if self._client is None:
             self._client = httpx.AsyncClient()
         payload = {
             "model": self._model,
             "messages": [
-                {"role": "system", "content": SYSTEM_PROMPT},
+                {"role": "system", "content": system_prompt(language)},
                 {"role": "user", "content": self._user_message(plain, open_goals)},
             ],
             "temperature": 0.3,
@@ -246,7 +270,7 @@ class LLMSuggestionEngine:
 
     @staticmethod
     def _user_message(plain: str, open_goals: Sequence[str]) -> str:
-        request = {
+        request: dict[str, object] = {
             "journal_entry": plain[:MAX_ENTRY_CHARS],
             "open_goals": [g[:MAX_CONTENT_CHARS] for g in open_goals[:MAX_OPEN_GOALS_SENT]],
             "patterns": list(PATTERNS),

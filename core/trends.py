@@ -14,15 +14,55 @@ from datetime import UTC, date, datetime
 from statistics import fmean
 from typing import Final, Literal
 
+from core import i18n
+from core.i18n import N_, _, ngettext
 from core.streaks import local_date
 from core.vocab import MetricType
-from core.wording import plural
 
 MIN_TREND_DAYS: Final = 5
 # Mean compound-sentiment change between the earlier and later days that counts as a trend.
 MOOD_THRESHOLD: Final = 0.1
 
 MoodWord = Literal["improving", "steady", "declining"]
+
+# The growth metrics as users read them (the stored names stay English).
+METRIC_NAMES: Final[dict[str, str]] = {
+    "resilience": N_("resilience"),
+    "effort": N_("effort"),
+    "challenge": N_("challenge"),
+    "feedback": N_("feedback"),
+    "learning": N_("learning"),
+}
+
+
+def metric_name(name: str) -> str:
+    """A stored metric name ("effort") in the user's language."""
+    return _(METRIC_NAMES[name]) if name in METRIC_NAMES else name
+
+
+def days_text(n: int) -> str:
+    """ "1 day", "9 days"."""
+    return ngettext("{n} day", "{n} days", n).format(n=n)
+
+
+def _based_on(one: str, many: str | None, count: int, shown: str, days: str) -> str:
+    """ "based on 12 entries over 9 days": ``count`` picks the plural form, ``shown`` is
+    the count as written (a range in bases_text). Whole phrases per kind of data point, so
+    translators can inflect the noun; unknown kinds stay English."""
+    if one == "entry":
+        text = ngettext("based on {n} entry over {days}", "based on {n} entries over {days}", count)
+    elif one == "rating":
+        text = ngettext(
+            "based on {n} rating over {days}", "based on {n} ratings over {days}", count
+        )
+    elif one == "check-in":
+        text = ngettext(
+            "based on {n} check-in over {days}", "based on {n} check-ins over {days}", count
+        )
+    else:
+        noun = one if count == 1 else (many or one + "s")
+        return f"based on {shown} {noun} over {days}"
+    return text.format(n=shown, days=days)
 
 
 @dataclass(frozen=True)
@@ -38,7 +78,7 @@ class Basis:
 
     def text(self, one: str, many: str | None = None) -> str:
         """ "based on 12 entries over 9 days" (``one``/``many`` name the data points)."""
-        return f"based on {plural(self.count, one, many)} over {plural(self.days, 'day')}"
+        return _based_on(one, many, self.count, str(self.count), days_text(self.days))
 
     def missing_text(self) -> str:
         return missing_text(self.days)
@@ -46,7 +86,7 @@ class Basis:
 
 def missing_text(days: int) -> str:
     """Why there is no trend yet: "a trend needs 5 different days, so far 2"."""
-    return f"a trend needs {MIN_TREND_DAYS} different days, so far {days}"
+    return _("a trend needs {min} different days, so far {n}").format(min=MIN_TREND_DAYS, n=days)
 
 
 def basis_of(days: Iterable[date]) -> Basis:
@@ -65,7 +105,9 @@ def bases_text(bases: Sequence[Basis], one: str, many: str | None = None) -> str
     days = sorted(b.days for b in bases)
     count = f"{counts[0]}–{counts[-1]}" if counts[0] != counts[-1] else str(counts[0])
     span = f"{days[0]}–{days[-1]}" if days[0] != days[-1] else str(days[0])
-    return f"based on {count} {many or one + 's'} over {span} days"
+    # Forms follow the larger number; a range always takes the "many" form in English.
+    days_shown = ngettext("{n} day", "{n} days", max(days[-1], 2)).format(n=span)
+    return _based_on(one, many, max(counts[-1], 2), count, days_shown)
 
 
 @dataclass(frozen=True)
@@ -148,7 +190,7 @@ def metric_line(
 ) -> str:
     """Which metric moved most between the first and the second half of the period."""
     if not any(series.values()):
-        return "📊 Growth metrics: no check-ins yet. /checkin rates all five in a minute."
+        return _("📊 Growth metrics: no check-ins yet. /checkin rates all five in a minute.")
     changes: list[tuple[MetricType, Change]] = []
     for kind in MetricType:
         points = [(at, float(value)) for at, value in series.get(kind, [])]
@@ -159,23 +201,35 @@ def metric_line(
         if change is not None:
             changes.append((kind, change))
     if not changes:
-        return "📊 Growth metrics: check in in both halves of the month to see what's moving."
+        return _("📊 Growth metrics: check in in both halves of the month to see what's moving.")
     trends = [(kind, change) for kind, change in changes if change.is_trend]
     if not trends:
-        most = max(change.basis.days for _, change in changes)
-        return (
-            f"📊 Growth metrics: no trend yet ({missing_text(most)}). "
-            "Keep checking in with /checkin."
+        most = max(change.basis.days for _kind, change in changes)
+        return _("📊 Growth metrics: no trend yet ({why}). Keep checking in with /checkin.").format(
+            why=missing_text(most)
         )
     kind, change = max(trends, key=lambda item: abs(item[1].delta))
     if abs(change.delta) < STEADY_DELTA:
-        basis = bases_text([c.basis for _, c in trends], "rating")
-        return f"📊 Growth metrics: steady, none moved by half a point or more ({basis})."
-    verb = "up" if change.delta > 0 else "down"
-    return (
-        f"📊 Moved the most: <b>{kind.value}</b>, {verb} from {change.before:.1f} to "
-        f"{change.after:.1f} (first vs second half of the period, "
-        f"{change.basis.text('rating')})"
+        basis = bases_text([c.basis for _kind, c in trends], "rating")
+        return _("📊 Growth metrics: steady, none moved by half a point or more ({basis}).").format(
+            basis=basis
+        )
+    moved = (
+        _(
+            "📊 Moved the most: <b>{metric}</b>, up from {before} to {after} "
+            "(first vs second half of the period, {basis})"
+        )
+        if change.delta > 0
+        else _(
+            "📊 Moved the most: <b>{metric}</b>, down from {before} to {after} "
+            "(first vs second half of the period, {basis})"
+        )
+    )
+    return moved.format(
+        metric=metric_name(kind.value),
+        before=i18n.decimal(change.before),
+        after=i18n.decimal(change.after),
+        basis=change.basis.text("rating"),
     )
 
 

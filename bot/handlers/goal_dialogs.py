@@ -42,6 +42,7 @@ from core.dates import (
     date_examples,
     parse_target_date,
 )
+from core.i18n import N_, _
 from core.vocab import GoalSource
 from db import accounts, dialogs, goals
 from db.accounts import Link
@@ -69,7 +70,7 @@ def _goal_step(gone: str) -> Callable[[GoalStep], StepHandler]:
             goal_id, origin = goal_id_of(answer.data), str(answer.data.get("origin"))
             if goal_id is None or origin not in ORIGINS:
                 await end_dialog(context, answer.telegram_user_id)
-                await answer.reply(gone)
+                await answer.reply(_(gone))
                 return
             await handler(context, answer, link, goal_id, origin)
 
@@ -85,7 +86,9 @@ async def _changed(answer: Answer, change: GoalChange, action: str, gone: str) -
         await answer.reply(gone)
         return None
     if not change.ok:
-        await answer.reply(f"{refusal(action, goal_state(goal))} I left it as it was.")
+        await answer.reply(
+            _("{refusal} I left it as it was.").format(refusal=refusal(action, goal_state(goal)))
+        )
         return None
     return goal
 
@@ -106,20 +109,23 @@ async def edit_step(
             await dialogs.clear_dialog(s, answer.telegram_user_id)
     except InvalidInput as exc:  # empty or too long: nothing changed, the dialog stays open
         await answer.reply(
-            f"{html.escape(str(exc))} Send it again, or /cancel to keep the suggestion as it was."
+            _("{error} Send it again, or /cancel to keep the suggestion as it was.").format(
+                error=html.escape(str(exc))
+            )
         )
         return
-    gone = "That suggestion no longer exists, so there's nothing to edit."
+    gone = _("That suggestion no longer exists, so there's nothing to edit.")
     if (goal := await _changed(answer, change, EDIT, gone)) is None:
         return
     await redraw_goal(context, answer.data, *card(goal, today_for(link), SUGGESTION))
     await answer.reply(
-        f"✅ Accepted your goal: <b>{html.escape(goal.content)}</b>\n"
-        "Set a target date or mark it done in /goals."
+        _(
+            "✅ Accepted your goal: <b>{goal}</b>\nSet a target date or mark it done in /goals."
+        ).format(goal=html.escape(goal.content))
     )
 
 
-@logged_in_step(logged_out="Please log in again with /start, then send /goal.")
+@logged_in_step(logged_out=N_("Please log in again with /start, then send /goal."))
 async def new_goal_step(
     update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, link: Link
 ) -> None:
@@ -137,21 +143,30 @@ async def date_step(
         day = parse_target_date(answer.text, today)
         if day < today:
             raise DateInputError(
-                f"{day_text(day)} is in the past. Pick today or a later day, "
-                f"like {date_examples(today)}."
+                _("{day} is in the past. Pick today or a later day, like {examples}.").format(
+                    day=day_text(day), examples=date_examples(today)
+                )
             )
     except DateInputError as exc:
-        await answer.reply(f"{html.escape(str(exc))}\n/cancel keeps the target date as it is.")
+        await answer.reply(
+            _("{error}\n/cancel keeps the target date as it is.").format(
+                error=html.escape(str(exc))
+            )
+        )
         return
     async with get_services(context).db.sessions.begin() as s:
         change = await goals.set_target_date(s, user_id_of(link), goal_id, day, today=today)
         await dialogs.clear_dialog(s, answer.telegram_user_id)
-    gone = "That goal no longer exists, so there's no date to set."
+    gone = _("That goal no longer exists, so there's no date to set.")
     if (goal := await _changed(answer, change, TARGET, gone)) is None:
         return
     await redraw_goal(context, answer.data, *card(goal, today, origin))
     line = target_line(goal, today) or ""
-    await answer.reply(f"Target date set for <b>{html.escape(goal.content)}</b>\n{line}")
+    await answer.reply(
+        _("Target date set for <b>{goal}</b>\n{line}").format(
+            goal=html.escape(goal.content), line=line
+        )
+    )
 
 
 async def restore_card(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> None:
@@ -170,9 +185,9 @@ async def restore_card(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -
 
 
 _CANCELLED: Final = {
-    EDIT_DIALOG: "Kept the suggestion as it was. You can still accept or reject it.",
-    NEW_DIALOG: "Cancelled. No goal was created.",
-    DATE_DIALOG: "Kept the target date as it was.",
+    EDIT_DIALOG: N_("Kept the suggestion as it was. You can still accept or reject it."),
+    NEW_DIALOG: N_("Cancelled. No goal was created."),
+    DATE_DIALOG: N_("Kept the target date as it was."),
 }
 
 
@@ -180,7 +195,7 @@ async def goal_dialog_cancelled(context: ContextTypes.DEFAULT_TYPE, state: Dialo
     """/cancel in a goal dialog: say what was kept."""
     if state.name == DATE_DIALOG:
         await restore_card(context, state)
-    return _CANCELLED[state.name]
+    return _(_CANCELLED[state.name])
 
 
 # --- creating a goal (/goal and its dialog) ------------------------------------------
@@ -207,10 +222,11 @@ async def create_user_goal(
                 await dialogs.clear_dialog(s, user.id)
     except InvalidInput as exc:
         again = (
-            "Send it again, or /cancel."
+            _("{error} Send it again, or /cancel.")
             if in_dialog
-            else "Try again: /goal followed by what you want to achieve."
+            else _("{error} Try again: /goal followed by what you want to achieve.")
         )
-        await message.reply_text(f"{html.escape(str(exc))} {again}")
+        await message.reply_text(again.format(error=html.escape(str(exc))))
+
         return
     await send_html(context.bot, message.chat_id, *card(goal, today_for(link), NEW))

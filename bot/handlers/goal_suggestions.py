@@ -21,6 +21,7 @@ from bot.hooks import SavedEntry
 from bot.llm_engine import LLMSuggestionEngine
 from bot.messaging import send_html
 from bot.services import get_services
+from core import i18n
 from core.suggest import (
     MAX_GOALS,
     SuggestedGoal,
@@ -63,14 +64,17 @@ async def suggest_after_save(
 ) -> None:
     """Answer the entry just saved: at most one suggested goal, or a warm line instead of a
     goal when the entry speaks of pain (with a pointer to help for self-harm language)."""
-    user_id = user_id_of(link)
     services = get_services(context)
     engine = services.suggestion_engine
     chat = update.effective_chat
     chat_id = chat.id if chat is not None else link.chat_id
     # Read by the statement that saved the entry: no query of its own.
     enabled = bool(saved.ai_settings.get("enableGrowthSuggestions"))
-    care = await care_for_async(saved.entry.content)
+    language = i18n.current()
+    # The local engine (care lines included) reads English only: in another language it
+    # would answer a misread entry in English, so there only the model speaks.
+    local_speaks = language == i18n.DEFAULT
+    care = await care_for_async(saved.entry.content) if local_speaks else None
     if care is not None:
         # Never a task for someone in pain; the pointer to help goes out whatever the settings.
         if enabled or care == "help":
@@ -82,18 +86,40 @@ async def suggest_after_save(
         saved.ai_settings, services.settings
     ):
         engine = engine.fallback  # the local engine: nothing leaves this machine
+    if not local_speaks and not isinstance(engine, LLMSuggestionEngine):
+        return
+    with_sentiment = bool(saved.ai_settings.get("enableSentimentAnalysis"))
     try:
         async with asyncio.timeout(suggestion_budget(services.settings)):
-            suggested: Sequence[SuggestedGoal] = await engine.suggest(
-                saved.entry.content,
-                open_goals=saved.open_goals,
-                with_sentiment=bool(saved.ai_settings.get("enableSentimentAnalysis")),
-            )
+            suggested: Sequence[SuggestedGoal]
+            if isinstance(engine, LLMSuggestionEngine):
+                suggested = await engine.suggest(
+                    saved.entry.content,
+                    open_goals=saved.open_goals,
+                    with_sentiment=with_sentiment,
+                    language=language,
+                )
+            else:
+                suggested = await engine.suggest(
+                    saved.entry.content, open_goals=saved.open_goals, with_sentiment=with_sentiment
+                )
     except TimeoutError:
         logger.warning("goal suggestions took too long; none sent for entry %s", saved.entry.id)
         return
-    if not suggested:
-        return
+    if suggested:
+        await _send_suggestions(context, link, chat_id, saved, suggested)
+
+
+async def _send_suggestions(
+    context: ContextTypes.DEFAULT_TYPE,
+    link: Link,
+    chat_id: int,
+    saved: SavedEntry,
+    suggested: Sequence[SuggestedGoal],
+) -> None:
+    """Store the suggestions (skipping ones like a goal the user rejected) and send each."""
+    user_id = user_id_of(link)
+    services = get_services(context)
     created: list[tuple[Goal, SuggestedGoal]] = []
     async with services.db.sessions.begin() as s:
         # Only entries that earned a suggestion pay for this read.

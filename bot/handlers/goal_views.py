@@ -13,10 +13,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.services import get_services
-from bot.ui import plural, redraw_stored
+from bot.ui import redraw_stored
+from core import i18n
 from core.callback_data import encode
 from core.dates import add_months, end_of_month
+from core.i18n import N_, _, ngettext
 from core.streaks import local_date
+from core.trends import metric_name
 from core.vocab import MetricType
 from db import dialogs
 from db.accounts import Link
@@ -32,8 +35,9 @@ SUGGESTION, LIST, PENDING, NEW = "s", "l", "p", "n"
 ORIGINS: Final = frozenset({SUGGESTION, LIST, PENDING, NEW})
 
 # What a dialog answer meets when its goal or its writer's session is gone.
-NOT_EDITABLE: Final = "That suggestion can't be edited any more."
-NOT_CHANGEABLE: Final = "That goal can't be changed any more."
+# Marked only: shown through _() (bot.ui's logged_in_step gets them as they are).
+NOT_EDITABLE: Final = N_("That suggestion can't be edited any more.")
+NOT_CHANGEABLE: Final = N_("That goal can't be changed any more.")
 EDIT_DIALOG: Final = "goal_edit"
 NEW_DIALOG: Final = "goal_new"
 DATE_DIALOG: Final = "goal_date"
@@ -50,7 +54,8 @@ Markup = InlineKeyboardMarkup | None
 
 
 def day_text(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """ "Mon 7 Dec 2026" in the user's language."""
+    return i18n.day(day, "EEE d MMM y")
 
 
 def today_for(link: Link) -> date:
@@ -74,8 +79,10 @@ def one_line(text: str) -> str:
 
 def busy_text(state: DialogState) -> str:
     if state.name == "write":
-        return "You have an unsaved /write draft. Send /done to save it or /cancel to discard it."
-    return "You're in the middle of something else. Finish it or send /cancel first."
+        return _(
+            "You have an unsaved /write draft. Send /done to save it or /cancel to discard it."
+        )
+    return _("You're in the middle of something else. Finish it or send /cancel first.")
 
 
 # --- dates --------------------------------------------------------------------------
@@ -98,17 +105,19 @@ def target_line(goal: Goal, today: date) -> str | None:
     if goal.target_date is None:
         return None
     day = goal.target_date
-    when = f"📅 Target: {day_text(day)}"
+    when = _("📅 Target: {day}").format(day=day_text(day))
     if goal_state(goal) is not GoalState.ACCEPTED:
         return when
     days = (day - today).days
     if days < 0:
-        return f"{when} · ⚠️ <b>overdue</b> by {plural(-days, 'day')}"
+        return ngettext(
+            "{when} · ⚠️ <b>overdue</b> by {n} day", "{when} · ⚠️ <b>overdue</b> by {n} days", -days
+        ).format(when=when, n=-days)
     if days == 0:
-        return f"{when} · due today"
+        return _("{when} · due today").format(when=when)
     if days == 1:
-        return f"{when} · due tomorrow"
-    return f"{when} · in {days} days"
+        return _("{when} · due tomorrow").format(when=when)
+    return ngettext("{when} · in {n} day", "{when} · in {n} days", days).format(when=when, n=days)
 
 
 def is_overdue(goal: Goal, today: date) -> bool:
@@ -120,16 +129,18 @@ def is_overdue(goal: Goal, today: date) -> bool:
 
 
 def suggestion_text(content: str, reason: str) -> str:
-    return f"💡 Suggested goal: <b>{html.escape(content)}</b>\n<i>Why: {html.escape(reason)}</i>"
+    return _("💡 Suggested goal: <b>{goal}</b>\n<i>Why: {reason}</i>").format(
+        goal=html.escape(content), reason=html.escape(reason)
+    )
 
 
 def suggestion_keyboard(goal_id: uuid.UUID) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                button("✅ Accept", ACCEPT, goal_id, SUGGESTION),
-                button("✏️ Edit", EDIT, goal_id, SUGGESTION),
-                button("✖ Reject", REJECT, goal_id, SUGGESTION),
+                button(_("✅ Accept"), ACCEPT, goal_id, SUGGESTION),
+                button(_("✏️ Edit"), EDIT, goal_id, SUGGESTION),
+                button(_("✖ Reject"), REJECT, goal_id, SUGGESTION),
             ]
         ]
     )
@@ -140,16 +151,21 @@ def pending_message(suggested: Sequence[Goal], done: str | None = None) -> tuple
     ``done`` says what the last press did."""
     lines = [done] if done else []
     if not suggested:
-        lines.append("No suggestions are waiting for an answer.")
+        lines.append(_("No suggestions are waiting for an answer."))
         return "\n".join(lines), None
-    lines.append(f"💡 <b>{plural(len(suggested), 'suggestion')} for you</b>")
+    count = len(suggested)
+    lines.append(
+        ngettext(
+            "💡 <b>{n} suggestion for you</b>", "💡 <b>{n} suggestions for you</b>", count
+        ).format(n=count)
+    )
     rows = []
     for number, goal in enumerate(suggested, start=1):
         lines.append(f"{number}. {html.escape(goal.content)}")
         rows.append(
             [
-                button(f"✅ Accept {number}", ACCEPT, goal.id, PENDING),
-                button(f"✖ Reject {number}", REJECT, goal.id, PENDING),
+                button(_("✅ Accept {number}").format(number=number), ACCEPT, goal.id, PENDING),
+                button(_("✖ Reject {number}").format(number=number), REJECT, goal.id, PENDING),
             ]
         )
     return "\n".join(lines), InlineKeyboardMarkup(rows)
@@ -161,10 +177,15 @@ def _metric_keyboard_rows(goal: Goal) -> list[list[InlineKeyboardButton]]:
         return f"✓ {text}" if chosen else text
 
     buttons = [
-        button(label(kind.value, kind.value.capitalize()), METRIC, goal.id, f"{NEW}.{kind.value}")
+        button(
+            label(kind.value, metric_name(kind.value).capitalize()),
+            METRIC,
+            goal.id,
+            f"{NEW}.{kind.value}",
+        )
         for kind in MetricType
     ]
-    buttons.append(button(label(NO_METRIC, "None"), METRIC, goal.id, f"{NEW}.{NO_METRIC}"))
+    buttons.append(button(label(NO_METRIC, _("None")), METRIC, goal.id, f"{NEW}.{NO_METRIC}"))
     return [buttons[:3], buttons[3:]]
 
 
@@ -173,45 +194,56 @@ def card(goal: Goal, today: date, origin: str) -> tuple[str, Markup]:
     state = goal_state(goal)
     content = html.escape(goal.content)
     if state is GoalState.REJECTED:
-        return f"✖ Rejected: <s>{content}</s>", None
+        return _("✖ Rejected: <s>{goal}</s>").format(goal=content), None
     if state is GoalState.DELETED:
-        return f"🗑 Deleted: <s>{content}</s>", None
+        return _("🗑 Deleted: <s>{goal}</s>").format(goal=content), None
     if state is GoalState.COMPLETED:
-        return f"🏆 Completed: <b>{content}</b>", None
+        return _("🏆 Completed: <b>{goal}</b>").format(goal=content), None
     if origin == SUGGESTION:
         if state is GoalState.SUGGESTED:  # redrawn without its reason, which is not stored
-            return f"💡 Suggested goal: <b>{content}</b>", suggestion_keyboard(goal.id)
+            return _("💡 Suggested goal: <b>{goal}</b>").format(goal=content), suggestion_keyboard(
+                goal.id
+            )
         return (
-            f"✅ Accepted: <b>{content}</b>\n<i>Set a target date or mark it done in /goals.</i>",
+            _(
+                "✅ Accepted: <b>{goal}</b>\n<i>Set a target date or mark it done in /goals.</i>"
+            ).format(goal=content),
             None,
         )
     if state is GoalState.SUGGESTED:
         return (
-            f"💡 <b>{content}</b>\n<i>Suggested for you: accept it to make it your goal.</i>",
+            _("💡 <b>{goal}</b>\n<i>Suggested for you: accept it to make it your goal.</i>").format(
+                goal=content
+            ),
             InlineKeyboardMarkup(
                 [
                     [
-                        button("✅ Accept", ACCEPT, goal.id, origin),
-                        button("✖ Reject", REJECT, goal.id, origin),
+                        button(_("✅ Accept"), ACCEPT, goal.id, origin),
+                        button(_("✖ Reject"), REJECT, goal.id, origin),
                     ]
                 ]
             ),
         )
-    lines = [f"🎯 New goal: <b>{content}</b>" if origin == NEW else f"🎯 <b>{content}</b>"]
+    lines = [
+        _("🎯 New goal: <b>{goal}</b>").format(goal=content)
+        if origin == NEW
+        else f"🎯 <b>{content}</b>"
+    ]
     if (target := target_line(goal, today)) is not None:
         lines.append(target)
     if goal.related_metric_type:
-        lines.append(f"📊 Metric: {html.escape(goal.related_metric_type)}")
+        metric = metric_name(goal.related_metric_type)
+        lines.append(_("📊 Metric: {metric}").format(metric=html.escape(metric)))
     if origin == NEW:
-        lines.append("\nLink it to a growth metric, or give it a target date:")
-        rows = [[button("📅 Set a target date", TARGET, goal.id, NEW)]]
+        lines.append(_("\nLink it to a growth metric, or give it a target date:"))
+        rows = [[button(_("📅 Set a target date"), TARGET, goal.id, NEW)]]
         return "\n".join(lines), InlineKeyboardMarkup(rows + _metric_keyboard_rows(goal))
     return "\n".join(lines), InlineKeyboardMarkup(
         [
             [
-                button("✅ Done", COMPLETE, goal.id, origin),
-                button("📅 Target date", TARGET, goal.id, origin),
-                button("🗑 Delete", DELETE, goal.id, origin),
+                button(_("✅ Done"), COMPLETE, goal.id, origin),
+                button(_("📅 Target date"), TARGET, goal.id, origin),
+                button(_("🗑 Delete"), DELETE, goal.id, origin),
             ]
         ]
     )
@@ -223,9 +255,9 @@ def date_keyboard(goal_id: uuid.UUID, origin: str) -> InlineKeyboardMarkup:
 
     return InlineKeyboardMarkup(
         [
-            [b("In a week", IN_A_WEEK), b("In a month", IN_A_MONTH)],
-            [b("End of month", END_OF_MONTH), b("Type a date…", TYPE_DATE)],
-            [b("Clear", CLEAR), b("« Back", BACK)],
+            [b(_("In a week"), IN_A_WEEK), b(_("In a month"), IN_A_MONTH)],
+            [b(_("End of month"), END_OF_MONTH), b(_("Type a date…"), TYPE_DATE)],
+            [b(_("Clear"), CLEAR), b(_("« Back"), BACK)],
         ]
     )
 
@@ -233,16 +265,18 @@ def date_keyboard(goal_id: uuid.UUID, origin: str) -> InlineKeyboardMarkup:
 def refusal(action: str, state: GoalState) -> str:
     """The toast for a button whose goal is not (or no longer) in the state it needs."""
     if state is GoalState.DELETED:
-        return "Already deleted" if action == DELETE else "This goal was deleted."
+        return _("Already deleted") if action == DELETE else _("This goal was deleted.")
     if state is GoalState.REJECTED:
-        return "Already rejected" if action in (REJECT, DELETE) else "This suggestion was rejected."
+        if action in (REJECT, DELETE):
+            return _("Already rejected")
+        return _("This suggestion was rejected.")
     if state is GoalState.COMPLETED:
-        return "Already completed 🏆"
+        return _("Already completed 🏆")
     if state is GoalState.ACCEPTED:
         if action == REJECT:
-            return "Already accepted. To drop it, delete it in /goals."
-        return "Already accepted"
-    return "Accept this suggestion first."
+            return _("Already accepted. To drop it, delete it in /goals.")
+        return _("Already accepted")
+    return _("Accept this suggestion first.")
 
 
 # --- sending and editing ------------------------------------------------------------

@@ -80,10 +80,12 @@ from bot.handlers.goal_views import (
 from bot.messaging import send_html
 from bot.services import get_services
 from bot.session import logged_in
-from bot.ui import plural, redraw
+from bot.ui import redraw
 from core.callback_data import CallbackData
 from core.dates import date_examples
+from core.i18n import N_, _, ngettext
 from core.streaks import local_date
+from core.trends import metric_name
 from core.vocab import MetricType
 from db import goals
 from db import profile as profile_db
@@ -136,7 +138,7 @@ def _transition_button(action: str, transition: Transition, ok_toast: str) -> Bu
     async def handle(
         update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
     ) -> None:
-        origin = _origin(data)
+        origin, toast = _origin(data), _(ok_toast)
         if origin is None or data.uuid is None:
             await answer_press(update, EXPIRED)
             return
@@ -145,13 +147,13 @@ def _transition_button(action: str, transition: Transition, ok_toast: str) -> Bu
             waiting = await waiting_suggestions(s, link) if origin == PENDING else []
         if origin == PENDING and change.goal is not None:
             state = goal_state(change.goal)
-            await answer_press(update, ok_toast if change.ok else refusal(action, state))
-            done = f"{'✅ Accepted' if state is GoalState.ACCEPTED else '✖ Rejected'}: " + (
-                html.escape(change.goal.content)
-            )
+            await answer_press(update, toast if change.ok else refusal(action, state))
+            done = (
+                _("✅ Accepted: {goal}") if state is GoalState.ACCEPTED else _("✖ Rejected: {goal}")
+            ).format(goal=html.escape(change.goal.content))
             await redraw(update, *pending_message(waiting[:MAX_CARDS], done if change.ok else None))
             return
-        await _show_outcome(update, link, action, change, origin, ok_toast)
+        await _show_outcome(update, link, action, change, origin, toast)
 
     return handle
 
@@ -185,12 +187,12 @@ async def on_edit_button(
     if state is not GoalState.SUGGESTED:
         await _show_outcome(update, link, EDIT, GoalChange(Outcome.ALREADY, goal), origin, "")
         return
-    question = (
-        f"✏️ How would you put it? Send the goal in your own words "
-        f"(up to {GOAL_MAX_CHARS} characters) and I'll accept it.\n"
-        f"Now: <i>{html.escape(goal.content)}</i>\n\n"
+    question = _(
+        "✏️ How would you put it? Send the goal in your own words "
+        "(up to {limit} characters) and I'll accept it.\n"
+        "Now: <i>{goal}</i>\n\n"
         "/cancel keeps the suggestion as it was."
-    )
+    ).format(limit=GOAL_MAX_CHARS, goal=html.escape(goal.content))
     await _ask_about(update, context, link, goal, origin, EDIT_DIALOG, question)
 
 
@@ -206,9 +208,11 @@ async def on_target_button(
         await _show_outcome(update, link, TARGET, GoalChange(Outcome.ALREADY, goal), origin, "")
         return
     await answer_press(update)
-    text, _ = card(goal, today_for(link), origin)
+    text = card(goal, today_for(link), origin)[0]
     await redraw(
-        update, text + "\n\n📅 When do you want to reach it?", date_keyboard(goal.id, origin)
+        update,
+        text + "\n\n" + _("📅 When do you want to reach it?"),
+        date_keyboard(goal.id, origin),
     )
 
 
@@ -248,18 +252,22 @@ async def on_target_date_button(
     day = shortcut_date(choice, today)
     async with get_services(context).db.sessions.begin() as s:
         change = await goals.set_target_date(s, user_id_of(link), data.uuid, day, today=today)
-    toast = f"Target date: {day_text(day)}" if day is not None else "Target date cleared"
+    toast = (
+        _("Target date: {day}").format(day=day_text(day))
+        if day is not None
+        else _("Target date cleared")
+    )
     await _show_outcome(update, link, TARGET, change, origin, toast)
 
 
 async def _ask_for_date(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, goal: Goal, origin: str
 ) -> None:
-    question = (
-        f"📅 When do you want to reach <b>{html.escape(goal.content)}</b>?\n"
-        f"Send a date like {date_examples(today_for(link))}.\n\n"
+    question = _(
+        "📅 When do you want to reach <b>{goal}</b>?\n"
+        "Send a date like {examples}.\n\n"
         "/cancel keeps the target date as it is."
-    )
+    ).format(goal=html.escape(goal.content), examples=date_examples(today_for(link)))
     await _ask_about(update, context, link, goal, origin, DATE_DIALOG, question)
 
 
@@ -307,7 +315,11 @@ async def on_metric_button(
     metric = None if name == NO_METRIC else name
     async with get_services(context).db.sessions.begin() as s:
         change = await goals.set_related_metric(s, user_id_of(link), data.uuid, metric)
-    toast = f"Linked to {metric}" if metric else "Not linked to a metric"
+    toast = (
+        _("Linked to {metric}").format(metric=metric_name(metric))
+        if metric
+        else _("Not linked to a metric")
+    )
     await _show_outcome(update, link, METRIC, change, origin, toast)
 
 
@@ -321,24 +333,28 @@ async def on_list_completed(
     chat = update.effective_chat
     chat_id = chat.id if chat is not None else link.chat_id
     if not done:
-        await context.bot.send_message(chat_id, "You haven't completed a goal yet. You will!")
+        await context.bot.send_message(chat_id, _("You haven't completed a goal yet. You will!"))
         return
-    title = "🏆 <b>Completed goals</b>"
+    title = _("🏆 <b>Completed goals</b>")
     if len(done) == MAX_COMPLETED_SHOWN:
-        title += f" (the latest {MAX_COMPLETED_SHOWN})"
+        title = _("🏆 <b>Completed goals</b> (the latest {n})").format(n=MAX_COMPLETED_SHOWN)
     lines = [title]
     for goal in done:
         assert goal.completed_at is not None
         finished = local_date(goal.completed_at.replace(tzinfo=UTC), link.timezone)
-        lines.append(f"• {html.escape(goal.content)} — done {day_text(finished)}")
+        lines.append(
+            _("• {goal} — done {day}").format(
+                goal=html.escape(goal.content), day=day_text(finished)
+            )
+        )
     await send_html(context.bot, chat_id, "\n".join(lines))
 
 
 _BUTTONS: Final[dict[str, ButtonHandler]] = {
-    ACCEPT: _transition_button(ACCEPT, goals.accept_goal, "Accepted ✅"),
-    REJECT: _transition_button(REJECT, goals.reject_goal, "Rejected"),
-    COMPLETE: _transition_button(COMPLETE, goals.complete_goal, "Well done! 🏆"),
-    DELETE: _transition_button(DELETE, goals.delete_goal, "Deleted"),
+    ACCEPT: _transition_button(ACCEPT, goals.accept_goal, N_("Accepted ✅")),
+    REJECT: _transition_button(REJECT, goals.reject_goal, N_("Rejected")),
+    COMPLETE: _transition_button(COMPLETE, goals.complete_goal, N_("Well done! 🏆")),
+    DELETE: _transition_button(DELETE, goals.delete_goal, N_("Deleted")),
     EDIT: on_edit_button,
     TARGET: on_target_button,
     TARGET_DATE: on_target_date_button,
@@ -360,12 +376,14 @@ async def goal_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link:
         return
     blocked = await start_dialog(update, context, NEW_DIALOG, {})
     if blocked is not None:
-        await message.reply_text(busy_text(blocked) + " Then send /goal again.")
+        await message.reply_text(busy_text(blocked) + " " + _("Then send /goal again."))
         return
     await message.reply_text(
-        "🎯 What's your goal? Send it in one message (up to "
-        f"{GOAL_MAX_CHARS} characters), or /cancel.\n"
-        "<i>For example: Ask for feedback on my presentation this week</i>"
+        _(
+            "🎯 What's your goal? Send it in one message (up to "
+            "{limit} characters), or /cancel.\n"
+            "<i>For example: Ask for feedback on my presentation this week</i>"
+        ).format(limit=GOAL_MAX_CHARS)
     )
 
 
@@ -374,24 +392,45 @@ def _goals_header(
 ) -> str:
     if not accepted and not suggested:
         lines = [
-            "You have no open goals. Set one with /goal followed by what you want to "
-            "achieve, or just write in your journal and I'll suggest some."
+            _(
+                "You have no open goals. Set one with /goal followed by what you want to "
+                "achieve, or just write in your journal and I'll suggest some."
+            )
         ]
     else:
         overdue = sum(1 for g in accepted if is_overdue(g, today))
         parts = []
         if accepted:
-            late = f" ({overdue} overdue ⚠️)" if overdue else ""
-            parts.append(f"🎯 {len(accepted)} in progress{late}")
+            n = len(accepted)
+            if overdue:
+                parts.append(
+                    _("🎯 {n} in progress ({overdue} overdue ⚠️)").format(n=n, overdue=overdue)
+                )
+            else:
+                parts.append(_("🎯 {n} in progress").format(n=n))
         if suggested:
-            parts.append(f"💡 {plural(len(suggested), 'suggestion')} waiting for an answer")
-        lines = ["<b>Your goals</b>", " · ".join(parts)]
+            n = len(suggested)
+            parts.append(
+                ngettext(
+                    "💡 {n} suggestion waiting for an answer",
+                    "💡 {n} suggestions waiting for an answer",
+                    n,
+                ).format(n=n)
+            )
+        lines = [_("<b>Your goals</b>"), " · ".join(parts)]
         if len(accepted) > MAX_CARDS:
             lines.append(
-                f"<i>Showing {MAX_CARDS} of {len(accepted)}: finish some to see the rest.</i>"
+                _("<i>Showing {shown} of {n}: finish some to see the rest.</i>").format(
+                    shown=MAX_CARDS, n=len(accepted)
+                )
             )
     if completed:
-        lines.append(f"\n🏆 You've completed {plural(completed, 'goal')}!")
+        lines.append(
+            "\n"
+            + ngettext(
+                "🏆 You've completed {n} goal!", "🏆 You've completed {n} goals!", completed
+            ).format(n=completed)
+        )
     return "\n".join(lines)
 
 
@@ -413,7 +452,8 @@ async def goals_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link
         (g for g in open_goals if goal_state(g) is GoalState.ACCEPTED),
         key=lambda g: (g.target_date or date.max, g.created_at),
     )
-    rows = [[button("🏆 Show completed", LIST_DONE)]] if completed else []
+    rows = [[button(_("🏆 Show completed"), LIST_DONE)]] if completed else []
+
     header = _goals_header(accepted, suggested, completed, today)
     # One goal story: the profile's goals (the web app's) shown here too, with a way to track them.
     if info is not None:

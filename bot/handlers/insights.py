@@ -15,6 +15,7 @@ from bot.commands import Command
 from bot.services import get_services
 from bot.session import logged_in
 from core.clock import naive_utc
+from core.i18n import N_, _, ngettext
 from core.ratings import unusable_note, unusable_rows
 from core.richtext import to_plain
 from core.suggest import sentiment_score
@@ -25,7 +26,6 @@ from core.trends import (
     metric_line,
     mood_trend,
 )
-from core.wording import plural
 from db import entries, goals, metrics
 from db.accounts import Link
 from db.goals import GoalStats
@@ -39,41 +39,43 @@ PERIOD_DAYS: Final = 30
 # Entries written a moment ago carry the database's clock, which may run a little ahead.
 CLOCK_SLACK: Final = timedelta(minutes=5)
 AI_SETTINGS: Final = "ai_interaction_settings"
-HOW_TO_TURN_ON: Final = "Turn them on in /settings → 🤖 AI."
 
 _TREND_TEXT: Final[dict[MoodWord, str]] = {
-    "improving": "improving 📈",
-    "steady": "steady ➡️",
-    "declining": "declining 📉 (be kind to yourself)",
+    "improving": N_("improving 📈"),
+    "steady": N_("steady ➡️"),
+    "declining": N_("declining 📉 (be kind to yourself)"),
 }
 
 
 def themes_line(texts: Sequence[str]) -> str:
     themes = dominant_themes(texts)
     if not themes:
-        return "🧭 Themes: none stood out yet"
-    named = ", ".join(f"{name} ({plural(count, 'entry', 'entries')})" for name, count in themes)
-    return f"🧭 Main themes: {named}"
+        return _("🧭 Themes: none stood out yet")
+    named = ", ".join(
+        ngettext("{theme} ({n} entry)", "{theme} ({n} entries)", count).format(theme=name, n=count)
+        for name, count in themes
+    )
+    return _("🧭 Main themes: {themes}").format(themes=named)
 
 
 def mood_line(scored: Sequence[tuple[date, float]]) -> str:
     trend = mood_trend(scored)
     if trend.word is None:
-        return (
-            f"🌤 Mood trend: not enough to tell yet ({trend.basis.missing_text()}; "
-            "write on a few more days)"
+        return _("🌤 Mood trend: not enough to tell yet ({why}; write on a few more days)").format(
+            why=trend.basis.missing_text()
         )
     basis = trend.basis.text("entry", "entries")
-    return f"🌤 Mood trend: {_TREND_TEXT[trend.word]} ({basis})"
+    return _("🌤 Mood trend: {trend} ({basis})").format(
+        trend=_(_TREND_TEXT[trend.word]), basis=basis
+    )
 
 
 def goals_line(stats: GoalStats) -> str:
     if stats.suggested == 0 and stats.accepted == 0 and stats.completed == 0:
-        return "🎯 Goals: none this month. Set one with /goal, or write and I'll suggest some."
-    return (
-        f"🎯 Goals: {stats.suggested} suggested or set · {stats.accepted} accepted · "
-        f"{stats.completed} completed"
-    )
+        return _("🎯 Goals: none this month. Set one with /goal, or write and I'll suggest some.")
+    return _(
+        "🎯 Goals: {suggested} suggested or set · {accepted} accepted · {completed} completed"
+    ).format(suggested=stats.suggested, accepted=stats.accepted, completed=stats.completed)
 
 
 def _scores(rows: Sequence[tuple[datetime, str]], tz: str) -> list[tuple[date, float]]:
@@ -98,22 +100,31 @@ async def insights(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         series = await metrics.metric_series(s, link.user_id, since)
         odd = await metrics.unusable_ratings(s, link.user_id, since, end)
     rows = [(e.created_at, to_plain(e.content)) for e in written]
-    lines = [f"🔍 <b>Your last {PERIOD_DAYS} days</b>", ""]
-    lines.append(f"📝 Entries written: {len(rows)}")
+    title = ngettext(
+        "🔍 <b>Your last {n} day</b>", "🔍 <b>Your last {n} days</b>", PERIOD_DAYS
+    ).format(n=PERIOD_DAYS)
+    lines = [title, ""]
+    lines.append(_("📝 Entries written: {n}").format(n=len(rows)))
     if not ai_on:
-        lines.append(f"🤖 Themes and mood trend are AI insights, which are off. {HOW_TO_TURN_ON}")
+        lines.append(
+            _(
+                "🤖 Themes and mood trend are AI insights, which are off. "
+                "Turn them on in /settings → 🤖 AI."
+            )
+        )
     elif rows:
-        lines.append(themes_line([text for _, text in rows]))
+        lines.append(themes_line([text for _at, text in rows]))
         if sentiment_on:
             # VADER takes a while over a month of long entries: keep it off the event loop.
             scored = await asyncio.to_thread(_scores, rows, link.timezone)
             lines.append(mood_line(scored))
         else:
             lines.append(
-                "🌤 Mood trend: sentiment analysis is off. Turn it on in /settings → 🤖 AI."
+                _("🌤 Mood trend: sentiment analysis is off. Turn it on in /settings → 🤖 AI.")
             )
     else:
-        lines.append("🧭 Write a few entries and I'll show the themes and mood of your month.")
+        lines.append(_("🧭 Write a few entries and I'll show the themes and mood of your month."))
+
     lines.append(goals_line(stats))
     lines.append(metric_line(series, naive_utc(middle), link.timezone))
     note = unusable_note(unusable_rows(odd, link.timezone), "metric trend")

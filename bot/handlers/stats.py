@@ -14,11 +14,13 @@ from bot.commands import Command
 from bot.handlers.checkin import METRICS, label
 from bot.services import get_services
 from bot.session import logged_in
+from core import i18n
 from core.clock import naive_utc
 from core.dates import month_start
+from core.i18n import _
 from core.ratings import unusable_note, unusable_rows
 from core.streaks import current_streak, local_date, longest_streak
-from core.trends import Basis, arrow, bases_text, change_between, missing_text
+from core.trends import Basis, arrow, bases_text, change_between, days_text, missing_text
 from core.vocab import MetricType
 from db import entries, goals, metrics
 from db.accounts import Link
@@ -33,15 +35,13 @@ COMMANDS = [
 ]
 
 
-def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
-
-
 def _goals_line(stats: GoalStats) -> str:
     if stats.accepted == 0:
-        return "🎯 Goals: none accepted yet"
+        return _("🎯 Goals: none accepted yet")
     rate = round(100 * stats.completed / stats.accepted)
-    return f"🎯 Goals: {stats.completed} of {stats.accepted} accepted completed ({rate}%)"
+    return _("🎯 Goals: {completed} of {accepted} accepted completed ({rate}%)").format(
+        completed=stats.completed, accepted=stats.accepted, rate=rate
+    )
 
 
 def _metric_lines(
@@ -53,9 +53,9 @@ def _metric_lines(
     last line says what the arrows are based on (or why there are none yet).
     """
     if not any(series.values()):
-        return ["No ratings this month or last. Rate your growth metrics with /checkin."]
+        return [_("No ratings this month or last. Rate your growth metrics with /checkin.")]
     start = naive_utc(this_month)
-    lines = ["<b>Growth metrics</b> · average this month vs last month"]
+    lines = [_("<b>Growth metrics</b> · average this month vs last month")]
     arrows: list[Basis] = []
     short_of_days = 0
     for kind in METRICS:
@@ -71,20 +71,33 @@ def _metric_lines(
             else:
                 short_of_days = max(short_of_days, change.basis.days)
             lines.append(
-                f"{label(kind)}: {change.after:.1f}{mark} (last month {change.before:.1f})"
+                _("{metric}: {now}{arrow} (last month {before})").format(
+                    metric=label(kind),
+                    now=i18n.decimal(change.after),
+                    arrow=mark,
+                    before=i18n.decimal(change.before),
+                )
             )
         elif now:
-            lines.append(f"{label(kind)}: {fmean(v for _, v in now):.1f} (none last month)")
+            lines.append(
+                _("{metric}: {now} (none last month)").format(
+                    metric=label(kind), now=i18n.decimal(fmean(v for _day, v in now))
+                )
+            )
         elif before:
             lines.append(
-                f"{label(kind)}: none yet this month (last month {fmean(v for _, v in before):.1f})"
+                _("{metric}: none yet this month (last month {before})").format(
+                    metric=label(kind), before=i18n.decimal(fmean(v for _day, v in before))
+                )
             )
         else:
-            lines.append(f"{label(kind)}: no ratings")
+            lines.append(_("{metric}: no ratings").format(metric=label(kind)))
     if arrows:
-        lines.append(f"↑↓ compare the two months, {bases_text(arrows, 'rating')}.")
+        lines.append(
+            _("↑↓ compare the two months, {basis}.").format(basis=bases_text(arrows, "rating"))
+        )
     if short_of_days:
-        lines.append(f"No arrow where {missing_text(short_of_days)}.")
+        lines.append(_("No arrow where {why}.").format(why=missing_text(short_of_days)))
     return lines
 
 
@@ -109,16 +122,22 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) 
     current = current_streak(days, local_date(now, tz))
     longest = longest_streak(days)
     streak = (
-        f"🔥 Writing streak: {_days(current)} now, longest {_days(longest)}"
+        _("🔥 Writing streak: {now} now, longest {longest}").format(
+            now=days_text(current), longest=days_text(longest)
+        )
         if current
-        else f"🔥 Writing streak: none right now, longest {_days(longest)}"
+        else _("🔥 Writing streak: none right now, longest {longest}").format(
+            longest=days_text(longest)
+        )
     )
     lines = [
-        "<b>Your stats</b>",
+        _("<b>Your stats</b>"),
         "",
-        f"📝 Entries: {total} in total, {month_entries} this month",
+        _("📝 Entries: {total} in total, {month} this month").format(
+            total=total, month=month_entries
+        ),
         streak,
-        f"✅ Check-ins: {checkins}",
+        _("✅ Check-ins: {n}").format(n=checkins),
         _goals_line(goal_counts),
         "",
         *_metric_lines(series, this_month, tz),
