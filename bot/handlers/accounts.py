@@ -145,33 +145,20 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     link = await load_link(update, context)
     if link is not None and link.logged_in and link.user_id is not None:
         greeting = _welcome_back(await account_first_name(context, link.user_id))
-        await context.bot.send_message(
-            chat.id,
-            greeting
-            + " "
-            + _(
-                "Just write to me and I'll save it to your journal.\n"
-                "Send /help to see everything I can do."
-            ),
+        more = _(
+            "Just write to me and I'll save it to your journal.\n"
+            "Send /help to see everything I can do."
         )
+        await context.bot.send_message(chat.id, f"{greeting} {more}")
         return
-    # No account yet: Telegram's name.
-    hello = (
-        _("Hi {name}!").format(name=html.escape(user.first_name))
-        if user.first_name
-        else _("Hi there!")
+    name = html.escape(user.first_name)  # no account yet: Telegram's name
+    hello = _("Hi {name}!").format(name=name) if name else _("Hi there!")
+    intro = _(
+        "I'm your growth-mindset journal. Write to me like you'd write in a "
+        "notebook, rate how you're growing, and I'll suggest goals along the way.\n\n"
+        "Do you have an account already?"
     )
-    await context.bot.send_message(
-        chat.id,
-        hello
-        + " "
-        + _(
-            "I'm your growth-mindset journal. Write to me like you'd write in a "
-            "notebook, rate how you're growing, and I'll suggest goals along the way.\n\n"
-            "Do you have an account already?"
-        ),
-        reply_markup=login_buttons(),
-    )
+    await context.bot.send_message(chat.id, f"{hello} {intro}", reply_markup=login_buttons())
 
 
 async def on_account_button(
@@ -223,20 +210,9 @@ def _locked_text(minutes: int) -> str:
 # After a failed password: the address may be mistyped (never said whether it has an
 # account), so offer to type another or to create one instead.
 def _retry_buttons() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    _("✉️ Use another email"), callback_data=encode(ACCOUNT, arg="login")
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    _("🆕 Create an account"), callback_data=encode(ACCOUNT, arg="new")
-                )
-            ],
-        ]
-    )
+    rows = [(_("✉️ Use another email"), "login"), (_("🆕 Create an account"), "new")]
+    buttons = [InlineKeyboardButton(t, callback_data=encode(ACCOUNT, arg=a)) for t, a in rows]
+    return InlineKeyboardMarkup([[button] for button in buttons])
 
 
 # Said whenever a sign-up cannot go ahead because of the address, so the dialog never
@@ -245,6 +221,7 @@ NOT_CREATED = N_(
     "I couldn't create an account with that email and password. If you already have an "
     "account, choose Log in; otherwise send /start and use another email."
 )
+NOT_AN_EMAIL = N_("That doesn't look like an email address. Please send it like name@example.com.")
 
 
 def _parse_email(text: str) -> str | None:
@@ -267,9 +244,7 @@ async def register_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answ
     if answer.step == "email":
         email = _parse_email(text)
         if email is None:
-            await reply(
-                _("That doesn't look like an email address. Please send it like name@example.com.")
-            )
+            await reply(_(NOT_AN_EMAIL))
             return
         # Every address tried counts, taken or not, and the answer is the same.
         async with services.db.sessions.begin() as s:
@@ -501,9 +476,7 @@ async def login_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answer:
     if answer.step == "email":
         email = _parse_email(text)
         if email is None:
-            await message.reply_text(
-                _("That doesn't look like an email address. Please send it like name@example.com.")
-            )
+            await message.reply_text(_(NOT_AN_EMAIL))
             return
         async with services.db.sessions.begin() as s:
             remaining = await throttle.login_wait(s, user_id, email)
