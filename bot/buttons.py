@@ -18,10 +18,12 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.session import logged_in
 from core.callback_data import CallbackData, decode
+from core.i18n import N_, _
 from db.accounts import Link
 
-# Stale, forged, or another user's: all look the same to the presser.
-EXPIRED: Final = "This button has expired."
+# Stale, forged, or another user's: all look the same to the presser. An English msgid:
+# answer with ``_(EXPIRED)``.
+EXPIRED: Final = N_("This button has expired.")
 
 ButtonAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link, CallbackData], Awaitable[None]]
 # A button pressed before logging in (creating an account, logging in).
@@ -30,7 +32,7 @@ PublicAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, CallbackData], Await
 
 async def answer_expired(update: Update) -> None:
     if update.callback_query is not None:
-        await update.callback_query.answer(EXPIRED)
+        await update.callback_query.answer(_(EXPIRED))
 
 
 def _pattern(codes: Iterable[str]) -> str:

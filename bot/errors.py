@@ -11,14 +11,15 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.inbox_context import CURRENT
+from core.i18n import N_, _
 
 logger = logging.getLogger(__name__)
 
-DB_DOWN = (
+DB_DOWN = N_(
     "I can't reach the journal database right now, so nothing was saved. "
     "Please try again in a minute."
 )
-GENERIC = "Sorry, something went wrong on my side. Please try again."
+GENERIC = N_("Sorry, something went wrong on my side. Please try again.")
 
 
 def is_database_outage(error: BaseException | None) -> bool:
@@ -50,7 +51,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if update.effective_chat.type != ChatType.PRIVATE:
         return  # nothing is ever said in a group (bot.handlers.private_only)
-    text = DB_DOWN if is_database_outage(error) else GENERIC
+    text = _(DB_DOWN if is_database_outage(error) else GENERIC)
     if update.callback_query is not None:
         try:
             await update.callback_query.answer(text[:200], show_alert=True)

@@ -15,14 +15,17 @@ from core.i18n import _, negotiate, ngettext, number, set_current
 from db import accounts, dialogs
 from db.accounts import Link
 
-LOGIN_BUTTONS = InlineKeyboardMarkup(
-    [
+
+def login_buttons() -> InlineKeyboardMarkup:
+    """[Create account] [Log in], in the current language."""
+    return InlineKeyboardMarkup(
         [
-            InlineKeyboardButton("Create account", callback_data=encode("acc", arg="new")),
-            InlineKeyboardButton("Log in", callback_data=encode("acc", arg="login")),
+            [
+                InlineKeyboardButton(_("Create account"), callback_data=encode("acc", arg="new")),
+                InlineKeyboardButton(_("Log in"), callback_data=encode("acc", arg="login")),
+            ]
         ]
-    ]
-)
+    )
 
 
 # The link loaded as the update arrived (bot/handlers/private_only.py), by update id.
@@ -124,7 +127,7 @@ async def ask_to_log_in(
             "{messages} messages or {chars} characters, and that's full. Please copy it, "
             "log in, and send it again."
         ).format(messages=dialogs.MAX_PENDING_MESSAGES, chars=number(dialogs.MAX_PENDING_CHARS))
-    await context.bot.send_message(chat.id, text, reply_markup=LOGIN_BUTTONS)
+    await context.bot.send_message(chat.id, text, reply_markup=login_buttons())
 
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link], Awaitable[Any]]
@@ -139,7 +142,7 @@ def logged_in(
         link = await load_link(update, context)
         if link is None or not link.logged_in:
             if update.callback_query is not None:
-                await update.callback_query.answer("Please log in first.", show_alert=False)
+                await update.callback_query.answer(_("Please log in first."), show_alert=False)
             await ask_to_log_in(update, context, link)
             return None
         return await handler(update, context, link)

@@ -13,13 +13,16 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.callback_data import MAX_BYTES
+from core.i18n import N_, _
 from core.zones import ZoneChoice, find_timezones, timezone_at, warm
 
 logger = logging.getLogger(__name__)
 _warming: set[asyncio.Task[None]] = set()
 _warmed = False
 
-EXAMPLES = "a city or country (Paris, New York, Kyiv, UK), an offset (+2, UTC-5) or a zone name"
+# What to type for a time zone, to fill a sentence such as "Send {examples}." (shown
+# with ``_(EXAMPLES)``).
+EXAMPLES = N_("a city or country (Paris, New York, Kyiv, UK), an offset (+2, UTC-5) or a zone name")
 
 
 def prepare() -> None:
@@ -59,21 +62,22 @@ def confirmation(zone: str, place: str | None = None) -> str:
     where = html.escape(zone)
     if place and place != zone:
         where += f" ({html.escape(place)})"
-    return f"🌍 Time zone set to <b>{where}</b> — it's {local_time(zone)} there now."
+    return _("🌍 Time zone set to <b>{zone}</b> — it's {time} there now.").format(
+        zone=where, time=local_time(zone)
+    )
 
 
 def unknown(text: str) -> str:
-    return (
-        f"I don't know a place or time zone called “{html.escape(text.strip()[:60])}”. "
-        f"Try {EXAMPLES}."
-    )
+    return _(
+        "I don't know a place or time zone called “{text}”. Try a city or country (Paris, "
+        "New York, Kyiv, UK), an offset (+2, UTC-5) or a zone name."
+    ).format(text=html.escape(text.strip()[:60]))
 
 
 def ambiguous(text: str) -> str:
-    return (
-        f"“{html.escape(text.strip()[:60])}” could mean several places. Which one is yours? "
-        "(the local time is in brackets)"
-    )
+    return _(
+        "“{text}” could mean several places. Which one is yours? (the local time is in brackets)"
+    ).format(text=html.escape(text.strip()[:60]))
 
 
 def choice_keyboard(choices: list[ZoneChoice], data: Callable[[str], str]) -> InlineKeyboardMarkup:

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from core.i18n import _, month_name
+
 MAX_YEARS_AHEAD: Final = 100
 
 
@@ -45,8 +47,14 @@ def end_of_month(day: date) -> date:
 
 
 def date_examples(today: date) -> str:
+    """Dates the parser reads, to fill "Send a date like {examples}." ("tomorrow" and the
+    English month are what the parser understands, in every language)."""
     sample = add_months(today, 1)
-    return f"{sample.isoformat()}, {sample.day} {sample:%b} or tomorrow"
+    return _("{iso}, {day_month} or tomorrow").format(
+        iso=sample.isoformat(),
+        day_month=f"{sample.day} {calendar.month_abbr[sample.month]}",
+        dotted=f"{sample.day:02d}.{sample.month:02d}.{sample.year}",
+    )
 
 
 def _calendar_date(year: int, month: int, day: int) -> date:
@@ -54,9 +62,11 @@ def _calendar_date(year: int, month: int, day: int) -> date:
         return date(year, month, day)
     except ValueError:
         raise DateInputError(
-            f"There's no day {day} in {calendar.month_name[month]} {year}."
+            _("There's no day {day} in {month} {year}.").format(
+                day=day, month=month_name(month, "wide"), year=year
+            )
             if 1 <= month <= 12
-            else f"There's no month {month}: months go from 1 to 12."
+            else _("There's no month {month}: months go from 1 to 12.").format(month=month)
         ) from None
 
 
@@ -78,7 +88,9 @@ def parse_target_date(text: str, today: date) -> date:
     message for the user; does not check whether the date is in the past."""
     wanted = " ".join(text.lower().replace(",", " ").split())
     unreadable = DateInputError(
-        f"I couldn't read “{text.strip()[:40]}” as a date. Send it like {date_examples(today)}."
+        _("I couldn't read “{text}” as a date. Send it like {examples}.").format(
+            text=text.strip()[:40], examples=date_examples(today)
+        )
     )
     simple = {
         "today": today,
@@ -116,7 +128,11 @@ def parse_target_date(text: str, today: date) -> date:
     else:
         raise unreadable
     if found.year > today.year + MAX_YEARS_AHEAD:
-        raise DateInputError("That's a very long way off. Pick a date within the next 100 years.")
+        raise DateInputError(
+            _("That's a very long way off. Pick a date within the next {years} years.").format(
+                years=MAX_YEARS_AHEAD
+            )
+        )
     return found
 
 

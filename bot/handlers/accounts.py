@@ -20,12 +20,12 @@ from bot.commands import Command
 from bot.dialogs import StepHandler, data_of
 from bot.messaging import delete_quietly
 from bot.services import get_services
-from bot.session import LOGIN_BUTTONS, load_link
-from bot.ui import Answer, plural, text_step
-from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
+from bot.session import load_link, login_buttons
+from bot.ui import Answer, text_step
 from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
 from bot.zone_picker import prepare as prepare_zones
 from core.callback_data import CallbackData, encode
+from core.i18n import N_, _, ngettext
 from core.schedule import validate_timezone
 from db import accounts, dialogs, profile, throttle
 from db.models import User
@@ -103,7 +103,9 @@ async def account_first_name(context: ContextTypes.DEFAULT_TYPE, user_id: uuid.U
 
 
 def _welcome_back(first_name: str) -> str:
-    return f"Welcome back, {html.escape(first_name)}!" if first_name else "Welcome back!"
+    if not first_name:
+        return _("Welcome back!")
+    return _("Welcome back, {name}!").format(name=html.escape(first_name))
 
 
 async def _log_in(
@@ -143,20 +145,20 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     link = await load_link(update, context)
     if link is not None and link.logged_in and link.user_id is not None:
         greeting = _welcome_back(await account_first_name(context, link.user_id))
-        await context.bot.send_message(
-            chat.id,
-            f"{greeting} Just write to me and I'll save it to your journal.\n"
-            "Send /help to see everything I can do.",
+        more = _(
+            "Just write to me and I'll save it to your journal.\n"
+            "Send /help to see everything I can do."
         )
+        await context.bot.send_message(chat.id, f"{greeting} {more}")
         return
-    name = html.escape(user.first_name or "there")  # no account yet: Telegram's name
-    await context.bot.send_message(
-        chat.id,
-        f"Hi {name}! I'm your growth-mindset journal. Write to me like you'd write in a "
+    name = html.escape(user.first_name)  # no account yet: Telegram's name
+    hello = _("Hi {name}!").format(name=name) if name else _("Hi there!")
+    intro = _(
+        "I'm your growth-mindset journal. Write to me like you'd write in a "
         "notebook, rate how you're growing, and I'll suggest goals along the way.\n\n"
-        "Do you have an account already?",
-        reply_markup=LOGIN_BUTTONS,
+        "Do you have an account already?"
     )
+    await context.bot.send_message(chat.id, f"{hello} {intro}", reply_markup=login_buttons())
 
 
 async def on_account_button(
@@ -166,11 +168,11 @@ async def on_account_button(
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     if data.arg not in {"new", "login"}:
-        await query.answer(EXPIRED)
+        await query.answer(_(EXPIRED))
         return
     link = await load_link(update, context)
     if link is not None and link.logged_in:
-        await query.answer("You're already logged in. Send /logout first to switch accounts.")
+        await query.answer(_("You're already logged in. Send /logout first to switch accounts."))
         return
     await query.answer()
     services = get_services(context)
@@ -185,38 +187,41 @@ async def on_account_button(
         await context.bot.send_message(user.id, _locked_text(_minutes(remaining)))
     elif data.arg == "new":
         await context.bot.send_message(
-            user.id, "Let's create your account. What's your email address? (/cancel to stop)"
+            user.id, _("Let's create your account. What's your email address? (/cancel to stop)")
         )
     else:
         await context.bot.send_message(
             user.id,
-            "Log in with the email and password of your Growth Journal account. "
-            "What's your email? (/cancel to stop)",
+            _(
+                "Log in with the email and password of your Growth Journal account. "
+                "What's your email? (/cancel to stop)"
+            ),
         )
 
 
 def _locked_text(minutes: int) -> str:
-    return (
-        "Too many attempts. For your security, please wait "
-        f"{plural(minutes, 'minute')} before trying again."
-    )
+    return ngettext(
+        "Too many attempts. For your security, please wait {n} minute before trying again.",
+        "Too many attempts. For your security, please wait {n} minutes before trying again.",
+        minutes,
+    ).format(n=minutes)
 
 
 # After a failed password: the address may be mistyped (never said whether it has an
 # account), so offer to type another or to create one instead.
-RETRY_BUTTONS = InlineKeyboardMarkup(
-    [
-        [InlineKeyboardButton("✉️ Use another email", callback_data=encode(ACCOUNT, arg="login"))],
-        [InlineKeyboardButton("🆕 Create an account", callback_data=encode(ACCOUNT, arg="new"))],
-    ]
-)
+def _retry_buttons() -> InlineKeyboardMarkup:
+    rows = [(_("✉️ Use another email"), "login"), (_("🆕 Create an account"), "new")]
+    buttons = [InlineKeyboardButton(t, callback_data=encode(ACCOUNT, arg=a)) for t, a in rows]
+    return InlineKeyboardMarkup([[button] for button in buttons])
+
 
 # Said whenever a sign-up cannot go ahead because of the address, so the dialog never
 # states that an account exists (see docs/security-accounts.md).
-NOT_CREATED = (
+NOT_CREATED = N_(
     "I couldn't create an account with that email and password. If you already have an "
     "account, choose Log in; otherwise send /start and use another email."
 )
+NOT_AN_EMAIL = N_("That doesn't look like an email address. Please send it like name@example.com.")
 
 
 def _parse_email(text: str) -> str | None:
@@ -239,9 +244,7 @@ async def register_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answ
     if answer.step == "email":
         email = _parse_email(text)
         if email is None:
-            await reply(
-                "That doesn't look like an email address. Please send it like name@example.com."
-            )
+            await reply(_(NOT_AN_EMAIL))
             return
         # Every address tried counts, taken or not, and the answer is the same.
         async with services.db.sessions.begin() as s:
@@ -255,8 +258,10 @@ async def register_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answ
             await reply(_locked_text(_minutes(remaining)))
             return
         await reply(
-            f"Thanks! Now choose a password of at least {MIN_PASSWORD} characters. "
-            "I'll delete your message as soon as I've read it."
+            _(
+                "Thanks! Now choose a password of at least {n} characters. "
+                "I'll delete your message as soon as I've read it."
+            ).format(n=MIN_PASSWORD)
         )
         return
 
@@ -265,14 +270,18 @@ async def register_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answ
         if len(text) < MIN_PASSWORD:
             await context.bot.send_message(
                 message.chat_id,
-                f"That password is too short: it needs at least {MIN_PASSWORD} characters. "
-                "Please send another one.",
+                _(
+                    "That password is too short: it needs at least {n} characters. "
+                    "Please send another one."
+                ).format(n=MIN_PASSWORD),
             )
             return
         if len(text.encode()) > MAX_PASSWORD_BYTES:
             await context.bot.send_message(
                 message.chat_id,
-                "That password is too long (at most 72 bytes). Please send a shorter one.",
+                _(
+                    "That password is too long (at most {n} bytes). Please send a shorter one."
+                ).format(n=MAX_PASSWORD_BYTES),
             )
             return
         if await _taken_address(update, context, str(data.get("email", "")), text):
@@ -284,24 +293,28 @@ async def register_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answ
             )
         prepare_zones()  # the time-zone step is two answers away
         await context.bot.send_message(
-            message.chat_id, "Password saved (and your message deleted). What's your first name?"
+            message.chat_id,
+            _("Password saved (and your message deleted). What's your first name?"),
         )
         return
 
     if answer.step in {"first_name", "last_name"}:
         name = " ".join(text.split())
         if not name or len(name) > MAX_NAME:
-            await reply(f"Please send a name of 1 to {MAX_NAME} characters.")
+            await reply(_("Please send a name of 1 to {max} characters.").format(max=MAX_NAME))
             return
         nxt = "last_name" if answer.step == "first_name" else "timezone"
         async with services.db.sessions.begin() as s:
             await dialogs.set_dialog(s, user_id, "register", nxt, {**data, answer.step: name})
         if nxt == "last_name":
-            await reply("And your last name?")
+            await reply(_("And your last name?"))
         else:
             await reply(
-                "Last step: your time zone, so reminders and dates match your day. "
-                f"Pick one, type {ZONE_EXAMPLES}, or share your location (📎 → Location).",
+                _(
+                    "Last step: your time zone, so reminders and dates match your day. "
+                    "Pick one, type a city or country (Paris, New York, Kyiv, UK), an offset "
+                    "(+2, UTC-5) or a zone name, or share your location (📎 → Location)."
+                ),
                 reply_markup=_zone_keyboard(),
             )
         return
@@ -342,8 +355,10 @@ async def _taken_address(
             context,
             found,
             email,
-            "You already have an account with this email, and that's its password: "
-            "you're logged in. Send /help to see everything I can do.",
+            _(
+                "You already have an account with this email, and that's its password: "
+                "you're logged in. Send /help to see everything I can do."
+            ),
         )
         return True
     async with services.db.sessions.begin() as s:
@@ -353,7 +368,9 @@ async def _taken_address(
     if remaining is not None:
         await context.bot.send_message(message.chat_id, _locked_text(_minutes(remaining)))
     else:
-        await context.bot.send_message(message.chat_id, NOT_CREATED, reply_markup=LOGIN_BUTTONS)
+        await context.bot.send_message(
+            message.chat_id, _(NOT_CREATED), reply_markup=login_buttons()
+        )
     return True
 
 
@@ -367,12 +384,12 @@ async def on_timezone_button(
     async with services.db.sessions.begin() as s:
         state = await dialogs.get_dialog(s, user.id)
     if state is None or state.name != "register" or state.step != "timezone":
-        await query.answer(EXPIRED)
+        await query.answer(_(EXPIRED))
         return
     try:
         zone = validate_timezone(data.arg)
     except ValueError:
-        await query.answer(EXPIRED)
+        await query.answer(_(EXPIRED))
         return
     await query.answer(zone)
     await _finish_registration(update, context, {**data_of(state), "timezone": zone})
@@ -391,12 +408,12 @@ async def zone_from_location(update: Update, context: ContextTypes.DEFAULT_TYPE)
     zone = await locate(message.location.latitude, message.location.longitude)
     if zone is None:
         await message.reply_text(
-            "I couldn't tell a time zone from that location. Please pick one or type a city.",
+            _("I couldn't tell a time zone from that location. Please pick one or type a city."),
             reply_markup=_zone_keyboard(),
         )
         return True
     await _finish_registration(
-        update, context, {**data_of(state), "timezone": zone}, "your location"
+        update, context, {**data_of(state), "timezone": zone}, _("your location")
     )
     return True
 
@@ -433,15 +450,19 @@ async def _finish_registration(
     except accounts.EmailTaken:  # registered meanwhile, here or in the web app
         async with services.db.sessions.begin() as s:
             await dialogs.clear_dialog(s, user.id)
-        await context.bot.send_message(chat.id, NOT_CREATED, reply_markup=LOGIN_BUTTONS)
+        await context.bot.send_message(chat.id, _(NOT_CREATED), reply_markup=login_buttons())
         return
     await context.bot.send_message(
         chat.id,
-        f"Welcome, {html.escape(data['first_name'])}! Your account is ready and your first "
-        f"journal, <b>{html.escape(accounts.DEFAULT_JOURNAL_TITLE)}</b>, is open.\n\n"
-        "Just write to me and I'll save it. Send /help to see everything I can do.\n\n"
-        + confirmation(data["timezone"], place)
-        + " Change it any time in /profile.",
+        _(
+            "Welcome, {name}! Your account is ready and your first journal, <b>{title}</b>, "
+            "is open.\n\nJust write to me and I'll save it. Send /help to see everything I "
+            "can do.\n\n{time_zone_set} Change it any time in /profile."
+        ).format(
+            name=html.escape(data["first_name"]),
+            title=html.escape(accounts.DEFAULT_JOURNAL_TITLE),
+            time_zone_set=confirmation(data["timezone"], place),
+        ),
     )
     await _after_login(update, context)
 
@@ -455,9 +476,7 @@ async def login_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answer:
     if answer.step == "email":
         email = _parse_email(text)
         if email is None:
-            await message.reply_text(
-                "That doesn't look like an email address. Please send it like name@example.com."
-            )
+            await message.reply_text(_(NOT_AN_EMAIL))
             return
         async with services.db.sessions.begin() as s:
             remaining = await throttle.login_wait(s, user_id, email)
@@ -469,7 +488,7 @@ async def login_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answer:
             await message.reply_text(_locked_text(_minutes(remaining)))
         else:
             await message.reply_text(
-                "And your password? I'll delete your message right after reading it."
+                _("And your password? I'll delete your message right after reading it.")
             )
         return
 
@@ -496,9 +515,11 @@ async def login_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answer:
             else:
                 await context.bot.send_message(
                     message.chat_id,
-                    "That email and password don't match. Send the password again, "
-                    "or use another email, or create an account.",
-                    reply_markup=RETRY_BUTTONS,
+                    _(
+                        "That email and password don't match. Send the password again, "
+                        "or use another email, or create an account."
+                    ),
+                    reply_markup=_retry_buttons(),
                 )
             return
         await _log_in(
@@ -506,8 +527,10 @@ async def login_step(update: Update, context: ContextTypes.DEFAULT_TYPE, answer:
             context,
             found,
             email,
-            "You're logged in. Write to me any time and I'll save it to your journal. "
-            "Send /help to see everything I can do.",
+            _(
+                "You're logged in. Write to me any time and I'll save it to your journal. "
+                "Send /help to see everything I can do."
+            ),
         )
 
 
@@ -530,12 +553,12 @@ async def logout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if was_in:
         await context.bot.send_message(
             chat.id,
-            "You're logged out. Your journal is safe; log in again any time.",
-            reply_markup=LOGIN_BUTTONS,
+            _("You're logged out. Your journal is safe; log in again any time."),
+            reply_markup=login_buttons(),
         )
     else:
         await context.bot.send_message(
-            chat.id, "You weren't logged in.", reply_markup=LOGIN_BUTTONS
+            chat.id, _("You weren't logged in."), reply_markup=login_buttons()
         )
 
 
@@ -547,7 +570,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with services.db.sessions.begin() as s:
         state = await dialogs.get_dialog(s, user.id)
         had = await dialogs.clear_dialog(s, user.id)
-    text = "Cancelled. Nothing was changed." if had else "There's nothing to cancel."
+    text = _("Cancelled. Nothing was changed.") if had else _("There's nothing to cancel.")
     cancelled = services.dialogs.canceller_for(state.name) if had and state is not None else None
     if cancelled is not None and state is not None:
         text = await cancelled(context, state)

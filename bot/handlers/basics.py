@@ -16,6 +16,7 @@ from bot.buttons import EXPIRED
 from bot.commands import Command, help_text
 from bot.services import get_services
 from bot.session import load_link
+from core.i18n import _
 from db import dialogs
 
 COMMANDS: list[Command] = []  # /help is listed with accounts' "Getting started"
@@ -53,13 +54,14 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     command = message.text.split()[0][:40]
     await message.reply_text(
-        f"I don't know {command}. Send /help to see what I can do.", parse_mode=None
+        _("I don't know {command}. Send /help to see what I can do.").format(command=command),
+        parse_mode=None,
     )
 
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.callback_query is not None:
-        await update.callback_query.answer(EXPIRED)
+        await update.callback_query.answer(_(EXPIRED))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

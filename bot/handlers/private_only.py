@@ -21,6 +21,7 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, Type
 from bot.commands import Command
 from bot.services import get_services
 from bot.session import prefetch_link
+from core.i18n import N_, _, negotiate, speaking
 from db import chats
 
 logger = logging.getLogger(__name__)
@@ -28,16 +29,16 @@ logger = logging.getLogger(__name__)
 # Before every feature module's handlers (they use the default group 0).
 GROUP = -100
 
-NOTE = (
+NOTE = N_(
     "I'm a private journal, so I only work in a one-to-one chat: nothing anyone writes "
     "to me is shown here. Tap below to open our private chat. I'll leave this chat now."
 )
-PRESS_ANSWER = "I only work in a private chat with you."
+PRESS_ANSWER = N_("I only work in a private chat with you.")
 
 
 def open_private_chat(username: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Open a private chat", url=f"https://t.me/{username}")]]
+        [[InlineKeyboardButton(_("Open a private chat"), url=f"https://t.me/{username}")]]
     )
 
 
@@ -52,11 +53,20 @@ async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if chat is not None and chat.type == ChatType.PRIVATE:
         await prefetch_link(update, context)  # and with it, the language to answer in
         return  # on to the features
+    # No account is looked up here: the sender's Telegram language will do.
+    user = update.effective_user
+    with speaking(negotiate(user.language_code if user is not None else None)):
+        await _keep_out(update, context)
+
+
+async def _keep_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a group's press or post the note once, leave, and stop the update."""
+    chat = update.effective_chat
     query = update.callback_query
     if query is not None:
         # Too old to answer: there is nothing to undo either.
         with contextlib.suppress(TelegramError):
-            await query.answer(PRESS_ANSWER)
+            await query.answer(_(PRESS_ANSWER))
         raise ApplicationHandlerStop
     if chat is None or _bot_was_removed(update.my_chat_member):
         raise ApplicationHandlerStop  # e.g. an inline query, or the bot was removed
@@ -65,7 +75,7 @@ async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     bot = context.bot
     try:
         if first:
-            await bot.send_message(chat.id, NOTE, reply_markup=open_private_chat(bot.username))
+            await bot.send_message(chat.id, _(NOTE), reply_markup=open_private_chat(bot.username))
         await bot.leave_chat(chat.id)
     except TelegramError as exc:  # e.g. no right to post in a channel
         logger.info("could not post the private-only note or leave a %s: %s", chat.type, exc)
