@@ -20,6 +20,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.services import get_services
+from core.i18n import _, ngettext
 from core.mediafiles import ZipMember, plan_zip_parts, zip_member_cost
 from db import media
 from db.media import MediaFile
@@ -85,18 +86,30 @@ async def send_media_zips(
             except TelegramError as exc:
                 logger.warning("export: could not download a media file (%s)", exc)
                 missing.append(item.name)
-        of = f" (part {number} of {len(plan)})" if len(plan) > 1 else ""
+        caption = (
+            _(
+                "Your photos and voice notes, with the Markdown that links them "
+                "(part {number} of {total})."
+            ).format(number=number, total=len(plan))
+            if len(plan) > 1
+            else _("Your photos and voice notes, with the Markdown that links them.")
+        )
         await context.bot.send_document(
             chat_id,
             document=zip_bytes(contents),
             filename=part_name(day, number, len(plan)),
-            caption=f"Your photos and voice notes, with the Markdown that links them{of}.",
+            caption=caption,
             write_timeout=UPLOAD_TIMEOUT,
         )
     if missing:
         await context.bot.send_message(
             chat_id,
-            f"{len(missing)} of your media files couldn't be fetched from Telegram (too big or "
-            "no longer there), so the zip leaves them out: " + ", ".join(missing[:20]),
+            ngettext(
+                "{n} of your media files couldn't be fetched from Telegram (too big or "
+                "no longer there), so the zip leaves them out: {names}",
+                "{n} of your media files couldn't be fetched from Telegram (too big or "
+                "no longer there), so the zip leaves them out: {names}",
+                len(missing),
+            ).format(n=len(missing), names=", ".join(missing[:20])),
         )
     return len(plan)

@@ -1,7 +1,8 @@
 """Date filters typed after a command (``/entries 2026-11``), read on the user's calendar.
 
 ``parse`` turns the words into a range of local dates, ``[start, end)``; the caller
-converts it to instants in the user's time zone. Pure: "today" is passed in.
+converts it to instants in the user's time zone. Pure: "today" is passed in. The words
+typed are English in every language; the labels shown are in the user's.
 """
 
 from __future__ import annotations
@@ -9,6 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Final
+
+from core.i18n import N_, _, ngettext
+from core.localdates import month_text, span_text
 
 EXAMPLES = (
     "today, yesterday, this week, last week, this month, last month, 2026, 2026-11, 2026-11-05"
@@ -37,14 +42,20 @@ def _next_month(day: date) -> date:
 
 
 def _span(start: date, end: date) -> str:
-    last = end - timedelta(days=1)
-    if start == last:
-        return f"{start.day} {start:%b %Y}"
-    if start.year != last.year:
-        return f"{start.day} {start:%b %Y} – {last.day} {last:%b %Y}"
-    if start.month != last.month:
-        return f"{start.day} {start:%b} – {last.day} {last:%b %Y}"
-    return f"{start.day}–{last.day} {last:%b %Y}"
+    return span_text(start, end - timedelta(days=1))
+
+
+# The heading of each keyword's range, by the keyword typed.
+_LABELS: Final = {
+    "today": N_("today ({span})"),
+    "yesterday": N_("yesterday ({span})"),
+    "this week": N_("this week ({span})"),
+    "last week": N_("last week ({span})"),
+    "this month": N_("this month ({month})"),
+    "last month": N_("last month ({month})"),
+    "this year": N_("this year ({year})"),
+    "last year": N_("last year ({year})"),
+}
 
 
 def parse(text: str, today: date) -> DateRange | None:
@@ -56,30 +67,34 @@ def parse(text: str, today: date) -> DateRange | None:
     words = " ".join(text.lower().split())
     if words in ("today", "yesterday"):
         day = today if words == "today" else today - timedelta(days=1)
-        return DateRange(
-            day, day + timedelta(days=1), f"{words} ({_span(day, day + timedelta(1))})"
-        )
+        end = day + timedelta(days=1)
+        return DateRange(day, end, _(_LABELS[words]).format(span=_span(day, end)))
     if words in ("this week", "last week"):
         monday = today - timedelta(days=today.weekday())
         if words == "last week":
             monday -= timedelta(days=7)
         end = monday + timedelta(days=7)
-        return DateRange(monday, end, f"{words} ({_span(monday, end)})")
+        return DateRange(monday, end, _(_LABELS[words]).format(span=_span(monday, end)))
     if words in ("this month", "last month"):
         start = _month_start(today)
         if words == "last month":
             start = _month_start(start - timedelta(days=1))
-        return DateRange(start, _next_month(start), f"{words} ({start:%B %Y})")
+        label = _(_LABELS[words]).format(month=month_text(start))
+        return DateRange(start, _next_month(start), label)
     if words in ("this year", "last year"):
         year = today.year - (words == "last year")
-        return DateRange(date(year, 1, 1), date(year + 1, 1, 1), f"{words} ({year})")
+        label = _(_LABELS[words]).format(year=year)
+        return DateRange(date(year, 1, 1), date(year + 1, 1, 1), label)
     if match := _LAST_N_DAYS.fullmatch(words):
         count = int(match.group(1))
         if count < 1:
             return None
         start = today - timedelta(days=count - 1)
         end = today + timedelta(days=1)
-        return DateRange(start, end, f"the last {count} days ({_span(start, end)})")
+        label = ngettext("the last {n} days ({span})", "the last {n} days ({span})", count).format(
+            n=count, span=_span(start, end)
+        )
+        return DateRange(start, end, label)
     try:
         if match := _DAY.fullmatch(words):
             day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
@@ -91,7 +106,7 @@ def parse(text: str, today: date) -> DateRange | None:
             start = date(int(match.group(1)), int(match.group(2)), 1)
             if not _MIN_YEAR <= start.year <= _MAX_YEAR:
                 return None
-            return DateRange(start, _next_month(start), f"{start:%B %Y}")
+            return DateRange(start, _next_month(start), month_text(start))
     except ValueError:  # 2026-13, 2026-02-30
         return None
     if match := _YEAR.fullmatch(words):
@@ -105,7 +120,7 @@ def parse(text: str, today: date) -> DateRange | None:
 def span_label(start: date, end: date) -> str:
     """A heading for any range (a button carries only its dates)."""
     if start.day == 1 and end == _next_month(start):
-        return f"{start:%B %Y}"
+        return month_text(start)
     if (start.month, start.day, end.month, end.day) == (1, 1, 1, 1) and end.year == start.year + 1:
         return str(start.year)
     return _span(start, end)

@@ -13,10 +13,9 @@ import html
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
@@ -28,9 +27,11 @@ from bot.handlers import media
 from bot.messaging import send_html
 from bot.services import get_services
 from bot.session import logged_in
-from bot.ui import Answer, ask, logged_in_step, plural, show
+from bot.ui import Answer, ask, logged_in_step, show
 from core.callback_data import CallbackData, encode
+from core.i18n import N_, _, ngettext
 from core.i18n import current as current_language
+from core.localdates import ago_text, as_local, long_day_text, moment_text, time_text
 from core.richtext import to_plain, to_stored_html, to_telegram_html
 from core.streaks import local_date, on_this_day
 from core.tags import tags_of_content
@@ -60,6 +61,7 @@ TODAY_LIMIT = 10
 MAX_PAGE = 1_000_000
 EDIT_DIALOG = "entry_edit"
 STANDALONE = "n"  # origin of an entry opened outside the /entries list
+TAP_NUMBER: Final = N_("Tap a number to open the entry.")
 
 
 class EntryButton(StrEnum):
@@ -76,30 +78,9 @@ class EntryButton(StrEnum):
 # --- shared helpers (the journals and export features use them too) ---------------
 
 
-def as_local(moment: datetime, tz: str) -> datetime:
-    """A stored timestamp (naive UTC) on the user's clock."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ZoneInfo(tz))
-
-
-def day_text(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def long_day_text(day: date) -> str:
-    return f"{day:%A}, {day.day} {day:%B %Y}"
-
-
-def moment_text(moment: datetime, tz: str) -> str:
-    """``5 Mar 2024 14:30`` in the user's time zone."""
-    local = as_local(moment, tz)
-    return f"{day_text(local.date())} {local:%H:%M}"
-
-
 def preview(content: str, limit: int = PREVIEW_CHARS) -> str:
     """The start of stored content as escaped plain text, cut at a word when it is long."""
-    plain = " ".join(to_plain(content).split()) or "(no text)"
+    plain = " ".join(to_plain(content).split()) or _("(no text)")
     if len(plain) > limit:
         cut = plain[:limit]
         space = cut.rfind(" ")
@@ -147,12 +128,19 @@ async def _list_page(
     title = html.escape(journal.title)
     lines = [note, ""] if note else []
     if not rows:
-        lines.append(f"<b>{title}</b> has no entries yet. Just write to me and I'll save it here.")
+        lines.append(
+            _("<b>{title}</b> has no entries yet. Just write to me and I'll save it here.").format(
+                title=title
+            )
+        )
         return "\n".join(lines), None
     first = page * PAGE_SIZE + 1
     lines.append(
-        f"<b>{title}</b> · {plural(total, 'entry', 'entries')}, newest first "
-        f"({first}–{first + len(rows) - 1})"
+        ngettext(
+            "<b>{title}</b> · {n} entry, newest first ({first}–{last})",
+            "<b>{title}</b> · {n} entries, newest first ({first}–{last})",
+            total,
+        ).format(title=title, n=total, first=first, last=first + len(rows) - 1)
     )
     lines.append("")
     for number, entry in enumerate(rows, start=1):
@@ -160,7 +148,7 @@ async def _list_page(
             f"{number}. {moment_text(entry.created_at, link.timezone)} — {preview(entry.content)}"
         )
     lines.append("")
-    lines.append("Tap a number to open the entry.")
+    lines.append(_(TAP_NUMBER))
     open_row = [
         InlineKeyboardButton(str(n), callback_data=encode(EntryButton.OPEN, entry.id, str(page)))
         for n, entry in enumerate(rows, start=1)
@@ -169,13 +157,13 @@ async def _list_page(
     if page > 0:
         nav.append(
             InlineKeyboardButton(
-                "« Newer", callback_data=encode(EntryButton.LIST, journal.id, str(page - 1))
+                _("« Newer"), callback_data=encode(EntryButton.LIST, journal.id, str(page - 1))
             )
         )
     if page < last_page:
         nav.append(
             InlineKeyboardButton(
-                "Older »", callback_data=encode(EntryButton.LIST, journal.id, str(page + 1))
+                _("Older »"), callback_data=encode(EntryButton.LIST, journal.id, str(page + 1))
             )
         )
     keyboard = [open_row] + ([nav] if nav else [])
@@ -191,8 +179,10 @@ async def entries_command(update: Update, context: ContextTypes.DEFAULT_TYPE, li
     if journal is None:
         await context.bot.send_message(
             chat.id,
-            "You have no journals yet. Just write to me and I'll start one, "
-            "or create one with /journals.",
+            _(
+                "You have no journals yet. Just write to me and I'll start one, "
+                "or create one with /journals."
+            ),
         )
         return
     text, markup = await _list_page(context, link, journal, 0)
@@ -254,22 +244,24 @@ def _entry_view(
 ) -> tuple[str, InlineKeyboardMarkup]:
     edited = ""
     if entry.updated_at is not None and entry.updated_at > entry.created_at:
-        edited = f" · edited {moment_text(entry.updated_at, tz)}"
+        edited = _(" · edited {moment}").format(moment=moment_text(entry.updated_at, tz))
     header = (
         f"<b>{html.escape(journal_title)}</b> · {moment_text(entry.created_at, tz)}"
         f"{html.escape(edited)}"
     )
     buttons = [
-        InlineKeyboardButton("Edit", callback_data=encode(EntryButton.EDIT, entry.id, origin)),
-        InlineKeyboardButton("Delete", callback_data=encode(EntryButton.DELETE, entry.id, origin)),
+        InlineKeyboardButton(_("Edit"), callback_data=encode(EntryButton.EDIT, entry.id, origin)),
+        InlineKeyboardButton(
+            _("Delete"), callback_data=encode(EntryButton.DELETE, entry.id, origin)
+        ),
     ]
     if origin != STANDALONE:
         buttons.append(
             InlineKeyboardButton(
-                "« Back", callback_data=encode(EntryButton.LIST, entry.journal_id, origin)
+                _("« Back"), callback_data=encode(EntryButton.LIST, entry.journal_id, origin)
             )
         )
-    body = to_telegram_html(entry.content) or "<i>(This entry has no text to show.)</i>"
+    body = to_telegram_html(entry.content) or _("<i>(This entry has no text to show.)</i>")
     return f"{header}\n\n{body}", InlineKeyboardMarkup([buttons])
 
 
@@ -308,13 +300,12 @@ async def _on_edit(
     if found is None or chat is None:
         await answer_expired(update)
         return
-    entry, _ = found
+    entry = found[0]
     await update.callback_query.answer()
-    question = (
-        f"Send me the new text for your entry from {moment_text(entry.created_at, link.timezone)}."
-        " It replaces the whole entry (bold, italics and links are kept). "
-        "Send /cancel to leave it as it is."
-    )
+    question = _(
+        "Send me the new text for your entry from {moment}. It replaces the whole entry "
+        "(bold, italics and links are kept). Send /cancel to leave it as it is."
+    ).format(moment=moment_text(entry.created_at, link.timezone))
     await ask(update, context, EDIT_DIALOG, "text", question, {"entry_id": str(entry.id)})
 
 
@@ -341,21 +332,26 @@ async def edit_step(
                     )
             await dialogs.clear_dialog(s, telegram_id)
     except InvalidInput as exc:
-        await message.reply_text(f"{html.escape(str(exc))} Send it again, or /cancel.")
+        await message.reply_text(
+            _("{problem} Send it again, or /cancel.").format(problem=html.escape(str(exc)))
+        )
         return
     if updated is None:
         await message.reply_text(
-            "That entry no longer exists, so there was nothing to update. "
-            "Your message wasn't saved anywhere; send it again to make it a new entry."
+            _(
+                "That entry no longer exists, so there was nothing to update. "
+                "Your message wasn't saved anywhere; send it again to make it a new entry."
+            )
         )
         return
     await message.reply_text(
-        "Entry updated ✏️",
+        _("Entry updated ✏️"),
         reply_markup=InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(
-                        "Open entry", callback_data=encode(EntryButton.OPEN, updated.id, STANDALONE)
+                        _("Open entry"),
+                        callback_data=encode(EntryButton.OPEN, updated.id, STANDALONE),
                     )
                 ]
             ]
@@ -371,24 +367,23 @@ async def _on_delete(
         return
     entry, title, origin = pressed
     await update.callback_query.answer()
-    text = (
-        f"Delete your entry from {moment_text(entry.created_at, link.timezone)} "
-        f"(“{preview(entry.content)}”)? This can't be undone."
+    text = _("Delete your entry from {moment} (“{preview}”)? This can't be undone.").format(
+        moment=moment_text(entry.created_at, link.timezone), preview=preview(entry.content)
     )
     markup = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    "Yes, delete",
+                    _("Yes, delete"),
                     callback_data=encode(EntryButton.DELETE_CONFIRMED, entry.id, origin),
                 ),
                 InlineKeyboardButton(
-                    "Keep it", callback_data=encode(EntryButton.KEEP, entry.id, origin)
+                    _("Keep it"), callback_data=encode(EntryButton.KEEP, entry.id, origin)
                 ),
             ]
         ]
     )
-    view, _ = _entry_view(entry, title, link.timezone, origin)
+    view = _entry_view(entry, title, link.timezone, origin)[0]
     chat = update.effective_chat
     if _fits_one_message(view):
         await show(update, context, text, markup)  # the view was one message: replace it
@@ -403,12 +398,12 @@ async def _on_keep(
     if (pressed := await _pressed_entry(update, context, link, data)) is None:
         return
     entry, title, origin = pressed
-    await update.callback_query.answer("Kept it.")
+    await update.callback_query.answer(_("Kept it."))
     view, markup = _entry_view(entry, title, link.timezone, origin)
     if _fits_one_message(view):
         await show(update, context, view, markup)
     else:
-        await show(update, context, "Kept it. Nothing was deleted.")
+        await show(update, context, _("Kept it. Nothing was deleted."))
 
 
 async def _on_delete_confirmed(
@@ -417,7 +412,7 @@ async def _on_delete_confirmed(
     assert update.callback_query is not None and link.user_id is not None
     if (pressed := await _pressed_entry(update, context, link, data)) is None:
         return
-    entry, _, origin = pressed
+    entry, origin = pressed[0], pressed[2]
     services = get_services(context)
     async with services.db.sessions.begin() as s:
         deleted = await entries.delete_entry(s, link.user_id, entry.id)
@@ -425,8 +420,10 @@ async def _on_delete_confirmed(
     if not deleted:
         await answer_expired(update)
         return
-    await update.callback_query.answer("Deleted.")
-    note = f"Deleted your entry from {moment_text(entry.created_at, link.timezone)}."
+    await update.callback_query.answer(_("Deleted."))
+    note = _("Deleted your entry from {moment}.").format(
+        moment=moment_text(entry.created_at, link.timezone)
+    )
     page = _page_of(origin)
     if page is None or journal is None:
         await show(update, context, note)
@@ -437,7 +434,7 @@ async def _on_delete_confirmed(
 
 # --- /search ------------------------------------------------------------------------
 
-SEARCH_USAGE = (
+SEARCH_USAGE: Final = N_(
     "Search all your journals: send /search followed by words, for example "
     "<code>/search gratitude</code> or <code>/search hard conversation</code>.\n"
     "I match word forms too: <code>ran</code> finds run, runs and running, "
@@ -463,7 +460,7 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
         return
     query = " ".join(context.args or []).strip()
     if not query:
-        await context.bot.send_message(chat.id, SEARCH_USAGE)
+        await context.bot.send_message(chat.id, _(SEARCH_USAGE))
         return
     shown = quoted_query(query[: entries.SEARCH_MAX_CHARS])
     services = get_services(context)
@@ -474,15 +471,20 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
     if not hits:
         await context.bot.send_message(
             chat.id,
-            f"Nothing in your journals matches {shown}. "
-            "Try fewer words, or a different word for the same thing.",
+            _(
+                "Nothing in your journals matches {query}. "
+                "Try fewer words, or a different word for the same thing."
+            ).format(query=shown),
         )
         return
     if len(hits) == SEARCH_LIMIT:
-        heading = f"🔎 The {SEARCH_LIMIT} best matches for {shown}:"
+        heading = _("🔎 The {n} best matches for {query}:").format(n=SEARCH_LIMIT, query=shown)
     else:
-        verb = "matches" if len(hits) == 1 else "match"
-        heading = f"🔎 {plural(len(hits), 'entry', 'entries')} {verb} {shown}, best first:"
+        heading = ngettext(
+            "🔎 {n} entry matches {query}, best first:",
+            "🔎 {n} entries match {query}, best first:",
+            len(hits),
+        ).format(n=len(hits), query=shown)
     await send_search_hits(context, chat.id, heading, hits, link.timezone)
 
 
@@ -500,7 +502,7 @@ async def send_search_hits(
             f"{number}. <b>{html.escape(hit.journal_title)}</b> · {moment_text(hit.created_at, tz)}"
         )
         lines += [hit.snippet, ""]
-    lines.append("Tap a number to open the entry.")
+    lines.append(_(TAP_NUMBER))
     await send_html(
         context.bot, chat_id, "\n".join(lines), _number_buttons(h.entry_id for h in hits)
     )
@@ -515,16 +517,6 @@ def _number_buttons(ids: Iterable[uuid.UUID]) -> InlineKeyboardMarkup:
 
 
 # --- /today -------------------------------------------------------------------------
-
-
-def ago_text(today: date, day: date) -> str:
-    months = (today.year - day.year) * 12 + today.month - day.month
-    years, rest = divmod(months, 12)
-    if years and rest:
-        return f"{plural(years, 'year')} and {plural(rest, 'month')} ago"
-    if years:
-        return f"{plural(years, 'year')} ago"
-    return f"{plural(rest, 'month')} ago"
 
 
 @logged_in
@@ -542,16 +534,19 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link
     past.sort(key=lambda e: e.created_at, reverse=True)
     shown_today, shown_past = written[:TODAY_LIMIT], past[:TODAY_LIMIT]
 
-    lines = [f"<b>Today, {long_day_text(today)}</b>", ""]
+    lines = [_("<b>Today, {day}</b>").format(day=long_day_text(today)), ""]
     if not written:
-        lines.append("You haven't written anything today yet. Just send me a message.")
+        lines.append(_("You haven't written anything today yet. Just send me a message."))
     for number, entry in enumerate(shown_today, start=1):
         local = as_local(entry.created_at, tz)
-        lines.append(f"{number}. {local:%H:%M} — {preview(entry.content, TODAY_PREVIEW_CHARS)}")
+        lines.append(
+            f"{number}. {time_text(local)} — {preview(entry.content, TODAY_PREVIEW_CHARS)}"
+        )
     if len(written) > len(shown_today):
-        lines.append(f"…and {len(written) - len(shown_today)} more: see /entries.")
+        more = len(written) - len(shown_today)
+        lines.append(_("…and {n} more: see /entries.").format(n=more))
     if shown_past:
-        lines += ["", "<b>On this day</b>", ""]
+        lines += ["", _("<b>On this day</b>"), ""]
         number = len(shown_today)
         for entry in shown_past:
             number += 1
@@ -561,11 +556,12 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link
                 f"{preview(entry.content, TODAY_PREVIEW_CHARS)}"
             )
         if len(past) > len(shown_past):
-            lines.append(f"…and {len(past) - len(shown_past)} more from this day.")
+            more = len(past) - len(shown_past)
+            lines.append(_("…and {n} more from this day.").format(n=more))
     ids = [e.id for e in shown_today + shown_past]
     markup = _number_buttons(ids) if ids else None
     if ids:
-        lines += ["", "Tap a number to open the entry."]
+        lines += ["", _(TAP_NUMBER)]
     await send_html(context.bot, chat.id, "\n".join(lines), markup)
 
 

@@ -27,8 +27,9 @@ from bot.hooks import SavedEntry
 from bot.inbox_context import finished_by_handler, update_to_finish
 from bot.services import get_services
 from bot.session import ask_to_log_in, logged_in
-from bot.ui import Answer, plural, show, text_step
+from bot.ui import Answer, show, text_step
 from core.callback_data import CallbackData, encode
+from core.i18n import _, ngettext
 from core.richtext import to_stored_html
 from core.streaks import current_streak, local_date
 from core.tags import tags_of_content
@@ -87,7 +88,7 @@ async def save_entry(
     text = entries.clean_content(to_stored_html(content))
     now = datetime.now(UTC)
     journal_id, title = link.active_journal_id, link.active_journal_title
-    for _ in range(2):
+    for _attempt in range(2):
         if journal_id is None or title is None:  # no active journal (any more)
             async with services.db.sessions.begin() as s:
                 journal = await active_journal(s, link)
@@ -104,7 +105,7 @@ async def save_entry(
             streak = current_streak(outcome.local_dates, local_date(now, link.timezone))
             return SavedEntry(outcome.entry, title, streak, outcome.ai_settings, outcome.open_goals)
         journal_id = title = None  # the journal vanished: pick another, once
-    raise InvalidInput("That journal no longer exists. Pick another with /journals.")
+    raise InvalidInput(_("That journal no longer exists. Pick another with /journals."))
 
 
 def _new_entry(
@@ -135,8 +136,14 @@ def _new_entry(
 
 
 def saved_text(saved: SavedEntry) -> str:
-    streak = f" · {saved.streak}-day streak 🔥" if saved.streak >= 2 else ""
-    return f"Saved to <b>{html.escape(saved.journal_title)}</b>{streak}"
+    title = html.escape(saved.journal_title)
+    if saved.streak < 2:
+        return _("Saved to <b>{title}</b>").format(title=title)
+    return ngettext(
+        "Saved to <b>{title}</b> · {n}-day streak 🔥",
+        "Saved to <b>{title}</b> · {n}-day streak 🔥",
+        saved.streak,
+    ).format(title=title, n=saved.streak)
 
 
 async def _save_and_acknowledge(
@@ -218,10 +225,13 @@ async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link
         return  # an edit of a command or a dialog answer: nothing to update
     if parts > 1:
         await message.reply_text(
-            "That message is part of a longer entry. Open it with /entries to edit the whole entry."
+            _(
+                "That message is part of a longer entry. Open it with /entries to edit the "
+                "whole entry."
+            )
         )
         return
-    await message.reply_text("Updated your entry ✏️")
+    await message.reply_text(_("Updated your entry ✏️"))
 
 
 @logged_in
@@ -233,8 +243,10 @@ async def write(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) 
     async with services.db.sessions.begin() as s:
         await dialogs.set_dialog(s, user.id, WRITE_DIALOG, "parts", {"parts": [], "ids": []})
     await message.reply_text(
-        "Go ahead: send as many messages as you like. Send /done to save them as one entry, "
-        "or /cancel to discard the draft."
+        _(
+            "Go ahead: send as many messages as you like. Send /done to save them as one "
+            "entry, or /cancel to discard the draft."
+        )
     )
 
 
@@ -246,8 +258,10 @@ async def write_part(update: Update, context: ContextTypes.DEFAULT_TYPE, answer:
     ids: list[int] = list(data.get("ids", []))
     if len(parts) >= MAX_WRITE_PARTS:
         await message.reply_text(
-            f"This draft has {MAX_WRITE_PARTS} messages, the most one entry holds. "
-            "Send /done to save it, then start another with /write."
+            _(
+                "This draft has {n} messages, the most one entry holds. "
+                "Send /done to save it, then start another with /write."
+            ).format(n=MAX_WRITE_PARTS)
         )
         return
     parts.append(message.text_html)
@@ -258,7 +272,7 @@ async def write_part(update: Update, context: ContextTypes.DEFAULT_TYPE, answer:
             s, answer.telegram_user_id, WRITE_DIALOG, "parts", {"parts": parts, "ids": ids}
         )
     if len(parts) == 1:
-        await message.reply_text("Got it. Keep going, or send /done when you're finished.")
+        await message.reply_text(_("Got it. Keep going, or send /done when you're finished."))
 
 
 @logged_in
@@ -270,12 +284,12 @@ async def done(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -
     async with services.db.sessions.begin() as s:
         state = await dialogs.get_dialog(s, user.id)
     if state is None or state.name != WRITE_DIALOG:
-        await message.reply_text("There's no entry to finish. Start one with /write.")
+        await message.reply_text(_("There's no entry to finish. Start one with /write."))
         return
     data = data_of(state)
     parts: list[str] = list(data.get("parts", []))
     if not parts:
-        await message.reply_text("Your draft is empty: write something first, or /cancel.")
+        await message.reply_text(_("Your draft is empty: write something first, or /cancel."))
         return
     # Cleared only after the entry is saved, so a failure keeps the draft.
     await _save_and_acknowledge(
@@ -292,29 +306,35 @@ async def save_pending(update: Update, context: ContextTypes.DEFAULT_TYPE, link:
         return
     saved, title = await _save_kept(context, link, owner=link.user_id)
     if saved:
-        noun = "message" if saved == 1 else f"{saved} messages"
         await context.bot.send_message(
             link.chat_id,
-            f"I've saved the {noun} you wrote earlier to <b>{html.escape(title)}</b>.",
+            ngettext(
+                "I've saved the message you wrote earlier to <b>{title}</b>.",
+                "I've saved the {n} messages you wrote earlier to <b>{title}</b>.",
+                saved,
+            ).format(n=saved, title=html.escape(title)),
         )
     async with get_services(context).db.sessions.begin() as s:
         others = await dialogs.count_pending(s, link.telegram_user_id)
     if not others:
         return
-    noun = "1 message" if others == 1 else f"{others} messages"
-    it = "it" if others == 1 else "them"
     await context.bot.send_message(
         link.chat_id,
-        f"You wrote {noun} here before logging in to this account. Save {it} to "
-        f"<b>{html.escape(title)}</b>, dated when you wrote {it}, or discard {it}?",
+        ngettext(
+            "You wrote {n} message here before logging in to this account. Save it to "
+            "<b>{title}</b>, dated when you wrote it, or discard it?",
+            "You wrote {n} messages here before logging in to this account. Save them to "
+            "<b>{title}</b>, dated when you wrote them, or discard them?",
+            others,
+        ).format(n=others, title=html.escape(title)),
         reply_markup=InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(
-                        "💾 Save here", callback_data=encode(KEPT, link.user_id, "save")
+                        _("💾 Save here"), callback_data=encode(KEPT, link.user_id, "save")
                     ),
                     InlineKeyboardButton(
-                        "🗑 Discard", callback_data=encode(KEPT, link.user_id, "drop")
+                        _("🗑 Discard"), callback_data=encode(KEPT, link.user_id, "drop")
                     ),
                 ]
             ]
@@ -369,18 +389,23 @@ async def on_kept_choice(
     if data.arg == "save":
         saved, title = await _save_kept(context, link, owner=None)
         text = (
-            f"💾 Saved {plural(saved, 'message')} to <b>{html.escape(title)}</b>, "
-            "dated when you wrote them."
+            ngettext(
+                "💾 Saved {n} message to <b>{title}</b>, dated when you wrote them.",
+                "💾 Saved {n} messages to <b>{title}</b>, dated when you wrote them.",
+                saved,
+            ).format(n=saved, title=html.escape(title))
             if saved
-            else "There was nothing left to save."
+            else _("There was nothing left to save.")
         )
     else:
         async with get_services(context).db.sessions.begin() as s:
             dropped = len(await dialogs.take_pending(s, link.telegram_user_id))
         text = (
-            f"🗑 Discarded {plural(dropped, 'message')}."
+            ngettext("🗑 Discarded {n} message.", "🗑 Discarded {n} messages.", dropped).format(
+                n=dropped
+            )
             if dropped
-            else "There was nothing left to discard."
+            else _("There was nothing left to discard.")
         )
     await query.answer()
     await show(update, context, text)

@@ -19,12 +19,13 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot.buttons import ButtonAction, answer_expired, button_handler
 from bot.commands import Command
 from bot.dialogs import StepHandler
-from bot.handlers.entries import as_local, day_text
 from bot.inbox_context import mark_current_done
 from bot.services import get_services
 from bot.session import logged_in
-from bot.ui import Answer, ask, logged_in_step, plural, show
+from bot.ui import Answer, ask, logged_in_step, show
 from core.callback_data import CallbackData, encode
+from core.i18n import N_, _, ngettext
+from core.localdates import as_local, day_text
 from db import accounts, dialogs, journals
 from db.accounts import Link
 from db.errors import InvalidInput
@@ -34,6 +35,7 @@ COMMANDS = [
     Command("journals", "Your journals: switch, create, rename or delete", "Journal"),
 ]
 
+NOW_GO_TO: Final = N_("New entries now go to <b>{title}</b>.")
 NEW_DIALOG = "journal_new"
 RENAME_DIALOG = "journal_rename"
 MAX_JOURNALS = 50  # keeps the list (one button each) within one message and keyboard
@@ -57,7 +59,7 @@ def _short(title: str, limit: int = SHORT_TITLE) -> str:
 
 
 def _entries_text(count: int) -> str:
-    return plural(count, "entry", "entries")
+    return ngettext("{n} entry", "{n} entries", count).format(n=count)
 
 
 def _effective_active(
@@ -80,7 +82,7 @@ async def _summaries(
 
 def _back_to_list() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("« Journals", callback_data=encode(JournalButton.LIST))]]
+        [[InlineKeyboardButton(_("« Journals"), callback_data=encode(JournalButton.LIST))]]
     )
 
 
@@ -98,15 +100,17 @@ async def _list_screen(
     buttons: list[list[InlineKeyboardButton]] = []
     if not summaries:
         lines.append(
-            "You have no journals. Write to me and I'll start "
-            f"<b>{html.escape(accounts.DEFAULT_JOURNAL_TITLE)}</b>, or create one below."
+            _(
+                "You have no journals. Write to me and I'll start <b>{title}</b>, "
+                "or create one below."
+            ).format(title=html.escape(accounts.DEFAULT_JOURNAL_TITLE))
         )
     else:
-        lines += ["<b>Your journals</b>", ""]
+        lines += [_("<b>Your journals</b>"), ""]
         for journal in summaries:
             mark = "✅" if journal.id == active_id else "📓"
             title = html.escape(_short(journal.title))
-            suffix = " — new entries go here" if journal.id == active_id else ""
+            suffix = _(" — new entries go here") if journal.id == active_id else ""
             lines.append(f"{mark} <b>{title}</b> · {_entries_text(journal.entry_count)}{suffix}")
             buttons.append(
                 [
@@ -116,9 +120,9 @@ async def _list_screen(
                     )
                 ]
             )
-        lines += ["", "Tap a journal to open it."]
+        lines += ["", _("Tap a journal to open it.")]
     buttons.append(
-        [InlineKeyboardButton("➕ New journal", callback_data=encode(JournalButton.NEW))]
+        [InlineKeyboardButton(_("➕ New journal"), callback_data=encode(JournalButton.NEW))]
     )
     return "\n".join(lines), InlineKeyboardMarkup(buttons)
 
@@ -170,25 +174,25 @@ async def _on_open(
         f"📓 <b>{html.escape(journal.title)}</b>",
         "",
         _entries_text(journal.entry_count),
-        f"Created {created}",
+        _("Created {day}").format(day=created),
     ]
     if is_active:
-        lines += ["", "✅ This is your active journal: new entries go here."]
+        lines += ["", _("✅ This is your active journal: new entries go here.")]
     first_row = (
         []
         if is_active
         else [
             InlineKeyboardButton(
-                "Make active", callback_data=encode(JournalButton.MAKE_ACTIVE, journal.id)
+                _("Make active"), callback_data=encode(JournalButton.MAKE_ACTIVE, journal.id)
             )
         ]
     )
     first_row += [
-        InlineKeyboardButton("Rename", callback_data=encode(JournalButton.RENAME, journal.id)),
-        InlineKeyboardButton("Delete", callback_data=encode(JournalButton.DELETE, journal.id)),
+        InlineKeyboardButton(_("Rename"), callback_data=encode(JournalButton.RENAME, journal.id)),
+        InlineKeyboardButton(_("Delete"), callback_data=encode(JournalButton.DELETE, journal.id)),
     ]
     markup = InlineKeyboardMarkup(
-        [first_row, [InlineKeyboardButton("« Back", callback_data=encode(JournalButton.LIST))]]
+        [first_row, [InlineKeyboardButton(_("« Back"), callback_data=encode(JournalButton.LIST))]]
     )
     await show(update, context, "\n".join(lines), markup)
 
@@ -208,11 +212,13 @@ async def _on_make_active(
     if journal is None:
         await answer_expired(update)
         return
-    await update.callback_query.answer(f"New entries now go to {_short(journal.title)}.")
+    await update.callback_query.answer(
+        _("New entries now go to {title}.").format(title=_short(journal.title))
+    )
     text, markup = await _list_screen(
         context,
         link,
-        note=f"New entries now go to <b>{html.escape(journal.title)}</b>.",
+        note=_(NOW_GO_TO).format(title=html.escape(journal.title)),
         active=journal.id,
     )
     await show(update, context, text, markup)
@@ -230,15 +236,16 @@ async def _on_new(
         await update.callback_query.answer()
         await context.bot.send_message(
             chat.id,
-            f"You have {MAX_JOURNALS} journals, the most I can keep for one account. "
-            "Delete one you no longer need with /journals, then create the new one.",
+            _(
+                "You have {n} journals, the most I can keep for one account. "
+                "Delete one you no longer need with /journals, then create the new one."
+            ).format(n=MAX_JOURNALS),
         )
         return
     await update.callback_query.answer()
-    question = (
-        f"What should the new journal be called? Send a title of 1–{TITLE_MAX_CHARS} "
-        "characters, or /cancel."
-    )
+    question = _(
+        "What should the new journal be called? Send a title of 1–{max} characters, or /cancel."
+    ).format(max=TITLE_MAX_CHARS)
     await ask(update, context, NEW_DIALOG, "title", question)
 
 
@@ -251,12 +258,12 @@ async def _on_rename(
     if found is None or chat is None:
         await answer_expired(update)
         return
-    journal, _ = found
+    journal = found[0]
     await update.callback_query.answer()
-    question = (
-        f"What should <b>{html.escape(journal.title)}</b> be called instead? Send a title of "
-        f"1–{TITLE_MAX_CHARS} characters, or /cancel to keep the name."
-    )
+    question = _(
+        "What should <b>{title}</b> be called instead? Send a title of "
+        "1–{max} characters, or /cancel to keep the name."
+    ).format(title=html.escape(journal.title), max=TITLE_MAX_CHARS)
     await ask(update, context, RENAME_DIALOG, "title", question, {"journal_id": str(journal.id)})
 
 
@@ -268,26 +275,33 @@ async def _on_delete(
     if found is None:
         await answer_expired(update)
         return
-    journal, _ = found
+    journal = found[0]
     await update.callback_query.answer()
-    title = html.escape(journal.title)
-    if journal.entry_count:
-        question = f"Delete “{title}” and its {_entries_text(journal.entry_count)}?"
+    title, count = html.escape(journal.title), journal.entry_count
+    if count:
+        question = ngettext(
+            "Delete “{title}” and its {n} entry? This can't be undone.",
+            "Delete “{title}” and its {n} entries? This can't be undone.",
+            count,
+        ).format(title=title, n=count)
     else:
-        question = f"Delete “{title}”? It has no entries."
+        question = _("Delete “{title}”? It has no entries. This can't be undone.").format(
+            title=title
+        )
     markup = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    "Yes, delete", callback_data=encode(JournalButton.DELETE_CONFIRMED, journal.id)
+                    _("Yes, delete"),
+                    callback_data=encode(JournalButton.DELETE_CONFIRMED, journal.id),
                 ),
                 InlineKeyboardButton(
-                    "Keep it", callback_data=encode(JournalButton.OPEN, journal.id)
+                    _("Keep it"), callback_data=encode(JournalButton.OPEN, journal.id)
                 ),
             ]
         ]
     )
-    await show(update, context, f"{question} This can't be undone.", markup)
+    await show(update, context, question, markup)
 
 
 async def _on_delete_confirmed(
@@ -314,11 +328,18 @@ async def _on_delete_confirmed(
     if deleted is None:
         await answer_expired(update)
         return
-    await update.callback_query.answer("Deleted.")
-    note = f"Deleted “{html.escape(title)}”"
-    note += f" and its {_entries_text(deleted)}." if deleted else "."
+    await update.callback_query.answer(_("Deleted."))
+    note = (
+        ngettext(
+            "Deleted “{title}” and its {n} entry.",
+            "Deleted “{title}” and its {n} entries.",
+            deleted,
+        )
+        if deleted
+        else _("Deleted “{title}”.")
+    ).format(title=html.escape(title), n=deleted)
     if successor is not None:
-        note += f" New entries now go to <b>{html.escape(successor.title)}</b>."
+        note += " " + _(NOW_GO_TO).format(title=html.escape(successor.title))
     text, markup = await _list_screen(
         context, link, note=note, active=successor.id if successor is not None else None
     )
@@ -334,7 +355,11 @@ async def _typed_title(answer: Answer) -> str | None:
     try:
         return journals.clean_title(" ".join(answer.text.split()))
     except InvalidInput as exc:
-        await answer.reply(f"{html.escape(str(exc))} Please send another title, or /cancel.")
+        await answer.reply(
+            _("{problem} Please send another title, or /cancel.").format(
+                problem=html.escape(str(exc))
+            )
+        )
         return None
 
 
@@ -352,8 +377,10 @@ async def new_title_step(
         await accounts.set_active_journal(s, link.telegram_user_id, journal.id)
         await dialogs.clear_dialog(s, link.telegram_user_id)
     await answer.message.reply_text(
-        f"Created <b>{html.escape(journal.title)}</b> 📓 New entries go there now; "
-        "switch back any time with /journals.",
+        _(
+            "Created <b>{title}</b> 📓 New entries go there now; "
+            "switch back any time with /journals."
+        ).format(title=html.escape(journal.title)),
         reply_markup=_back_to_list(),
     )
 
@@ -380,12 +407,14 @@ async def rename_title_step(
         await dialogs.clear_dialog(s, link.telegram_user_id)
     if old is None or renamed is None:
         await answer.message.reply_text(
-            "That journal no longer exists, so there was nothing to rename.",
+            _("That journal no longer exists, so there was nothing to rename."),
             reply_markup=_back_to_list(),
         )
         return
     await answer.message.reply_text(
-        f"Renamed “{html.escape(old_title)}” to <b>{html.escape(renamed.title)}</b>.",
+        _("Renamed “{old}” to <b>{new}</b>.").format(
+            old=html.escape(old_title), new=html.escape(renamed.title)
+        ),
         reply_markup=_back_to_list(),
     )
 

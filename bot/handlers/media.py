@@ -32,6 +32,7 @@ from bot.handlers.goal_suggestions import consents_to_external_ai
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link
 from bot.transcription import transcribe
+from core.i18n import _
 from core.mediafiles import PHOTO_PLACEHOLDER, voice_placeholder
 from core.richtext import to_stored_html
 from core.tags import tags_of_content
@@ -116,8 +117,8 @@ async def _voice_text(
         else None
     )
     if text is None:
-        return placeholder, "\n(I couldn't transcribe it; the voice note is kept.)", False
-    return html.escape(text), "\n🎤 Transcribed.", True
+        return placeholder, "\n" + _("(I couldn't transcribe it; the voice note is kept.)"), False
+    return html.escape(text), "\n" + _("🎤 Transcribed."), True
 
 
 async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -224,7 +225,7 @@ async def show_media(
         logger.warning("could not send an entry's media back (%s)", exc)
         await context.bot.send_message(
             chat_id,
-            "I couldn't show this entry's photos or voice notes: Telegram didn't send them.",
+            _("I couldn't show this entry's photos or voice notes: Telegram didn't send them."),
         )
     return sent
 

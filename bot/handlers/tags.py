@@ -23,14 +23,16 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
 from bot.handlers import entries as entry_views
-from bot.handlers.entries import moment_text, preview
+from bot.handlers.entries import preview
 from bot.messaging import send_html
 from bot.services import get_services
 from bot.session import logged_in
-from bot.ui import plural, show
+from bot.ui import show
 from core import datefilter
 from core.callback_data import CallbackData, encode
+from core.i18n import N_, _, ngettext
 from core.i18n import current as current_language
+from core.localdates import moment_text
 from core.streaks import local_date
 from core.tags import split_query, tag_key, tags_of_content
 from db import entries, tags
@@ -46,12 +48,17 @@ MAX_FILTER_TAGS = 3  # what fits in a button's callback_data
 MAX_TAG_BUTTONS = 30
 SEARCH_LIMIT = 10
 
-FILTER_USAGE = (
+# {examples}: the date words the parser reads (English, as users type them).
+FILTER_USAGE: Final = N_(
     "Filter your entries by #tag and by date, for example "
     "<code>/entries #work</code>, <code>/entries last week</code>, "
     "<code>/entries #gym 2026-11</code>.\n"
-    f"Dates I understand: {datefilter.EXAMPLES}."
+    "Dates I understand: {examples}."
 )
+
+
+def _filter_usage() -> str:
+    return _(FILTER_USAGE).format(examples=datefilter.EXAMPLES)
 
 
 @dataclass(frozen=True)
@@ -105,12 +112,15 @@ async def _filtered_page(
             found, total = await query(limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     what = html.escape(wanted.describe())
     if not found:
-        hint = " See your tags with /tags." if wanted.tags else ""
-        return f"No entries for <b>{what}</b>.{hint}", None
+        hint = " " + _("See your tags with /tags.") if wanted.tags else ""
+        return _("No entries for <b>{what}</b>.").format(what=what) + hint, None
     first = page * PAGE_SIZE + 1
     lines = [
-        f"<b>{what}</b> · {plural(total, 'entry', 'entries')}, newest first "
-        f"({first}–{first + len(found) - 1})",
+        ngettext(
+            "<b>{title}</b> · {n} entry, newest first ({first}–{last})",
+            "<b>{title}</b> · {n} entries, newest first ({first}–{last})",
+            total,
+        ).format(title=what, n=total, first=first, last=first + len(found) - 1),
         "",
     ]
     for number, item in enumerate(found, start=1):
@@ -118,7 +128,7 @@ async def _filtered_page(
             f"{number}. <b>{html.escape(item.journal_title)}</b> · "
             f"{moment_text(item.entry.created_at, tz)} — {preview(item.entry.content)}"
         )
-    lines += ["", "Tap a number to open the entry."]
+    lines += ["", _(entry_views.TAP_NUMBER)]
     keyboard = [
         [
             InlineKeyboardButton(
@@ -134,13 +144,13 @@ async def _filtered_page(
     if page > 0:
         nav.append(
             InlineKeyboardButton(
-                "« Newer", callback_data=encode(FILTER_PAGE, None, _filter_arg(page - 1, wanted))
+                _("« Newer"), callback_data=encode(FILTER_PAGE, None, _filter_arg(page - 1, wanted))
             )
         )
     if first + len(found) - 1 < total:
         nav.append(
             InlineKeyboardButton(
-                "Older »", callback_data=encode(FILTER_PAGE, None, _filter_arg(page + 1, wanted))
+                _("Older »"), callback_data=encode(FILTER_PAGE, None, _filter_arg(page + 1, wanted))
             )
         )
     if nav:
@@ -152,7 +162,7 @@ def _parse_filter(words: str, today: date) -> Filter | str:
     """The filter typed after /entries, or what to tell the user about it."""
     rest, wanted = split_query(words)
     if len(wanted) > MAX_FILTER_TAGS:
-        return f"Filter by at most {MAX_FILTER_TAGS} tags at a time."
+        return _("Filter by at most {n} tags at a time.").format(n=MAX_FILTER_TAGS)
     dates = None
     if rest:
         dates = datefilter.parse(rest, today)
@@ -160,10 +170,18 @@ def _parse_filter(words: str, today: date) -> Filter | str:
             shown = html.escape(rest[:100])
             if rest.startswith("#"):
                 return (
-                    f"“{shown}” isn't a tag: a tag is # followed by letters, digits or _ "
-                    "(not only digits).\n\n" + FILTER_USAGE
+                    _(
+                        "“{text}” isn't a tag: a tag is # followed by letters, digits or _ "
+                        "(not only digits)."
+                    ).format(text=shown)
+                    + "\n\n"
+                    + _filter_usage()
                 )
-            return f"I don't understand the date “{shown}”.\n\n" + FILTER_USAGE
+            return (
+                _("I don't understand the date “{text}”.").format(text=shown)
+                + "\n\n"
+                + _filter_usage()
+            )
     return Filter(tuple(wanted), dates)
 
 
@@ -243,14 +261,27 @@ async def tags_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link:
     if not counts:
         await context.bot.send_message(
             chat.id,
-            "You haven't tagged any entries yet. Put a #tag anywhere in an entry, "
-            "like “Long run today #running”, and it shows up here.",
+            _(
+                "You haven't tagged any entries yet. Put a #tag anywhere in an entry, "
+                "like “Long run today #running”, and it shows up here."
+            ),
         )
         return
-    lines = [f"🏷 <b>Your tags</b> · {plural(len(counts), 'tag')}, most used first", ""]
-    lines += [f"#{html.escape(c.tag)} — {plural(c.entries, 'entry', 'entries')}" for c in counts]
+    lines = [
+        ngettext(
+            "🏷 <b>Your tags</b> · {n} tag, most used first",
+            "🏷 <b>Your tags</b> · {n} tags, most used first",
+            len(counts),
+        ).format(n=len(counts)),
+        "",
+    ]
+    lines += [
+        f"#{html.escape(c.tag)} — "
+        + ngettext("{n} entry", "{n} entries", c.entries).format(n=c.entries)
+        for c in counts
+    ]
     shown = counts[:MAX_TAG_BUTTONS]
-    lines += ["", "Tap a tag to see its entries, or filter with <code>/entries #tag</code>."]
+    lines += ["", _("Tap a tag to see its entries, or filter with <code>/entries #tag</code>.")]
     buttons = [
         InlineKeyboardButton(
             f"#{c.tag}",
@@ -278,7 +309,9 @@ async def tagged_search_command(
         await entry_views.search_command(update, context)
         return
     if len(wanted) > MAX_FILTER_TAGS:
-        await context.bot.send_message(chat.id, f"Search within at most {MAX_FILTER_TAGS} tags.")
+        await context.bot.send_message(
+            chat.id, _("Search within at most {n} tags.").format(n=MAX_FILTER_TAGS)
+        )
         return
     await _synced(context, link.user_id)
     if not words:
@@ -294,16 +327,18 @@ async def tagged_search_command(
     if not hits:
         await context.bot.send_message(
             chat.id,
-            f"Nothing tagged {html.escape(within)} matches “{shown}”. "
-            "Try fewer words, or see everything with the tag: "
-            f"<code>/entries {html.escape(within)}</code>.",
+            _(
+                "Nothing tagged {tags} matches “{query}”. "
+                "Try fewer words, or see everything with the tag: "
+                "<code>/entries {tags}</code>."
+            ).format(tags=html.escape(within), query=shown),
         )
         return
-    verb = "matches" if len(hits) == 1 else "match"
-    heading = (
-        f"🔎 {plural(len(hits), 'entry', 'entries')} tagged {html.escape(within)} {verb} "
-        f"“{shown}”, best first:"
-    )
+    heading = ngettext(
+        "🔎 {n} entry tagged {tags} matches “{query}”, best first:",
+        "🔎 {n} entries tagged {tags} match “{query}”, best first:",
+        len(hits),
+    ).format(n=len(hits), tags=html.escape(within), query=shown)
     await entry_views.send_search_hits(context, chat.id, heading, hits, link.timezone)
 
 
