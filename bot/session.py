@@ -39,6 +39,12 @@ async def prefetch_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     link = await _fetch(context, user.id) if user else None
     _prefetched.set((update.update_id, link))
     _speak(update, link)
+    reported = user.language_code if user is not None else None
+    if user is not None and link is not None and reported and reported != link.language_code:
+        # Rare (the user changed their app's language, or the account predates storing it):
+        # reminders and the search trigger read the stored one.
+        async with get_services(context).db.sessions.begin() as s:
+            await accounts.note_language_code(s, user.id, reported)
 
 
 async def load_link(

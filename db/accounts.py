@@ -179,6 +179,9 @@ class Link:
     dialog: str | None = None
     # The language chosen with /language (None: follow Telegram's for each update).
     language: str | None = None
+    # The language Telegram last reported, as stored (reminders and the search trigger
+    # read it where no update is at hand).
+    language_code: str | None = None
 
     @property
     def logged_in(self) -> bool:
@@ -210,6 +213,7 @@ def _links_statement() -> Select[*tuple[Any, ...]]:
             DialogState.name.label("dialog"),
             Journal.title.label("active_journal_title"),
             TelegramAccount.language,
+            TelegramAccount.language_code,
         )
         .outerjoin(Session, Session.id == TelegramAccount.session_id)
         .outerjoin(UserInfo, UserInfo.user_id == TelegramAccount.user_id)
@@ -242,6 +246,7 @@ def _link_of(row: Any) -> Link:
         active_journal_title=row["active_journal_title"],
         dialog=row["dialog"],
         language=row["language"] if row["language"] in LANGUAGES else None,
+        language_code=row["language_code"],
     )
 
 
@@ -283,6 +288,15 @@ async def touch_account(
             index_elements=[TelegramAccount.telegram_user_id],
             set_={"chat_id": chat_id, "first_name": first_name, "language_code": language_code},
         )
+    )
+
+
+async def note_language_code(s: AsyncSession, telegram_user_id: int, code: str) -> None:
+    """Telegram now reports ``code`` for this account (the user changed their app's language)."""
+    await s.execute(
+        update(TelegramAccount)
+        .where(TelegramAccount.telegram_user_id == telegram_user_id)
+        .values(language_code=code)
     )
 
 

@@ -97,3 +97,19 @@ async def test_search_in_german_end_to_end(bot: BotHarness) -> None:
     asked = await bot.fake.send_text(TG, "/search Kind", language_code="de")
     found = await bot.fake.wait_for_message(TG, after=asked, contains="Kinder", timeout=15)
     assert "<b>Kinder</b>" in (found.text or "")
+
+
+async def test_the_language_telegram_reports_is_stored_for_later_entries(bot: BotHarness) -> None:
+    """An account set up without /start: its first update stores Telegram's language, so the
+    entries it writes get their Russian vector."""
+    await login_as(bot.db, TG + 2)
+    wrote = await bot.fake.send_text(TG + 2, "Купила новую книгу про привычки", language_code="ru")
+    await bot.fake.wait_for_message(TG + 2, after=wrote, timeout=15)
+    asked = await bot.fake.send_text(TG + 2, "/search книги", language_code="ru")
+    found = await bot.fake.wait_for_message(TG + 2, after=asked, contains="книгу", timeout=15)
+    assert "<b>книгу</b>" in (found.text or "")
+    async with bot.db.sessions() as s:
+        stored = await s.scalar(
+            select(TelegramAccount.language_code).where(TelegramAccount.telegram_user_id == TG + 2)
+        )
+    assert stored == "ru"
