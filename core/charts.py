@@ -8,7 +8,6 @@ a worker thread (``asyncio.to_thread``). Renders run one at a time (see ``_RENDE
 from __future__ import annotations
 
 import io
-import math
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,8 +16,9 @@ from typing import TYPE_CHECKING, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core import i18n
-from core.i18n import N_, _, decimal, month_name, ngettext
-from core.trends import Basis, bases_text, missing_text
+from core import progress_words as words
+from core.i18n import N_, _, decimal, month_name, ngettext, number
+from core.trends import Basis
 
 if TYPE_CHECKING:
     import numpy as np
@@ -186,23 +186,29 @@ def describe_progress(
     """Caption in words: which metric changed most between the two halves of the period.
 
     A change is called a trend only for a metric rated on enough different days
-    (core.trends), and the caption says what the trends are based on.
+    (core.trends), and the caption says what the trends are based on. Each sentence is one
+    msgid per shape (the period inside it: languages decline it differently).
     """
     window = _Window.make(days, now, _zone(tz))
-    period = f"the last {_days_label(days)}"
     metrics = _collect(series, window)
     total = sum(len(m.values) for m in metrics)
     if total == 0:
-        return (
-            f"No check-ins in {period} yet. Send /checkin to rate your five growth metrics, "
-            "or /rate effort 7."
-        )
+        return ngettext(
+            "No check-ins in the last day yet. Send /checkin to rate your five growth metrics, "
+            "or /rate effort 7.",
+            "No check-ins in the last {n} days yet. Send /checkin to rate your five growth "
+            "metrics, or /rate effort 7.",
+            days,
+        ).format(n=days)
     if total == 1:
         only = metrics[0]
-        return (
-            f"Just one check-in in {period} so far: {only.name} {only.values[0]:g}. "
-            "Check in again over the coming days to see a trend."
-        )
+        return ngettext(
+            "Just one check-in in the last day so far: {metric} {value}. "
+            "Check in again over the coming days to see a trend.",
+            "Just one check-in in the last {n} days so far: {metric} {value}. "
+            "Check in again over the coming days to see a trend.",
+            days,
+        ).format(n=days, metric=words.word(only.name), value=number(float(only.values[0])))
 
     mid = (window.end - timedelta(days=days) / 2).timestamp()
     halves: list[tuple[_MetricData, float, float]] = []
@@ -220,12 +226,21 @@ def describe_progress(
     few_days = max((int(m.day_index.size) for m in few), default=0)
 
     if not halves:
-        averages = ", ".join(f"{m.name} {m.average:.1f}" for m in metrics)
-        why = f" ({missing_text(few_days)})" if few_days else ""
-        return _capitalize(
-            f"averages over {period}: {averages}. Check in on more days to see how they "
-            f"change{why}."
-        )
+        averages = ", ".join(f"{words.word(m.name)} {decimal(m.average)}" for m in metrics)
+        if few_days:
+            return ngettext(
+                "Averages over the last day: {averages}. Check in on more days to see how they "
+                "change ({missing}).",
+                "Averages over the last {n} days: {averages}. Check in on more days to see how "
+                "they change ({missing}).",
+                days,
+            ).format(n=days, averages=averages, missing=words.missing(few_days))
+        return ngettext(
+            "Averages over the last day: {averages}. Check in on more days to see how they change.",
+            "Averages over the last {n} days: {averages}. Check in on more days to see how "
+            "they change.",
+            days,
+        ).format(n=days, averages=averages)
 
     movers = sorted(
         (h for h in halves if abs(h[2] - h[1]) >= _STEADY_DELTA),
@@ -235,40 +250,84 @@ def describe_progress(
     sentences: list[str] = []
     if movers:
         top, before, after = movers[0]
-        most = " the most:" if len(halves) > 1 else ""
         sentences.append(
-            f"{top.name.capitalize()} {_verb(after - before)}{most} from {before:.1f} to "
-            f"{after:.1f} on average (first vs second half of {period})."
+            words.capitalize(
+                words.top_mover(after > before, len(halves) > 1, days).format(
+                    n=days,
+                    metric=words.word(top.name),
+                    before=decimal(before),
+                    after=decimal(after),
+                )
+            )
         )
         if len(movers) > 1:
             others: list[str] = []
-            verb_before = ""
+            rose_before: bool | None = None
             for m, a, b in movers[1:]:
                 # "learning rose from 5 to 6 and feedback from 5 to 7": say each verb once.
-                verb = _verb(b - a)
-                said = "" if verb == verb_before else f" {verb}"
-                others.append(f"{m.name}{said} from {a:.1f} to {b:.1f}")
-                verb_before = verb
-            sentences.append(f"Also, {_join(others)}.")
+                rose = b > a
+                if rose == rose_before:
+                    change = _("{metric} from {before} to {after}")
+                elif rose:
+                    change = _("{metric} rose from {before} to {after}")
+                else:
+                    change = _("{metric} dropped from {before} to {after}")
+                others.append(
+                    change.format(metric=words.word(m.name), before=decimal(a), after=decimal(b))
+                )
+                rose_before = rose
+            sentences.append(_("Also, {changes}.").format(changes=words.join(others)))
         if steady:
-            sentences.append(_steady_sentence(steady))
+            sentences.append(words.steady_sentence([(m.name, m.average) for m in steady]))
     elif len(steady) == 1:
-        sentences.append(f"{_steady_sentence(steady)[:-1]} over {period}.")
-    else:
-        around = ", ".join(f"{m.name} around {_round_half_up(m.average)}" for m in steady)
-        sentences.append(f"Your metrics are steady over {period}: {around}.")
-    bases = [Basis(h[0].values.size, h[0].day_index.size) for h in halves]
-    sentences.append(_capitalize(bases_text(bases, "check-in")) + ".")
-    if few:
-        names = _join([m.name for m in few])
-        verb = "has" if len(few) == 1 else "have"
-        sentences.append(_capitalize(f"{names} {verb} no trend yet: {missing_text(few_days)}."))
-    if one_sided:
-        names = _join([m.name for m in one_sided])
-        verb = "has" if len(one_sided) == 1 else "have"
+        m = steady[0]
         sentences.append(
-            _capitalize(
-                f"{names} {verb} check-ins in only one half of the period, so no trend yet."
+            words.capitalize(
+                ngettext(
+                    "{metric} is steady around {value} over the last day.",
+                    "{metric} is steady around {value} over the last {n} days.",
+                    days,
+                ).format(n=days, metric=words.word(m.name), value=words.round_half_up(m.average))
+            )
+        )
+    else:
+        around = ", ".join(
+            _("{metric} around {value}").format(
+                metric=words.word(m.name), value=words.round_half_up(m.average)
+            )
+            for m in steady
+        )
+        sentences.append(
+            ngettext(
+                "Your metrics are steady over the last day: {metrics}.",
+                "Your metrics are steady over the last {n} days: {metrics}.",
+                days,
+            ).format(n=days, metrics=around)
+        )
+    sentences.append(
+        words.bases_sentence([Basis(h[0].values.size, h[0].day_index.size) for h in halves])
+    )
+    if few:
+        sentences.append(
+            words.capitalize(
+                ngettext(
+                    "{metrics} has no trend yet: {missing}.",
+                    "{metrics} have no trend yet: {missing}.",
+                    len(few),
+                ).format(
+                    metrics=words.join([words.word(m.name) for m in few]),
+                    missing=words.missing(few_days),
+                )
+            )
+        )
+    if one_sided:
+        sentences.append(
+            words.capitalize(
+                ngettext(
+                    "{metrics} has check-ins in only one half of the period, so no trend yet.",
+                    "{metrics} have check-ins in only one half of the period, so no trend yet.",
+                    len(one_sided),
+                ).format(metrics=words.join([words.word(m.name) for m in one_sided]))
             )
         )
     return " ".join(sentences)
@@ -517,33 +576,3 @@ def _truthy_str(raw: object) -> bool:
 def _short_date(day: date, *, with_year: bool) -> str:
     """ "5 Mar" or "5 Mar 2026" in the current locale's order and month names."""
     return i18n.day(day, "d MMM y" if with_year else "d MMM")
-
-
-def _days_label(days: int) -> str:
-    return "day" if days == 1 else f"{days} days"
-
-
-def _verb(delta: float) -> str:
-    return "rose" if delta > 0 else "dropped"
-
-
-def _round_half_up(value: float) -> int:
-    return math.floor(value + 0.5)
-
-
-def _capitalize(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _join(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _steady_sentence(steady: Sequence[_MetricData]) -> str:
-    if len(steady) == 1:
-        m = steady[0]
-        return f"{m.name.capitalize()} is steady around {_round_half_up(m.average)}."
-    parts = [f"{m.name} (around {_round_half_up(m.average)})" for m in steady]
-    return _capitalize(f"{_join(parts)} are steady.")

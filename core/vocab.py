@@ -13,6 +13,8 @@ from functools import cache
 from typing import Final, TypeVar
 from zoneinfo import available_timezones
 
+from core.i18n import N_
+
 
 class VocabularyError(ValueError):
     """A value outside a documented vocabulary; the message is safe to show a user."""
@@ -26,12 +28,13 @@ class MetricType(StrEnum):
     LEARNING = "learning"
 
 
+# Shown translated (``_``); marked here for the catalog.
 METRIC_DESCRIPTIONS: dict[MetricType, str] = {
-    MetricType.RESILIENCE: "Ability to bounce back from setbacks",
-    MetricType.EFFORT: "Effort put into improvement",
-    MetricType.CHALLENGE: "Willingness to take on challenges",
-    MetricType.FEEDBACK: "Openness to feedback",
-    MetricType.LEARNING: "Commitment to learning",
+    MetricType.RESILIENCE: N_("Ability to bounce back from setbacks"),
+    MetricType.EFFORT: N_("Effort put into improvement"),
+    MetricType.CHALLENGE: N_("Willingness to take on challenges"),
+    MetricType.FEEDBACK: N_("Openness to feedback"),
+    MetricType.LEARNING: N_("Commitment to learning"),
 }
 
 METRIC_MIN = 1

@@ -32,7 +32,9 @@ from bot.services import get_services
 from bot.session import ask_to_log_in, load_link, logged_in
 from bot.ui import Answer, redraw_stored, show, text_step
 from core.callback_data import CallbackData, encode
+from core.charts import metric_label
 from core.dates import month_start
+from core.i18n import N_, _, decimal
 from core.vocab import (
     METRIC_DESCRIPTIONS,
     METRIC_MAX,
@@ -65,8 +67,8 @@ PICK_STEP = "pick"  # /rate: waiting for the metric button
 METRICS: tuple[MetricType, ...] = tuple(MetricType)
 NAMES = frozenset(m.value for m in METRICS)
 CHOICES = ", ".join(m.value for m in METRICS)
-CANCELLED = "Check-in cancelled, nothing saved."
-RATE_CANCELLED = "Rating cancelled, nothing saved."
+CANCELLED = N_("Check-in cancelled, nothing saved.")  # shown through _()
+RATE_CANCELLED = N_("Rating cancelled, nothing saved.")
 
 # Button actions (all start with "c"); the callback ident is the dialog's nonce.
 VALUE = "cv"  # check-in rating, arg "metric.value"
@@ -79,7 +81,8 @@ BUTTONS: Final = (VALUE, SKIP, NO_NOTE, CANCEL, PICK, RATE_VALUE)
 
 
 def label(kind: MetricType) -> str:
-    return kind.value.capitalize()
+    """The metric's name as shown, in the user's language."""
+    return metric_label(kind.value)
 
 
 def _new_nonce() -> int:
@@ -101,7 +104,7 @@ def _value_rows(action: str, nonce: int, kind: MetricType) -> list[list[InlineKe
 
 
 def _cancel_button(nonce: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton("Cancel", callback_data=encode(CANCEL, nonce))
+    return InlineKeyboardButton(_("Cancel"), callback_data=encode(CANCEL, nonce))
 
 
 def _checkin_keyboard(nonce: int, kind: MetricType) -> InlineKeyboardMarkup:
@@ -109,7 +112,7 @@ def _checkin_keyboard(nonce: int, kind: MetricType) -> InlineKeyboardMarkup:
         [
             *_value_rows(VALUE, nonce, kind),
             [
-                InlineKeyboardButton("Skip", callback_data=encode(SKIP, nonce, kind.value)),
+                InlineKeyboardButton(_("Skip"), callback_data=encode(SKIP, nonce, kind.value)),
                 _cancel_button(nonce),
             ],
         ]
@@ -120,7 +123,7 @@ def _note_keyboard(nonce: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("No note", callback_data=encode(NO_NOTE, nonce)),
+                InlineKeyboardButton(_("No note"), callback_data=encode(NO_NOTE, nonce)),
                 _cancel_button(nonce),
             ]
         ]
@@ -157,41 +160,44 @@ def _answers(state: DialogState) -> Answers:
 
 def _answers_line(answers: Mapping[str, int | None]) -> str:
     return " · ".join(
-        f"{label(MetricType(k))} {'skipped' if v is None else v}" for k, v in answers.items()
+        _("{metric} skipped").format(metric=label(MetricType(k)))
+        if v is None
+        else f"{label(MetricType(k))} {v}"
+        for k, v in answers.items()
     )
 
 
 def _question_text(kind: MetricType, answers: Answers) -> str:
     number = METRICS.index(kind) + 1
     lines = [
-        f"<b>Check-in</b> · {number} of {len(METRICS)}",
+        _("<b>Check-in</b> · {number} of {total}").format(number=number, total=len(METRICS)),
         "",
-        f"<b>{label(kind)}</b> — {html.escape(METRIC_DESCRIPTIONS[kind])}",
-        f"How would you rate it lately, from {METRIC_MIN} (low) to {METRIC_MAX} (high)?",
+        f"<b>{label(kind)}</b> — {html.escape(_(METRIC_DESCRIPTIONS[kind]))}",
+        _("How would you rate it lately, from {low} (low) to {high} (high)?").format(
+            low=METRIC_MIN, high=METRIC_MAX
+        ),
     ]
     if answers:
-        lines += ["", f"So far: {_answers_line(answers)}"]
+        lines += ["", _("So far: {answers}").format(answers=_answers_line(answers))]
     return "\n".join(lines)
 
 
 def _note_text(answers: Answers) -> str:
-    return (
-        "<b>Check-in</b> · almost done\n\n"
-        f"{_answers_line(answers)}\n\n"
-        "Add a note about how things are going? Type it now, or tap <b>No note</b>."
-    )
+    heading = _("<b>Check-in</b> · almost done")
+    question = _("Add a note about how things are going? Type it now, or tap <b>No note</b>.")
+    return f"{heading}\n\n{_answers_line(answers)}\n\n{question}"
 
 
 def _rate_question(kind: MetricType) -> str:
-    return (
-        f"<b>{label(kind)}</b> — {html.escape(METRIC_DESCRIPTIONS[kind])}\n"
-        f"Your rating, from {METRIC_MIN} (low) to {METRIC_MAX} (high)?"
+    question = _("Your rating, from {low} (low) to {high} (high)?").format(
+        low=METRIC_MIN, high=METRIC_MAX
     )
+    return f"<b>{label(kind)}</b> — {html.escape(_(METRIC_DESCRIPTIONS[kind]))}\n{question}"
 
 
 def _averages_line(averages: Mapping[MetricType, float]) -> str:
-    parts = [f"{label(kind)} {averages[kind]:.1f}" for kind in METRICS if kind in averages]
-    return "Your average this month: " + " · ".join(parts)
+    parts = [f"{label(kind)} {decimal(averages[kind])}" for kind in METRICS if kind in averages]
+    return _("Your average this month: {averages}").format(averages=" · ".join(parts))
 
 
 # --- saving ---------------------------------------------------------------------------------
@@ -217,10 +223,10 @@ async def _save(
         month_start(now, link.timezone, shift=1),
     )
     saved = " · ".join(f"{label(kind)} {value}" for kind, value in ratings.items())
-    lines = [f"✅ {saved} saved."]
+    lines = [_("✅ {ratings} saved.").format(ratings=saved)]
     if note:
-        lines.append(f"Note: {html.escape(note)}")
-    lines += ["", _averages_line(averages), "See the trend with /progress."]
+        lines.append(_("Note: {note}").format(note=html.escape(note)))
+    lines += ["", _averages_line(averages), _("See the trend with /progress.")]
     return "\n".join(lines)
 
 
@@ -238,13 +244,13 @@ async def _retire(context: ContextTypes.DEFAULT_TYPE, state: DialogState | None,
 
 def _busy_text(state: DialogState, command: str) -> str:
     if state.name == "write":
-        return (
+        return _(
             "You have an unsaved /write draft. Send /done to save it or /cancel to discard it, "
-            f"then {command} again."
-        )
-    return (
-        f"You're in the middle of something else. Finish it or send /cancel, then {command} again."
-    )
+            "then {command} again."
+        ).format(command=command)
+    return _(
+        "You're in the middle of something else. Finish it or send /cancel, then {command} again."
+    ).format(command=command)
 
 
 async def _start_dialog(
@@ -276,8 +282,11 @@ async def _start_dialog(
     async with services.db.sessions.begin() as s:
         await dialogs.set_dialog(s, user.id, name, step, data)
     if old is not None:
-        what = "check-in" if old.name == CHECKIN else "rating"
-        await _retire(context, old, f"This {what} was replaced by a newer one.")
+        if old.name == CHECKIN:
+            replaced = _("This check-in was replaced by a newer one.")
+        else:
+            replaced = _("This rating was replaced by a newer one.")
+        await _retire(context, old, replaced)
     return None
 
 
@@ -313,7 +322,7 @@ class _Result:
 
 def _rating(arg: str, expected_step: str) -> tuple[MetricType, int] | None:
     """``metric.value`` from a button, if it is for the metric being asked and in range."""
-    name, _, value = arg.partition(".")
+    name, _dot, value = arg.partition(".")
     if name != expected_step or not value.isdigit() or len(value) > 2:
         return None
     try:
@@ -335,7 +344,7 @@ async def _advance(s: AsyncSession, user_id: int, state: DialogState, answers: A
     if all(v is None for v in answers.values()):
         await dialogs.clear_dialog(s, user_id)
         return _Result(
-            "You skipped all five, so nothing was saved. Check in again any time with /checkin."
+            _("You skipped all five, so nothing was saved. Check in again any time with /checkin.")
         )
     await dialogs.set_dialog(s, user_id, CHECKIN, NOTE_STEP, {**data, "answers": answers})
     return _Result(_note_text(answers), _note_keyboard(nonce))
@@ -352,7 +361,8 @@ async def _apply(
     user_id = link.telegram_user_id
     if press.action == CANCEL:
         await dialogs.clear_dialog(s, user_id)
-        return _Result(CANCELLED if state.name == CHECKIN else RATE_CANCELLED, toast="Cancelled")
+        cancelled = CANCELLED if state.name == CHECKIN else RATE_CANCELLED
+        return _Result(_(cancelled), toast=_("Cancelled"))
 
     if state.name == CHECKIN:
         answers = _answers(state)
@@ -414,8 +424,10 @@ async def checkin_text(update: Update, context: ContextTypes.DEFAULT_TYPE, answe
     if answer.step != NOTE_STEP:
         kind = MetricType(answer.step) if answer.step in NAMES else METRICS[0]
         await message.reply_text(
-            f"You're in the middle of a check-in: tap a number for <b>{label(kind)}</b> above, "
-            "or Skip, or send /cancel. (That message wasn't saved.)"
+            _(
+                "You're in the middle of a check-in: tap a number for <b>{metric}</b> above, "
+                "or Skip, or send /cancel. (That message wasn't saved.)"
+            ).format(metric=label(kind))
         )
         return
     link = await load_link(update, context)
@@ -430,22 +442,24 @@ async def checkin_text(update: Update, context: ContextTypes.DEFAULT_TYPE, answe
                 await dialogs.clear_dialog(s, link.telegram_user_id)
                 summary = await _save(s, link, _ratings(_answers(current)), answer.text)
     except InvalidInput as exc:  # too long: nothing saved, the dialog is still open
-        await message.reply_text(html.escape(str(exc)) + " Send a shorter note, or tap No note.")
+        await message.reply_text(
+            _("{error} Send a shorter note, or tap No note.").format(error=html.escape(str(exc)))
+        )
         return
     if summary is None:  # the check-in ended meanwhile (another device, another process)
         return
-    await _retire(context, current, "Check-in complete ✅")
+    await _retire(context, current, _("Check-in complete ✅"))
     await message.reply_text(summary)
 
 
 async def checkin_cancelled(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> str:
-    await _retire(context, state, "Check-in cancelled.")
-    return CANCELLED
+    await _retire(context, state, _("Check-in cancelled."))
+    return _(CANCELLED)
 
 
 async def rate_cancelled(context: ContextTypes.DEFAULT_TYPE, state: DialogState) -> str:
-    await _retire(context, state, "Rating cancelled.")
-    return RATE_CANCELLED
+    await _retire(context, state, _("Rating cancelled."))
+    return _(RATE_CANCELLED)
 
 
 # --- /rate ----------------------------------------------------------------------------------
@@ -466,8 +480,10 @@ async def _offer(
 
 
 def _usage(kind: MetricType | None = None) -> str:
-    name = kind.value if kind is not None else "resilience"
-    return f"For example: <code>/rate {name} 7 bounced back after the exam</code>"
+    name = kind.value if kind is not None else "resilience"  # the word /rate understands
+    return _("For example: <code>/rate {metric} 7 bounced back after the exam</code>").format(
+        metric=name
+    )
 
 
 @logged_in
@@ -481,7 +497,8 @@ async def rate(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -
         await _offer(
             update,
             context,
-            f"Which metric do you want to rate? Tap one (or send it in one line).\n{_usage()}",
+            _("Which metric do you want to rate? Tap one (or send it in one line).")
+            + f"\n{_usage()}",
             PICK_STEP,
             _metric_keyboard,
         )
@@ -492,8 +509,10 @@ async def rate(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -
         await _offer(
             update,
             context,
-            f"“{html.escape(args[0][:40])}” isn't one of the five metrics. Choose one of: "
-            f"{CHOICES}.\n{_usage()}",
+            _("“{text}” isn't one of the five metrics. Choose one of: {choices}.").format(
+                text=html.escape(args[0][:40]), choices=CHOICES
+            )
+            + f"\n{_usage()}",
             PICK_STEP,
             _metric_keyboard,
         )
@@ -513,8 +532,10 @@ async def rate(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -
         await _offer(
             update,
             context,
-            f"A rating is a whole number from {METRIC_MIN} to {METRIC_MAX}, "
-            f"not “{html.escape(args[1][:20])}”.\n{_usage(kind)}",
+            _("A rating is a whole number from {low} to {high}, not “{text}”.").format(
+                low=METRIC_MIN, high=METRIC_MAX, text=html.escape(args[1][:20])
+            )
+            + f"\n{_usage(kind)}",
             kind.value,
             lambda nonce: _rate_keyboard(nonce, kind),
         )

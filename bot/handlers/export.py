@@ -24,9 +24,10 @@ from bot.commands import Command
 from bot.media_export import send_media_zips
 from bot.services import get_services
 from bot.session import logged_in
-from bot.ui import plural, show
+from bot.ui import show
 from core.callback_data import CallbackData, encode
 from core.exporting import export_json, export_markdown
+from core.i18n import _, ngettext
 from core.streaks import local_date
 from db import dialogs, export, journals
 from db.accounts import Link
@@ -43,6 +44,11 @@ DELETE_CONFIRMED: Final = "xdy"  # arg: when the question was asked
 KEEP: Final = "xk"
 # Seconds since the epoch; tests move it forward to make a button stale.
 clock: Callable[[], float] = time.time
+
+
+def _journals(count: int) -> str:
+    """ "1 journal", "3 journals": the part of a sentence that counts them."""
+    return ngettext("{n} journal", "{n} journals", count).format(n=count)
 
 
 def _files(data: dict[str, Any], timezone: str) -> tuple[bytes, bytes]:
@@ -72,16 +78,17 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
         chat.id,
         document=markdown,
         filename=f"journal-{day}.md",
-        caption=(
-            f"Your journal: {plural(journal_count, 'journal')} with "
-            f"{plural(entry_count, 'entry', 'entries')}, as Markdown."
-        ),
+        caption=ngettext(
+            "Your journal: {journals} with {n} entry, as Markdown.",
+            "Your journal: {journals} with {n} entries, as Markdown.",
+            entry_count,
+        ).format(journals=_journals(journal_count), n=entry_count),
     )
     await context.bot.send_document(
         chat.id,
         document=document,
         filename=f"journal-data-{day}.json",
-        caption=(
+        caption=_(
             "Everything I keep for you as JSON: profile, settings, journals, entries, goals "
             "and metrics. Passwords and session keys are never included."
         ),
@@ -106,21 +113,32 @@ async def delete_account_command(
         [
             [
                 InlineKeyboardButton(
-                    "Delete everything",
+                    _("Delete everything"),
                     callback_data=encode(DELETE_CONFIRMED, link.user_id, issued),
                 ),
-                InlineKeyboardButton("Keep my account", callback_data=encode(KEEP, link.user_id)),
+                InlineKeyboardButton(
+                    _("Keep my account"), callback_data=encode(KEEP, link.user_id)
+                ),
             ]
         ]
     )
+    minutes = CONFIRM_SECONDS // 60
+    what = ngettext(
+        "This deletes your account and everything in it: {journals} with {n} entry, your "
+        "goals, metrics, reminders, settings and profile. It can't be undone.",
+        "This deletes your account and everything in it: {journals} with {n} entries, your "
+        "goals, metrics, reminders, settings and profile. It can't be undone.",
+        entry_count,
+    ).format(journals=_journals(len(summaries)), n=entry_count)
+    lasts = ngettext(
+        "The button below works for {n} minute.", "The button below works for {n} minutes.", minutes
+    ).format(n=minutes)
     await context.bot.send_message(
         chat.id,
-        "⚠️ <b>Delete your account?</b>\n\n"
-        f"This deletes your account and everything in it: {plural(len(summaries), 'journal')} "
-        f"with {plural(entry_count, 'entry', 'entries')}, your goals, metrics, reminders, "
-        "settings and profile. It can't be undone.\n\n"
-        "Want a copy first? Send /export before you decide.\n\n"
-        f"The button below works for {CONFIRM_SECONDS // 60} minutes.",
+        _("⚠️ <b>Delete your account?</b>")
+        + f"\n\n{what}\n\n"
+        + _("Want a copy first? Send /export before you decide.")
+        + f"\n\n{lasts}",
         reply_markup=markup,
     )
 
@@ -129,8 +147,8 @@ async def on_keep(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
 ) -> None:
     assert update.callback_query is not None
-    await update.callback_query.answer("Kept.")
-    await show(update, context, "Good: nothing was deleted. Your account is just as it was.")
+    await update.callback_query.answer(_("Kept."))
+    await show(update, context, _("Good: nothing was deleted. Your account is just as it was."))
 
 
 async def on_delete_confirmed(
@@ -147,20 +165,24 @@ async def on_delete_confirmed(
         await show(
             update,
             context,
-            "This confirmation has expired, so nothing was deleted. Send /deleteaccount "
-            "again if you still want to delete your account.",
+            _(
+                "This confirmation has expired, so nothing was deleted. Send /deleteaccount "
+                "again if you still want to delete your account."
+            ),
         )
         return
     services = get_services(context)
     async with services.db.sessions.begin() as s:
         await export.delete_user_data(s, link.user_id)  # also logs every Telegram account out
         await dialogs.clear_dialog(s, link.telegram_user_id)
-    await query.answer("Your account is deleted.")
+    await query.answer(_("Your account is deleted."))
     await show(
         update,
         context,
-        "Your account and everything in it have been deleted, and you're logged out.\n\n"
-        "Thank you for journaling with me. Send /start if you ever want to begin again.",
+        _(
+            "Your account and everything in it have been deleted, and you're logged out.\n\n"
+            "Thank you for journaling with me. Send /start if you ever want to begin again."
+        ),
     )
 
 

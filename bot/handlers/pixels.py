@@ -26,6 +26,7 @@ from bot.session import logged_in
 from core import pixels
 from core.callback_data import CallbackData, encode
 from core.charts import theme_from_preferences
+from core.i18n import _
 from core.streaks import local_date
 from core.vocab import MetricType
 from db import calendar
@@ -97,8 +98,11 @@ async def pixels_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
     if isinstance(parsed, str):
         await context.bot.send_message(
             chat.id,
-            f"{html.escape(parsed)}\n\nFor example <code>/pixels</code>, "
-            f"<code>/pixels effort</code> or <code>/pixels writing {this_year - 1}</code>.",
+            f"{html.escape(parsed)}\n\n"
+            + _(
+                "For example <code>/pixels</code>, <code>/pixels effort</code> or "
+                "<code>/pixels writing {year}</code>."
+            ).format(year=this_year - 1),
         )
         return
     kind, year = parsed
@@ -119,7 +123,7 @@ async def _on_press(
 ) -> None:
     query = update.callback_query
     assert query is not None and link.user_id is not None
-    kind, _, year_text = data.arg.partition(".")
+    kind, _dot, year_text = data.arg.partition(".")
     this_year = _this_year(link)
     if (
         kind not in pixels.KINDS

@@ -34,6 +34,7 @@ from core.charts import (
     render_progress,
     theme_from_preferences,
 )
+from core.i18n import N_, _, ngettext
 from core.ratings import unusable_note, unusable_rows
 from db import metrics
 from db.accounts import Link
@@ -46,7 +47,8 @@ COMMANDS = [
     ),
 ]
 
-RANGES: Final[dict[int, str]] = {30: "30 days", 90: "90 days", 365: "1 year"}
+# Button labels, shown through _().
+RANGES: Final[dict[int, str]] = {30: N_("30 days"), 90: N_("90 days"), 365: N_("1 year")}
 DEFAULT_DAYS: Final = 30
 RANGE: Final = "pr"  # button action; arg = days
 FILENAME = "progress.png"
@@ -67,7 +69,7 @@ def range_keyboard(current: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    f"• {name}" if days == current else name,
+                    f"• {_(name)}" if days == current else _(name),
                     callback_data=encode(RANGE, arg=str(days)),
                 )
                 for days, name in RANGES.items()
@@ -90,7 +92,12 @@ def _draw(
     room = _DESCRIPTION_MAX - len(note)
     if len(words) > room:
         words = words[: room - 1].rstrip() + "…"
-    caption = f"<b>Your growth metrics · last {days} days</b>\n{html.escape(words)}"
+    heading = ngettext(
+        "<b>Your growth metrics · last {n} day</b>",
+        "<b>Your growth metrics · last {n} days</b>",
+        days,
+    ).format(n=days)
+    caption = f"{heading}\n{html.escape(words)}"
     return Chart(png, f"{caption}\n\n{note}" if note else caption)
 
 
@@ -113,13 +120,18 @@ async def build_chart(
 
 
 def _empty_text(days: int) -> str:
-    return (
-        f"No check-ins in the last {days} days yet, so there's nothing to draw.\n\n"
+    nothing = ngettext(
+        "No check-ins in the last {n} day yet, so there's nothing to draw.",
+        "No check-ins in the last {n} days yet, so there's nothing to draw.",
+        days,
+    ).format(n=days)
+    how = _(
         "To start, send /checkin: it walks you through the five growth metrics "
         "(resilience, effort, challenge, feedback, learning), one tap each. "
         "Or rate one in a line, like <code>/rate effort 7</code>.\n\n"
         "Then /progress shows how they change."
     )
+    return f"{nothing}\n\n{how}"
 
 
 async def _send(
@@ -156,7 +168,7 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         markup = InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(name, callback_data=encode(RANGE, arg=str(days)))
+                    InlineKeyboardButton(_(name), callback_data=encode(RANGE, arg=str(days)))
                     for days, name in RANGES.items()
                     if days > DEFAULT_DAYS
                 ]
@@ -178,7 +190,13 @@ async def on_range(
         return
     chart = await build_chart(get_services(context).db, link.user_id, link.timezone, days)
     if chart is None:
-        await query.answer(f"No check-ins in the last {days} days. Send /checkin to start.")
+        await query.answer(
+            ngettext(
+                "No check-ins in the last {n} day. Send /checkin to start.",
+                "No check-ins in the last {n} days. Send /checkin to start.",
+                days,
+            ).format(n=days)
+        )
         return
     await query.answer()
     message = query.message
