@@ -21,6 +21,7 @@ from bot.dialogs import StepHandler, data_of
 from bot.messaging import edit_html, send_html
 from bot.services import get_services
 from bot.session import ask_to_log_in, load_link
+from core.i18n import _
 from core.textsplit import split_html
 from core.wording import plural
 from db import dialogs
@@ -183,7 +184,7 @@ def logged_in_step(*, logged_out: str | None = None) -> Callable[[LinkedStep], S
                 if logged_out is None:
                     await ask_to_log_in(update, context, link)
                 else:
-                    await answer.reply(logged_out)
+                    await answer.reply(_(logged_out))  # an N_ msgid
                 return
             await handler(update, context, answer, link)
 

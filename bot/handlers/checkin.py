@@ -411,7 +411,7 @@ async def on_button(
             ):
                 result = await _apply(s, link, state, press)
     if result is None:
-        await query.answer(EXPIRED)
+        await query.answer(_(EXPIRED))
         return
     await query.answer(result.toast)
     await show(update, context, result.text, result.markup)

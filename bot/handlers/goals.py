@@ -125,7 +125,7 @@ async def _show_outcome(
     """Toast what happened and redraw the pressed message to the goal as it now is."""
     goal = change.goal
     if change.outcome is Outcome.NOT_FOUND or goal is None:
-        await answer_press(update, EXPIRED)
+        await answer_press(update, _(EXPIRED))
         return
     state = goal_state(goal)
     await answer_press(update, ok_toast if change.ok else refusal(action, state))
@@ -140,7 +140,7 @@ def _transition_button(action: str, transition: Transition, ok_toast: str) -> Bu
     ) -> None:
         origin, toast = _origin(data), _(ok_toast)
         if origin is None or data.uuid is None:
-            await answer_press(update, EXPIRED)
+            await answer_press(update, _(EXPIRED))
             return
         async with get_services(context).db.sessions.begin() as s:
             change = await transition(s, user_id_of(link), data.uuid)
@@ -181,7 +181,7 @@ async def on_edit_button(
     origin, goal = _origin(data), await _current(context, link, data)
     query = update.callback_query
     if origin is None or goal is None or query is None:
-        await answer_press(update, EXPIRED)
+        await answer_press(update, _(EXPIRED))
         return
     state = goal_state(goal)
     if state is not GoalState.SUGGESTED:
@@ -202,7 +202,7 @@ async def on_target_button(
     """[📅 Target date]: the date keyboard in place of the goal's buttons."""
     origin, goal = _origin(data), await _current(context, link, data)
     if origin is None or goal is None:
-        await answer_press(update, EXPIRED)
+        await answer_press(update, _(EXPIRED))
         return
     if goal_state(goal) is not GoalState.ACCEPTED:
         await _show_outcome(update, link, TARGET, GoalChange(Outcome.ALREADY, goal), origin, "")
@@ -235,13 +235,13 @@ async def on_target_date_button(
             BACK,
         }
     ):
-        await answer_press(update, EXPIRED)
+        await answer_press(update, _(EXPIRED))
         return
     today = today_for(link)
     if choice in (BACK, TYPE_DATE):
         goal = await _current(context, link, data)
         if goal is None:
-            await answer_press(update, EXPIRED)
+            await answer_press(update, _(EXPIRED))
             return
         if choice == BACK or goal_state(goal) is not GoalState.ACCEPTED:
             change = GoalChange(Outcome.OK if choice == BACK else Outcome.ALREADY, goal)
@@ -310,7 +310,7 @@ async def on_metric_button(
     name = data.arg.partition(".")[2]
     known = {kind.value for kind in MetricType} | {NO_METRIC}
     if origin is None or data.uuid is None or name not in known:
-        await answer_press(update, EXPIRED)
+        await answer_press(update, _(EXPIRED))
         return
     metric = None if name == NO_METRIC else name
     async with get_services(context).db.sessions.begin() as s:
@@ -458,7 +458,7 @@ async def goals_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link
     # One goal story: the profile's goals (the web app's) shown here too, with a way to track them.
     if info is not None:
         header += "\n" + "\n".join(profile_view.profile_goal_lines(info, tracked))
-        header += "\n\n" + profile_view.GOALS_EXPLAINED
+        header += "\n\n" + _(profile_view.GOALS_EXPLAINED)
         if profile_view.untracked_count(info, tracked):
             rows.append([profile_view.track_button()])
     markup = InlineKeyboardMarkup(rows) if rows else None

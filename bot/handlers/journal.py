@@ -384,7 +384,7 @@ async def on_kept_choice(
     query = update.callback_query
     assert query is not None
     if data.arg not in {"save", "drop"}:
-        await query.answer(EXPIRED)
+        await query.answer(_(EXPIRED))
         return
     if data.arg == "save":
         saved, title = await _save_kept(context, link, owner=None)

@@ -169,7 +169,7 @@ async def on_press(
     if query is None or link.user_id is None:
         return
     if data.uuid is not None or data.number is not None:
-        await query.answer(EXPIRED)
+        await query.answer(_(EXPIRED))
         return
     arg = data.arg
     services = get_services(context)
@@ -198,7 +198,7 @@ async def on_press(
         )
     elif arg == "keep":
         if state is None or state.name != DIALOG or state.step not in {"first_name", "last_name"}:
-            await query.answer(EXPIRED)
+            await query.answer(_(EXPIRED))
             return
         await query.answer(_("Kept"))
         await _name_answer(context, chat_id, query.from_user.id, link, state, None)
@@ -234,14 +234,14 @@ async def on_press(
             _(
                 "Your time zone is <b>{zone}</b> (it's {time} there now). "
                 "Send {examples}, or share your location. /cancel keeps it."
-            ).format(zone=html.escape(tz), time=local_now(tz), examples=ZONE_EXAMPLES),
+            ).format(zone=html.escape(tz), time=local_now(tz), examples=_(ZONE_EXAMPLES)),
             markup=location_keyboard(),
         )
     elif arg.startswith("z."):
         try:
             zone = validate_timezone(arg[2:])
         except ValueError:
-            await query.answer(EXPIRED)
+            await query.answer(_(EXPIRED))
             return
         await query.answer(zone)
         await show(
@@ -278,7 +278,7 @@ async def on_press(
     elif arg.startswith("rm."):
         await _remove(update, context, query, link, arg)
     else:
-        await query.answer(EXPIRED)
+        await query.answer(_(EXPIRED))
 
 
 async def _pressed_goal(
@@ -288,7 +288,7 @@ async def _pressed_goal(
     fingerprint of the goal the button names; None after answering "expired"."""
     parts = arg.split(".")
     if len(parts) != 4 or parts[1] not in TERMS or not parts[2].isdigit() or len(parts[2]) > 3:
-        await query.answer(EXPIRED)
+        await query.answer(_(EXPIRED))
         return None
     assert link.user_id is not None
     return link.user_id, TERMS[parts[1]], int(parts[2]), parts[3]
@@ -318,7 +318,7 @@ async def _track(
         tz = await profile.get_timezone(s, user_id)
         tracked = await tracked_texts(s, user_id)
     if outcome is None or info is None:
-        await query.answer(EXPIRED)
+        await query.answer(_(EXPIRED))
         return
     if outcome == "already":
         await query.answer(_("Already tracked in /goals."))
@@ -356,7 +356,7 @@ async def _remove(
         tz = await profile.get_timezone(s, user_id)
         tracked = await tracked_texts(s, user_id)
     if removed is None or info is None:
-        await query.answer(EXPIRED)
+        await query.answer(_(EXPIRED))
         return
     await query.answer(_("Removed: {goal}").format(goal=removed[:150]))
     text, markup = card(info, tz, tracked)

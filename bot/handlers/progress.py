@@ -186,7 +186,7 @@ async def on_range(
         return
     days = int(data.arg) if data.arg in {str(d) for d in RANGES} else None
     if days is None:
-        await query.answer(EXPIRED)
+        await query.answer(_(EXPIRED))
         return
     chart = await build_chart(get_services(context).db, link.user_id, link.timezone, days)
     if chart is None:

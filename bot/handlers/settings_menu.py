@@ -110,7 +110,7 @@ async def on_press(
         return
     press = parse_press(data)
     if press is None:
-        await query.answer(EXPIRED)
+        await query.answer(_(EXPIRED))
         return
     services = get_services(context)
     if press == CLOSE:
