@@ -38,6 +38,7 @@ from bot.handlers import (
     settings_menu,
     stats,
     tags,
+    today,
 )
 from bot.llm_engine import LLMSuggestionEngine
 from bot.reminders import warn_insecure_smtp
@@ -70,6 +71,7 @@ FEATURES: list[Feature] = [
     journals,
     tags,  # before entries: it takes /entries with arguments and /search #tag
     entries,
+    today,
     export,
     checkin,
     progress,

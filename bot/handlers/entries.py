@@ -12,12 +12,12 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.buttons import ButtonAction, answer_expired, button_handler
@@ -31,9 +31,8 @@ from bot.ui import Answer, ask, logged_in_step, show
 from core.callback_data import CallbackData, encode
 from core.i18n import N_, _, ngettext
 from core.i18n import current as current_language
-from core.localdates import ago_text, as_local, long_day_text, moment_text, time_text
+from core.localdates import moment_text
 from core.richtext import to_plain, to_stored_html, to_telegram_html
-from core.streaks import local_date, on_this_day
 from core.tags import tags_of_content
 from core.textsplit import split_html
 from db import dialogs, entries, journals, tags
@@ -50,14 +49,11 @@ COMMANDS = [
         usage="/entries [#tag] [date]",
     ),
     Command("search", "Search all your journals", "Journal", usage="/search words [#tag]"),
-    Command("today", "What you wrote today, and on this day in the past", "Journal"),
 ]
 
 PAGE_SIZE = 5
 PREVIEW_CHARS = 80
-TODAY_PREVIEW_CHARS = 200
 SEARCH_LIMIT = 10
-TODAY_LIMIT = 10
 MAX_PAGE = 1_000_000
 EDIT_DIALOG = "entry_edit"
 STANDALONE = "n"  # origin of an entry opened outside the /entries list
@@ -226,6 +222,34 @@ async def _owned_entry(
     return entry, journal.title if journal is not None else ""
 
 
+@dataclass(frozen=True)
+class Pressed:
+    """A press on a button of one of the presser's entries."""
+
+    query: CallbackQuery
+    entry: Entry
+    title: str  # its journal's
+    origin: str  # where the button's message came from (a list page, or standalone)
+
+
+EntryAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link, Pressed], Awaitable[None]]
+
+
+def _entry_button(action: EntryAction) -> ButtonAction:
+    """A button on one entry: the action gets the entry it names; a press naming anything
+    but the presser's own entry is answered "expired"."""
+
+    async def press(
+        update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+    ) -> None:
+        query = update.callback_query
+        found = await _pressed_entry(update, context, link, data)
+        if query is not None and found is not None:
+            await action(update, context, link, Pressed(query, *found))
+
+    return press
+
+
 async def _pressed_entry(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
 ) -> tuple[Entry, str, str] | None:
@@ -273,14 +297,12 @@ def _origin(arg: str) -> str | None:
     return arg if arg == STANDALONE or _page_of(arg) is not None else None
 
 
+@_entry_button
 async def _on_open(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, pressed: Pressed
 ) -> None:
-    assert update.callback_query is not None
-    if (pressed := await _pressed_entry(update, context, link, data)) is None:
-        return
-    entry, title, origin = pressed
-    await update.callback_query.answer()
+    entry, title, origin = pressed.entry, pressed.title, pressed.origin
+    await pressed.query.answer()
     text, markup = _entry_view(entry, title, link.timezone, origin)
     chat = update.effective_chat
     if origin != STANDALONE and _fits_one_message(text):
@@ -359,14 +381,12 @@ async def edit_step(
     )
 
 
+@_entry_button
 async def _on_delete(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, pressed: Pressed
 ) -> None:
-    assert update.callback_query is not None
-    if (pressed := await _pressed_entry(update, context, link, data)) is None:
-        return
-    entry, title, origin = pressed
-    await update.callback_query.answer()
+    entry, title, origin = pressed.entry, pressed.title, pressed.origin
+    await pressed.query.answer()
     text = _("Delete your entry from {moment} (“{preview}”)? This can't be undone.").format(
         moment=moment_text(entry.created_at, link.timezone), preview=preview(entry.content)
     )
@@ -391,14 +411,12 @@ async def _on_delete(
         await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
+@_entry_button
 async def _on_keep(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, pressed: Pressed
 ) -> None:
-    assert update.callback_query is not None
-    if (pressed := await _pressed_entry(update, context, link, data)) is None:
-        return
-    entry, title, origin = pressed
-    await update.callback_query.answer(_("Kept it."))
+    entry, title, origin = pressed.entry, pressed.title, pressed.origin
+    await pressed.query.answer(_("Kept it."))
     view, markup = _entry_view(entry, title, link.timezone, origin)
     if _fits_one_message(view):
         await show(update, context, view, markup)
@@ -504,65 +522,16 @@ async def send_search_hits(
         lines += [hit.snippet, ""]
     lines.append(_(TAP_NUMBER))
     await send_html(
-        context.bot, chat_id, "\n".join(lines), _number_buttons(h.entry_id for h in hits)
+        context.bot, chat_id, "\n".join(lines), number_buttons(h.entry_id for h in hits)
     )
 
 
-def _number_buttons(ids: Iterable[uuid.UUID]) -> InlineKeyboardMarkup:
+def number_buttons(ids: Iterable[uuid.UUID]) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(str(n), callback_data=encode(EntryButton.OPEN, entry_id, STANDALONE))
         for n, entry_id in enumerate(ids, start=1)
     ]
     return InlineKeyboardMarkup([buttons[i : i + 5] for i in range(0, len(buttons), 5)])
-
-
-# --- /today -------------------------------------------------------------------------
-
-
-@logged_in
-async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    chat = update.effective_chat
-    if chat is None or link.user_id is None:
-        return
-    tz = link.timezone
-    today = local_date(datetime.now(UTC), tz)
-    services = get_services(context)
-    async with services.db.sessions() as s:
-        written = await entries.entries_on_days(s, link.user_id, tz, [today])
-        days = on_this_day(today, await entries.entry_local_dates(s, link.user_id, tz))
-        past = await entries.entries_on_days(s, link.user_id, tz, days) if days else []
-    past.sort(key=lambda e: e.created_at, reverse=True)
-    shown_today, shown_past = written[:TODAY_LIMIT], past[:TODAY_LIMIT]
-
-    lines = [_("<b>Today, {day}</b>").format(day=long_day_text(today)), ""]
-    if not written:
-        lines.append(_("You haven't written anything today yet. Just send me a message."))
-    for number, entry in enumerate(shown_today, start=1):
-        local = as_local(entry.created_at, tz)
-        lines.append(
-            f"{number}. {time_text(local)} — {preview(entry.content, TODAY_PREVIEW_CHARS)}"
-        )
-    if len(written) > len(shown_today):
-        more = len(written) - len(shown_today)
-        lines.append(_("…and {n} more: see /entries.").format(n=more))
-    if shown_past:
-        lines += ["", _("<b>On this day</b>"), ""]
-        number = len(shown_today)
-        for entry in shown_past:
-            number += 1
-            day = as_local(entry.created_at, tz).date()
-            lines.append(
-                f"{number}. {ago_text(today, day)} · {moment_text(entry.created_at, tz)} — "
-                f"{preview(entry.content, TODAY_PREVIEW_CHARS)}"
-            )
-        if len(past) > len(shown_past):
-            more = len(past) - len(shown_past)
-            lines.append(_("…and {n} more from this day.").format(n=more))
-    ids = [e.id for e in shown_today + shown_past]
-    markup = _number_buttons(ids) if ids else None
-    if ids:
-        lines += ["", _(TAP_NUMBER)]
-    await send_html(context.bot, chat.id, "\n".join(lines), markup)
 
 
 # --- buttons ------------------------------------------------------------------------
@@ -586,5 +555,4 @@ DIALOGS: Final[Mapping[str, StepHandler]] = {
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("entries", entries_command))
     app.add_handler(CommandHandler("search", search_command))
-    app.add_handler(CommandHandler("today", today_command))
     app.add_handler(button_handler(_ACTIONS))

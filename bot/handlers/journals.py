@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import html
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.buttons import ButtonAction, answer_expired, button_handler
@@ -136,6 +137,34 @@ async def journals_command(update: Update, context: ContextTypes.DEFAULT_TYPE, l
     await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
+@dataclass(frozen=True)
+class PressedJournal:
+    """A press on a button naming one of the presser's journals."""
+
+    query: CallbackQuery
+    journal: JournalSummary
+    summaries: list[JournalSummary]  # all of theirs, with counts
+
+
+JournalAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link, PressedJournal], Awaitable[None]]
+
+
+def _journal_button(action: JournalAction) -> ButtonAction:
+    """A button on one journal: anything but the presser's own is answered "expired"."""
+
+    async def press(
+        update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+    ) -> None:
+        query = update.callback_query
+        found = await _own_summary(context, link, data.uuid)
+        if query is None or found is None:
+            await answer_expired(update)
+            return
+        await action(update, context, link, PressedJournal(query, *found))
+
+    return press
+
+
 async def _own_summary(
     context: ContextTypes.DEFAULT_TYPE, link: Link, journal_id: uuid.UUID | None
 ) -> tuple[JournalSummary, list[JournalSummary]] | None:
@@ -158,16 +187,12 @@ async def _on_list(
     await show(update, context, text, markup)
 
 
+@_journal_button
 async def _on_open(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, pressed: PressedJournal
 ) -> None:
-    assert update.callback_query is not None
-    found = await _own_summary(context, link, data.uuid)
-    if found is None:
-        await answer_expired(update)
-        return
-    await update.callback_query.answer()
-    journal, summaries = found
+    await pressed.query.answer()
+    journal, summaries = pressed.journal, pressed.summaries
     is_active = _effective_active(summaries, link.active_journal_id) == journal.id
     created = day_text(as_local(journal.created_at, link.timezone).date())
     lines = [
@@ -201,12 +226,10 @@ async def _on_make_active(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
 ) -> None:
     assert update.callback_query is not None and link.user_id is not None
-    if data.uuid is None:
-        await answer_expired(update)
-        return
-    services = get_services(context)
-    async with services.db.sessions.begin() as s:
-        journal = await journals.get_journal(s, link.user_id, data.uuid)
+    journal = None
+    async with get_services(context).db.sessions.begin() as s:
+        if data.uuid is not None:
+            journal = await journals.get_journal(s, link.user_id, data.uuid)
         if journal is not None:
             await accounts.set_active_journal(s, link.telegram_user_id, journal.id)
     if journal is None:
@@ -267,16 +290,12 @@ async def _on_rename(
     await ask(update, context, RENAME_DIALOG, "title", question, {"journal_id": str(journal.id)})
 
 
+@_journal_button
 async def _on_delete(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, data: CallbackData
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link, pressed: PressedJournal
 ) -> None:
-    assert update.callback_query is not None
-    found = await _own_summary(context, link, data.uuid)
-    if found is None:
-        await answer_expired(update)
-        return
-    journal = found[0]
-    await update.callback_query.answer()
+    journal = pressed.journal
+    await pressed.query.answer()
     title, count = html.escape(journal.title), journal.entry_count
     if count:
         question = ngettext(

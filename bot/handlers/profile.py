@@ -270,20 +270,24 @@ async def on_press(
         text, markup = removal_list(info, track=tracked)
         await show(update, context, text, markup)
     elif arg.startswith("tr."):
-        await _track(update, context, query, link, arg)
+        if (ref := await _pressed_goal(query, link, arg)) is not None:
+            await _track(update, context, query, ref)
     elif arg == "back":
         await query.answer()
         text, markup = card(info, tz, tracked)
         await show(update, context, text, markup)
     elif arg.startswith("rm."):
-        await _remove(update, context, query, link, arg)
+        if (ref := await _pressed_goal(query, link, arg)) is not None:
+            await _remove(update, context, query, ref)
     else:
         await query.answer(_(EXPIRED))
 
 
-async def _pressed_goal(
-    query: CallbackQuery, link: Link, arg: str
-) -> tuple[uuid.UUID, GrowthTerm, int, str] | None:
+# The presser's user id and the term, index and fingerprint of the goal a button names.
+GoalRef = tuple[uuid.UUID, GrowthTerm, int, str]
+
+
+async def _pressed_goal(query: CallbackQuery, link: Link, arg: str) -> GoalRef | None:
     """``rm.s.0.abcd1234`` / ``tr.…``: the presser's user id and the term, index and
     fingerprint of the goal the button names; None after answering "expired"."""
     parts = arg.split(".")
@@ -295,15 +299,9 @@ async def _pressed_goal(
 
 
 async def _track(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    query: CallbackQuery,
-    link: Link,
-    arg: str,
+    update: Update, context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, ref: GoalRef
 ) -> None:
     """Make a profile goal a tracked goal (the profile keeps it: it is the direction)."""
-    if (ref := await _pressed_goal(query, link, arg)) is None:
-        return
     user_id, term, index, mark = ref
     async with get_services(context).db.sessions.begin() as s:
         info = await profile.lock_profile(s, user_id)  # one press at a time
@@ -331,14 +329,9 @@ async def _track(
 
 
 async def _remove(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    query: CallbackQuery,
-    link: Link,
-    arg: str,
+    update: Update, context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, ref: GoalRef
 ) -> None:
-    if (ref := await _pressed_goal(query, link, arg)) is None:
-        return
+    """Take a goal off the profile's list (a tracked goal of the same text stays tracked)."""
     user_id, term, index, mark = ref
     async with get_services(context).db.sessions.begin() as s:
         info = await profile.get_profile(s, user_id)
