@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -137,6 +139,31 @@ async def ask_to_log_in(
 
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Link], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Me:
+    """A logged-in user in their private chat: whom a command answers, and where."""
+
+    link: Link
+    user_id: uuid.UUID
+    chat_id: int
+
+
+def logged_in_chat(
+    handler: Callable[[Update, ContextTypes.DEFAULT_TYPE, Me], Awaitable[Any]],
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]:
+    """``logged_in`` for commands that answer in the chat: the handler gets ``Me``."""
+
+    async def in_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> Any:
+        chat = update.effective_chat
+        if chat is None or link.user_id is None:
+            return None
+        return await handler(update, context, Me(link, link.user_id, chat.id))
+
+    in_chat.__name__ = getattr(handler, "__name__", "handler")
+    in_chat.__doc__ = handler.__doc__
+    return logged_in(in_chat)
 
 
 def logged_in(

@@ -26,7 +26,7 @@ from bot.dialogs import StepHandler
 from bot.handlers import media
 from bot.messaging import send_html
 from bot.services import get_services
-from bot.session import logged_in
+from bot.session import Me, logged_in, logged_in_chat
 from bot.ui import Answer, ask, logged_in_step, show
 from core.callback_data import CallbackData, encode
 from core.i18n import N_, _, ngettext
@@ -471,24 +471,21 @@ def quoted_query(query: str) -> str:
     return html.escape(curly, quote=False)
 
 
-@logged_in
-async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    chat = update.effective_chat
-    if chat is None or link.user_id is None:
-        return
+@logged_in_chat
+async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     query = " ".join(context.args or []).strip()
     if not query:
-        await context.bot.send_message(chat.id, _(SEARCH_USAGE))
+        await context.bot.send_message(me.chat_id, _(SEARCH_USAGE))
         return
     shown = quoted_query(query[: entries.SEARCH_MAX_CHARS])
     services = get_services(context)
     async with services.db.sessions() as s:
         hits = await entries.search_entries(
-            s, link.user_id, query, limit=SEARCH_LIMIT, language=current_language()
+            s, me.user_id, query, limit=SEARCH_LIMIT, language=current_language()
         )
     if not hits:
         await context.bot.send_message(
-            chat.id,
+            me.chat_id,
             _(
                 "Nothing in your journals matches {query}. "
                 "Try fewer words, or a different word for the same thing."
@@ -503,7 +500,7 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
             "🔎 {n} entries match {query}, best first:",
             len(hits),
         ).format(n=len(hits), query=shown)
-    await send_search_hits(context, chat.id, heading, hits, link.timezone)
+    await send_search_hits(context, me.chat_id, heading, hits, me.link.timezone)
 
 
 async def send_search_hits(

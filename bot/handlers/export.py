@@ -23,7 +23,7 @@ from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
 from bot.media_export import send_media_zips
 from bot.services import get_services
-from bot.session import logged_in
+from bot.session import Me, logged_in_chat
 from bot.ui import show
 from core.callback_data import CallbackData, encode
 from core.exporting import export_json, export_markdown
@@ -55,27 +55,24 @@ def _files(data: dict[str, Any], timezone: str) -> tuple[bytes, bytes]:
     return export_markdown(data, timezone).encode(), export_json(data).encode()
 
 
-@logged_in
-async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    chat = update.effective_chat
-    if chat is None or link.user_id is None:
-        return
-    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
+@logged_in_chat
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
+    await context.bot.send_chat_action(me.chat_id, ChatAction.UPLOAD_DOCUMENT)
     services = get_services(context)
     try:
         async with services.db.sessions() as s:
             # One snapshot for every table, so entries and goals agree with each other.
             await s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            data = await export.export_user_data(s, link.user_id)
+            data = await export.export_user_data(s, me.user_id)
     except NotFound as exc:
-        await context.bot.send_message(chat.id, html.escape(str(exc)))
+        await context.bot.send_message(me.chat_id, html.escape(str(exc)))
         return
-    markdown, document = await asyncio.to_thread(_files, data, link.timezone)
-    day = local_date(datetime.fromtimestamp(clock(), UTC), link.timezone).isoformat()
+    markdown, document = await asyncio.to_thread(_files, data, me.link.timezone)
+    day = local_date(datetime.fromtimestamp(clock(), UTC), me.link.timezone).isoformat()
     journal_count = len(data["journals"])
     entry_count = sum(len(j["entries"]) for j in data["journals"])
     await context.bot.send_document(
-        chat.id,
+        me.chat_id,
         document=markdown,
         filename=f"journal-{day}.md",
         caption=ngettext(
@@ -85,7 +82,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
         ).format(journals=_journals(journal_count), n=entry_count),
     )
     await context.bot.send_document(
-        chat.id,
+        me.chat_id,
         document=document,
         filename=f"journal-data-{day}.json",
         caption=_(
@@ -94,19 +91,16 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
         ),
     )
     # Photos and voice notes (if any) follow in zip files under Telegram's upload limit.
-    await send_media_zips(context, chat.id, link.user_id, markdown, day)
+    await send_media_zips(context, me.chat_id, me.user_id, markdown, day)
 
 
-@logged_in
+@logged_in_chat
 async def delete_account_command(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link
+    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me
 ) -> None:
-    chat = update.effective_chat
-    if chat is None or link.user_id is None:
-        return
     services = get_services(context)
     async with services.db.sessions() as s:
-        summaries = await journals.list_journals_with_counts(s, link.user_id)
+        summaries = await journals.list_journals_with_counts(s, me.user_id)
     entry_count = sum(j.entry_count for j in summaries)
     issued = str(int(clock()))
     markup = InlineKeyboardMarkup(
@@ -114,11 +108,9 @@ async def delete_account_command(
             [
                 InlineKeyboardButton(
                     _("Delete everything"),
-                    callback_data=encode(DELETE_CONFIRMED, link.user_id, issued),
+                    callback_data=encode(DELETE_CONFIRMED, me.user_id, issued),
                 ),
-                InlineKeyboardButton(
-                    _("Keep my account"), callback_data=encode(KEEP, link.user_id)
-                ),
+                InlineKeyboardButton(_("Keep my account"), callback_data=encode(KEEP, me.user_id)),
             ]
         ]
     )
@@ -134,7 +126,7 @@ async def delete_account_command(
         "The button below works for {n} minute.", "The button below works for {n} minutes.", minutes
     ).format(n=minutes)
     await context.bot.send_message(
-        chat.id,
+        me.chat_id,
         _("⚠️ <b>Delete your account?</b>")
         + f"\n\n{what}\n\n"
         + _("Want a copy first? Send /export before you decide.")

@@ -13,7 +13,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.commands import Command
 from bot.services import get_services
-from bot.session import logged_in
+from bot.session import Me, logged_in_chat
 from core.clock import naive_utc
 from core.i18n import N_, _, ngettext
 from core.ratings import unusable_note, unusable_rows
@@ -27,7 +27,6 @@ from core.trends import (
     mood_trend,
 )
 from db import entries, goals, metrics
-from db.accounts import Link
 from db.goals import GoalStats
 from db.settings import get_settings, read_setting
 
@@ -82,23 +81,20 @@ def _scores(rows: Sequence[tuple[datetime, str]], tz: str) -> list[tuple[date, f
     return [(local_day(created, tz), sentiment_score(text)) for created, text in rows]
 
 
-@logged_in
-async def insights(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    chat = update.effective_chat
-    if chat is None or link.user_id is None:
-        return
+@logged_in_chat
+async def insights(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     now = datetime.now(UTC)
     since = now - timedelta(days=PERIOD_DAYS)
     middle = since + timedelta(days=PERIOD_DAYS / 2)
     end = now + CLOCK_SLACK
     async with get_services(context).db.sessions.begin() as s:
-        settings = await get_settings(s, link.user_id)
+        settings = await get_settings(s, me.user_id)
         ai_on = bool(read_setting(settings, AI_SETTINGS, "enableAiInsights"))
         sentiment_on = bool(read_setting(settings, AI_SETTINGS, "enableSentimentAnalysis"))
-        written = await entries.entries_between(s, link.user_id, since, end)
-        stats = await goals.goal_stats(s, link.user_id, since)
-        series = await metrics.metric_series(s, link.user_id, since)
-        odd = await metrics.unusable_ratings(s, link.user_id, since, end)
+        written = await entries.entries_between(s, me.user_id, since, end)
+        stats = await goals.goal_stats(s, me.user_id, since)
+        series = await metrics.metric_series(s, me.user_id, since)
+        odd = await metrics.unusable_ratings(s, me.user_id, since, end)
     rows = [(e.created_at, to_plain(e.content)) for e in written]
     title = ngettext(
         "🔍 <b>Your last {n} day</b>", "🔍 <b>Your last {n} days</b>", PERIOD_DAYS
@@ -116,7 +112,7 @@ async def insights(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         lines.append(themes_line([text for _at, text in rows]))
         if sentiment_on:
             # VADER takes a while over a month of long entries: keep it off the event loop.
-            scored = await asyncio.to_thread(_scores, rows, link.timezone)
+            scored = await asyncio.to_thread(_scores, rows, me.link.timezone)
             lines.append(mood_line(scored))
         else:
             lines.append(
@@ -126,11 +122,11 @@ async def insights(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
         lines.append(_("🧭 Write a few entries and I'll show the themes and mood of your month."))
 
     lines.append(goals_line(stats))
-    lines.append(metric_line(series, naive_utc(middle), link.timezone))
-    note = unusable_note(unusable_rows(odd, link.timezone), "metric trend")
+    lines.append(metric_line(series, naive_utc(middle), me.link.timezone))
+    note = unusable_note(unusable_rows(odd, me.link.timezone), "metric trend")
     if note:
         lines.append(note)
-    await context.bot.send_message(chat.id, "\n".join(lines))
+    await context.bot.send_message(me.chat_id, "\n".join(lines))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -22,7 +22,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
 from bot.services import get_services
-from bot.session import logged_in
+from bot.session import Me, logged_in_chat
 from core import pixels
 from core.callback_data import CallbackData, encode
 from core.charts import theme_from_preferences
@@ -88,16 +88,13 @@ def _this_year(link: Link) -> int:
     return local_date(datetime.now(UTC), link.timezone).year
 
 
-@logged_in
-async def pixels_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    chat = update.effective_chat
-    if chat is None or link.user_id is None:
-        return
-    this_year = _this_year(link)
+@logged_in_chat
+async def pixels_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
+    this_year = _this_year(me.link)
     parsed = pixels.parse_args(context.args or [], this_year)
     if isinstance(parsed, str):
         await context.bot.send_message(
-            chat.id,
+            me.chat_id,
             f"{html.escape(parsed)}\n\n"
             + _(
                 "For example <code>/pixels</code>, <code>/pixels effort</code> or "
@@ -107,10 +104,12 @@ async def pixels_command(update: Update, context: ContextTypes.DEFAULT_TYPE, lin
         return
     kind, year = parsed
     with contextlib.suppress(TelegramError):  # only a courtesy while it draws
-        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
-    picture = await build_picture(get_services(context).db, link.user_id, link.timezone, kind, year)
+        await context.bot.send_chat_action(me.chat_id, ChatAction.UPLOAD_PHOTO)
+    picture = await build_picture(
+        get_services(context).db, me.user_id, me.link.timezone, kind, year
+    )
     await context.bot.send_photo(
-        chat.id,
+        me.chat_id,
         picture.png,
         caption=picture.caption,
         filename=FILENAME,

@@ -57,7 +57,7 @@ from bot.handlers.profile_views import (
 from bot.handlers.settings_menu import reschedule_reminders
 from bot.messaging import send_html
 from bot.services import get_services
-from bot.session import ask_to_log_in, load_link, logged_in
+from bot.session import Me, ask_to_log_in, load_link, logged_in_chat
 from bot.ui import Answer, ask, logged_in_step, show
 from bot.zone_picker import EXAMPLES as ZONE_EXAMPLES
 from bot.zone_picker import ambiguous, choice_keyboard, confirmation, locate, lookup, unknown
@@ -154,12 +154,9 @@ def _keep_button(current: str) -> InlineKeyboardButton:
 # --- handlers -----------------------------------------------------------------------
 
 
-@logged_in
-async def profile_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    chat = update.effective_chat
-    if chat is None or link.user_id is None:
-        return
-    await _send_card(context, chat.id, link.user_id)
+@logged_in_chat
+async def profile_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
+    await _send_card(context, me.chat_id, me.user_id)
 
 
 async def on_press(

@@ -25,7 +25,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot.buttons import EXPIRED, button_handler
 from bot.commands import Command
 from bot.services import get_services
-from bot.session import logged_in
+from bot.session import Me, logged_in_chat
 from core.callback_data import CallbackData, encode
 from core.charts import (
     MetricPoint,
@@ -146,23 +146,20 @@ async def _send(
     )
 
 
-@logged_in
-async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    chat = update.effective_chat
-    if chat is None or link.user_id is None:
-        return
+@logged_in_chat
+async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     with contextlib.suppress(TelegramError):  # only a courtesy while the chart draws
-        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+        await context.bot.send_chat_action(me.chat_id, ChatAction.UPLOAD_PHOTO)
     db = get_services(context).db
-    chart = await build_chart(db, link.user_id, link.timezone, DEFAULT_DAYS)
+    chart = await build_chart(db, me.user_id, me.link.timezone, DEFAULT_DAYS)
     if chart is not None:
-        await _send(context, chat.id, chart, DEFAULT_DAYS)
+        await _send(context, me.chat_id, chart, DEFAULT_DAYS)
         return
     async with db.sessions() as s:
-        older = await metrics.count_checkins(s, link.user_id) > 0
+        older = await metrics.count_checkins(s, me.user_id) > 0
         since = datetime.now(UTC) - timedelta(days=DEFAULT_DAYS)
-        odd = await metrics.unusable_ratings(s, link.user_id, since)
-    note = unusable_note(unusable_rows(odd, link.timezone), "chart")
+        odd = await metrics.unusable_ratings(s, me.user_id, since)
+    note = unusable_note(unusable_rows(odd, me.link.timezone), "chart")
     markup = None
     if older:  # earlier ratings exist: offer the longer ranges
         markup = InlineKeyboardMarkup(
@@ -175,7 +172,7 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Lin
             ]
         )
     text = _empty_text(DEFAULT_DAYS) + (f"\n\n{note}" if note else "")
-    await context.bot.send_message(chat.id, text, reply_markup=markup)
+    await context.bot.send_message(me.chat_id, text, reply_markup=markup)
 
 
 async def on_range(

@@ -17,7 +17,7 @@ from bot.buttons import answer_expired, button_handler
 from bot.commands import Command
 from bot.reminder_jobs import REVIEW_OPTIONS, review_keyboard, review_message
 from bot.services import get_services
-from bot.session import logged_in
+from bot.session import Me, logged_in_chat
 from bot.ui import redraw
 from core.callback_data import CallbackData, encode
 from core.i18n import N_, _
@@ -48,23 +48,20 @@ _KEYS = {
 }
 
 
-@logged_in
-async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    chat = update.effective_chat
-    if chat is None or link.user_id is None:
-        return
+@logged_in_chat
+async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     db = get_services(context).db
-    today = datetime.now(UTC).astimezone(ZoneInfo(link.timezone)).date()
+    today = datetime.now(UTC).astimezone(ZoneInfo(me.link.timezone)).date()
     async with db.sessions.begin() as s:
-        [data] = await review_data(s, [ReviewUser(link.user_id, link.timezone, today, None)])
-        theme = (await get_settings(s, link.user_id)).theme_preferences
+        [data] = await review_data(s, [ReviewUser(me.user_id, me.link.timezone, today, None)])
+        theme = (await get_settings(s, me.user_id)).theme_preferences
     caption, png = await review_message(data, theme)
     await context.bot.send_photo(
-        chat.id,
+        me.chat_id,
         png,
         caption=caption,
         filename="week.png",
-        reply_markup=review_keyboard(link.user_id),
+        reply_markup=review_keyboard(me.user_id),
     )
 
 

@@ -39,7 +39,7 @@ from bot.handlers.settings_views import (
     render,
 )
 from bot.services import get_services
-from bot.session import logged_in
+from bot.session import Me, logged_in_chat
 from bot.ui import Answer, logged_in_step, redraw_stored, show
 from core.callback_data import CallbackData
 from core.i18n import _
@@ -91,15 +91,12 @@ async def apply_change(
 # --- handlers -----------------------------------------------------------------------
 
 
-@logged_in
-async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    chat = update.effective_chat
-    if chat is None or link.user_id is None:
-        return
+@logged_in_chat
+async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     services = get_services(context)
     async with services.db.sessions.begin() as s:
-        text, markup = render("m", await snapshot_of(s, link.user_id, services.settings.llm_host))
-    await context.bot.send_message(chat.id, text, reply_markup=markup)
+        text, markup = render("m", await snapshot_of(s, me.user_id, services.settings.llm_host))
+    await context.bot.send_message(me.chat_id, text, reply_markup=markup)
 
 
 async def on_press(

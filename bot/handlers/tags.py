@@ -26,7 +26,7 @@ from bot.handlers import entries as entry_views
 from bot.handlers.entries import preview
 from bot.messaging import send_html
 from bot.services import get_services
-from bot.session import logged_in
+from bot.session import Me, logged_in, logged_in_chat
 from bot.ui import show
 from core import datefilter
 from core.callback_data import CallbackData, encode
@@ -185,22 +185,19 @@ def _parse_filter(words: str, today: date) -> Filter | str:
     return Filter(tuple(wanted), dates)
 
 
-@logged_in
+@logged_in_chat
 async def filtered_entries_command(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link
+    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me
 ) -> None:
-    chat = update.effective_chat
-    if chat is None or link.user_id is None:
-        return
-    today = local_date(datetime.now(UTC), link.timezone)
+    today = local_date(datetime.now(UTC), me.link.timezone)
     wanted = _parse_filter(" ".join(context.args or []), today)
     if isinstance(wanted, str):
-        await context.bot.send_message(chat.id, wanted)
+        await context.bot.send_message(me.chat_id, wanted)
         return
     if wanted.tags:
-        await _synced(context, link.user_id)
-    text, markup = await _filtered_page(context, link, wanted, 0)
-    await send_html(context.bot, chat.id, text, markup)
+        await _synced(context, me.user_id)
+    text, markup = await _filtered_page(context, me.link, wanted, 0)
+    await send_html(context.bot, me.chat_id, text, markup)
 
 
 def _date_of_arg(arg: str) -> date | str | None:
@@ -250,17 +247,14 @@ async def _on_filter_page(
 # --- /tags --------------------------------------------------------------------------
 
 
-@logged_in
-async def tags_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    chat = update.effective_chat
-    if chat is None or link.user_id is None:
-        return
-    await _synced(context, link.user_id)
+@logged_in_chat
+async def tags_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
+    await _synced(context, me.user_id)
     async with get_services(context).db.sessions() as s:
-        counts = await tags.tag_counts(s, link.user_id)
+        counts = await tags.tag_counts(s, me.user_id)
     if not counts:
         await context.bot.send_message(
-            chat.id,
+            me.chat_id,
             _(
                 "You haven't tagged any entries yet. Put a #tag anywhere in an entry, "
                 "like “Long run today #running”, and it shows up here."
@@ -290,7 +284,7 @@ async def tags_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link:
         for c in shown
     ]
     markup = InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
-    await send_html(context.bot, chat.id, "\n".join(lines), markup)
+    await send_html(context.bot, me.chat_id, "\n".join(lines), markup)
 
 
 # --- /search words #tag ---------------------------------------------------------------

@@ -11,12 +11,11 @@ from bot.commands import Command
 from bot.handlers.entries import TAP_NUMBER, number_buttons, preview
 from bot.messaging import send_html
 from bot.services import get_services
-from bot.session import logged_in
+from bot.session import Me, logged_in_chat
 from core.i18n import _
 from core.localdates import ago_text, as_local, long_day_text, moment_text, time_text
 from core.streaks import local_date, on_this_day
 from db import entries
-from db.accounts import Link
 
 COMMANDS = [
     Command("today", "What you wrote today, and on this day in the past", "Journal"),
@@ -26,18 +25,15 @@ TODAY_PREVIEW_CHARS = 200
 TODAY_LIMIT = 10
 
 
-@logged_in
-async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link: Link) -> None:
-    chat = update.effective_chat
-    if chat is None or link.user_id is None:
-        return
-    tz = link.timezone
+@logged_in_chat
+async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
+    tz = me.link.timezone
     today = local_date(datetime.now(UTC), tz)
     services = get_services(context)
     async with services.db.sessions() as s:
-        written = await entries.entries_on_days(s, link.user_id, tz, [today])
-        days = on_this_day(today, await entries.entry_local_dates(s, link.user_id, tz))
-        past = await entries.entries_on_days(s, link.user_id, tz, days) if days else []
+        written = await entries.entries_on_days(s, me.user_id, tz, [today])
+        days = on_this_day(today, await entries.entry_local_dates(s, me.user_id, tz))
+        past = await entries.entries_on_days(s, me.user_id, tz, days) if days else []
     past.sort(key=lambda e: e.created_at, reverse=True)
     shown_today, shown_past = written[:TODAY_LIMIT], past[:TODAY_LIMIT]
 
@@ -69,7 +65,7 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE, link
     markup = number_buttons(ids) if ids else None
     if ids:
         lines += ["", _(TAP_NUMBER)]
-    await send_html(context.bot, chat.id, "\n".join(lines), markup)
+    await send_html(context.bot, me.chat_id, "\n".join(lines), markup)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
