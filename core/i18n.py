@@ -124,6 +124,11 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural pair for the catalog; ``ngettext(*pair, n)`` translates it when shown."""
+    return singular, plural
+
+
 def number(value: float) -> str:
     return format_decimal(value, locale=locale(_current.get()))
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from core.i18n import _
 from core.vocab import parse_timezone
 
 Frequency = Literal["daily", "weekly", "monthly"]
@@ -164,14 +165,18 @@ def parse_time_of_day(text: str) -> time:
     match = _TIME_RE.fullmatch(cleaned)
     # "7m" would match the optional "m" on its own; demand the a/p when an m is present.
     if match is None or (match["ampm"] is None and cleaned.endswith("m")):
-        raise ValueError(f"Couldn't read '{text.strip()[:20]}' as a time. Try 07:30, 19:05 or 7pm.")
+        raise ValueError(
+            _("Couldn't read '{text}' as a time. Try 07:30, 19:05 or 7pm.").format(
+                text=text.strip()[:20]
+            )
+        )
     hour, minute = int(match["hour"]), int(match["minute"] or 0)
     if match["ampm"] is not None:
         if not 1 <= hour <= 12:
-            raise ValueError("With am/pm the hour must be between 1 and 12, e.g. 7pm.")
+            raise ValueError(_("With am/pm the hour must be between 1 and 12, e.g. 7pm."))
         hour = hour % 12 + (12 if match["ampm"] == "p" else 0)
     if hour > 23:
-        raise ValueError("The hour must be between 0 and 23, e.g. 07:30 or 19:05.")
+        raise ValueError(_("The hour must be between 0 and 23, e.g. 07:30 or 19:05."))
     if minute > 59:
-        raise ValueError("The minutes must be between 00 and 59, e.g. 07:30.")
+        raise ValueError(_("The minutes must be between 00 and 59, e.g. 07:30."))
     return time(hour, minute)

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Final, TypeVar
 from zoneinfo import available_timezones
 
-from core.i18n import N_
+from core.i18n import N_, _
 
 
 class VocabularyError(ValueError):
@@ -102,8 +102,9 @@ def parse_metric_value(value: object) -> int:
         number = int(value.strip())
     if number is None or not METRIC_MIN <= number <= METRIC_MAX:
         raise VocabularyError(
-            f"A rating must be a whole number from {METRIC_MIN} to {METRIC_MAX}, "
-            f"not '{str(value)[:20]}'."
+            _("A rating must be a whole number from {low} to {high}, not '{value}'.").format(
+                low=METRIC_MIN, high=METRIC_MAX, value=str(value)[:20]
+            )
         )
     return number
 
@@ -126,7 +127,6 @@ def parse_journal_visibility(value: object) -> JournalVisibility:
 
 _TZ_CHARS = re.compile(r"[A-Za-z0-9/_+\-]+")
 _TZ_EXCLUDED = {"localtime", "posixrules", "Factory"}  # not zones a person lives in
-_TZ_HINT = "Use a name like Europe/Berlin or America/New_York."
 
 
 @cache
@@ -138,13 +138,24 @@ def parse_timezone(name: object) -> str:
     """The canonical IANA spelling of ``name`` (any case, spaces for underscores)."""
     cleaned = name.strip().replace(" ", "_") if isinstance(name, str) else ""
     if not cleaned:
-        raise VocabularyError(f"Please send a time zone name. {_TZ_HINT}")
+        raise VocabularyError(
+            _("Please send a time zone name. Use a name like Europe/Berlin or America/New_York.")
+        )
     # Never hand arbitrary strings to ZoneInfo (it reads files); only table matches pass.
     if len(cleaned) > 64 or not _TZ_CHARS.fullmatch(cleaned) or ".." in cleaned:
-        raise VocabularyError(f"That doesn't look like a time zone. {_TZ_HINT}")
+        raise VocabularyError(
+            _(
+                "That doesn't look like a time zone. "
+                "Use a name like Europe/Berlin or America/New_York."
+            )
+        )
     canonical = _zones_by_lower_name().get(cleaned.lower())
     if canonical is None:
-        raise VocabularyError(f"Unknown time zone '{cleaned}'. {_TZ_HINT}")
+        raise VocabularyError(
+            _(
+                "Unknown time zone '{name}'. Use a name like Europe/Berlin or America/New_York."
+            ).format(name=cleaned)
+        )
     return canonical
 
 

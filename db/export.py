@@ -10,6 +10,7 @@ from sqlalchemy import delete, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import utc_now
+from core.i18n import _
 from db import media
 from db.entries import unlink_goals
 from db.errors import NotFound
@@ -48,7 +49,7 @@ async def export_user_data(session: AsyncSession, user_id: uuid.UUID) -> dict[st
     """Everything stored for the user, JSON-serialisable; never the password hash or tokens."""
     user = await session.get(User, user_id)
     if user is None:
-        raise NotFound("There is no account to export.")
+        raise NotFound(_("There is no account to export."))
     info = await session.scalar(select(UserInfo).where(UserInfo.user_id == user_id))
     settings = await session.scalar(
         select(UserSettings)

@@ -37,6 +37,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import naive_utc, utc_now
+from core.i18n import _
 from core.text import clean_text
 from core.vocab import GoalSource, MetricType, parse_goal_source, parse_metric_type
 from db.errors import InvalidInput, NotFound
@@ -125,7 +126,7 @@ async def create_goal(
             .where(Entry.id == journal_entry_id, Journal.user_id == user_id)
         )
         if owned is None:
-            raise NotFound("That journal entry no longer exists.")
+            raise NotFound(_("That journal entry no longer exists."))
     goal = Goal(
         user_id=user_id,
         content=text,
@@ -227,7 +228,7 @@ async def set_target_date(
     """Set (or clear, with None) the target date of an open goal; pass the user's ``today``
     to refuse dates in the past."""
     if target_date is not None and today is not None and target_date < today:
-        raise InvalidInput("The target date is in the past. Pick today or a later day.")
+        raise InvalidInput(_("The target date is in the past. Pick today or a later day."))
     return await _transition(
         session, user_id, goal_id, allowed=_OPEN, values={"target_date": target_date}
     )

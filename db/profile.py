@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import utc_now
+from core.i18n import _, ngettext
 from core.text import clean_text
 from core.vocab import VocabularyError, offset_timezone, parse_timezone
 from db.errors import InvalidInput
@@ -28,7 +29,6 @@ GROWTH_GOALS_PER_TERM = 20
 
 GrowthTerm = Literal["shortTerm", "longTerm"]
 GROWTH_TERMS: Final[tuple[GrowthTerm, ...]] = get_args(GrowthTerm)
-_TERM_NAMES: Final[dict[str, str]] = {"shortTerm": "short-term", "longTerm": "long-term"}
 
 DEFAULT_TIMEZONE = "UTC"
 
@@ -181,12 +181,27 @@ async def add_growth_goal(
         return None
     goals = growth_goals(info)
     if any(existing.strip().casefold() == goal.casefold() for existing in goals[which]):
-        raise InvalidInput(f"That goal is already on your {_TERM_NAMES[which]} list.")
-    if len(goals[which]) >= GROWTH_GOALS_PER_TERM:
         raise InvalidInput(
-            f"Your {_TERM_NAMES[which]} list is full ({GROWTH_GOALS_PER_TERM} goals). "
-            "Remove one first."
+            _("That goal is already on your short-term list.")
+            if which == "shortTerm"
+            else _("That goal is already on your long-term list.")
         )
+    if len(goals[which]) >= GROWTH_GOALS_PER_TERM:
+        n = GROWTH_GOALS_PER_TERM
+        full = (
+            ngettext(
+                "Your short-term list is full ({n} goal). Remove one first.",
+                "Your short-term list is full ({n} goals). Remove one first.",
+                n,
+            )
+            if which == "shortTerm"
+            else ngettext(
+                "Your long-term list is full ({n} goal). Remove one first.",
+                "Your long-term list is full ({n} goals). Remove one first.",
+                n,
+            )
+        )
+        raise InvalidInput(full.format(n=n))
     goals[which].append(goal)
     _store_growth_goals(info, goals)
     await session.flush()

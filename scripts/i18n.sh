@@ -10,7 +10,7 @@ ensure_venv
 pybabel=.venv/bin/pybabel
 pot=core/locales/messages.pot
 extract() {
-  "$pybabel" -q extract -F babel.cfg -k Command:2 --no-location --sort-output \
+  "$pybabel" -q extract -F babel.cfg -k Command:2 -k N_plural:1,2 --no-location --sort-output \
     --project=growth-journal-bot -o "$pot" bot core db
   # A fixed creation time: otherwise every run (and every compile of the .mo, which carries
   # the header) would change an unchanged catalog.

@@ -83,3 +83,18 @@ def test_chart_labels_use_the_locales_month_and_weekday_names() -> None:
         assert i18n.weekday_name(0, "short").lower() == "пн"
     with speaking("pt-br"):
         assert i18n.month_name(12, "wide").lower() == "dezembro"
+
+
+def test_input_errors_from_the_data_layer_are_in_the_users_language() -> None:
+    from core.errors import InvalidInput
+    from core.text import clean_text
+    from core.vocab import VocabularyError, parse_timezone
+
+    with speaking("de"), pytest.raises(InvalidInput, match="Der Tagebuchtitel darf nicht leer"):
+        clean_text("  ", what="journal title", max_chars=10)
+    with speaking("ru"), pytest.raises(InvalidInput, match="— 21 символ, можно не больше 20"):
+        clean_text("x" * 21, what="goal", max_chars=20)
+    with speaking("es"), pytest.raises(VocabularyError, match="No conozco la zona horaria"):
+        parse_timezone("Mars/Olympus")
+    with pytest.raises(InvalidInput, match="The goal is too long: 21 characters, at most 20"):
+        clean_text("x" * 21, what="goal", max_chars=20)

@@ -55,8 +55,8 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     out = tmp_path_factory.mktemp("pot") / "messages.pot"
     pybabel = Path(sys.executable).with_name("pybabel")
     subprocess.run(
-        [str(pybabel), "-q", "extract", "-F", "babel.cfg", "-k", "Command:2", "--no-location",
-         "-o", str(out), "bot", "core", "db"],
+        [str(pybabel), "-q", "extract", "-F", "babel.cfg", "-k", "Command:2",
+         "-k", "N_plural:1,2", "--no-location", "-o", str(out), "bot", "core", "db"],
         cwd=ROOT,
         check=True,
     )  # fmt: skip
