@@ -397,14 +397,7 @@ def _english_matches(
     rank = func.ts_rank(_CONTENT_TSV, tsquery).label("rank")
     headline = func.ts_headline(_ENGLISH, _plain_content(), tsquery, _HEADLINE_OPTIONS)
     found = (
-        select(
-            Entry.id,
-            Entry.journal_id,
-            Journal.title,
-            Entry.created_at,
-            headline.label("headline"),
-            rank,
-        )
+        _hits(headline, rank)
         .join(Journal, Journal.id == Entry.journal_id)
         .where(Journal.user_id == user_id, _CONTENT_TSV.bool_op("@@")(tsquery))
         .order_by(rank.desc(), Entry.created_at.desc(), Entry.id.desc())
@@ -422,14 +415,7 @@ def _matches_in(config: str, user_id: uuid.UUID, query: str, *, tags: Sequence[s
     rank = func.ts_rank(EntrySearch.tsv, tsquery).label("rank")
     headline = func.ts_headline(regconfig, _plain_content(), tsquery, _HEADLINE_OPTIONS)
     found = (
-        select(
-            Entry.id,
-            Entry.journal_id,
-            Journal.title,
-            Entry.created_at,
-            headline.label("headline"),
-            rank,
-        )
+        _hits(headline, rank)
         .join(EntrySearch, EntrySearch.entry_id == Entry.id)
         .join(Journal, Journal.id == Entry.journal_id)
         .where(
@@ -439,6 +425,18 @@ def _matches_in(config: str, user_id: uuid.UUID, query: str, *, tags: Sequence[s
         )
     )
     return found.where(tagged_with(tags)) if tags else found
+
+
+def _hits(headline: ColumnElement[Any], rank: ColumnElement[Any]) -> Select[Any]:
+    """What a search returns per entry, whichever vector matched it."""
+    return select(
+        Entry.id,
+        Entry.journal_id,
+        Journal.title,
+        Entry.created_at,
+        headline.label("headline"),
+        rank,
+    )
 
 
 def _plain_content() -> ColumnElement[Any]:
