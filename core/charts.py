@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core import i18n
 from core import progress_words as words
 from core.i18n import N_, _, decimal, month_name, ngettext, number
-from core.trends import Basis
+from core.trends import Basis, missing_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -234,7 +234,7 @@ def describe_progress(
                 "Averages over the last {n} days: {averages}. Check in on more days to see how "
                 "they change ({missing}).",
                 days,
-            ).format(n=days, averages=averages, missing=words.missing(few_days))
+            ).format(n=days, averages=averages, missing=missing_text(few_days))
         return ngettext(
             "Averages over the last day: {averages}. Check in on more days to see how they change.",
             "Averages over the last {n} days: {averages}. Check in on more days to see how "
@@ -316,7 +316,7 @@ def describe_progress(
                     len(few),
                 ).format(
                     metrics=words.join([words.word(m.name) for m in few]),
-                    missing=words.missing(few_days),
+                    missing=missing_text(few_days),
                 )
             )
         )

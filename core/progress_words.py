@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from core.i18n import N_, _, ngettext
-from core.trends import MIN_TREND_DAYS, Basis
+from core.trends import Basis
 
 # The same names inside a sentence ("effort rose from 5 to 7").
 METRIC_WORDS: Final[dict[str, str]] = {
@@ -62,13 +62,6 @@ def word(name: str) -> str:
     """A metric's name inside a sentence ("effort"; capitalised at a sentence's start)."""
     word = METRIC_WORDS.get(name)
     return _(word) if word else name
-
-
-def missing(days: int) -> str:
-    """Why there is no trend yet (core.trends.missing_text, in the user's language)."""
-    return _("a trend needs {min} different days, so far {days}").format(
-        min=MIN_TREND_DAYS, days=days
-    )
 
 
 def bases_sentence(bases: Sequence[Basis]) -> str:
